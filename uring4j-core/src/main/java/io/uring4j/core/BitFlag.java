@@ -1,0 +1,117 @@
+package io.uring4j.core;
+
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * A single bit of one of the io_uring flag words (setup flags, features, SQE flags, CQE flags,
+ * enter flags).
+ *
+ * <p>The kernel only ever sees plain {@code int} masks; the enums exist so that code and error
+ * messages can talk about flags by name. The static helpers convert between the two worlds and are
+ * shared by every flag enum, so the conversion rules (unknown bits are kept as hex in
+ * {@link #names}, dropped by {@link #setOf}) are the same everywhere.
+ */
+public sealed interface BitFlag permits SetupFlag, Feature, SqeFlag, CqeFlag, EnterFlag {
+
+    /** The value of this flag in its kernel flag word; always exactly one bit. */
+    int mask();
+
+    /** Whether this flag's bit is set in {@code flags}, a raw kernel flag word. */
+    default boolean isSet(int flags) {
+        return (flags & mask()) != 0;
+    }
+
+    /** ORs the masks of {@code flags}; the empty set gives {@code 0}. */
+    static <E extends Enum<E> & BitFlag> int maskOf(Set<E> flags) {
+        int mask = 0;
+        for (E flag : flags) {
+            mask |= flag.mask();
+        }
+        return mask;
+    }
+
+    /** ORs the masks of {@code flags}; loops over the array, so an existing array costs nothing. */
+    @SafeVarargs
+    static <E extends Enum<E> & BitFlag> int maskOf(E... flags) {
+        int mask = 0;
+        for (E flag : flags) {
+            mask |= flag.mask();
+        }
+        return mask;
+    }
+
+    /**
+     * The constants of {@code type} whose bit is set in {@code mask}. Bits with no constant (newer
+     * kernels, or the buffer id in the upper half of CQE flags) are silently dropped, so a round
+     * trip through this method can lose information; use {@link #names} for diagnostics.
+     */
+    static <E extends Enum<E> & BitFlag> EnumSet<E> setOf(Class<E> type, int mask) {
+        EnumSet<E> set = EnumSet.noneOf(type);
+        for (BitFlag flag : BitFlagConstants.of(type)) {
+            if ((mask & flag.mask()) != 0) {
+                set.add(type.cast(flag));
+            }
+        }
+        return set;
+    }
+
+    /**
+     * A readable rendering of {@code mask} such as {@code "SQE128|CQE32|0x800000"}: constant names
+     * in bit order, then any bits without a constant as one hex number; {@code "0"} for an empty
+     * mask.
+     */
+    static <E extends Enum<E> & BitFlag> String names(Class<E> type, int mask) {
+        if (mask == 0) {
+            return "0";
+        }
+        StringBuilder sb = new StringBuilder();
+        int unknown = mask;
+        for (BitFlag flag : BitFlagConstants.of(type)) {
+            int m = flag.mask();
+            if ((mask & m) != 0) {
+                if (!sb.isEmpty()) {
+                    sb.append('|');
+                }
+                sb.append(((Enum<?>) flag).name());
+                unknown &= ~m;
+            }
+        }
+        if (unknown != 0) {
+            if (!sb.isEmpty()) {
+                sb.append('|');
+            }
+            sb.append("0x").append(Integer.toHexString(unknown));
+        }
+        return sb.toString();
+    }
+}
+
+/**
+ * Caches each flag enum's constants for {@link BitFlag}'s helpers, because
+ * {@code Class.getEnumConstants()} clones its array on every call. A separate package-private class
+ * because anything nested in an interface would be public API.
+ */
+final class BitFlagConstants {
+    private static final ClassValue<BitFlag[]> CONSTANTS = new ClassValue<>() {
+        @Override
+        protected BitFlag[] computeValue(Class<?> type) {
+            Object[] constants = type.getEnumConstants();
+            if (constants == null) {
+                throw new IllegalArgumentException(type.getName() + " is not an enum");
+            }
+            BitFlag[] flags = new BitFlag[constants.length];
+            for (int i = 0; i < constants.length; i++) {
+                flags[i] = (BitFlag) constants[i];
+            }
+            return flags;
+        }
+    };
+
+    private BitFlagConstants() {
+    }
+
+    static BitFlag[] of(Class<?> type) {
+        return CONSTANTS.get(type);
+    }
+}

@@ -1,0 +1,719 @@
+package io.uring4j.core;
+
+import io.uring4j.core.internal.Native;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.time.Duration;
+import java.util.EnumSet;
+
+import static io.uring4j.core.SubmissionQueue.SqRingFlags;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * One io_uring instance: a port of liburing's {@code struct io_uring} and its queue functions.
+ *
+ * <pre>{@code
+ * try (IoUring ring = IoUring.open(64)) {
+ *     ring.getSqe().prepNop().userData(42);
+ *     ring.submit();
+ *     Cqe cqe = ring.waitCqe();
+ *     long id = cqe.userData();      // 42
+ *     ring.cqeSeen(cqe);
+ * }
+ * }</pre>
+ *
+ * <p><b>Threads.</b> Like liburing's ring, an instance is not thread-safe: one thread at a time
+ * gets SQEs, submits and reaps (with {@link SetupFlag#SINGLE_ISSUER}, always the same thread, or
+ * the kernel refuses submission with EEXIST). The safe multi-threaded layer is uring4j-runtime.
+ *
+ * <p><b>Memory.</b> The rings live in memory mapped from the kernel, or (NO_MMAP) in memory given
+ * to {@link #openInMemory} or allocated here. {@link #close()} unmaps what this ring mapped,
+ * unregisters its ring fd and closes it; afterwards every method throws
+ * {@link IllegalStateException} and SQE/CQE views throw on access rather than touch freed memory.
+ */
+public final class IoUring implements AutoCloseable {
+    private static final int NSIG_BYTES = 8; // _NSIG / 8: the sigset size the kernel expects
+    private static final int EINTR = 4, EAGAIN = 11, EINVAL = 22, ETIME = 62;
+
+    private final Arena arena;
+    private final int ringFd;
+    private final int setupFlags;
+    private final int features;
+    private final long memoryUsed;
+    private final SubmissionQueue sq;
+    private final CompletionQueue cq;
+    /** IOPOLL without SQPOLL: completions are only found by entering the kernel. */
+    private final boolean cqAlwaysEnter;
+
+    /** The fd (or registered index) passed to io_uring_enter, and flags OR'ed into every enter. */
+    private int enterFd;
+    private int enterFlags;
+    private boolean ringFdRegistered;
+    private boolean closed;
+
+    private final MemorySegment errnoState;
+    private final MemorySegment eventsArg;
+    private final MemorySegment timespec;
+    /** The CQE the last wait found: a field so that waiting allocates nothing. */
+    private Cqe found;
+
+    private IoUring(Arena arena, int fd, MemorySegment params, RingMemory mem, boolean registeredOnly) {
+        this.arena = arena;
+        this.setupFlags = params.get(JAVA_INT, Layouts.params("flags"));
+        this.features = params.get(JAVA_INT, Layouts.params("features"));
+        this.memoryUsed = mem.bytesUsed;
+        this.sq = new SubmissionQueue(mem.sqRing, params, mem.sqes, setupFlags);
+        this.cq = new CompletionQueue(mem.cqRing, params, setupFlags);
+        this.cqAlwaysEnter = (setupFlags & (SetupFlag.IOPOLL.mask() | SetupFlag.SQPOLL.mask())) == SetupFlag.IOPOLL.mask();
+        this.ringFd = registeredOnly ? -1 : fd;
+        this.enterFd = fd;
+        if (registeredOnly) {
+            this.enterFlags = EnterFlag.REGISTERED_RING.mask();
+            this.ringFdRegistered = true;
+        }
+        this.errnoState = Native.allocateErrnoState(arena);
+        this.eventsArg = arena.allocate(Layouts.GETEVENTS_ARG);
+        this.timespec = arena.allocate(Layouts.KERNEL_TIMESPEC);
+        eventsArg.set(JAVA_INT, 8, NSIG_BYTES);
+        eventsArg.set(JAVA_LONG, 16, timespec.address());
+    }
+
+    // ------------------------------------------------------------------ setup
+
+    /** Port of {@code io_uring_queue_init}: a ring of {@code entries} SQEs (rounded up to a power of two). */
+    public static IoUring open(int entries) {
+        return open(entries, IoUringParams.create());
+    }
+
+    /** Port of {@code io_uring_queue_init} with flags. */
+    public static IoUring open(int entries, SetupFlag... flags) {
+        return open(entries, IoUringParams.create().flags(flags));
+    }
+
+    /**
+     * Port of {@code io_uring_queue_init_params}: tries NO_SQARRAY first and falls back without it
+     * on EINVAL (unless asked for explicitly or disabled in {@code params}). With NO_MMAP, the
+     * ring memory is anonymous shared memory owned by the ring.
+     */
+    public static IoUring open(int entries, IoUringParams params) {
+        return setup(entries, params.copy(), null);
+    }
+
+    /**
+     * Port of {@code io_uring_queue_init_mem}: a NO_MMAP ring in caller memory. The segment must
+     * be native, page-aligned, zeroed over {@link #memorySize(int, IoUringParams)} bytes, and
+     * must outlive the ring; the ring uses exactly {@link #memoryUsed()} bytes from its start
+     * and never touches memory outside it.
+     *
+     * @throws IllegalArgumentException naming the required and given size, alignment or content
+     */
+    public static IoUring openInMemory(int entries, IoUringParams params, MemorySegment memory) {
+        IoUringParams p = params.copy().flags(SetupFlag.NO_MMAP);
+        return setup(entries, p, memory);
+    }
+
+    /** Port of {@code io_uring_memory_size}: bytes a NO_MMAP ring with these flags uses. */
+    public static long memorySize(int entries, SetupFlag... flags) {
+        return memorySize(entries, IoUringParams.create().flags(flags));
+    }
+
+    /**
+     * Port of {@code io_uring_memory_size_params}: page-rounded rings (64-byte header, CQEs of 16
+     * or 32 bytes, and the 4-byte SQ index array unless NO_SQARRAY) plus page-rounded SQEs (64
+     * or 128 bytes each).
+     */
+    public static long memorySize(int entries, IoUringParams params) {
+        return RingMemory.memorySize(entries, params.flags, params.cqEntries);
+    }
+
+    private static IoUring setup(int entries, IoUringParams p, MemorySegment callerMemory) {
+        RingMemory.sizes(entries, p.flags, p.cqEntries); // argument errors before the kernel sees them
+        boolean noMmap = (p.flags & SetupFlag.NO_MMAP.mask()) != 0;
+        if ((p.flags & SetupFlag.REGISTERED_FD_ONLY.mask()) != 0 && !noMmap) {
+            throw new IllegalArgumentException("REGISTERED_FD_ONLY needs NO_MMAP (a registered-only ring cannot be mmap'd), given "
+                    + BitFlag.names(SetupFlag.class, p.flags));
+        }
+        boolean explicitNoSqArray = (p.flags & SetupFlag.NO_SQARRAY.mask()) != 0;
+        if (p.tryNoSqArray && !explicitNoSqArray) {
+            int first = p.flags | SetupFlag.NO_SQARRAY.mask();
+            int[] error = new int[1];
+            IoUring ring = attempt(entries, p, first, callerMemory, error);
+            if (ring != null) {
+                return ring;
+            }
+            if (error[0] != -EINVAL) {
+                throw setupFailure(error[0], entries, p, first);
+            }
+        }
+        int[] error = new int[1];
+        IoUring ring = attempt(entries, p, p.flags, callerMemory, error);
+        if (ring == null) {
+            throw setupFailure(error[0], entries, p, p.flags);
+        }
+        return ring;
+    }
+
+    private static IoUringException setupFailure(int err, int entries, IoUringParams p, int flags) {
+        String hint = err == -EINVAL ? " (a flag this kernel does not know, or a combination it refuses)"
+                : err == -38 ? " (kernel without io_uring)"
+                : err == -1 ? " (io_uring_disabled sysctl or a seccomp filter)" : "";
+        return new IoUringException("io_uring_setup", err, "entries=" + entries + ", flags="
+                + BitFlag.names(SetupFlag.class, flags) + ", cqEntries=" + p.cqEntries + hint);
+    }
+
+    /** One io_uring_setup try; null with {@code error[0]} = -errno when the kernel refused it. */
+    private static IoUring attempt(int entries, IoUringParams p, int flags, MemorySegment callerMemory, int[] error) {
+        Arena arena = Arena.ofShared();
+        try {
+            MemorySegment params = arena.allocate(Layouts.PARAMS);
+            params.set(JAVA_INT, Layouts.params("flags"), flags);
+            params.set(JAVA_INT, Layouts.params("cq_entries"), p.cqEntries);
+            params.set(JAVA_INT, Layouts.params("sq_thread_cpu"), p.sqThreadCpu);
+            params.set(JAVA_INT, Layouts.params("sq_thread_idle"), p.sqThreadIdleMillis);
+            params.set(JAVA_INT, Layouts.params("wq_fd"), p.wqFd);
+            RingMemory mem = null;
+            if ((flags & SetupFlag.NO_MMAP.mask()) != 0) {
+                long needed = RingMemory.memorySize(entries, flags, p.cqEntries);
+                MemorySegment region;
+                if (callerMemory != null) {
+                    RingMemory.checkCallerMemory(callerMemory, needed);
+                    region = callerMemory;
+                } else {
+                    region = RingMemory.allocateShared(arena, RingMemory.roundUpPage(needed));
+                }
+                mem = RingMemory.inMemory(region, params, entries, flags, p.cqEntries);
+            }
+            int fd = Native.ioUringSetup(entries, params);
+            if (fd < 0) {
+                error[0] = fd;
+                arena.close();
+                return null;
+            }
+            try {
+                if (mem == null) {
+                    mem = RingMemory.map(arena, fd, params);
+                }
+                return new IoUring(arena, fd, params, mem, (flags & SetupFlag.REGISTERED_FD_ONLY.mask()) != 0);
+            } catch (RuntimeException | Error e) {
+                if ((flags & SetupFlag.REGISTERED_FD_ONLY.mask()) == 0) {
+                    Native.close(fd);
+                }
+                throw e;
+            }
+        } catch (RuntimeException | Error e) {
+            if (arena.scope().isAlive()) {
+                arena.close();
+            }
+            throw e;
+        }
+    }
+
+    // ------------------------------------------------------------------ facts
+
+    /** The ring fd, or -1 for a REGISTERED_FD_ONLY ring. */
+    public int fd() {
+        ensureOpen();
+        return ringFd;
+    }
+
+    /** The IORING_SETUP_* mask the kernel accepted (NO_SQARRAY included when it was taken). */
+    public int setupFlags() {
+        return setupFlags;
+    }
+
+    public boolean hasSetupFlag(SetupFlag flag) {
+        return (setupFlags & flag.mask()) != 0;
+    }
+
+    /** The IORING_FEAT_* mask the kernel reported. */
+    public int featuresMask() {
+        return features;
+    }
+
+    public EnumSet<Feature> features() {
+        return BitFlag.setOf(Feature.class, features);
+    }
+
+    public boolean hasFeature(Feature feature) {
+        return (features & feature.mask()) != 0;
+    }
+
+    public int sqEntries() {
+        return sq.entries;
+    }
+
+    public int cqEntries() {
+        return cq.entries;
+    }
+
+    /** Bytes of caller or ring-owned memory a NO_MMAP ring uses; 0 for mmap'd rings. */
+    public long memoryUsed() {
+        return memoryUsed;
+    }
+
+    /** Whether the ring fd is registered, so every enter passes IORING_ENTER_REGISTERED_RING. */
+    public boolean isRingFdRegistered() {
+        return ringFdRegistered;
+    }
+
+    // ------------------------------------------------------------------ submission
+
+    /**
+     * Port of {@code io_uring_get_sqe}: the next entry, zeroed, or null when the SQ is full
+     * (submit, or {@link #sqringWait} with SQPOLL, then try again).
+     */
+    public Sqe getSqe() {
+        ensureOpen();
+        return sq.getSqe();
+    }
+
+    /** Port of {@code io_uring_sq_ready}: entries taken but not yet consumed by the kernel. */
+    public int sqReady() {
+        ensureOpen();
+        return sq.ready();
+    }
+
+    /** Port of {@code io_uring_sq_space_left}. */
+    public int sqSpaceLeft() {
+        ensureOpen();
+        return sq.spaceLeft();
+    }
+
+    /** SQEs the kernel dropped as invalid since setup. */
+    public int sqDropped() {
+        ensureOpen();
+        return sq.dropped();
+    }
+
+    /**
+     * Port of {@code io_uring_submit}: hands every pending SQE to the kernel and returns how many
+     * it took. With SQPOLL no syscall is made unless the SQ thread sleeps.
+     */
+    public int submit() {
+        return submitAndWait(0);
+    }
+
+    /** Port of {@code io_uring_submit_and_wait}: submits, then waits until {@code waitNr} CQEs are ready. */
+    public int submitAndWait(int waitNr) {
+        ensureOpen();
+        int submitted = sq.flush();
+        boolean cqNeedsEnter = waitNr > 0 || cqNeedsEnter();
+        int flags = enterFlags;
+        int sqFlags = sq.needsEnter(submitted);
+        if (sqFlags < 0 && !cqNeedsEnter) {
+            return submitted;
+        }
+        if (sqFlags > 0) flags |= sqFlags;
+        if (cqNeedsEnter) flags |= EnterFlag.GETEVENTS.mask();
+        int ret;
+        do {
+            ret = Native.ioUringEnter(errnoState, enterFd, submitted, waitNr, flags, MemorySegment.NULL, 0, waitNr > 0);
+        } while (ret == -EINTR && waitNr > 0);
+        if (ret < 0) {
+            throw new IoUringException("io_uring_enter", ret, "submit " + submitted + ", wait for " + waitNr);
+        }
+        return ret;
+    }
+
+    /**
+     * Port of {@code io_uring_submit_and_wait_timeout}: submits, then waits up to
+     * {@code timeout} for {@code waitNr} CQEs, entering the kernel once (never waiting twice).
+     * Returns how many SQEs were submitted; whether CQEs arrived shows in {@link #cqReady()}.
+     */
+    public int submitAndWait(int waitNr, Duration timeout) {
+        return submitAndWait(waitNr, timeout, 0);
+    }
+
+    /**
+     * As {@link #submitAndWait(int, Duration)} with a min-timeout ({@link Feature#MIN_TIMEOUT}):
+     * after {@code minWaitMicros}, return as soon as any CQE is ready.
+     */
+    public int submitAndWait(int waitNr, Duration timeout, int minWaitMicros) {
+        ensureOpen();
+        prepareTimedWait(timeout, minWaitMicros);
+        int err = getCqe(sq.flush(), waitNr, EnterFlag.EXT_ARG.mask(), eventsArg, Layouts.GETEVENTS_ARG.byteSize(), true);
+        if (err < 0 && err != -ETIME && err != -EINTR) {
+            throw new IoUringException("io_uring_enter", err, "submit and wait for " + waitNr + " with timeout " + timeout);
+        }
+        return Math.max(err, 0);
+    }
+
+    /** Port of {@code io_uring_sqring_wait}: with SQPOLL and a full SQ, waits until an entry frees up. */
+    public void sqringWait() {
+        ensureOpen();
+        if (!hasSetupFlag(SetupFlag.SQPOLL) || sq.spaceLeft() > 0) {
+            return;
+        }
+        int ret = Native.ioUringEnter(errnoState, enterFd, 0, 0, enterFlags | EnterFlag.SQ_WAIT.mask(), MemorySegment.NULL, 0, true);
+        if (ret < 0 && ret != -EINTR) {
+            throw new IoUringException("io_uring_enter", ret, "SQ_WAIT");
+        }
+    }
+
+    // ------------------------------------------------------------------ completion
+
+    /** Port of {@code io_uring_cq_ready}: CQEs ready to be read. */
+    public int cqReady() {
+        ensureOpen();
+        return cq.ready();
+    }
+
+    /**
+     * Port of {@code io_uring_peek_cqe}: the next CQE, or null. Enters the kernel (without
+     * waiting) only if completions are held back: overflow, or pending task work.
+     */
+    public Cqe peekCqe() {
+        ensureOpen();
+        Cqe cqe = cq.peek();
+        if (cqe != null || !cqNeedsEnter()) {
+            return cqe;
+        }
+        int err = getCqe(0, 0, 0, MemorySegment.NULL, NSIG_BYTES, false);
+        if (err < 0 && err != -EAGAIN && err != -EINTR) {
+            throw new IoUringException("io_uring_enter", err, "flush completions");
+        }
+        return found;
+    }
+
+    /** Port of {@code io_uring_wait_cqe}: blocks until a CQE is ready. */
+    public Cqe waitCqe() {
+        return waitCqes(1);
+    }
+
+    /** Port of {@code io_uring_wait_cqe_nr}: blocks until {@code waitNr} CQEs are ready; returns the first. */
+    public Cqe waitCqes(int waitNr) {
+        ensureOpen();
+        while (true) {
+            int err = getCqe(0, waitNr, 0, MemorySegment.NULL, NSIG_BYTES, false);
+            if (found != null) {
+                return found;
+            }
+            if (err < 0 && err != -EINTR) {
+                throw new IoUringException("io_uring_enter", err, "wait for " + waitNr + " completions");
+            }
+        }
+    }
+
+    /** Port of {@code io_uring_wait_cqe_timeout}: the next CQE, or null if none arrives in time. */
+    public Cqe waitCqe(Duration timeout) {
+        return waitCqes(1, timeout);
+    }
+
+    /**
+     * Port of {@code io_uring_wait_cqes} with a timeout (EXT_ARG): waits up to {@code timeout}
+     * for {@code waitNr} CQEs; returns the first ready CQE, or null if none is ready.
+     */
+    public Cqe waitCqes(int waitNr, Duration timeout) {
+        return waitCqes(waitNr, timeout, 0);
+    }
+
+    /** As {@link #waitCqes(int, Duration)} with a min-timeout (port of {@code io_uring_wait_cqes_min_timeout}). */
+    public Cqe waitCqes(int waitNr, Duration timeout, int minWaitMicros) {
+        ensureOpen();
+        prepareTimedWait(timeout, minWaitMicros);
+        int err = getCqe(0, waitNr, EnterFlag.EXT_ARG.mask(), eventsArg, Layouts.GETEVENTS_ARG.byteSize(), true);
+        if (found == null && err < 0 && err != -ETIME && err != -EINTR) {
+            throw new IoUringException("io_uring_enter", err, "wait for " + waitNr + " completions with timeout " + timeout);
+        }
+        return found;
+    }
+
+    /**
+     * Port of {@code io_uring_peek_batch_cqe}: fills {@code out} with ready CQEs (without
+     * consuming them; call {@link #cqAdvance} with the count afterwards) and returns how many.
+     */
+    public int peekBatch(Cqe[] out) {
+        ensureOpen();
+        int n = cq.peekBatch(out);
+        if (n == 0 && cqNeedsFlush()) {
+            getEvents();
+            n = cq.peekBatch(out);
+        }
+        return n;
+    }
+
+    /**
+     * Hands every ready CQE to {@code handler}, then marks them seen in one store (liburing's
+     * {@code io_uring_for_each_cqe} + {@code io_uring_cq_advance}). Allocates nothing. Returns
+     * how many CQEs were handled. If the handler throws, the CQEs handled so far (including the
+     * one that threw) are consumed and the rest stay ready.
+     */
+    public int forEachCqe(CqeHandler handler) {
+        ensureOpen();
+        if (cq.ready() == 0 && cqNeedsFlush()) {
+            getEvents();
+        }
+        return cq.forEach(handler);
+    }
+
+    /** Port of {@code io_uring_cq_advance}: marks {@code n} CQE slots seen. */
+    public void cqAdvance(int n) {
+        ensureOpen();
+        if (n < 0 || n > cq.ready()) {
+            throw new IllegalArgumentException("can advance the CQ by 0.." + cq.ready() + " ready entries, given " + n);
+        }
+        if (n > 0) cq.advance(n);
+    }
+
+    /** Port of {@code io_uring_cqe_seen}: marks one CQE seen; its view is invalid afterwards. */
+    public void cqeSeen(Cqe cqe) {
+        ensureOpen();
+        cq.seen(cqe);
+    }
+
+    /** Port of {@code io_uring_get_events}: runs pending task work and flushes overflowed CQEs. */
+    public void getEvents() {
+        ensureOpen();
+        int ret = Native.ioUringEnter(errnoState, enterFd, 0, 0, enterFlags | EnterFlag.GETEVENTS.mask(), MemorySegment.NULL, 0, false);
+        if (ret < 0 && ret != -EINTR && ret != -EAGAIN) {
+            throw new IoUringException("io_uring_enter", ret, "GETEVENTS");
+        }
+    }
+
+    /** CQEs the kernel could not post (only on kernels without {@link Feature#NODROP}). */
+    public int cqOverflow() {
+        ensureOpen();
+        return cq.overflow();
+    }
+
+    /** Whether the kernel holds overflowed CQEs that the next enter will flush (IORING_SQ_CQ_OVERFLOW). */
+    public boolean cqHasOverflowPending() {
+        ensureOpen();
+        return (sq.kernelFlags() & SqRingFlags.CQ_OVERFLOW) != 0;
+    }
+
+    /** Whether the SQPOLL thread is asleep and needs a wakeup (IORING_SQ_NEED_WAKEUP). */
+    public boolean sqNeedsWakeup() {
+        ensureOpen();
+        return (sq.kernelFlags() & SqRingFlags.NEED_WAKEUP) != 0;
+    }
+
+    /** Port of {@code io_uring_cq_eventfd_toggle}: turns eventfd notification of this ring on or off. */
+    public void setCqEventfdEnabled(boolean enabled) {
+        ensureOpen();
+        requireCqFlags();
+        int f = cq.flags();
+        int updated = enabled ? f & ~1 : f | 1; // IORING_CQ_EVENTFD_DISABLED
+        if (updated != f) cq.setFlags(updated);
+    }
+
+    /** Port of {@code io_uring_cq_eventfd_enabled}. */
+    public boolean isCqEventfdEnabled() {
+        ensureOpen();
+        requireCqFlags();
+        return (cq.flags() & 1) == 0;
+    }
+
+    private void requireCqFlags() {
+        if (!cq.hasFlagsWord()) {
+            throw new UnsupportedOperationException("this kernel's CQ ring has no flags word (needs 5.8)");
+        }
+    }
+
+    // ------------------------------------------------------------------ enter logic (queue.c)
+
+    /** Port of {@code cq_ring_needs_flush}. */
+    private boolean cqNeedsFlush() {
+        return (sq.kernelFlags() & (SqRingFlags.CQ_OVERFLOW | SqRingFlags.TASKRUN)) != 0;
+    }
+
+    /** Port of {@code cq_ring_needs_enter}. */
+    private boolean cqNeedsEnter() {
+        return cqAlwaysEnter || cqNeedsFlush();
+    }
+
+    private void prepareTimedWait(Duration timeout, int minWaitMicros) {
+        if (!hasFeature(Feature.EXT_ARG)) {
+            throw new UnsupportedOperationException("timed waits need IORING_FEAT_EXT_ARG (kernel 5.11)");
+        }
+        if (minWaitMicros != 0 && !hasFeature(Feature.MIN_TIMEOUT)) {
+            throw new UnsupportedOperationException("a min-timeout needs IORING_FEAT_MIN_TIMEOUT (kernel 6.12)");
+        }
+        if (minWaitMicros < 0) {
+            throw new IllegalArgumentException("minWaitMicros must be >= 0, given " + minWaitMicros);
+        }
+        KernelTimespec.set(timespec, timeout);
+        eventsArg.set(JAVA_INT, 12, minWaitMicros);
+    }
+
+    /**
+     * Port of {@code _io_uring_get_cqe}: peeks, and enters the kernel as often as needed to
+     * submit {@code submit} entries and find {@code waitNr} CQEs; a timed wait enters only once.
+     * Leaves the CQE found in {@link #found}; returns the first enter's result (the count
+     * submitted) or -errno.
+     */
+    private int getCqe(int submit, int waitNr, int getFlags, MemorySegment arg, long argSize, boolean hasTimeout) {
+        boolean looped = false;
+        int err = 0;
+        Cqe cqe;
+        while (true) {
+            boolean needEnter = false;
+            int flags = enterFlags;
+            cqe = cq.peek();
+            int available = cq.ready();
+            if (cqe == null && waitNr == 0 && submit == 0) {
+                if (looped || !cqNeedsEnter()) {
+                    if (err == 0) err = -EAGAIN;
+                    break;
+                }
+                needEnter = true;
+            }
+            if (waitNr > available || needEnter) {
+                flags |= EnterFlag.GETEVENTS.mask() | getFlags;
+                needEnter = true;
+            }
+            int sqFlags = sq.needsEnter(submit);
+            if (sqFlags >= 0) {
+                flags |= sqFlags;
+                needEnter = true;
+            }
+            if (!needEnter) break;
+            if (looped && hasTimeout) {
+                if (cqe == null && err == 0) err = -ETIME;
+                break;
+            }
+            boolean mayBlock = waitNr > 0 || hasTimeout;
+            int ret = Native.ioUringEnter(errnoState, enterFd, submit, waitNr, flags, arg, argSize, mayBlock);
+            if (ret < 0) {
+                if (err == 0) err = ret;
+                break;
+            }
+            submit -= ret;
+            if (cqe != null) break;
+            if (!looped) {
+                looped = true;
+                err = ret;
+            }
+        }
+        found = cqe;
+        return err;
+    }
+
+    // ------------------------------------------------------------------ registration
+
+    /**
+     * io_uring_register(2) on this ring, through the registered index when the ring fd is
+     * registered and the kernel has {@link Feature#REG_REG_RING}. Returns the kernel's result
+     * or -errno. Raw: {@code arg} must be the struct the opcode expects.
+     */
+    int register(int opcode, MemorySegment arg, int nrArgs) {
+        ensureOpen();
+        if (ringFdRegistered && (ringFd == -1 || hasFeature(Feature.REG_REG_RING))) {
+            return Native.ioUringRegister(enterFd, opcode | RegisterOp.USE_REGISTERED_RING, arg, nrArgs);
+        }
+        return Native.ioUringRegister(ringFd, opcode, arg, nrArgs);
+    }
+
+    /** Like {@link #register} but throws an {@link IoUringException} naming the opcode on failure. */
+    int registerOrThrow(int opcode, MemorySegment arg, int nrArgs, String what) {
+        int r = register(opcode, arg, nrArgs);
+        if (r < 0) {
+            throw new IoUringException("io_uring_register(" + RegisterOp.name(opcode) + ")", r, what);
+        }
+        return r;
+    }
+
+    /**
+     * Port of {@code io_uring_register_ring_fd}: registers the ring fd so every later enter (and
+     * register, with {@link Feature#REG_REG_RING}) skips the fd lookup; returns the index.
+     */
+    public int registerRingFd() {
+        ensureOpen();
+        if (ringFdRegistered) {
+            throw new IllegalStateException("the ring fd is already registered (index " + enterFd + ")");
+        }
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment up = a.allocate(Layouts.RSRC_UPDATE);
+            up.set(JAVA_INT, 0, -1); // offset -1: let the kernel pick a free slot
+            up.set(JAVA_LONG, 8, ringFd);
+            registerOrThrow(RegisterOp.REGISTER_RING_FDS, up, 1, "register ring fd " + ringFd);
+            enterFd = up.get(JAVA_INT, 0);
+            enterFlags |= EnterFlag.REGISTERED_RING.mask();
+            ringFdRegistered = true;
+            return enterFd;
+        }
+    }
+
+    /** Port of {@code io_uring_unregister_ring_fd}. */
+    public void unregisterRingFd() {
+        ensureOpen();
+        if (!ringFdRegistered || ringFd == -1) {
+            throw new IllegalStateException(ringFd == -1 ? "a REGISTERED_FD_ONLY ring has only its registered fd"
+                    : "the ring fd is not registered");
+        }
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment up = a.allocate(Layouts.RSRC_UPDATE);
+            up.set(JAVA_INT, 0, enterFd);
+            registerOrThrow(RegisterOp.UNREGISTER_RING_FDS, up, 1, "unregister ring fd index " + enterFd);
+            enterFd = ringFd;
+            enterFlags &= ~EnterFlag.REGISTERED_RING.mask();
+            ringFdRegistered = false;
+        }
+    }
+
+    /** The registration calls of this ring (buffers, files, eventfd, personality, …). */
+    public Registration registration() {
+        ensureOpen();
+        return new Registration(this);
+    }
+
+    // ------------------------------------------------------------------ lifecycle
+
+    /** Whether {@link #close()} has run. */
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /**
+     * Port of {@code io_uring_queue_exit}: unmaps the rings (not caller memory), unregisters the
+     * ring fd and closes it. Idempotent. In-flight requests are cancelled by the kernel as the
+     * ring goes away; memory they point at must outlive this call.
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        arena.close();
+        if (ringFdRegistered) {
+            try (Arena a = Arena.ofConfined()) {
+                MemorySegment up = a.allocate(Layouts.RSRC_UPDATE);
+                up.set(JAVA_INT, 0, enterFd);
+                Native.ioUringRegister(ringFd == -1 ? enterFd : ringFd,
+                        RegisterOp.UNREGISTER_RING_FDS | (ringFd == -1 ? RegisterOp.USE_REGISTERED_RING : 0), up, 1);
+            }
+        }
+        if (ringFd != -1) {
+            Native.close(ringFd);
+        }
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("io_uring is closed");
+        }
+    }
+
+    // ------------------------------------------------------------------ availability
+
+    /** Whether io_uring can be used by this process; if not, {@link #unavailabilityCause()} says why. */
+    public static boolean isAvailable() {
+        return Availability.CAUSE == null;
+    }
+
+    /** Why io_uring cannot be used here (disabled sysctl, seccomp, no kernel support, no native access), or null. */
+    public static Throwable unavailabilityCause() {
+        return Availability.CAUSE;
+    }
+
+    /** Throws {@link UnsupportedOperationException} with the cause if io_uring cannot be used. */
+    public static void ensureAvailability() {
+        Throwable cause = Availability.CAUSE;
+        if (cause != null) {
+            throw new UnsupportedOperationException("io_uring is not available: " + cause.getMessage(), cause);
+        }
+    }
+}

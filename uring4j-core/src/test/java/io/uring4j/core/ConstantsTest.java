@@ -1,0 +1,121 @@
+package io.uring4j.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.EnumSet;
+import org.junit.jupiter.api.Test;
+
+class ConstantsTest {
+
+    @Test
+    void opcodesFollowKernelNumbering() {
+        Opcode[] all = Opcode.values();
+        assertEquals(65, Opcode.count());
+        assertEquals(65, all.length);
+        for (int i = 0; i < all.length; i++) {
+            assertEquals(i, all[i].code(), all[i].name());
+            assertSame(all[i], Opcode.of(i));
+        }
+        assertEquals(Opcode.NOP, Opcode.of(0));
+        assertEquals(22, Opcode.READ.code());
+        assertEquals(64, Opcode.URING_CMD128.code());
+        assertEquals("IORING_OP_READ", Opcode.READ.kernelName());
+    }
+
+    @Test
+    void unknownOpcodeNamesTheValue() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Opcode.of(65));
+        assertTrue(e.getMessage().contains("65"), e.getMessage());
+        assertTrue(e.getMessage().contains("0..64"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Opcode.of(-1));
+    }
+
+    @Test
+    void opcodeTraits() {
+        assertEquals(Opcode.FileKind.FIXABLE, Opcode.READ.fileKind());
+        assertEquals(Opcode.FileKind.NONE, Opcode.NOP.fileKind());
+        assertEquals(Opcode.FileKind.FD, Opcode.CLOSE.fileKind());
+        assertTrue(Opcode.ACCEPT.multishotCapable());
+        assertEquals(false, Opcode.WRITE.multishotCapable());
+        assertTrue(Opcode.NOP128.wideSqe());
+    }
+
+    @Test
+    void setupFlagBits() {
+        assertEquals(21, SetupFlag.values().length);
+        assertEquals(1 << 10, SetupFlag.SQE128.mask());
+        assertEquals(1 << 16, SetupFlag.NO_SQARRAY.mask());
+        assertEquals(1 << 20, SetupFlag.SQ_REWIND.mask());
+        assertEquals("IORING_SETUP_SQE128", SetupFlag.SQE128.kernelName());
+        assertEquals("5.19", SetupFlag.SQE128.since());
+    }
+
+    @Test
+    void featureBitsAreContiguous() {
+        Feature[] all = Feature.values();
+        assertEquals(18, all.length);
+        for (int i = 0; i < all.length; i++) {
+            assertEquals(1 << i, all[i].mask(), all[i].name());
+        }
+        assertEquals(0x3ffff, BitFlag.maskOf(EnumSet.allOf(Feature.class)));
+    }
+
+    @Test
+    void sqeEnterAndCqeFlags() {
+        assertEquals(7, SqeFlag.values().length);
+        assertEquals(4, SqeFlag.IO_LINK.mask());
+        assertEquals(64, SqeFlag.CQE_SKIP_SUCCESS.mask());
+        assertEquals(8, EnterFlag.EXT_ARG.mask());
+        assertEquals(16, EnterFlag.REGISTERED_RING.mask());
+        assertEquals(1 << 15, CqeFlag.CQE32_ENTRY.mask());
+        assertEquals("IORING_CQE_F_32", CqeFlag.CQE32_ENTRY.kernelName());
+        assertEquals(7, CqeFlag.bufferId((7 << CqeFlag.BUFFER_SHIFT) | CqeFlag.BUFFER.mask()));
+    }
+
+    @Test
+    void errnoLookup() {
+        assertSame(Errno.EINVAL, Errno.of(22));
+        assertSame(Errno.EINVAL, Errno.of(-22));
+        assertEquals("Invalid argument", Errno.EINVAL.description());
+        assertSame(Errno.EHWPOISON, Errno.of(133));
+        assertNull(Errno.of(0));
+        assertNull(Errno.of(41));
+        assertNull(Errno.of(134));
+        assertNull(Errno.of(Integer.MIN_VALUE));
+        assertTrue(Errno.describe(-125).contains("ECANCELED"), Errno.describe(-125));
+        assertEquals("ECANCELED (Operation canceled)", Errno.describe(125));
+        assertEquals("errno 999 (unknown)", Errno.describe(999));
+        assertEquals(131, Errno.values().length);
+    }
+
+    @Test
+    void namesShowsUnknownBitsAsHex() {
+        int mask = SetupFlag.SQE128.mask() | SetupFlag.CQE32.mask() | (1 << 23);
+        assertEquals("SQE128|CQE32|0x800000", BitFlag.names(SetupFlag.class, mask));
+        assertEquals("0", BitFlag.names(SetupFlag.class, 0));
+        assertEquals("0x80000000", BitFlag.names(EnterFlag.class, 1 << 31));
+        assertEquals("IO_LINK", BitFlag.names(SqeFlag.class, 4));
+    }
+
+    @Test
+    void maskAndSetRoundTrip() {
+        EnumSet<SetupFlag> flags = EnumSet.of(SetupFlag.SQPOLL, SetupFlag.SINGLE_ISSUER,
+                SetupFlag.NO_SQARRAY, SetupFlag.SQ_REWIND);
+        int mask = BitFlag.maskOf(flags);
+        assertEquals((1 << 1) | (1 << 12) | (1 << 16) | (1 << 20), mask);
+        assertEquals(flags, BitFlag.setOf(SetupFlag.class, mask));
+        assertEquals(flags, BitFlag.setOf(SetupFlag.class, mask | (1 << 30)));
+        assertEquals(mask, BitFlag.maskOf(SetupFlag.SQPOLL, SetupFlag.SINGLE_ISSUER,
+                SetupFlag.NO_SQARRAY, SetupFlag.SQ_REWIND));
+        assertEquals(0, BitFlag.maskOf(EnumSet.noneOf(SqeFlag.class)));
+        assertTrue(BitFlag.setOf(CqeFlag.class, 0).isEmpty());
+        assertTrue(SqeFlag.ASYNC.isSet(0x10));
+        for (Feature f : Feature.values()) {
+            assertEquals(EnumSet.of(f), BitFlag.setOf(Feature.class, f.mask()));
+        }
+    }
+}

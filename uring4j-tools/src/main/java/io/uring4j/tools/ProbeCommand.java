@@ -1,0 +1,129 @@
+package io.uring4j.tools;
+
+import io.uring4j.core.BitFlag;
+import io.uring4j.core.Feature;
+import io.uring4j.core.IoUring;
+import io.uring4j.core.IoUringParams;
+import io.uring4j.core.Opcode;
+import io.uring4j.core.Probe;
+import io.uring4j.core.SetupFlag;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code uring4j probe}: what io_uring offers on this machine. */
+@Command(name = "probe", mixinStandardHelpOptions = true,
+        description = "Print the kernel release, io_uring features, accepted setup flags and every opcode with its support.")
+final class ProbeCommand implements Callable<Integer> {
+    @Option(names = "--json", description = "Print JSON instead of text.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        String kernel = kernelRelease();
+        if (!IoUring.isAvailable()) {
+            String why = IoUring.unavailabilityCause().getMessage();
+            if (json) {
+                System.out.println("{\"kernel\":" + Json.str(kernel) + ",\"available\":false,\"reason\":" + Json.str(why) + "}");
+            } else {
+                System.out.println("kernel:    " + kernel);
+                System.out.println("io_uring:  NOT available: " + why);
+            }
+            return 1;
+        }
+        int features;
+        Probe probe;
+        try (IoUring ring = IoUring.open(2)) {
+            features = ring.featuresMask();
+            probe = Probe.of(ring);
+        }
+        List<SetupFlag> accepted = acceptedSetupFlags();
+        if (json) {
+            printJson(kernel, features, accepted, probe);
+        } else {
+            printText(kernel, features, accepted, probe);
+        }
+        return 0;
+    }
+
+    /** Each setup flag tried alone on a small ring (with the flags it cannot go without). */
+    static List<SetupFlag> acceptedSetupFlags() {
+        List<SetupFlag> ok = new ArrayList<>();
+        for (SetupFlag f : SetupFlag.values()) {
+            IoUringParams p = IoUringParams.create().tryNoSqArray(false).flags(f);
+            switch (f) {
+                case CQSIZE -> p.cqEntries(8);
+                case SQ_AFF -> p.flags(SetupFlag.SQPOLL).sqThreadCpu(0);
+                case TASKRUN_FLAG -> p.flags(SetupFlag.COOP_TASKRUN);
+                case DEFER_TASKRUN -> p.flags(SetupFlag.SINGLE_ISSUER);
+                case REGISTERED_FD_ONLY -> p.flags(SetupFlag.NO_MMAP);
+                case ATTACH_WQ -> { continue; } // needs a second ring; covered by tests
+                default -> { }
+            }
+            try (IoUring ignored = IoUring.open(4, p)) {
+                ok.add(f);
+            } catch (RuntimeException e) {
+                // not accepted by this kernel (or needs privileges)
+            }
+        }
+        return ok;
+    }
+
+    private static void printText(String kernel, int features, List<SetupFlag> accepted, Probe probe) {
+        System.out.println("kernel:       " + kernel);
+        System.out.println("io_uring:     available");
+        System.out.println("features:     " + BitFlag.names(Feature.class, features) + " (" + Integer.bitCount(features) + ")");
+        System.out.println("setup flags:  " + String.join("|", accepted.stream().map(Enum::name).toList())
+                + " (" + accepted.size() + " of " + SetupFlag.values().length + " accepted; ATTACH_WQ not tried)");
+        System.out.println("opcodes:      " + probe.supportedCount() + " supported, last " + probe.lastOp());
+        int width = 0;
+        for (Opcode op : Opcode.values()) width = Math.max(width, op.name().length());
+        for (Opcode op : Opcode.values()) {
+            System.out.printf("  %2d %-" + width + "s  %-3s  (since %s)%n", op.code(), op.name(),
+                    probe.supports(op) ? "yes" : "no", op.since());
+        }
+    }
+
+    private static void printJson(String kernel, int features, List<SetupFlag> accepted, Probe probe) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("{\"kernel\":").append(Json.str(kernel)).append(",\"available\":true");
+        sb.append(",\"features\":[");
+        boolean first = true;
+        for (Feature f : EnumSet.allOf(Feature.class)) {
+            if ((features & f.mask()) == 0) continue;
+            if (!first) sb.append(',');
+            sb.append(Json.str(f.name()));
+            first = false;
+        }
+        sb.append("],\"features_mask\":").append(features);
+        sb.append(",\"setup_flags_accepted\":[");
+        for (int i = 0; i < accepted.size(); i++) {
+            if (i > 0) sb.append(',');
+            sb.append(Json.str(accepted.get(i).name()));
+        }
+        sb.append("],\"opcodes_supported\":").append(probe.supportedCount());
+        sb.append(",\"last_op\":").append(probe.lastOp()).append(",\"opcodes\":[");
+        for (Opcode op : Opcode.values()) {
+            if (op.code() > 0) sb.append(',');
+            sb.append("{\"code\":").append(op.code()).append(",\"name\":").append(Json.str(op.name()))
+                    .append(",\"since\":").append(Json.str(op.since()))
+                    .append(",\"supported\":").append(probe.supports(op)).append('}');
+        }
+        sb.append("]}");
+        System.out.println(sb);
+    }
+
+    static String kernelRelease() {
+        try {
+            return Files.readString(Path.of("/proc/sys/kernel/osrelease")).trim();
+        } catch (Exception e) {
+            return System.getProperty("os.version");
+        }
+    }
+}
