@@ -1,0 +1,186 @@
+package io.uring4j.core.internal;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandle;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * Plain POSIX calls uring4j needs beside io_uring: the syscall fallback for socket options,
+ * eventfds to wake loops, and the ground truth tests compare io_uring results against. Each
+ * returns the call's result or -errno, never throws for a kernel error.
+ */
+public final class Posix {
+    private Posix() {}
+
+    public static final int O_RDONLY = 0, O_WRONLY = 1, O_RDWR = 2, O_CREAT = 0100, O_EXCL = 0200,
+            O_TRUNC = 01000, O_APPEND = 02000, O_NONBLOCK = 04000, O_DIRECT = 040000, O_CLOEXEC = 02000000;
+    public static final int AT_FDCWD = -100;
+    public static final int EFD_CLOEXEC = O_CLOEXEC, EFD_NONBLOCK = O_NONBLOCK;
+    public static final int AF_UNIX = 1, AF_INET = 2, AF_INET6 = 10;
+    public static final int SOCK_STREAM = 1, SOCK_DGRAM = 2, SOCK_SEQPACKET = 5, SOCK_NONBLOCK = O_NONBLOCK, SOCK_CLOEXEC = O_CLOEXEC;
+    public static final int SOL_SOCKET = 1, SO_REUSEADDR = 2, SO_SNDBUF = 7, SO_RCVBUF = 8, SO_REUSEPORT = 15;
+    public static final int IPPROTO_TCP = 6, TCP_NODELAY = 1, TCP_USER_TIMEOUT = 18;
+    public static final long FIONREAD = 0x541B, SIOCINQ = FIONREAD, SIOCOUTQ = 0x5411;
+
+    private static final MethodHandle OPEN = h("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+    private static final MethodHandle CLOSE = h("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle READ = h("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+    private static final MethodHandle WRITE = h("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+    private static final MethodHandle PREAD = h("pread", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG));
+    private static final MethodHandle PWRITE = h("pwrite", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG));
+    private static final MethodHandle PIPE2 = h("pipe2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle EVENTFD = h("eventfd", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle SOCKET = h("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle SOCKETPAIR = h("socketpair", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
+    private static final MethodHandle BIND = h("bind", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle LISTEN = h("listen", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle CONNECT = h("connect", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle ACCEPT4 = h("accept4", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
+    private static final MethodHandle GETSOCKNAME = h("getsockname", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+    private static final MethodHandle GETSOCKOPT = h("getsockopt", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+    private static final MethodHandle SETSOCKOPT = h("setsockopt", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle IOCTL_INT = Native.libcWithErrno("ioctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS));
+    private static final MethodHandle SHUTDOWN = h("shutdown", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle FSYNC = h("fsync", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle FTRUNCATE = h("ftruncate", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG));
+    private static final MethodHandle GETPID = Native.libcWithErrno("getpid", FunctionDescriptor.of(JAVA_INT));
+
+    private static MethodHandle h(String name, FunctionDescriptor fd) {
+        return Native.libcWithErrno(name, fd);
+    }
+
+    @FunctionalInterface
+    private interface Call {
+        long invoke(MemorySegment errnoState) throws Throwable;
+    }
+
+    private static long call(Call c) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = Native.allocateErrnoState(arena);
+            long r = c.invoke(state);
+            return r < 0 ? -Native.capturedErrno(state) : r;
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    /** open(2) of a path; the fd or -errno. */
+    public static int open(String path, int flags, int mode) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment p = arena.allocateFrom(path);
+            return (int) call(s -> (int) OPEN.invokeExact(s, p, flags, mode));
+        }
+    }
+
+    public static int close(int fd) {
+        return (int) call(s -> (int) CLOSE.invokeExact(s, fd));
+    }
+
+    public static long read(int fd, MemorySegment buf, long count) {
+        return call(s -> (long) READ.invokeExact(s, fd, buf, count));
+    }
+
+    public static long write(int fd, MemorySegment buf, long count) {
+        return call(s -> (long) WRITE.invokeExact(s, fd, buf, count));
+    }
+
+    public static long pread(int fd, MemorySegment buf, long count, long offset) {
+        return call(s -> (long) PREAD.invokeExact(s, fd, buf, count, offset));
+    }
+
+    public static long pwrite(int fd, MemorySegment buf, long count, long offset) {
+        return call(s -> (long) PWRITE.invokeExact(s, fd, buf, count, offset));
+    }
+
+    /** pipe2(2): fills {@code fds[0]} (read end) and {@code fds[1]} (write end); 0 or -errno. */
+    public static int pipe(int[] fds, int flags) {
+        return pair(fds, seg -> (int) PIPE2.invokeExact(seg[0], seg[1], flags));
+    }
+
+    /** socketpair(2) into {@code fds}; 0 or -errno. */
+    public static int socketpair(int domain, int type, int protocol, int[] fds) {
+        return pair(fds, seg -> (int) SOCKETPAIR.invokeExact(seg[0], domain, type, protocol, seg[1]));
+    }
+
+    @FunctionalInterface
+    private interface PairCall {
+        int invoke(MemorySegment[] stateAndOut) throws Throwable;
+    }
+
+    private static int pair(int[] fds, PairCall c) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment out = arena.allocate(JAVA_INT, 2);
+            MemorySegment state = Native.allocateErrnoState(arena);
+            int r = c.invoke(new MemorySegment[] {state, out});
+            if (r < 0) return -Native.capturedErrno(state);
+            fds[0] = out.getAtIndex(JAVA_INT, 0);
+            fds[1] = out.getAtIndex(JAVA_INT, 1);
+            return r;
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    public static int eventfd(int initval, int flags) {
+        return (int) call(s -> (int) EVENTFD.invokeExact(s, initval, flags));
+    }
+
+    public static int socket(int domain, int type, int protocol) {
+        return (int) call(s -> (int) SOCKET.invokeExact(s, domain, type, protocol));
+    }
+
+    public static int bind(int fd, MemorySegment addr, int addrLen) {
+        return (int) call(s -> (int) BIND.invokeExact(s, fd, addr, addrLen));
+    }
+
+    public static int listen(int fd, int backlog) {
+        return (int) call(s -> (int) LISTEN.invokeExact(s, fd, backlog));
+    }
+
+    public static int connect(int fd, MemorySegment addr, int addrLen) {
+        return (int) call(s -> (int) CONNECT.invokeExact(s, fd, addr, addrLen));
+    }
+
+    /** accept4(2); {@code addr}/{@code addrLen} may be {@link MemorySegment#NULL}. */
+    public static int accept(int fd, MemorySegment addr, MemorySegment addrLen, int flags) {
+        return (int) call(s -> (int) ACCEPT4.invokeExact(s, fd, addr, addrLen, flags));
+    }
+
+    public static int getsockname(int fd, MemorySegment addr, MemorySegment addrLen) {
+        return (int) call(s -> (int) GETSOCKNAME.invokeExact(s, fd, addr, addrLen));
+    }
+
+    public static int getsockopt(int fd, int level, int name, MemorySegment value, MemorySegment valueLen) {
+        return (int) call(s -> (int) GETSOCKOPT.invokeExact(s, fd, level, name, value, valueLen));
+    }
+
+    public static int setsockopt(int fd, int level, int name, MemorySegment value, int valueLen) {
+        return (int) call(s -> (int) SETSOCKOPT.invokeExact(s, fd, level, name, value, valueLen));
+    }
+
+    /** ioctl(2) whose argument is a pointer (e.g. SIOCINQ into an int). */
+    public static int ioctl(int fd, long request, MemorySegment arg) {
+        return (int) call(s -> (int) IOCTL_INT.invokeExact(s, fd, request, arg));
+    }
+
+    public static int shutdown(int fd, int how) {
+        return (int) call(s -> (int) SHUTDOWN.invokeExact(s, fd, how));
+    }
+
+    public static int fsync(int fd) {
+        return (int) call(s -> (int) FSYNC.invokeExact(s, fd));
+    }
+
+    public static int ftruncate(int fd, long length) {
+        return (int) call(s -> (int) FTRUNCATE.invokeExact(s, fd, length));
+    }
+
+    public static int getpid() {
+        return (int) call(s -> (int) GETPID.invokeExact(s));
+    }
+}
