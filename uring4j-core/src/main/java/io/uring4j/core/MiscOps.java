@@ -11,6 +11,7 @@ public sealed interface MiscOps permits Sqe {
     /* ---- kernel 5.1 ---- */
 
     /** Equivalent to {@code io_uring_prep_nop(3)}; kernel 5.1. */
+    @Prep(value = Opcode.NOP, liburing = "io_uring_prep_nop")
     default Sqe prepNop() {
         return ((Sqe) this).prepRw(Opcode.NOP, -1, 0, 0, 0);
     }
@@ -22,6 +23,7 @@ public sealed interface MiscOps permits Sqe {
      * A NOP that completes with the given result (IORING_NOP_INJECT_RESULT, kernel 6.x): the
      * test tool for error paths, e.g. a failing member of a link chain.
      */
+    @Prep(value = Opcode.NOP, liburing = "io_uring_prep_nop")
     default Sqe prepNop(int injectedResult) {
         Sqe sqe = ((Sqe) this).prepRw(Opcode.NOP, -1, 0, injectedResult, 0);
         return sqe.opFlags(NOP_INJECT_RESULT);

@@ -70,6 +70,18 @@ public final class Sqe implements FileOps, TimeoutOps, MiscOps {
         return this;
     }
 
+    /**
+     * Targets a registered file: writes {@code index} as the fd and sets IOSQE_FIXED_FILE, so a
+     * table index can never be mistaken for an fd. Call after the prep helper.
+     */
+    public Sqe fixedFile(int index) {
+        if (index < 0) {
+            throw new IllegalArgumentException("a registered file index is >= 0, given " + index);
+        }
+        sqes.set(JAVA_INT, base + SQE_FD, index);
+        return flag(SqeFlag.FIXED_FILE);
+    }
+
     /** Replaces the IOSQE_* flags with a mask built from {@link SqeFlag#mask()}s. */
     public Sqe flags(int sqeFlagMask) {
         if ((sqeFlagMask & ~0xFF) != 0) {

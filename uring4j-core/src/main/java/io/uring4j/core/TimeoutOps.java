@@ -26,6 +26,7 @@ public sealed interface TimeoutOps permits Sqe {
      * {@code ts} expires, or with 0 once {@code count} other completions have arrived
      * ({@code count} 0: only the time counts).
      */
+    @Prep(value = Opcode.TIMEOUT, liburing = "io_uring_prep_timeout")
     default Sqe prepTimeout(MemorySegment ts, int count, int flags) {
         long addr = Sqe.struct(ts, KernelTimespec.BYTES, "prepTimeout timespec");
         return ((Sqe) this).prepRw(Opcode.TIMEOUT, -1, addr, 1, count).opFlags(flags);
