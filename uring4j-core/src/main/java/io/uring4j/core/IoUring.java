@@ -107,6 +107,12 @@ public final class IoUring implements AutoCloseable {
      * must outlive the ring; the ring uses exactly {@link #memoryUsed()} bytes from its start
      * and never touches memory outside it.
      *
+     * <p>The kernel pins the pages and tears a ring down asynchronously: for a short while after
+     * {@link #close()} returns it may still store ring words (such as the CQ tail) into this
+     * memory. Unmapping it is safe (the pinned pages then belong to the kernel alone); freeing it
+     * to an allocator that hands it out again at once is not: keep it, or reuse it only for
+     * another ring.
+     *
      * @throws IllegalArgumentException naming the required and given size, alignment or content
      */
     public static IoUring openInMemory(int entries, IoUringParams params, MemorySegment memory) {
