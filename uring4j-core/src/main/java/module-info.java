@@ -8,4 +8,6 @@
  */
 module io.uring4j.core {
     exports io.uring4j.core;
+    // Plain syscalls (eventfd, sockets) for the runtime's wakeups and fallbacks; not public API.
+    exports io.uring4j.core.internal to io.uring4j.runtime;
 }

@@ -1,0 +1,334 @@
+package io.uring4j.runtime;
+
+import io.uring4j.core.Opcode;
+import io.uring4j.core.Sqe;
+import io.uring4j.core.internal.Posix;
+
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.OpenOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * A file opened through io_uring on one {@link EventLoop}. Every operation has an async form
+ * returning a {@link CompletableFuture} and a blocking form that parks the caller (cheap on a
+ * virtual thread) while the loop does the I/O; each can take a timeout, enforced by a linked
+ * timeout in the kernel.
+ *
+ * <p>Buffers: a direct {@link ByteBuffer} is handed to the kernel as is and held by the request
+ * until its completion; a heap buffer is copied through a pooled native buffer. As with
+ * {@code FileChannel}, reads fill from the buffer's position to its limit and advance the
+ * position; {@code -1} means end of file.
+ *
+ * <p>{@link #close()} waits for the close to complete; requests still in flight keep their memory
+ * until their own completions.
+ */
+public final class AsyncFile implements AutoCloseable, EventLoop.Resource {
+    static final int AT_EMPTY_PATH = 0x1000;
+
+    private final EventLoop loop;
+    private final int fd;
+    private final Path path;
+    private final boolean direct;
+    private volatile boolean closed;
+
+    private AsyncFile(EventLoop loop, int fd, Path path, boolean direct) {
+        this.loop = loop;
+        this.fd = fd;
+        this.path = path;
+        this.direct = direct;
+    }
+
+    // ------------------------------------------------------------------ open
+
+    /** Opens {@code path} on the next loop of {@code group}; blocking form of {@link #openAsync}. */
+    public static AsyncFile open(EventLoopGroup group, Path path, OpenOption... options) throws IOException {
+        return Errors.await(openAsync(group.next(), path, options));
+    }
+
+    /** Opens {@code path} with OPENAT on {@code loop}. Default: read-only. */
+    public static CompletableFuture<AsyncFile> openAsync(EventLoop loop, Path path, OpenOption... options) {
+        int flags = openFlags(Set.of(options));
+        boolean direct = (flags & Posix.O_DIRECT) != 0;
+        byte[] name = path.toString().getBytes(StandardCharsets.UTF_8);
+        return loop.submit(f -> {
+            Operation op = loop.acquire(OPEN, f);
+            op.buffer = loop.buffers().acquire(name.length + 1);
+            MemorySegment p = op.buffer.segment;
+            MemorySegment.copy(name, 0, p, JAVA_BYTE, 0, name.length);
+            p.set(JAVA_BYTE, name.length, (byte) 0);
+            op.context = new Object[] {path, direct};
+            loop.sqe().prepRw(Opcode.OPENAT, Posix.AT_FDCWD, p.address(), 0644, 0)
+                    .opFlags(flags).userData(op.userData(UserData.TAG_MAIN));
+            loop.started(op, false);
+        });
+    }
+
+    /** OPENAT's completion: wraps the fd, or closes it if the caller gave up meanwhile (no leak). */
+    private static final Operation.Completion OPEN = (loop, op, res, flags, more) -> {
+        Object[] ctx = (Object[]) op.context;
+        Path path = (Path) ctx[0];
+        if (res < 0) {
+            op.future.completeExceptionally(Errors.of(res, "open", path, false));
+            return;
+        }
+        AsyncFile file = new AsyncFile(loop, res, path, (Boolean) ctx[1]);
+        if (op.future.complete(file)) {
+            loop.register(file);
+        } else {
+            Posix.close(res); // the caller gave up (cancelled): the fd must not leak
+        }
+    };
+
+    static int openFlags(Set<? extends OpenOption> options) {
+        boolean read = options.contains(StandardOpenOption.READ);
+        boolean write = options.contains(StandardOpenOption.WRITE) || options.contains(StandardOpenOption.APPEND);
+        int flags = Posix.O_CLOEXEC;
+        flags |= read && write ? Posix.O_RDWR : write ? Posix.O_WRONLY : Posix.O_RDONLY;
+        for (OpenOption o : options) {
+            if (o == StandardOpenOption.CREATE && !options.contains(StandardOpenOption.CREATE_NEW)) flags |= Posix.O_CREAT;
+            else if (o == StandardOpenOption.CREATE_NEW) flags |= Posix.O_CREAT | Posix.O_EXCL;
+            else if (o == StandardOpenOption.TRUNCATE_EXISTING && write) flags |= Posix.O_TRUNC;
+            else if (o == StandardOpenOption.APPEND) flags |= Posix.O_APPEND;
+            else if (o == StandardOpenOption.DSYNC) flags |= 010000;
+            else if (o == StandardOpenOption.SYNC) flags |= 04010000;
+            else if (o == FileOpenOption.DIRECT) flags |= Posix.O_DIRECT;
+            else if (o != StandardOpenOption.READ && o != StandardOpenOption.WRITE && o != StandardOpenOption.TRUNCATE_EXISTING) {
+                throw new UnsupportedOperationException("open option not supported: " + o);
+            }
+        }
+        return flags;
+    }
+
+    // ------------------------------------------------------------------ read / write
+
+    public int read(ByteBuffer dst, long position) throws IOException {
+        return Errors.await(readAsync(dst, position, null));
+    }
+
+    public int read(ByteBuffer dst, long position, Duration timeout) throws IOException {
+        return Errors.await(readAsync(dst, position, timeout));
+    }
+
+    public CompletableFuture<Integer> readAsync(ByteBuffer dst, long position) {
+        return readAsync(dst, position, null);
+    }
+
+    /** Reads into {@code dst} at {@code position}; completes with the count, or -1 at end of file. */
+    public CompletableFuture<Integer> readAsync(ByteBuffer dst, long position, Duration timeout) {
+        return transfer(Opcode.READ, dst, position, timeout);
+    }
+
+    public int write(ByteBuffer src, long position) throws IOException {
+        return Errors.await(writeAsync(src, position, null));
+    }
+
+    public CompletableFuture<Integer> writeAsync(ByteBuffer src, long position) {
+        return writeAsync(src, position, null);
+    }
+
+    /** Writes {@code src} at {@code position}; completes with the count written (may be short). */
+    public CompletableFuture<Integer> writeAsync(ByteBuffer src, long position, Duration timeout) {
+        return transfer(Opcode.WRITE, src, position, timeout);
+    }
+
+    private CompletableFuture<Integer> transfer(Opcode opcode, ByteBuffer buf, long position, Duration timeout) {
+        CompletableFuture<Integer> early = check(buf, position);
+        if (early != null) return early;
+        int len = buf.remaining();
+        boolean isRead = opcode == Opcode.READ;
+        return loop.submit(f -> {
+            Operation op = loop.acquire(isRead ? READ_DONE : WRITE_DONE, f);
+            op.context = this;
+            long addr;
+            if (buf.isDirect()) {
+                op.userBuffer = buf;
+                addr = MemorySegment.ofBuffer(buf).address();
+            } else {
+                op.buffer = loop.buffers().acquire(len);
+                op.userBuffer = buf;
+                if (!isRead) MemorySegment.copy(MemorySegment.ofBuffer(buf), 0, op.buffer.segment, 0, len);
+                addr = op.buffer.segment.address();
+            }
+            Sqe sqe = loop.sqe().prepRw(opcode, fd, addr, len, position).userData(op.userData(UserData.TAG_MAIN));
+            if (timeout != null) loop.linkTimeout(op, sqe, timeout);
+            loop.started(op, timeout != null);
+        });
+    }
+
+    private <T> CompletableFuture<T> check(ByteBuffer buf, long position) {
+        if (closed) return CompletableFuture.failedFuture(Errors.closed());
+        if (position < 0) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("position must be >= 0, given " + position));
+        }
+        if (direct) {
+            long addr = buf.isDirect() ? MemorySegment.ofBuffer(buf).address() : 0;
+            if (position % 512 != 0 || buf.remaining() % 512 != 0 || addr % 512 != 0) {
+                return CompletableFuture.failedFuture(new IllegalArgumentException(
+                        "O_DIRECT needs position, length and buffer address aligned to 512 bytes, given position "
+                                + position + ", length " + buf.remaining() + ", address 0x" + Long.toHexString(addr)));
+            }
+        }
+        if (buf.remaining() > BufferPool.maxBytes() && !buf.isDirect()) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException(
+                    "a heap buffer transfer holds at most " + BufferPool.maxBytes() + " bytes, given " + buf.remaining()));
+        }
+        return null;
+    }
+
+    private static final Operation.Completion READ_DONE = (loop, op, res, flags, more) -> {
+        AsyncFile file = (AsyncFile) op.context;
+        if (res < 0) {
+            op.future.completeExceptionally(Errors.of(res, "read", file.path, EventLoop.timedOut(op, res)));
+            return;
+        }
+        ByteBuffer dst = op.userBuffer;
+        if (op.buffer != null && res > 0) {
+            MemorySegment.copy(op.buffer.segment, 0, MemorySegment.ofBuffer(dst), 0, res);
+        }
+        dst.position(dst.position() + res);
+        op.future.complete(res == 0 ? -1 : res);
+    };
+
+    private static final Operation.Completion WRITE_DONE = (loop, op, res, flags, more) -> {
+        AsyncFile file = (AsyncFile) op.context;
+        if (res < 0) {
+            op.future.completeExceptionally(Errors.of(res, "write", file.path, EventLoop.timedOut(op, res)));
+            return;
+        }
+        ByteBuffer src = op.userBuffer;
+        src.position(src.position() + res);
+        op.future.complete(res);
+    };
+
+    // ------------------------------------------------------------------ metadata and sync
+
+    public void fsync() throws IOException {
+        Errors.await(simple(Opcode.FSYNC, 0, 0, 0, 0, "fsync"));
+    }
+
+    public void fdatasync() throws IOException {
+        Errors.await(simple(Opcode.FSYNC, 0, 0, 0, 1, "fdatasync"));
+    }
+
+    public CompletableFuture<Integer> fsyncAsync() {
+        return simple(Opcode.FSYNC, 0, 0, 0, 0, "fsync");
+    }
+
+    /** fallocate(2) mode 0: reserves {@code length} bytes at {@code offset}. */
+    public void allocate(long offset, long length) throws IOException {
+        if (offset < 0 || length <= 0) {
+            throw new IllegalArgumentException("offset must be >= 0 and length > 0, given " + offset + ", " + length);
+        }
+        Errors.await(simple(Opcode.FALLOCATE, length, 0, offset, 0, "fallocate"));
+    }
+
+    /** ftruncate(2) through IORING_OP_FTRUNCATE (kernel 6.9). */
+    public void truncate(long size) throws IOException {
+        if (size < 0) throw new IllegalArgumentException("size must be >= 0, given " + size);
+        Errors.await(simple(Opcode.FTRUNCATE, 0, 0, size, 0, "ftruncate"));
+    }
+
+    /** The file size, from statx(2) through IORING_OP_STATX. */
+    public long size() throws IOException {
+        return Errors.await(sizeAsync());
+    }
+
+    public CompletableFuture<Long> sizeAsync() {
+        if (closed) return CompletableFuture.failedFuture(Errors.closed());
+        return loop.submit(f -> {
+            Operation op = loop.acquire(STATX_DONE, f);
+            op.context = this;
+            op.buffer = loop.buffers().acquire(512);
+            MemorySegment stx = op.buffer.segment;
+            stx.set(JAVA_BYTE, 0, (byte) 0); // the empty path "" lives at the buffer's start
+            MemorySegment out = stx.asSlice(256, 256);
+            // STATX_SIZE = 0x200; path "" with AT_EMPTY_PATH: the fd itself
+            loop.sqe().prepRw(Opcode.STATX, fd, stx.address(), 0x200, out.address())
+                    .opFlags(AT_EMPTY_PATH).userData(op.userData(UserData.TAG_MAIN));
+            loop.started(op, false);
+        });
+    }
+
+    private static final Operation.Completion STATX_DONE = (loop, op, res, flags, more) -> {
+        AsyncFile file = (AsyncFile) op.context;
+        if (res < 0) {
+            op.future.completeExceptionally(Errors.of(res, "statx", file.path, false));
+            return;
+        }
+        op.future.complete(op.buffer.segment.get(JAVA_LONG, 256 + 40)); // stx_size
+    };
+
+    private CompletableFuture<Integer> simple(Opcode opcode, long addr, int len, long off, int opFlags, String what) {
+        if (closed) return CompletableFuture.failedFuture(Errors.closed());
+        return loop.submit(f -> {
+            Operation op = loop.acquire(INT_RESULT, f);
+            op.context = new Object[] {what, path};
+            loop.sqe().prepRw(opcode, fd, addr, len, off).opFlags(opFlags).userData(op.userData(UserData.TAG_MAIN));
+            loop.started(op, false);
+        });
+    }
+
+    /** Completes with the result, or with the exception for a negative one. */
+    static final Operation.Completion INT_RESULT = (loop, op, res, flags, more) -> {
+        Object[] ctx = (Object[]) op.context;
+        if (res < 0) {
+            op.future.completeExceptionally(Errors.of(res, (String) ctx[0], ctx[1], EventLoop.timedOut(op, res)));
+        } else {
+            op.future.complete(res);
+        }
+    };
+
+    // ------------------------------------------------------------------ close
+
+    public boolean isOpen() {
+        return !closed;
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    /** The loop this file's requests run on. */
+    public EventLoop loop() {
+        return loop;
+    }
+
+    int fd() {
+        return fd;
+    }
+
+    /** Closes the fd through IORING_OP_CLOSE and waits for it. Idempotent. */
+    @Override
+    public void close() throws IOException {
+        if (closed) return;
+        closed = true;
+        Errors.await(loop.<Integer>submit(f -> {
+            loop.unregister(this);
+            Operation op = loop.acquire(INT_RESULT, f);
+            op.context = new Object[] {"close", path};
+            loop.sqe().prepRw(Opcode.CLOSE, fd, 0, 0, 0).userData(op.userData(UserData.TAG_MAIN));
+            loop.started(op, false);
+        }));
+    }
+
+    @Override
+    public void closeOnShutdown() {
+        closed = true;
+        Posix.close(fd);
+    }
+
+    @Override
+    public String toString() {
+        return "AsyncFile[" + path + ", fd " + fd + ", " + loop + "]";
+    }
+}

@@ -1,0 +1,78 @@
+package io.uring4j.runtime;
+
+import io.uring4j.core.Errno;
+
+import java.io.IOException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.InterruptedByTimeoutException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+
+/** Turns negative CQE results into the exceptions Java I/O code expects. */
+final class Errors {
+    private Errors() {}
+
+    static final int ENOENT = 2, EEXIST = 17, EACCES = 13, EPERM = 1, ENOTDIR = 20, ENOTEMPTY = 39,
+            ECANCELED = 125, EBADF = 9, ETIME = 62;
+
+    /** The exception for result {@code res} (negative errno) of {@code what} on {@code subject}. */
+    static Exception of(int res, String what, Object subject, boolean timedOut) {
+        int errno = -res;
+        String s = subject == null ? null : subject.toString();
+        if (timedOut) {
+            InterruptedByTimeoutException e = new InterruptedByTimeoutException();
+            e.initCause(new IOException(what + (s == null ? "" : " " + s) + " timed out"));
+            return e;
+        }
+        return switch (errno) {
+            case ENOENT -> new NoSuchFileException(s, null, what + ": " + Errno.describe(errno));
+            case EEXIST -> new FileAlreadyExistsException(s, null, what + ": " + Errno.describe(errno));
+            case EACCES, EPERM -> new AccessDeniedException(s, null, what + ": " + Errno.describe(errno));
+            case ENOTDIR -> new NotDirectoryException(s);
+            case ENOTEMPTY -> new DirectoryNotEmptyException(s);
+            case ECANCELED -> new CancellationException(what + (s == null ? "" : " " + s) + " was cancelled");
+            default -> new IOException(what + (s == null ? "" : " " + s) + " failed: " + Errno.describe(errno));
+        };
+    }
+
+    static ClosedChannelException closed() {
+        return new ClosedChannelException();
+    }
+
+    /**
+     * Waits for {@code f} (cheap on a virtual thread: it parks while the loop does the I/O) and
+     * rethrows its failure as the I/O exception it is.
+     */
+    static <T> T await(Future<T> f) throws IOException {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return f.get();
+                } catch (InterruptedException e) {
+                    interrupted = true; // the request is in flight and owns memory: finish waiting
+                } catch (ExecutionException e) {
+                    throw rethrow(e.getCause());
+                } catch (CompletionException e) {
+                    throw rethrow(e.getCause());
+                }
+            }
+        } finally {
+            if (interrupted) Thread.currentThread().interrupt();
+        }
+    }
+
+    private static IOException rethrow(Throwable t) {
+        if (t instanceof IOException io) return io;
+        if (t instanceof RuntimeException re) throw re;
+        if (t instanceof Error e) throw e;
+        return new IOException(t);
+    }
+}

@@ -1,0 +1,435 @@
+package io.uring4j.runtime;
+
+import io.uring4j.core.Cqe;
+import io.uring4j.core.CqeHandler;
+import io.uring4j.core.IoUring;
+import io.uring4j.core.IoUringParams;
+import io.uring4j.core.KernelTimespec;
+import io.uring4j.core.Opcode;
+import io.uring4j.core.Probe;
+import io.uring4j.core.SetupFlag;
+import io.uring4j.core.Sqe;
+import io.uring4j.core.SqeFlag;
+import io.uring4j.core.internal.Posix;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * One thread that owns one ring. Every SQE of the ring is written, and every CQE read, on this
+ * thread; other threads hand work over through a lock-free queue and wake the thread through an
+ * eventfd the loop keeps a read pending on. An idle loop sleeps in {@code io_uring_enter}.
+ *
+ * <p>The ring is SINGLE_ISSUER|DEFER_TASKRUN where the kernel has them (COOP_TASKRUN|TASKRUN_FLAG
+ * otherwise): completions are produced only when this thread enters the kernel.
+ */
+public final class EventLoop implements AutoCloseable {
+    private static final int CANCEL_ANY = 1 << 2; // IORING_ASYNC_CANCEL_ANY
+    private static final int CANCEL_ALL = 1 << 0;        // IORING_ASYNC_CANCEL_ALL
+    private static final int ECANCELED = 125;
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(30);
+
+    private final EventLoopGroup group;
+    private final int id;
+    private final Thread thread;
+    private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    /** Set by the loop just before it sleeps; a producer that clears it must wake the loop. */
+    private final AtomicBoolean sleeping = new AtomicBoolean();
+    private final java.util.concurrent.atomic.AtomicInteger wakers = new java.util.concurrent.atomic.AtomicInteger();
+    /** The eventfd counter increment every wakeup writes; read-only after class init. */
+    private static final MemorySegment ONE = Arena.global().allocate(JAVA_LONG);
+    static {
+        ONE.set(JAVA_LONG, 0, 1L);
+    }
+    private final CountDownLatch started = new CountDownLatch(1);
+    private final CountDownLatch terminated = new CountDownLatch(1);
+    private volatile boolean closing;
+    private volatile Throwable startFailure;
+
+    // ---- loop-thread state ----
+    private IoUring ring;
+    private Probe probe;
+    private Arena arena;
+    private BufferPool buffers;
+    private final List<Operation> slots = new ArrayList<>();
+    private int[] freeSlots = new int[0];
+    private int freeCount;
+    private int inFlight;
+    private int eventFd = -1;
+    private boolean startedSinceCancel;
+    /** Files and sockets opened on this loop and not yet closed: closed with the loop. */
+    private final java.util.Set<Resource> resources = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+
+    /** Something holding an fd of this loop that the loop must close if its owner does not. */
+    interface Resource {
+        /** Closes the fd with a plain close(2); called on the loop thread after every request ended. */
+        void closeOnShutdown();
+    }
+
+    void register(Resource r) {
+        resources.add(r);
+    }
+
+    void unregister(Resource r) {
+        resources.remove(r);
+    }
+    private final CqeHandler dispatcher = this::dispatch;
+
+    EventLoop(EventLoopGroup group, int id, int entries) {
+        this.group = group;
+        this.id = id;
+        this.thread = Thread.ofPlatform().name("uring4j-loop-" + id).daemon(true).unstarted(() -> run(entries));
+        thread.start();
+        try {
+            if (!started.await(30, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("event loop " + id + " did not start within 30 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while starting event loop " + id, e);
+        }
+        if (startFailure != null) {
+            throw new IllegalStateException("event loop " + id + " could not start: " + startFailure.getMessage(), startFailure);
+        }
+    }
+
+    /** The group this loop belongs to. */
+    public EventLoopGroup group() {
+        return group;
+    }
+
+    /** Whether the caller runs on this loop's thread. */
+    public boolean inEventLoop() {
+        return Thread.currentThread() == thread;
+    }
+
+    /** Runs {@code task} on the loop thread: now if already there, else after a wakeup. */
+    void execute(Runnable task) {
+        if (inEventLoop()) {
+            task.run();
+            return;
+        }
+        if (closing) {
+            throw new IllegalStateException("event loop " + id + " is closed");
+        }
+        tasks.add(task);
+        wakeIfSleeping();
+    }
+
+    /**
+     * Wakes the loop if it sleeps in io_uring_enter. Only the thread that flips {@code sleeping}
+     * writes the eventfd, and {@code wakers} keeps the loop from closing the eventfd while such a
+     * write may still be under way.
+     */
+    private void wakeIfSleeping() {
+        wakers.incrementAndGet();
+        try {
+            if (sleeping.compareAndSet(true, false)) {
+                Posix.write(eventFd, ONE, 8);
+            }
+        } finally {
+            wakers.decrementAndGet();
+        }
+    }
+
+    /** Runs {@code body} on the loop and completes the returned future with what it completes. */
+    <T> CompletableFuture<T> submit(java.util.function.Consumer<CompletableFuture<T>> body) {
+        CompletableFuture<T> f = new CompletableFuture<>();
+        try {
+            execute(() -> {
+                try {
+                    body.accept(f);
+                } catch (Throwable t) {
+                    f.completeExceptionally(t);
+                }
+            });
+        } catch (IllegalStateException e) {
+            f.completeExceptionally(e);
+        }
+        return f;
+    }
+
+
+    // ------------------------------------------------------------------ the loop
+
+    private void run(int entries) {
+        try {
+            arena = Arena.ofConfined();
+            buffers = new BufferPool(arena);
+            ring = openRing(entries);
+            probe = Probe.of(ring);
+            eventFd = Posix.eventfd(0, Posix.EFD_CLOEXEC);
+            if (eventFd < 0) throw new IllegalStateException("eventfd failed: " + eventFd);
+            armWakeRead();
+            ring.submit();
+        } catch (Throwable t) {
+            startFailure = t;
+            started.countDown();
+            cleanUp();
+            terminated.countDown();
+            return;
+        }
+        started.countDown();
+        try {
+            loop();
+        } finally {
+            cleanUp();
+            terminated.countDown();
+        }
+    }
+
+    private static IoUring openRing(int entries) {
+        IoUringParams params = IoUringParams.create().cqEntries(Math.max(entries * 4, 4096))
+                .flags(SetupFlag.SINGLE_ISSUER, SetupFlag.DEFER_TASKRUN);
+        try {
+            return IoUring.open(entries, params);
+        } catch (RuntimeException e) {
+            return IoUring.open(entries, IoUringParams.create().cqEntries(Math.max(entries * 4, 4096))
+                    .flags(SetupFlag.COOP_TASKRUN, SetupFlag.TASKRUN_FLAG));
+        }
+    }
+
+    private void loop() {
+        boolean cancelSent = false;
+        while (true) {
+            runTasks();
+            if (closing) {
+                if (!cancelSent || startedSinceCancel) {
+                    // Also catches requests that tasks queued just before closing started later.
+                    cancelEverything();
+                    cancelSent = true;
+                    startedSinceCancel = false;
+                }
+                if (inFlight == 0) {
+                    break;
+                }
+            }
+            sleeping.set(true);
+            if (!tasks.isEmpty() || (closing && !cancelSent)) {
+                sleeping.set(false);
+                ring.submit();
+            } else {
+                ring.submitAndWait(1);
+                sleeping.set(false);
+            }
+            ring.forEachCqe(dispatcher);
+        }
+    }
+
+    private void runTasks() {
+        Runnable r;
+        while ((r = tasks.poll()) != null) {
+            try {
+                r.run();
+            } catch (Throwable t) {
+                // Tasks complete their own futures; anything escaping is a runtime bug worth seeing.
+                System.err.println("uring4j: a task on event loop " + id + " failed: " + t);
+            }
+        }
+    }
+
+    /** One SQE cancels every request of this ring (IORING_ASYNC_CANCEL_ANY|ALL). */
+    private void cancelEverything() {
+        Sqe sqe = sqe();
+        sqe.prepRw(Opcode.ASYNC_CANCEL, -1, 0, 0, 0).opFlags(CANCEL_ANY | CANCEL_ALL)
+                .userData(UserData.pack(UserData.TAG_CANCEL, 0, 0));
+    }
+
+    private void cleanUp() {
+        sleeping.set(false);
+        for (Resource r : resources) {
+            r.closeOnShutdown();
+        }
+        resources.clear();
+        if (ring != null) ring.close();
+        while (wakers.get() != 0) {
+            Thread.onSpinWait(); // a producer that saw the loop asleep is still writing the eventfd
+        }
+        if (eventFd >= 0) Posix.close(eventFd);
+        if (arena != null) {
+            NativeMemory.freed(buffers.bytes() + (long) slots.size() * Operation.SCRATCH_BYTES);
+            arena.close();
+        }
+    }
+
+    // ------------------------------------------------------------------ wakeup read
+
+    private static final Operation.Completion WAKE = (loop, op, res, flags, more) -> {
+        if (!loop.closing) {
+            loop.armWakeRead();
+        }
+    };
+
+    private void armWakeRead() {
+        Operation op = acquire(WAKE, null);
+        sqe().prepRead(eventFd, op.scratch.asSlice(0, 8), 0).userData(op.userData(UserData.TAG_MAIN));
+        started(op, false);
+    }
+
+    // ------------------------------------------------------------------ operations
+
+    /** A fresh operation slot (loop thread only). */
+    Operation acquire(Operation.Completion completion, CompletableFuture<?> future) {
+        if (freeCount == 0) {
+            grow();
+        }
+        Operation op = slots.get(freeSlots[--freeCount]);
+        op.completion = completion;
+        @SuppressWarnings("unchecked")
+        CompletableFuture<Object> f = (CompletableFuture<Object>) future;
+        op.future = f;
+        return op;
+    }
+
+    private void grow() {
+        int old = slots.size();
+        int add = Math.max(64, old);
+        MemorySegment block = arena.allocate((long) add * Operation.SCRATCH_BYTES, 64);
+        NativeMemory.allocated((long) add * Operation.SCRATCH_BYTES);
+        int[] free = new int[old + add];
+        System.arraycopy(freeSlots, 0, free, 0, freeCount);
+        for (int i = 0; i < add; i++) {
+            slots.add(new Operation(old + i, block.asSlice((long) i * Operation.SCRATCH_BYTES, Operation.SCRATCH_BYTES)));
+            free[freeCount++] = old + add - 1 - i;
+        }
+        freeSlots = free;
+    }
+
+    /**
+     * Marks {@code op} as submitted: its main SQE (and a linked timeout, if any) are in the SQ.
+     * From here on only its CQEs release it.
+     */
+    void started(Operation op, boolean withTimeout) {
+        op.pendingCqes = withTimeout ? 2 : 1;
+        startedSinceCancel = true;
+        op.hasTimeout = withTimeout;
+        inFlight++;
+    }
+
+    /**
+     * Links a timeout to the SQE just prepared for {@code op}: the request fails with a
+     * timeout if it has not completed within {@code timeout}. The timespec lives in the
+     * operation's scratch area until the timeout's own CQE.
+     */
+    void linkTimeout(Operation op, Sqe main, Duration timeout) {
+        main.flag(SqeFlag.IO_LINK);
+        MemorySegment ts = op.scratch.asSlice(Operation.TIMESPEC_OFFSET, 16);
+        KernelTimespec.set(ts, timeout);
+        sqe().prepRw(Opcode.LINK_TIMEOUT, -1, ts.address(), 1, 0).userData(op.userData(UserData.TAG_TIMEOUT));
+    }
+
+    /** Asks the kernel to cancel {@code op}; its memory stays owned until its CQEs arrive. */
+    void cancel(Operation op) {
+        if (op.delivered || op.cancelRequested) return;
+        op.cancelRequested = true;
+        sqe().prepRw(Opcode.ASYNC_CANCEL, -1, op.userData(UserData.TAG_MAIN), 0, 0)
+                .userData(UserData.pack(UserData.TAG_CANCEL, 0, 0));
+    }
+
+    /** An SQE, submitting first if the SQ is full. */
+    Sqe sqe() {
+        Sqe sqe = ring.getSqe();
+        if (sqe == null) {
+            ring.submit();
+            sqe = ring.getSqe();
+            if (sqe == null) throw new IllegalStateException("SQ still full after submit");
+        }
+        return sqe;
+    }
+
+    BufferPool buffers() {
+        return buffers;
+    }
+
+    Probe probe() {
+        return probe;
+    }
+
+    int id() {
+        return id;
+    }
+
+    private void dispatch(Cqe cqe) {
+        long ud = cqe.userData();
+        int tag = UserData.tag(ud);
+        if (tag == UserData.TAG_CANCEL) {
+            return;
+        }
+        Operation op = slots.get(UserData.index(ud));
+        if (UserData.generation(ud) != (op.generation & 0xFF_FFFF)) {
+            throw new IllegalStateException("CQE for a recycled operation slot: " + cqe);
+        }
+        if (tag == UserData.TAG_MAIN) {
+            int res = cqe.res();
+            int flags = cqe.flags();
+            boolean more = cqe.hasMore();
+            if (!more) {
+                op.delivered = true;
+            }
+            try {
+                op.completion.complete(this, op, res, flags, more);
+            } catch (Throwable t) {
+                if (op.future != null) op.future.completeExceptionally(t);
+            }
+            if (more) {
+                return;
+            }
+        }
+        if (--op.pendingCqes == 0) {
+            release(op);
+        }
+    }
+
+    private void release(Operation op) {
+        if (op.buffer != null) buffers.release(op.buffer);
+        op.clear();
+        freeSlots[freeCount++] = op.index;
+        inFlight--;
+    }
+
+    /** Whether -ECANCELED for {@code op} means its linked timeout fired rather than a user cancel. */
+    static boolean timedOut(Operation op, int res) {
+        return res == -ECANCELED && op.hasTimeout && !op.cancelRequested;
+    }
+
+    // ------------------------------------------------------------------ lifecycle
+
+    /**
+     * Cancels every request in flight, waits for all their completions, then closes the ring and
+     * frees the loop's native memory. Idempotent; waits at most 30 s.
+     */
+    @Override
+    public void close() {
+        if (inEventLoop()) {
+            throw new IllegalStateException("an event loop cannot close itself from its own thread");
+        }
+        closing = true;
+        wakeIfSleeping();
+        try {
+            if (!terminated.await(CLOSE_WAIT.toSeconds(), TimeUnit.SECONDS)) {
+                throw new IllegalStateException("event loop " + id + " still has requests in flight after " + CLOSE_WAIT);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    boolean isClosing() {
+        return closing;
+    }
+
+    @Override
+    public String toString() {
+        return "EventLoop[" + id + "]";
+    }
+}

@@ -1,0 +1,13 @@
+package io.uring4j.runtime;
+
+import java.nio.file.OpenOption;
+
+/** Open options beyond {@link java.nio.file.StandardOpenOption}. */
+public enum FileOpenOption implements OpenOption {
+    /**
+     * O_DIRECT: bypass the page cache. Buffers, positions and lengths must be multiples of the
+     * device's logical block size (512 is checked; 4096 is safe everywhere); heap buffers are
+     * served from the runtime's page-aligned pool.
+     */
+    DIRECT
+}

@@ -1,0 +1,77 @@
+package io.uring4j.runtime;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One in-flight request of an event loop: a pooled slot that owns every piece of native memory
+ * its SQEs point at (the {@link #scratch} area for sockaddrs, lengths, iovecs, timespecs,
+ * msghdrs; a pooled data {@link #buffer}; the user's direct buffer by reference) from
+ * preparation until its last CQE. Cancelling, timing out or closing never releases it early:
+ * the slot goes back to the pool only when {@link #pendingCqes} reaches zero (field report 1).
+ *
+ * <p>Owned by its loop thread; no field is touched from another thread.
+ */
+final class Operation {
+    /** Bytes of the per-slot scratch area: room for a sockaddr_in6 + len, a msghdr, iovecs and a timespec. */
+    static final int SCRATCH_BYTES = 256;
+    /** Where in the scratch area the linked timeout's timespec lives. */
+    static final long TIMESPEC_OFFSET = SCRATCH_BYTES - 16;
+
+    final int index;
+    final MemorySegment scratch;
+    int generation;
+
+    /** CQEs still to come: the main one (until its last, for multishot) plus a linked timeout's. */
+    int pendingCqes;
+    /** Whether the user's result was delivered (the main CQE arrived). */
+    boolean delivered;
+    /** Whether the user cancelled it, so -ECANCELED means cancelled, not timed out. */
+    boolean cancelRequested;
+    boolean hasTimeout;
+
+    Completion completion;
+    CompletableFuture<Object> future;
+    /** A user buffer the kernel reads or writes directly (direct ByteBuffer), held until the last CQE. */
+    ByteBuffer userBuffer;
+    /** A pooled native buffer standing in for a heap buffer, or holding the runtime's own data. */
+    NativeBuffer buffer;
+    /** Per-kind context: the file or connection, a path segment, … */
+    Object context;
+    /** Per-kind integer state (e.g. bytes requested). */
+    long value;
+
+    Operation(int index, MemorySegment scratch) {
+        this.index = index;
+        this.scratch = scratch;
+    }
+
+    long userData(int tag) {
+        return UserData.pack(tag, generation, index);
+    }
+
+    /** Drops every reference so the slot can be reused; memory is returned by the loop. */
+    void clear() {
+        generation++;
+        pendingCqes = 0;
+        delivered = false;
+        cancelRequested = false;
+        hasTimeout = false;
+        completion = null;
+        future = null;
+        userBuffer = null;
+        buffer = null;
+        context = null;
+        value = 0;
+    }
+
+    /** What a kind of operation does with its CQE. Implementations are stateless singletons. */
+    interface Completion {
+        /**
+         * Handles the main CQE's result on the loop thread. Must complete {@code op.future} (or
+         * its equivalent) when it sees the final CQE. {@code more}: F_MORE was set.
+         */
+        void complete(EventLoop loop, Operation op, int res, int flags, boolean more);
+    }
+}

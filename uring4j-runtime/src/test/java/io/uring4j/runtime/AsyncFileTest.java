@@ -1,0 +1,142 @@
+package io.uring4j.runtime;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+@Timeout(60)
+class AsyncFileTest {
+    static EventLoopGroup group;
+
+    @BeforeAll
+    static void start() {
+        group = EventLoopGroup.create(2);
+    }
+
+    @AfterAll
+    static void stop() {
+        group.close();
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void writeThenReadBackHeapAndDirect(boolean directBuffers, @TempDir Path dir) throws Exception {
+        Path p = dir.resolve("data");
+        byte[] data = new byte[100_000];
+        new Random(7).nextBytes(data);
+        try (AsyncFile f = AsyncFile.open(group, p, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ)) {
+            ByteBuffer src = directBuffers ? ByteBuffer.allocateDirect(data.length).put(data).flip() : ByteBuffer.wrap(data);
+            int written = 0;
+            while (src.hasRemaining()) written += f.write(src, written);
+            assertEquals(data.length, written);
+            assertEquals(data.length, f.size());
+            f.fsync();
+            ByteBuffer dst = directBuffers ? ByteBuffer.allocateDirect(data.length) : ByteBuffer.allocate(data.length);
+            int read = 0;
+            while (dst.hasRemaining()) {
+                int n = f.read(dst, read);
+                assertTrue(n > 0);
+                read += n;
+            }
+            dst.flip();
+            byte[] back = new byte[data.length];
+            dst.get(back);
+            assertArrayEquals(data, back);
+            assertEquals(-1, f.read(ByteBuffer.allocate(10), data.length), "end of file");
+        }
+        assertArrayEquals(data, Files.readAllBytes(p), "what the kernel wrote is on disk");
+    }
+
+    @Test
+    void manyConcurrentReadsFromVirtualThreads(@TempDir Path dir) throws Exception {
+        Path p = dir.resolve("blocks");
+        byte[] data = new byte[4096 * 64];
+        for (int i = 0; i < data.length; i++) data[i] = (byte) (i / 4096);
+        Files.write(p, data);
+        try (AsyncFile f = AsyncFile.open(group, p);
+             var exec = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            List<java.util.concurrent.Future<Boolean>> results = new ArrayList<>();
+            for (int t = 0; t < 200; t++) {
+                int block = t % 64;
+                results.add(exec.submit(() -> {
+                    ByteBuffer b = ByteBuffer.allocate(4096);
+                    int n = f.read(b, block * 4096L);
+                    return n == 4096 && b.get(0) == (byte) block && b.get(4095) == (byte) block;
+                }));
+            }
+            for (var r : results) assertTrue(r.get(30, TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
+    void missingFileGivesNoSuchFileException(@TempDir Path dir) {
+        Path p = dir.resolve("absent");
+        var e = assertThrows(NoSuchFileException.class, () -> AsyncFile.open(group, p));
+        assertTrue(e.getMessage().contains("absent"), e.getMessage());
+    }
+
+    @Test
+    void badInputFailsClearly(@TempDir Path dir) throws Exception {
+        Path p = dir.resolve("f");
+        Files.write(p, "hello".getBytes(StandardCharsets.UTF_8));
+        AsyncFile f = AsyncFile.open(group, p);
+        var neg = assertThrows(IllegalArgumentException.class, () -> f.read(ByteBuffer.allocate(4), -1));
+        assertTrue(neg.getMessage().contains("given -1"), neg.getMessage());
+        f.close();
+        f.close();
+        assertThrows(ClosedChannelException.class, () -> f.read(ByteBuffer.allocate(4), 0));
+    }
+
+    @Test
+    void directIoRefusesUnalignedBuffers(@TempDir Path dir) throws Exception {
+        Path p = dir.resolve("direct");
+        Files.write(p, new byte[8192]);
+        try (AsyncFile f = AsyncFile.open(group, p, FileOpenOption.DIRECT)) {
+            var e = assertThrows(IllegalArgumentException.class, () -> f.read(ByteBuffer.allocateDirect(100), 0));
+            assertTrue(e.getMessage().contains("aligned"), e.getMessage());
+            ByteBuffer aligned = ByteBuffer.allocateDirect(8192 + 4096).alignedSlice(4096).limit(4096);
+            assertEquals(4096, f.read(aligned, 4096));
+        } catch (java.io.IOException e) {
+            org.junit.jupiter.api.Assumptions.abort("O_DIRECT not supported on this filesystem: " + e.getMessage());
+        }
+    }
+
+    @Test
+    void closingAGroupWithReadsInFlightFreesEverything(@TempDir Path dir) throws Exception {
+        long before = EventLoopGroup.nativeBytes();
+        int fdsBefore = new java.io.File("/proc/self/fd").list().length;
+        Path p = dir.resolve("many");
+        Files.write(p, new byte[1 << 20]);
+        EventLoopGroup g = EventLoopGroup.create(1);
+        AsyncFile f = AsyncFile.open(g, p);
+        List<CompletableFuture<Integer>> inFlight = new ArrayList<>();
+        for (int i = 0; i < 2000; i++) {
+            inFlight.add(f.readAsync(ByteBuffer.allocate(512), (i * 512L) % (1 << 20)));
+        }
+        g.close();
+        for (CompletableFuture<Integer> r : inFlight) {
+            assertTrue(r.isDone(), "every request completed (or was cancelled) before close returned");
+        }
+        assertEquals(before, EventLoopGroup.nativeBytes(), "native memory back to where it started");
+        assertEquals(fdsBefore, new java.io.File("/proc/self/fd").list().length, "no fd leaked");
+    }
+}
