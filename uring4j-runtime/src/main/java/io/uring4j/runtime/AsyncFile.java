@@ -288,6 +288,21 @@ public final class AsyncFile implements AutoCloseable, EventLoop.Resource {
         }
     };
 
+    // ------------------------------------------------------------------ copy
+
+    /**
+     * Copies {@code from} to {@code to} (created or truncated) with 1 MiB linked read-to-write
+     * chunks, 8 in flight; returns the bytes copied and fails if fewer than the source size.
+     */
+    public static long copy(EventLoopGroup group, Path from, Path to) throws IOException {
+        return FileCopy.copy(group, from, to, FileCopy.DEFAULT_CHUNK, FileCopy.DEFAULT_DEPTH);
+    }
+
+    /** As {@link #copy(EventLoopGroup, Path, Path)} with a chunk size and chunks in flight. */
+    public static long copy(EventLoopGroup group, Path from, Path to, int chunkBytes, int chunksInFlight) throws IOException {
+        return FileCopy.copy(group, from, to, chunkBytes, chunksInFlight);
+    }
+
     // ------------------------------------------------------------------ close
 
     public boolean isOpen() {

@@ -310,7 +310,12 @@ public final class EventLoop implements AutoCloseable {
      * From here on only its CQEs release it.
      */
     void started(Operation op, boolean withTimeout) {
-        op.pendingCqes = withTimeout ? 2 : 1;
+        started(op, withTimeout ? 2 : 1, withTimeout);
+    }
+
+    /** As {@link #started(Operation, boolean)} for an operation that posts {@code cqes} CQEs in all. */
+    void started(Operation op, int cqes, boolean withTimeout) {
+        op.pendingCqes = cqes;
         startedSinceCancel = true;
         op.hasTimeout = withTimeout;
         inFlight++;
@@ -369,7 +374,9 @@ public final class EventLoop implements AutoCloseable {
         if (UserData.generation(ud) != (op.generation & 0xFF_FFFF)) {
             throw new IllegalStateException("CQE for a recycled operation slot: " + cqe);
         }
-        if (tag == UserData.TAG_MAIN) {
+        if (tag == UserData.TAG_LINKED) {
+            op.completion.linked(this, op, cqe.res());
+        } else if (tag == UserData.TAG_MAIN) {
             int res = cqe.res();
             int flags = cqe.flags();
             boolean more = cqe.hasMore();

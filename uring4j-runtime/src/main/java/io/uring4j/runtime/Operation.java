@@ -73,5 +73,9 @@ final class Operation {
          * its equivalent) when it sees the final CQE. {@code more}: F_MORE was set.
          */
         void complete(EventLoop loop, Operation op, int res, int flags, boolean more);
+
+        /** Handles the CQE of an earlier member of the operation's own link chain (tag LINKED). */
+        default void linked(EventLoop loop, Operation op, int res) {
+        }
     }
 }

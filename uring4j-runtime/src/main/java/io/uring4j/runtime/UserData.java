@@ -15,6 +15,8 @@ final class UserData {
     static final int TAG_TIMEOUT = 1;
     /** A cancel request's own CQE: carries nothing the runtime needs. */
     static final int TAG_CANCEL = 2;
+    /** An earlier SQE of the operation's own link chain (e.g. the read before a write). */
+    static final int TAG_LINKED = 3;
 
     static long pack(int tag, int generation, int index) {
         return ((long) tag << 56) | ((long) (generation & 0xFF_FFFF) << 32) | (index & 0xFFFF_FFFFL);

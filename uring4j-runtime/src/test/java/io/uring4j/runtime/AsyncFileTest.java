@@ -139,4 +139,17 @@ class AsyncFileTest {
         assertEquals(before, EventLoopGroup.nativeBytes(), "native memory back to where it started");
         assertEquals(fdsBefore, new java.io.File("/proc/self/fd").list().length, "no fd leaked");
     }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1, 4095, 4096, 1 << 20, (3 << 20) + 12345})
+    void copyIsExact(int size, @TempDir Path dir) throws Exception {
+        Path src = dir.resolve("src");
+        Path dst = dir.resolve("dst");
+        byte[] data = new byte[size];
+        new Random(size).nextBytes(data);
+        Files.write(src, data);
+        Files.write(dst, new byte[7]); // truncated by the copy
+        assertEquals(size, AsyncFile.copy(group, src, dst, 64 * 1024, 4));
+        assertArrayEquals(data, Files.readAllBytes(dst));
+    }
 }
