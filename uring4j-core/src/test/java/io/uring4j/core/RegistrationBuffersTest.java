@@ -113,12 +113,15 @@ class RegistrationBuffersTest {
 
     @Test
     void cloneFromRingWithoutBuffersIsEnxio() {
-        try (IoUring src = IoUring.open(4); IoUring dst = IoUring.open(4)) {
+        IoUring src = IoUring.open(4);
+        try (IoUring dst = IoUring.open(4)) {
             IoUringException e = assertThrows(IoUringException.class, () -> dst.registration().cloneBuffersFrom(src));
             assertEquals(Errno.ENXIO, e.errnoConstant());
             src.close();
             IllegalStateException closed = assertThrows(IllegalStateException.class, () -> dst.registration().cloneBuffersFrom(src));
             assertTrue(closed.getMessage().contains("source"), closed.getMessage());
+        } finally {
+            src.close();
         }
     }
 
