@@ -42,8 +42,8 @@ public final class IoUring implements AutoCloseable {
     private final int setupFlags;
     private final int features;
     private final long memoryUsed;
-    private final SubmissionQueue sq;
-    private final CompletionQueue cq;
+    private SubmissionQueue sq; // replaced by a resize (see the end of the class)
+    private CompletionQueue cq;
     /** IOPOLL without SQPOLL: completions are only found by entering the kernel. */
     private final boolean cqAlwaysEnter;
 
@@ -66,6 +66,7 @@ public final class IoUring implements AutoCloseable {
         this.memoryUsed = mem.bytesUsed;
         this.sq = new SubmissionQueue(mem.sqRing, params, mem.sqes, setupFlags);
         this.cq = new CompletionQueue(mem.cqRing, params, setupFlags);
+        this.ringMemory = mem;
         this.cqAlwaysEnter = (setupFlags & (SetupFlag.IOPOLL.mask() | SetupFlag.SQPOLL.mask())) == SetupFlag.IOPOLL.mask();
         this.ringFd = registeredOnly ? -1 : fd;
         this.enterFd = fd;
@@ -721,5 +722,42 @@ public final class IoUring implements AutoCloseable {
         if (cause != null) {
             throw new UnsupportedOperationException("io_uring is not available: " + cause.getMessage(), cause);
         }
+    }
+
+    // ------------------------------------------------------------------ ring resize (for Registration.resizeRings)
+
+    /** The memory the current rings live in; a resize replaces it and unmaps the old one. */
+    private RingMemory ringMemory;
+
+    /**
+     * The ring half of liburing's {@code io_uring_resize_rings} ({@code register.c}): asks the
+     * kernel for new rings sized by {@code params} (IORING_REGISTER_RESIZE_RINGS), maps them,
+     * points the SQ and CQ at them and unmaps the old ones.
+     *
+     * <p>SQEs taken but not yet published are published first (a tail store without entering),
+     * so the kernel copies them along with the rest of the SQ; liburing leaves them behind. The
+     * local SQ positions carry over, as the kernel keeps head and tail values across the copy;
+     * the new CQ picks its head up from the copied ring. Old SQE/CQE views belong to the old
+     * mapping's arena and throw once it is closed. If mapping the new rings fails after the
+     * kernel switched, the ring is unusable (as in liburing) and should be closed.
+     */
+    void replaceRings(MemorySegment params, String what) {
+        ensureOpen();
+        sq.flush();
+        registerOrThrow(RegisterOp.REGISTER_RESIZE_RINGS, params, 1, what);
+        // The kernel reports sizes and offsets; the flags and features that shape the mapping are the ring's.
+        params.set(JAVA_INT, Layouts.params("flags"), setupFlags);
+        params.set(JAVA_INT, Layouts.params("features"), features);
+        RingMemory fresh = RingMemory.map(arena, ringFd, params);
+        SubmissionQueue newSq = new SubmissionQueue(fresh.sqRing, params, fresh.sqes, setupFlags);
+        newSq.sqeHead = sq.sqeHead;
+        newSq.sqeTail = sq.sqeTail;
+        CompletionQueue newCq = new CompletionQueue(fresh.cqRing, params, setupFlags);
+        RingMemory old = ringMemory;
+        sq = newSq;
+        cq = newCq;
+        ringMemory = fresh;
+        found = null;
+        old.unmap();
     }
 }

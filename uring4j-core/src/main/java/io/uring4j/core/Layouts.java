@@ -143,4 +143,94 @@ final class Layouts {
     static final StructLayout RSRC_UPDATE = MemoryLayout.structLayout(
             JAVA_INT.withName("offset"), JAVA_INT.withName("resv"), JAVA_LONG.withName("data")
     ).withName("io_uring_rsrc_update");
+
+    /* struct iovec (16 bytes): iov_base, iov_len. */
+    static final StructLayout IOVEC = MemoryLayout.structLayout(
+            JAVA_LONG.withName("iov_base"), JAVA_LONG.withName("iov_len")
+    ).withName("iovec");
+    static final long IOVEC_BASE = IOVEC.byteOffset(groupElement("iov_base"));
+    static final long IOVEC_LEN = IOVEC.byteOffset(groupElement("iov_len"));
+
+    /*
+     * struct io_uring_rsrc_register (32 bytes), for REGISTER_FILES2 / REGISTER_BUFFERS2
+     *  0      4       8       16     24     32
+     *  | nr   | flags | resv2 | data | tags |
+     */
+    static final StructLayout RSRC_REGISTER = MemoryLayout.structLayout(
+            JAVA_INT.withName("nr"), JAVA_INT.withName("flags"), JAVA_LONG.withName("resv2"),
+            JAVA_LONG.withName("data"), JAVA_LONG.withName("tags")
+    ).withName("io_uring_rsrc_register");
+    static final long RSRC_REGISTER_NR = RSRC_REGISTER.byteOffset(groupElement("nr"));
+    static final long RSRC_REGISTER_FLAGS = RSRC_REGISTER.byteOffset(groupElement("flags"));
+    static final long RSRC_REGISTER_DATA = RSRC_REGISTER.byteOffset(groupElement("data"));
+
+    /*
+     * struct io_uring_rsrc_update2 (32 bytes), for REGISTER_FILES_UPDATE2 / REGISTER_BUFFERS_UPDATE
+     *  0        4      8      16     24   28      32
+     *  | offset | resv | data | tags | nr | resv2 |
+     */
+    static final StructLayout RSRC_UPDATE2 = MemoryLayout.structLayout(
+            JAVA_INT.withName("offset"), JAVA_INT.withName("resv"), JAVA_LONG.withName("data"),
+            JAVA_LONG.withName("tags"), JAVA_INT.withName("nr"), JAVA_INT.withName("resv2")
+    ).withName("io_uring_rsrc_update2");
+    static final long RSRC_UPDATE2_OFFSET = RSRC_UPDATE2.byteOffset(groupElement("offset"));
+    static final long RSRC_UPDATE2_DATA = RSRC_UPDATE2.byteOffset(groupElement("data"));
+    static final long RSRC_UPDATE2_NR = RSRC_UPDATE2.byteOffset(groupElement("nr"));
+
+    /* struct io_uring_file_index_range (16 bytes): off u32, len u32, resv u64. */
+    static final StructLayout FILE_INDEX_RANGE = MemoryLayout.structLayout(
+            JAVA_INT.withName("off"), JAVA_INT.withName("len"), JAVA_LONG.withName("resv")
+    ).withName("io_uring_file_index_range");
+    static final long FILE_INDEX_RANGE_OFF = FILE_INDEX_RANGE.byteOffset(groupElement("off"));
+    static final long FILE_INDEX_RANGE_LEN = FILE_INDEX_RANGE.byteOffset(groupElement("len"));
+
+    /*
+     * struct io_uring_restriction (16 bytes)
+     *  0        2                                  3      4         16
+     *  | opcode | register_op / sqe_op / sqe_flags | resv | resv2[3] |
+     */
+    static final StructLayout RESTRICTION = MemoryLayout.structLayout(
+            JAVA_SHORT.withName("opcode"),
+            MemoryLayout.unionLayout(JAVA_BYTE.withName("register_op"), JAVA_BYTE.withName("sqe_op"),
+                    JAVA_BYTE.withName("sqe_flags")).withName("arg"),
+            JAVA_BYTE.withName("resv"),
+            MemoryLayout.sequenceLayout(3, JAVA_INT).withName("resv2")
+    ).withName("io_uring_restriction");
+    static final long RESTRICTION_OPCODE = RESTRICTION.byteOffset(groupElement("opcode"));
+    static final long RESTRICTION_ARG = RESTRICTION.byteOffset(groupElement("arg"), groupElement("sqe_op"));
+
+    /*
+     * struct io_uring_sync_cancel_reg (64 bytes)
+     *  0      8    12      16                          32       33      40        64
+     *  | addr | fd | flags | timeout (__kernel_timespec) | opcode | pad[7] | pad2[3] |
+     */
+    static final StructLayout SYNC_CANCEL_REG = MemoryLayout.structLayout(
+            JAVA_LONG.withName("addr"), JAVA_INT.withName("fd"), JAVA_INT.withName("flags"),
+            KERNEL_TIMESPEC.withName("timeout"), JAVA_BYTE.withName("opcode"),
+            MemoryLayout.sequenceLayout(7, JAVA_BYTE).withName("pad"),
+            MemoryLayout.sequenceLayout(3, JAVA_LONG).withName("pad2")
+    ).withName("io_uring_sync_cancel_reg");
+    static final long SYNC_CANCEL_ADDR = SYNC_CANCEL_REG.byteOffset(groupElement("addr"));
+    static final long SYNC_CANCEL_FD = SYNC_CANCEL_REG.byteOffset(groupElement("fd"));
+    static final long SYNC_CANCEL_FLAGS = SYNC_CANCEL_REG.byteOffset(groupElement("flags"));
+    static final long SYNC_CANCEL_TIMEOUT = SYNC_CANCEL_REG.byteOffset(groupElement("timeout"));
+    static final long SYNC_CANCEL_OPCODE = SYNC_CANCEL_REG.byteOffset(groupElement("opcode"));
+
+    /* struct io_uring_clock_register (16 bytes): clockid u32, __resv[3]. */
+    static final StructLayout CLOCK_REGISTER = MemoryLayout.structLayout(
+            JAVA_INT.withName("clockid"), MemoryLayout.sequenceLayout(3, JAVA_INT).withName("__resv")
+    ).withName("io_uring_clock_register");
+    static final long CLOCK_REGISTER_CLOCKID = CLOCK_REGISTER.byteOffset(groupElement("clockid"));
+
+    /* struct io_uring_clone_buffers (32 bytes): src_fd, flags, src_off, dst_off, nr, pad[3]. */
+    static final StructLayout CLONE_BUFFERS = MemoryLayout.structLayout(
+            JAVA_INT.withName("src_fd"), JAVA_INT.withName("flags"), JAVA_INT.withName("src_off"),
+            JAVA_INT.withName("dst_off"), JAVA_INT.withName("nr"),
+            MemoryLayout.sequenceLayout(3, JAVA_INT).withName("pad")
+    ).withName("io_uring_clone_buffers");
+    static final long CLONE_BUFFERS_SRC_FD = CLONE_BUFFERS.byteOffset(groupElement("src_fd"));
+    static final long CLONE_BUFFERS_FLAGS = CLONE_BUFFERS.byteOffset(groupElement("flags"));
+    static final long CLONE_BUFFERS_SRC_OFF = CLONE_BUFFERS.byteOffset(groupElement("src_off"));
+    static final long CLONE_BUFFERS_DST_OFF = CLONE_BUFFERS.byteOffset(groupElement("dst_off"));
+    static final long CLONE_BUFFERS_NR = CLONE_BUFFERS.byteOffset(groupElement("nr"));
 }

@@ -1,13 +1,406 @@
 package io.uring4j.core;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.BitSet;
+import java.util.List;
+import java.util.Objects;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
 /**
  * The {@code io_uring_register(2)} calls of one ring: a port of liburing's {@code register.c}.
- * Obtained from {@link IoUring#registration()}; as the ring, not thread-safe.
+ * Obtained from {@link IoUring#registration()}; as the ring, not thread-safe (and on a
+ * {@link SetupFlag#SINGLE_ISSUER} ring the kernel accepts most of these only from the
+ * submitter thread).
+ *
+ * <p>Every method takes typed arguments and builds the kernel struct in a confined arena that
+ * lives for the call (registration is a cold path). Arguments the kernel would refuse for
+ * reasons visible here (counts, ranges, heap segments) are {@link IllegalArgumentException}s;
+ * a refusal by the kernel is an {@link IoUringException} naming the {@code IORING_REGISTER_*}
+ * opcode, the errno and the values. After the ring is closed, every method throws
+ * {@link IllegalStateException}.
+ *
+ * <p><b>Lifetimes.</b> Registered buffers are pinned by the kernel but stay the caller's memory:
+ * keep each segment alive until it is replaced, unregistered, or the ring is closed, or a later
+ * READ_FIXED may write into memory that has been reused. Registered files are referenced by the
+ * kernel: closing the fd afterwards does not affect the registered slot.
  */
 public final class Registration {
+    /** {@code CLOCK_MONOTONIC}, for {@link #registerClock}. */
+    public static final int CLOCK_MONOTONIC = 1;
+    /** {@code CLOCK_BOOTTIME}, for {@link #registerClock}. */
+    public static final int CLOCK_BOOTTIME = 7;
+    /** In a file table: an empty slot (and in {@link #updateFiles}, clear the slot). */
+    public static final int FILE_SLOT_EMPTY = -1;
+    /** {@code IORING_REGISTER_FILES_SKIP}: in {@link #updateFiles}, leave the slot as it is (kernel 5.12). */
+    public static final int FILE_SLOT_SKIP = -2;
+    /** IORING_MAX_REG_BUFFERS: most buffers in a table. */
+    public static final int MAX_BUFFERS = BufferRegistration.MAX_BUFFERS;
+    /** IORING_MAX_FIXED_FILES: most files in a table. */
+    public static final int MAX_FILES = FileRegistration.MAX_FILES;
+    /** A sync-cancel timeout that waits as long as it takes (the kernel's "-1" timespec). */
+    public static final Duration NO_TIMEOUT = ChronoUnit.FOREVER.getDuration();
+
+    private static final int ENOENT = 2;
+    private static final int RESIZE_FLAGS = SetupFlag.CQSIZE.mask() | SetupFlag.CLAMP.mask();
+
     private final IoUring ring;
 
     Registration(IoUring ring) {
         this.ring = ring;
+    }
+
+    /** The one closed-ring check of every registration call (same message as the ring's own). */
+    static void ensureOpen(IoUring ring) {
+        if (ring.isClosed()) {
+            throw new IllegalStateException("io_uring is closed");
+        }
+    }
+
+    // ------------------------------------------------------------------ fixed buffers
+
+    /**
+     * Port of {@code io_uring_register_buffers(3)}; kernel 5.1. Registers the segments as fixed
+     * buffers 0..n-1 for READ_FIXED / WRITE_FIXED ({@code bufIndex}). Each must be native,
+     * writable, 1 byte to 1 GiB; {@link MemorySegment#NULL} leaves a slot empty. The pinned
+     * memory counts against RLIMIT_MEMLOCK (ENOMEM when exceeded).
+     *
+     * @throws IllegalArgumentException for 0 or more than {@link #MAX_BUFFERS} segments, or a bad segment
+     */
+    public void registerBuffers(List<MemorySegment> buffers) {
+        BufferRegistration.register(ring, buffers);
+    }
+
+    /** Port of {@code io_uring_register_buffers_sparse(3)}; kernel 5.19. A table of {@code nr} empty slots. */
+    public void registerBuffersSparse(int nr) {
+        BufferRegistration.registerSparse(ring, nr);
+    }
+
+    /**
+     * Port of {@code io_uring_register_buffers_update_tag(3)} without tags; kernel 5.13.
+     * Replaces slots {@code offset..offset+n-1} ({@link MemorySegment#NULL} empties a slot);
+     * returns how many were updated.
+     */
+    public int updateBuffers(int offset, List<MemorySegment> buffers) {
+        return BufferRegistration.update(ring, offset, buffers);
+    }
+
+    /** Port of {@code io_uring_unregister_buffers(3)}; kernel 5.1. */
+    public void unregisterBuffers() {
+        BufferRegistration.unregister(ring);
+    }
+
+    /**
+     * Port of {@code io_uring_clone_buffers(3)}; kernel 6.12. Gives this ring the same buffer
+     * table as {@code src} (which must have one; this ring must have none). The source is named
+     * by its fd, so it must not be a REGISTERED_FD_ONLY ring.
+     */
+    public void cloneBuffersFrom(IoUring src) {
+        BufferRegistration.cloneFrom(ring, src, 0, 0, 0, false);
+    }
+
+    /**
+     * Port of {@code io_uring_clone_buffers_offset(3)}; kernel 6.13. Clones {@code nr} buffers
+     * (0: all) of {@code src} from {@code srcOffset} into this ring's slots from
+     * {@code dstOffset}; with {@code replace}, existing buffers in that range are replaced.
+     */
+    public void cloneBuffersFrom(IoUring src, int srcOffset, int dstOffset, int nr, boolean replace) {
+        BufferRegistration.cloneFrom(ring, src, srcOffset, dstOffset, nr, replace);
+    }
+
+    // ------------------------------------------------------------------ fixed files
+
+    /**
+     * Port of {@code io_uring_register_files(3)}; kernel 5.1. Registers {@code fds} as fixed
+     * files 0..n-1 ({@link #FILE_SLOT_EMPTY} leaves a slot empty). Tables larger than
+     * RLIMIT_NOFILE make the kernel fail with EMFILE: then the soft limit is raised (up to the
+     * hard limit) and the call tried once more, as liburing does.
+     *
+     * @throws IllegalArgumentException for 0 or more than {@link #MAX_FILES} fds, or an fd below -1
+     */
+    public void registerFiles(int[] fds) {
+        FileRegistration.register(ring, fds);
+    }
+
+    /** Port of {@code io_uring_register_files_sparse(3)}; kernel 5.19. A table of {@code nr} empty slots. */
+    public void registerFilesSparse(int nr) {
+        FileRegistration.registerSparse(ring, nr);
+    }
+
+    /**
+     * Port of {@code io_uring_register_files_update(3)} (through REGISTER_FILES_UPDATE2);
+     * kernel 5.13. Sets slots {@code offset..offset+n-1}: an fd, {@link #FILE_SLOT_EMPTY} to
+     * clear, {@link #FILE_SLOT_SKIP} to keep. Returns how many slots were processed.
+     */
+    public int updateFiles(int offset, int[] fds) {
+        return FileRegistration.update(ring, offset, fds);
+    }
+
+    /** Port of {@code io_uring_unregister_files(3)}; kernel 5.1. */
+    public void unregisterFiles() {
+        FileRegistration.unregister(ring);
+    }
+
+    /**
+     * Port of {@code io_uring_register_file_alloc_range(3)}; kernel 6.0. Limits the slots the
+     * kernel picks for direct descriptors allocated with IORING_FILE_INDEX_ALLOC to
+     * {@code [offset, offset + len)}.
+     */
+    public void registerFileAllocRange(int offset, int len) {
+        FileRegistration.allocRange(ring, offset, len);
+    }
+
+    // ------------------------------------------------------------------ eventfd
+
+    /**
+     * Port of {@code io_uring_register_eventfd(3)}; kernel 5.2. The kernel signals {@code fd}
+     * when it posts CQEs (unless {@link IoUring#setCqEventfdEnabled} turned that off). The fd
+     * stays the caller's to close.
+     */
+    public void registerEventFd(int fd) {
+        eventFd(RegisterOp.REGISTER_EVENTFD, fd);
+    }
+
+    /** Port of {@code io_uring_register_eventfd_async(3)}; kernel 5.6. Signals only for completions posted from async context (io-wq). */
+    public void registerEventFdAsync(int fd) {
+        eventFd(RegisterOp.REGISTER_EVENTFD_ASYNC, fd);
+    }
+
+    private void eventFd(int opcode, int fd) {
+        ensureOpen(ring);
+        if (fd < 0) {
+            throw new IllegalArgumentException(RegisterOp.name(opcode) + ": fd must be >= 0, given " + fd);
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            ring.registerOrThrow(opcode, arena.allocateFrom(JAVA_INT, fd), 1, "eventfd " + fd + " (EBUSY: one is already registered)");
+        }
+    }
+
+    /** Port of {@code io_uring_unregister_eventfd(3)}; kernel 5.2. */
+    public void unregisterEventFd() {
+        ensureOpen(ring);
+        ring.registerOrThrow(RegisterOp.UNREGISTER_EVENTFD, MemorySegment.NULL, 0, "unregister eventfd (ENXIO: none registered)");
+    }
+
+    // ------------------------------------------------------------------ personality
+
+    /**
+     * Port of {@code io_uring_register_personality(3)}; kernel 5.6. Registers the calling
+     * thread's credentials and returns their id, for {@link Sqe#personality(int)}.
+     */
+    public int registerPersonality() {
+        ensureOpen(ring);
+        return ring.registerOrThrow(RegisterOp.REGISTER_PERSONALITY, MemorySegment.NULL, 0, "register credentials");
+    }
+
+    /** Port of {@code io_uring_unregister_personality(3)}; kernel 5.6. */
+    public void unregisterPersonality(int id) {
+        ensureOpen(ring);
+        if (id < 0 || id > 0xFFFF) {
+            throw new IllegalArgumentException("unregisterPersonality: an id is 16 bits (0..65535), given " + id);
+        }
+        ring.registerOrThrow(RegisterOp.UNREGISTER_PERSONALITY, MemorySegment.NULL, id, "personality " + id + " (EINVAL: not registered)");
+    }
+
+    // ------------------------------------------------------------------ io-wq
+
+    /**
+     * Port of {@code io_uring_register_iowq_aff(3)}; kernel 5.14. Restricts the async workers
+     * (of the calling thread's io-wq, or of the SQPOLL thread) to the CPUs set in {@code cpus},
+     * which must be a subset of the CPUs the process may use (else EINVAL) and exist on the
+     * machine (else IllegalArgumentException: the kernel would silently ignore them). Workers
+     * already running keep their affinity (as of 6.18); workers started later get the new one.
+     */
+    public void registerIowqAffinity(BitSet cpus) {
+        IoWqRegistration.registerAffinity(ring, cpus);
+    }
+
+    /** Port of {@code io_uring_unregister_iowq_aff(3)}; kernel 5.14. Workers started later use the process's own affinity again. */
+    public void unregisterIowqAffinity() {
+        IoWqRegistration.unregisterAffinity(ring);
+    }
+
+    /**
+     * Port of {@code io_uring_register_iowq_max_workers(3)}; kernel 5.15. Caps the bounded
+     * (regular file and block I/O) and unbounded (sockets, pipes, …) async workers; 0 leaves a
+     * value unchanged, so {@code (0, 0)} only queries. Returns the previous {@code {bounded,
+     * unbounded}}, as unsigned values (-1 reads as 2^32 - 1). The values live in the calling
+     * thread's io-wq, which exists once the thread has submitted to a ring; before that the
+     * kernel reports {@code {0, 0}} and applies the caps when it creates the io-wq.
+     */
+    public int[] registerIowqMaxWorkers(int bounded, int unbounded) {
+        return IoWqRegistration.maxWorkers(ring, bounded, unbounded);
+    }
+
+    // ------------------------------------------------------------------ restrictions
+
+    /**
+     * Port of {@code io_uring_register_restrictions(3)}; kernel 5.10. Locks a ring set up with
+     * {@link SetupFlag#R_DISABLED} to an allow-list (all entries in one call), before
+     * {@link #enableRings()}.
+     */
+    public void registerRestrictions(List<Restriction> restrictions) {
+        ensureOpen(ring);
+        if (restrictions.isEmpty()) {
+            throw new IllegalArgumentException("registerRestrictions: at least one restriction, given none");
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment res = arena.allocate(Layouts.RESTRICTION, restrictions.size());
+            long stride = Layouts.RESTRICTION.byteSize();
+            for (int i = 0; i < restrictions.size(); i++) {
+                Restriction r = Objects.requireNonNull(restrictions.get(i), "restriction");
+                res.set(JAVA_SHORT, i * stride + Layouts.RESTRICTION_OPCODE, (short) r.kind().code());
+                res.set(JAVA_BYTE, i * stride + Layouts.RESTRICTION_ARG, (byte) r.value());
+            }
+            ring.registerOrThrow(RegisterOp.REGISTER_RESTRICTIONS, res, restrictions.size(), restrictions
+                    + " (EBADFD: the ring is not R_DISABLED, EBUSY: restrictions already registered)");
+        }
+    }
+
+    /** Varargs form of {@link #registerRestrictions(List)}. */
+    public void registerRestrictions(Restriction... restrictions) {
+        registerRestrictions(List.of(restrictions));
+    }
+
+    /** Port of {@code io_uring_enable_rings(3)}; kernel 5.10. Starts a ring set up with {@link SetupFlag#R_DISABLED}. */
+    public void enableRings() {
+        ensureOpen(ring);
+        ring.registerOrThrow(RegisterOp.REGISTER_ENABLE_RINGS, MemorySegment.NULL, 0, "enable rings (EBADFD: not disabled)");
+    }
+
+    // ------------------------------------------------------------------ synchronous cancel
+
+    /**
+     * Port of {@code io_uring_register_sync_cancel(3)}; kernel 6.0. Cancels the request(s) with
+     * this {@code user_data} and waits up to {@code timeout} ({@link #NO_TIMEOUT}: as long as
+     * it takes) until they are gone. The cancelled requests still post their CQEs (usually
+     * {@code -ECANCELED}).
+     *
+     * @param flags {@link CancelFlags}: ALL, ANY, USERDATA (FD and OP need the other overloads)
+     * @return how many requests were cancelled; 0 if none matched (the kernel's ENOENT is a
+     *         result here, not an error, since a request may complete just before its cancel)
+     * @throws IoUringException ETIME if they could not be cancelled within the timeout
+     */
+    public int syncCancel(long userData, int flags, Duration timeout) {
+        if ((flags & (CancelFlags.FD | CancelFlags.OP)) != 0) {
+            throw new IllegalArgumentException("syncCancel(userData, ...): FD and OP need syncCancelFd or the full overload, given "
+                    + CancelFlags.names(flags));
+        }
+        return syncCancel(userData, -1, null, flags, timeout);
+    }
+
+    /** As {@link #syncCancel(long, int, Duration)} matching requests on fd (or with FD_FIXED, fixed file) {@code fd}; adds FD. */
+    public int syncCancelFd(int fd, int flags, Duration timeout) {
+        if (fd < 0) {
+            throw new IllegalArgumentException("syncCancelFd: fd must be >= 0, given " + fd);
+        }
+        return syncCancel(0, fd, null, flags | CancelFlags.FD, timeout);
+    }
+
+    /**
+     * The full {@code io_uring_sync_cancel_reg}: {@code userData} is matched with USERDATA (or
+     * alone), {@code fd} with FD, {@code op} (may be null otherwise) with OP; see
+     * {@link #syncCancel(long, int, Duration)}.
+     */
+    public int syncCancel(long userData, int fd, Opcode op, int flags, Duration timeout) {
+        ensureOpen(ring);
+        Objects.requireNonNull(timeout, "timeout");
+        if ((flags & ~CancelFlags.KNOWN) != 0) {
+            throw new IllegalArgumentException("syncCancel: unknown cancel flags 0x" + Integer.toHexString(flags & ~CancelFlags.KNOWN)
+                    + ", known " + CancelFlags.names(CancelFlags.KNOWN));
+        }
+        if ((flags & CancelFlags.OP) != 0 && op == null) {
+            throw new IllegalArgumentException("syncCancel: the OP flag needs an opcode, given null");
+        }
+        if (timeout.isNegative()) {
+            throw new IllegalArgumentException("syncCancel: timeout must not be negative, given " + timeout);
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment reg = arena.allocate(Layouts.SYNC_CANCEL_REG);
+            reg.set(JAVA_LONG, Layouts.SYNC_CANCEL_ADDR, userData);
+            reg.set(JAVA_INT, Layouts.SYNC_CANCEL_FD, fd);
+            reg.set(JAVA_INT, Layouts.SYNC_CANCEL_FLAGS, flags);
+            reg.set(JAVA_BYTE, Layouts.SYNC_CANCEL_OPCODE, op == null ? 0 : (byte) op.code());
+            MemorySegment ts = reg.asSlice(Layouts.SYNC_CANCEL_TIMEOUT, KernelTimespec.BYTES);
+            if (timeout.getSeconds() >= 1L << 32) {
+                KernelTimespec.set(ts, -1, -1); // the kernel's "no timeout"; huge values would overflow its deadline
+            } else {
+                KernelTimespec.set(ts, timeout);
+            }
+            int r = ring.register(RegisterOp.REGISTER_SYNC_CANCEL, reg, 1);
+            if (r == -ENOENT) {
+                return 0;
+            }
+            if (r < 0) {
+                throw new IoUringException("io_uring_register(" + RegisterOp.name(RegisterOp.REGISTER_SYNC_CANCEL) + ")", r,
+                        "user_data " + userData + ", fd " + fd + ", op " + op + ", flags " + CancelFlags.names(flags)
+                                + ", timeout " + timeout + (r == -62 ? " (not cancelled in time)" : ""));
+            }
+            boolean counts = (flags & (CancelFlags.ALL | CancelFlags.ANY)) != 0;
+            return counts ? r : 1;
+        }
+    }
+
+    // ------------------------------------------------------------------ clock
+
+    /**
+     * Port of {@code io_uring_register_clock(3)}; kernel 6.12. The clock the ring's waits with
+     * a timeout measure against: {@link #CLOCK_MONOTONIC} (default) or {@link #CLOCK_BOOTTIME}.
+     */
+    public void registerClock(int clockId) {
+        ensureOpen(ring);
+        if (clockId < 0) {
+            throw new IllegalArgumentException("registerClock: a clock id is >= 0, given " + clockId);
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment clock = arena.allocate(Layouts.CLOCK_REGISTER);
+            clock.set(JAVA_INT, Layouts.CLOCK_REGISTER_CLOCKID, clockId);
+            ring.registerOrThrow(RegisterOp.REGISTER_CLOCK, clock, 0,
+                    "clock " + clockId + " (EINVAL: only CLOCK_MONOTONIC=1 and CLOCK_BOOTTIME=7)");
+        }
+    }
+
+    // ------------------------------------------------------------------ resize
+
+    /**
+     * Port of {@code io_uring_resize_rings(3)}; kernel 6.13, for rings set up with
+     * {@link SetupFlag#DEFER_TASKRUN} (else EINVAL). Gives the ring an SQ of {@code entries}
+     * and a CQ of twice that, or of {@code params.cqEntries()} with CQSIZE; CLAMP caps both.
+     * Other setup flags are inherited, so {@code params} may hold only CQSIZE and CLAMP.
+     *
+     * <p>SQEs taken but not submitted and CQEs not yet seen move to the new rings (the kernel
+     * copies them; fails with EOVERFLOW if they do not fit). SQE and CQE views obtained before
+     * the resize are invalid afterwards: using one throws {@link IllegalStateException}. The old
+     * ring memory is unmapped. Not for NO_MMAP rings (a liburing limitation kept here).
+     *
+     * @throws IllegalArgumentException for bad sizes or flags other than CQSIZE and CLAMP
+     * @throws UnsupportedOperationException for a NO_MMAP ring
+     */
+    public void resizeRings(int entries, IoUringParams params) {
+        ensureOpen(ring);
+        int flags = params.flagsMask();
+        if ((flags & ~RESIZE_FLAGS) != 0) {
+            throw new IllegalArgumentException("resizeRings takes only CQSIZE and CLAMP (the rest is inherited from setup), given "
+                    + BitFlag.names(SetupFlag.class, flags));
+        }
+        RingMemory.Sizes sizes = RingMemory.sizes(entries, flags, params.cqEntries());
+        if (ring.hasSetupFlag(SetupFlag.NO_MMAP)) {
+            throw new UnsupportedOperationException("resizeRings: a NO_MMAP ring cannot be resized here (the kernel would need new caller memory)");
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment p = arena.allocate(Layouts.PARAMS);
+            p.set(JAVA_INT, Layouts.params("sq_entries"), entries);
+            p.set(JAVA_INT, Layouts.params("cq_entries"), params.cqEntries());
+            p.set(JAVA_INT, Layouts.params("flags"), flags);
+            ring.replaceRings(p, "to " + sizes.sq() + " SQ / " + sizes.cq() + " CQ entries, flags "
+                    + BitFlag.names(SetupFlag.class, flags)
+                    + (ring.hasSetupFlag(SetupFlag.DEFER_TASKRUN) ? "" : " (EINVAL: resizing needs a DEFER_TASKRUN ring)"));
+        }
     }
 }

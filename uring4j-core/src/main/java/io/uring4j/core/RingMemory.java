@@ -14,8 +14,10 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * {@code io_uring_alloc_huge}, {@code get_sq_cq_entries} and {@code rings_size} of liburing's
  * {@code setup.c}.
  *
- * <p>Every segment is bound to the ring's {@link Arena}; mapped regions are unmapped by the
- * arena's cleanup, so touching a closed ring throws instead of faulting.
+ * <p>Every segment is bound to the ring's {@link Arena}, or (mmap'd regions) to an arena of
+ * their own that closes with the ring's, so touching a closed ring throws instead of faulting.
+ * The own arena lets a ring resize unmap the old regions early ({@link #unmap()}) while the
+ * ring lives on.
  */
 final class RingMemory {
     static final int KERN_MAX_ENTRIES = 32768;
@@ -32,12 +34,25 @@ final class RingMemory {
     final MemorySegment sqes;
     /** Bytes used in caller memory (NO_MMAP), else 0. */
     final long bytesUsed;
+    /** The arena owning the mmap'd regions, or null when the memory is not mapped from the ring fd. */
+    private final Arena mappings;
 
-    private RingMemory(MemorySegment sqRing, MemorySegment cqRing, MemorySegment sqes, long bytesUsed) {
+    private RingMemory(MemorySegment sqRing, MemorySegment cqRing, MemorySegment sqes, long bytesUsed, Arena mappings) {
         this.sqRing = sqRing;
         this.cqRing = cqRing;
         this.sqes = sqes;
         this.bytesUsed = bytesUsed;
+        this.mappings = mappings;
+    }
+
+    /**
+     * Unmaps the regions now (after a resize replaced them); views into them throw from then
+     * on. Idempotent; a no-op for memory not mapped from the ring fd.
+     */
+    void unmap() {
+        if (mappings != null && mappings.scope().isAlive()) {
+            mappings.close();
+        }
     }
 
     /** SQ and CQ sizes liburing and the kernel derive from {@code entries} and the params. */
@@ -119,7 +134,7 @@ final class RingMemory {
         MemorySegment rings = mem.asSlice(sqeRegion, used - sqeRegion);
         params.set(JAVA_LONG, Layouts.sqOff("user_addr"), sqes.address());
         params.set(JAVA_LONG, Layouts.cqOff("user_addr"), rings.address());
-        return new RingMemory(rings, rings, sqes, used);
+        return new RingMemory(rings, rings, sqes, used, null);
     }
 
     /** Checks caller memory for a NO_MMAP ring before the kernel is told about it. */
@@ -156,8 +171,24 @@ final class RingMemory {
         return MemorySegment.ofAddress(addr).reinterpret(bytes, arena, s -> Native.munmap(s.address(), bytes));
     }
 
-    /** Port of {@code io_uring_mmap}: maps the regions the kernel allocated for ring {@code fd}. */
-    static RingMemory map(Arena arena, int fd, MemorySegment params) {
+    /**
+     * Port of {@code io_uring_mmap}: maps the regions the kernel allocated for ring {@code fd}
+     * into an arena of their own, which closes (unmapping them) when {@code ringArena} does.
+     */
+    static RingMemory map(Arena ringArena, int fd, MemorySegment params) {
+        Arena arena = Arena.ofShared();
+        RingMemory mem = null;
+        try {
+            mem = map(arena, ringArena, fd, params);
+            return mem;
+        } finally {
+            if (mem == null) {
+                arena.close(); // unmaps whatever was mapped before the failure
+            }
+        }
+    }
+
+    private static RingMemory map(Arena arena, Arena ringArena, int fd, MemorySegment params) {
         int flags = params.get(JAVA_INT, Layouts.params("flags"));
         int features = params.get(JAVA_INT, Layouts.params("features"));
         int sqEntries = params.get(JAVA_INT, Layouts.params("sq_entries"));
@@ -172,7 +203,11 @@ final class RingMemory {
         MemorySegment sqRing = mapRegion(arena, fd, sqRingSize, IORING_OFF_SQ_RING, "SQ ring");
         MemorySegment cqRing = single ? sqRing : mapRegion(arena, fd, cqRingSize, IORING_OFF_CQ_RING, "CQ ring");
         MemorySegment sqes = mapRegion(arena, fd, sqeBytes(flags, sqEntries), IORING_OFF_SQES, "SQE array");
-        return new RingMemory(sqRing, cqRing, sqes, 0);
+        RingMemory mem = new RingMemory(sqRing, cqRing, sqes, 0, arena);
+        // An empty segment whose only job is its cleanup: closing the ring closes these mappings too
+        // (unless a resize already did).
+        MemorySegment.NULL.reinterpret(ringArena, ignored -> mem.unmap());
+        return mem;
     }
 
     private static MemorySegment mapRegion(Arena arena, int fd, long size, long offset, String what) {

@@ -26,6 +26,9 @@ public final class Posix {
     public static final int SOL_SOCKET = 1, SO_REUSEADDR = 2, SO_SNDBUF = 7, SO_RCVBUF = 8, SO_REUSEPORT = 15;
     public static final int IPPROTO_TCP = 6, TCP_NODELAY = 1, TCP_USER_TIMEOUT = 18;
     public static final long FIONREAD = 0x541B, SIOCINQ = FIONREAD, SIOCOUTQ = 0x5411;
+    /** getrlimit/setrlimit resource of the open-file limit; {@code struct rlimit} is two u64s (cur, max). */
+    public static final int RLIMIT_NOFILE = 7;
+    public static final long RLIMIT_BYTES = 16;
 
     private static final MethodHandle OPEN = h("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
     private static final MethodHandle CLOSE = h("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
@@ -49,6 +52,9 @@ public final class Posix {
     private static final MethodHandle FSYNC = h("fsync", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     private static final MethodHandle FTRUNCATE = h("ftruncate", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG));
     private static final MethodHandle GETPID = Native.libcWithErrno("getpid", FunctionDescriptor.of(JAVA_INT));
+    private static final MethodHandle GETTID = Native.libcWithErrno("gettid", FunctionDescriptor.of(JAVA_INT));
+    private static final MethodHandle GETRLIMIT = h("getrlimit", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
+    private static final MethodHandle SETRLIMIT = h("setrlimit", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
 
     private static MethodHandle h(String name, FunctionDescriptor fd) {
         return Native.libcWithErrno(name, fd);
@@ -182,5 +188,20 @@ public final class Posix {
 
     public static int getpid() {
         return (int) call(s -> (int) GETPID.invokeExact(s));
+    }
+
+    /** gettid(2): the calling thread's kernel id (io-wq workers are named {@code iou-wrk-<tid>}). */
+    public static int gettid() {
+        return (int) call(s -> (int) GETTID.invokeExact(s));
+    }
+
+    /** getrlimit(2) into {@code rlim} ({@link #RLIMIT_BYTES}: rlim_cur, rlim_max); 0 or -errno. */
+    public static int getrlimit(int resource, MemorySegment rlim) {
+        return (int) call(s -> (int) GETRLIMIT.invokeExact(s, resource, rlim));
+    }
+
+    /** setrlimit(2) from {@code rlim} (rlim_cur, rlim_max); 0 or -errno. */
+    public static int setrlimit(int resource, MemorySegment rlim) {
+        return (int) call(s -> (int) SETRLIMIT.invokeExact(s, resource, rlim));
     }
 }
