@@ -34,6 +34,9 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
  * <p><b>Incremental consumption</b> ({@link #INCREMENTAL}, kernel 6.12): the kernel uses a buffer
  * only as far as each transfer needs and keeps the rest; such a CQE has {@link CqeFlag#BUF_MORE},
  * meaning the buffer id will appear again and the next data follows the bytes already delivered.
+ * A request that runs in io-wq ({@link SqeFlag#ASYNC}, or a file that cannot be polled) has its
+ * requested length committed when the buffer is selected, so give it an explicit length: with
+ * length 0 it takes the whole remaining buffer.
  *
  * <p><b>Lifetimes.</b> The descriptor ring is owned by this object and unmapped by
  * {@link #close()} (after unregistering). The buffers added belong to the kernel from

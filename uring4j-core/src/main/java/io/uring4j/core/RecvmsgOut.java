@@ -76,7 +76,10 @@ public final class RecvmsgOut {
         return buffer.get(JAVA_INT, 4);
     }
 
-    /** {@code payloadlen}: the full length of the message, even if it did not fit. */
+    /**
+     * {@code payloadlen}: the payload bytes received; the message's full length, even if it did
+     * not fit, when the request was prepared with {@link Msghdr#MSG_TRUNC} in its flags.
+     */
     public int payloadLength() {
         return buffer.get(JAVA_INT, 8);
     }

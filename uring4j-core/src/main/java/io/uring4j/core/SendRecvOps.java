@@ -86,10 +86,17 @@ public sealed interface SendRecvOps permits Sqe {
     /**
      * Equivalent to {@code io_uring_prep_recv(3)}; kernel 5.6. Receives up to {@code len} bytes
      * into {@code buf}, which lives until completion. With {@link SqeFlag#BUFFER_SELECT} pass
-     * {@link MemorySegment#NULL} and 0.
+     * {@link MemorySegment#NULL} and 0 (the whole selected buffer) or a cap.
      */
     @Prep(value = Opcode.RECV, liburing = "io_uring_prep_recv")
     default Sqe prepRecv(int fd, MemorySegment buf, long len, int flags) {
+        if (buf.equals(MemorySegment.NULL)) {
+            // a provided buffer will be selected: len only caps how much of it is used (0: all)
+            if (len < 0 || len > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("prepRecv: with a selected buffer len is within 0.." + Integer.MAX_VALUE + ", given " + len);
+            }
+            return ((Sqe) this).prepRw(Opcode.RECV, fd, 0, (int) len, 0).opFlags(flags);
+        }
         int n = Sqe.length(buf, len, "prepRecv buffer");
         return ((Sqe) this).prepRw(Opcode.RECV, fd, Sqe.address(buf, "prepRecv buffer"), n, 0).opFlags(flags);
     }

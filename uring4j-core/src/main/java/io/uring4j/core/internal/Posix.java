@@ -49,6 +49,7 @@ public final class Posix {
     private static final MethodHandle IOCTL_INT = Native.libcWithErrno("ioctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS));
     private static final MethodHandle SEND = h("send", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
     private static final MethodHandle RECV = h("recv", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+    private static final MethodHandle SENDTO = h("sendto", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle GETPEERNAME = h("getpeername", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
     private static final MethodHandle SHUTDOWN = h("shutdown", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle FSYNC = h("fsync", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
@@ -167,6 +168,11 @@ public final class Posix {
     /** send(2) with MSG_* flags (e.g. MSG_DONTWAIT to fill a socket without blocking). */
     public static long send(int fd, MemorySegment buf, long count, int flags) {
         return call(s -> (long) SEND.invokeExact(s, fd, buf, count, flags));
+    }
+
+    /** sendto(2): a datagram to {@code addr}. */
+    public static long sendto(int fd, MemorySegment buf, long count, int flags, MemorySegment addr, int addrLen) {
+        return call(s -> (long) SENDTO.invokeExact(s, fd, buf, count, flags, addr, addrLen));
     }
 
     /** recv(2) with MSG_* flags. */
