@@ -10,7 +10,8 @@ import java.lang.foreign.MemorySegment;
  *
  * <p><b>Lifetimes.</b> Data buffers live until completion; for zero-copy sends until the
  * notification CQE (flag {@link CqeFlag#NOTIF}), because the kernel may still read them after the
- * result CQE. A msghdr for sendmsg and a destination address for sendto are copied when the
+ * result CQE. Any zero-copy result CQE with F_MORE, even a failed one, is followed by that
+ * notification. A msghdr for sendmsg and a destination address for sendto are copied when the
  * request is issued: they live until the submitting enter returns ({@link Feature#SUBMIT_STABLE},
  * no SQPOLL), until completion otherwise. A recvmsg msghdr is written back at completion and lives
  * until then.
