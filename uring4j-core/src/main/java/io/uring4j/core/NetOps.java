@@ -95,6 +95,8 @@ public sealed interface NetOps permits Sqe {
         return prepAccept(fd, addr, addrLen, flags).fileIndex(Sqe.directSlot(slot, "prepAcceptDirect"));
     }
 
+    /* ---- kernel 5.19 ---- */
+
     /**
      * Equivalent to {@code io_uring_prep_accept_direct(3)} with {@code IORING_FILE_INDEX_ALLOC};
      * kernel 5.19. The kernel picks a free registered slot and returns it as the CQE result.
@@ -103,8 +105,6 @@ public sealed interface NetOps permits Sqe {
     default Sqe prepAcceptDirectAlloc(int fd, MemorySegment addr, MemorySegment addrLen, int flags) {
         return prepAccept(fd, addr, addrLen, flags).fileIndex(FILE_INDEX_ALLOC);
     }
-
-    /* ---- kernel 5.19 ---- */
 
     /**
      * Equivalent to {@code io_uring_prep_multishot_accept(3)}; kernel 5.19. One CQE per accepted

@@ -191,15 +191,6 @@ public sealed interface SendRecvOps permits Sqe {
         return ((Sqe) this).prepRw(Opcode.SENDMSG_ZC, fd, addr, 1, 0).opFlags(flags);
     }
 
-    /**
-     * Equivalent to {@code io_uring_prep_sendmsg_zc_fixed(3)}; kernel 6.15. {@link #prepSendmsgZc}
-     * whose iovecs point into registered buffer {@code bufIndex}.
-     */
-    @Prep(value = Opcode.SENDMSG_ZC, liburing = "io_uring_prep_sendmsg_zc_fixed")
-    default Sqe prepSendmsgZcFixed(int fd, MemorySegment msg, int flags, int bufIndex) {
-        return prepSendmsgZc(fd, msg, flags).ioprio(RECVSEND_FIXED_BUF).bufIndex(SendRecvOps.u16(bufIndex, "prepSendmsgZcFixed bufIndex"));
-    }
-
     /* ---- kernel 6.10 ---- */
 
     /**
@@ -217,6 +208,15 @@ public sealed interface SendRecvOps permits Sqe {
     }
 
     /* ---- kernel 6.15 ---- */
+
+    /**
+     * Equivalent to {@code io_uring_prep_sendmsg_zc_fixed(3)}; kernel 6.15. {@link #prepSendmsgZc}
+     * whose iovecs point into registered buffer {@code bufIndex}.
+     */
+    @Prep(value = Opcode.SENDMSG_ZC, liburing = "io_uring_prep_sendmsg_zc_fixed")
+    default Sqe prepSendmsgZcFixed(int fd, MemorySegment msg, int flags, int bufIndex) {
+        return prepSendmsgZc(fd, msg, flags).ioprio(RECVSEND_FIXED_BUF).bufIndex(SendRecvOps.u16(bufIndex, "prepSendmsgZcFixed bufIndex"));
+    }
 
     /**
      * Zero-copy receive into the registered zcrx interface queue {@code ifqIndex}; kernel 6.15.

@@ -190,7 +190,7 @@ class AcceptTest {
 
     @Test
     void badArgumentsAreRefusedBeforeTheKernelSeesThem() {
-        try (NetTesting net = new NetTesting(); IoUring ring = IoUring.open(2); Arena a = Arena.ofConfined()) {
+        try (IoUring ring = IoUring.open(2); Arena a = Arena.ofConfined()) {
             Sqe sqe = ring.getSqe();
             MemorySegment addr = SocketAddresses.allocateStorage(a);
             MemorySegment len = SocketAddresses.allocateLength(a, 129);

@@ -168,7 +168,8 @@ class BufferRingTest {
 
     @Test
     void registrationChecksAndLifecycle() {
-        try (IoUring ring = IoUring.open(4)) {
+        IoUring ring = IoUring.open(4);
+        try {
             for (int bad : new int[] {0, 3, 65536, -1}) {
                 var e = assertThrows(IllegalArgumentException.class, () -> BufferRing.register(ring, bad, 1));
                 assertTrue(e.getMessage().contains(Integer.toString(bad)), e.getMessage());
@@ -192,6 +193,8 @@ class BufferRingTest {
             BufferRing again = BufferRing.register(ring, 2, 5);
             ring.close();
             again.close(); // the ring already dropped it: only unmaps
+        } finally {
+            ring.close();
         }
     }
 }
