@@ -25,7 +25,7 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
  * has {@link Feature#SUBMIT_STABLE} and no SQPOLL; until completion otherwise). Heap segments are
  * refused: the kernel can only address native memory.
  */
-public final class Sqe implements FileOps, TimeoutOps, MiscOps {
+public final class Sqe implements FileOps, TimeoutOps, MiscOps, NetOps, SendRecvOps, BufferOps, CmdOps, MsgRingOps {
     private final MemorySegment sqes;
     private final long base;
     private final long size;
@@ -223,6 +223,18 @@ public final class Sqe implements FileOps, TimeoutOps, MiscOps {
             throw new IllegalArgumentException(what + ": at most " + Integer.MAX_VALUE + " bytes per request, given " + nbytes);
         }
         return (int) nbytes;
+    }
+
+    /**
+     * The {@code file_index} for 0-based registered file slot {@code slot}: liburing's
+     * "index + 1", because 0 there means "not a direct descriptor".
+     */
+    static int directSlot(int slot, String what) {
+        if (slot < 0) {
+            throw new IllegalArgumentException(what + ": a registered file slot is >= 0, given " + slot
+                    + " (use the Alloc variant to let the kernel choose)");
+        }
+        return slot + 1;
     }
 
     /** A segment that must hold at least {@code required} bytes (a kernel struct). */

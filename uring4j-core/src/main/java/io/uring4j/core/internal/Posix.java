@@ -25,6 +25,8 @@ public final class Posix {
     public static final int SOCK_STREAM = 1, SOCK_DGRAM = 2, SOCK_SEQPACKET = 5, SOCK_NONBLOCK = O_NONBLOCK, SOCK_CLOEXEC = O_CLOEXEC;
     public static final int SOL_SOCKET = 1, SO_REUSEADDR = 2, SO_SNDBUF = 7, SO_RCVBUF = 8, SO_REUSEPORT = 15;
     public static final int IPPROTO_TCP = 6, TCP_NODELAY = 1, TCP_USER_TIMEOUT = 18;
+    public static final int MSG_DONTWAIT = 0x40, MSG_WAITALL = 0x100, SHUT_WR = 1;
+    public static final int EAGAIN = 11, EINPROGRESS = 115;
     public static final long FIONREAD = 0x541B, SIOCINQ = FIONREAD, SIOCOUTQ = 0x5411;
     /** getrlimit/setrlimit resource of the open-file limit; {@code struct rlimit} is two u64s (cur, max). */
     public static final int RLIMIT_NOFILE = 7;
@@ -48,6 +50,10 @@ public final class Posix {
     private static final MethodHandle GETSOCKOPT = h("getsockopt", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
     private static final MethodHandle SETSOCKOPT = h("setsockopt", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle IOCTL_INT = Native.libcWithErrno("ioctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS));
+    private static final MethodHandle SEND = h("send", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+    private static final MethodHandle RECV = h("recv", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+    private static final MethodHandle SENDTO = h("sendto", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle GETPEERNAME = h("getpeername", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
     private static final MethodHandle SHUTDOWN = h("shutdown", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle FSYNC = h("fsync", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     private static final MethodHandle FTRUNCATE = h("ftruncate", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG));
@@ -159,6 +165,25 @@ public final class Posix {
 
     public static int getsockname(int fd, MemorySegment addr, MemorySegment addrLen) {
         return (int) call(s -> (int) GETSOCKNAME.invokeExact(s, fd, addr, addrLen));
+    }
+
+    public static int getpeername(int fd, MemorySegment addr, MemorySegment addrLen) {
+        return (int) call(s -> (int) GETPEERNAME.invokeExact(s, fd, addr, addrLen));
+    }
+
+    /** send(2) with MSG_* flags (e.g. MSG_DONTWAIT to fill a socket without blocking). */
+    public static long send(int fd, MemorySegment buf, long count, int flags) {
+        return call(s -> (long) SEND.invokeExact(s, fd, buf, count, flags));
+    }
+
+    /** sendto(2): a datagram to {@code addr}. */
+    public static long sendto(int fd, MemorySegment buf, long count, int flags, MemorySegment addr, int addrLen) {
+        return call(s -> (long) SENDTO.invokeExact(s, fd, buf, count, flags, addr, addrLen));
+    }
+
+    /** recv(2) with MSG_* flags. */
+    public static long recv(int fd, MemorySegment buf, long count, int flags) {
+        return call(s -> (long) RECV.invokeExact(s, fd, buf, count, flags));
     }
 
     public static int getsockopt(int fd, int level, int name, MemorySegment value, MemorySegment valueLen) {

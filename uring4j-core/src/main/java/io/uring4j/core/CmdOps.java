@@ -1,0 +1,99 @@
+package io.uring4j.core;
+
+import java.lang.foreign.MemorySegment;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
+/**
+ * Prep helpers for {@code IORING_OP_URING_CMD}: file-specific commands (NVMe passthrough, ublk,
+ * sockets). Implemented only by {@link Sqe}. The socket commands below replace blocking
+ * getsockopt/setsockopt/ioctl calls on a ring's thread.
+ *
+ * <p><b>Lifetimes.</b> {@code optval} and getsockname's outputs are read or written when the
+ * command runs, which may be in an io-wq worker long after submission: they live until completion.
+ */
+public sealed interface CmdOps permits Sqe {
+
+    /* enum io_uring_socket_op: cmd_op values for a socket fd. */
+    /** Bytes queued for reading, like ioctl(SIOCINQ); the CQE result is the count (6.7). */
+    int SOCKET_URING_OP_SIOCINQ = 0;
+    /** Bytes not yet sent, like ioctl(SIOCOUTQ); the CQE result is the count (6.7). */
+    int SOCKET_URING_OP_SIOCOUTQ = 1;
+    /** getsockopt(2) at level SOL_SOCKET only; the CQE result is the new optlen (6.7). */
+    int SOCKET_URING_OP_GETSOCKOPT = 2;
+    /** setsockopt(2); the CQE result is 0 (6.7). */
+    int SOCKET_URING_OP_SETSOCKOPT = 3;
+    /** Multishot TX timestamps from the error queue; needs a CQE32 or CQE_MIXED ring (6.17). */
+    int SOCKET_URING_OP_TX_TIMESTAMP = 4;
+    /** getsockname(2) / getpeername(2) (6.19). */
+    int SOCKET_URING_OP_GETSOCKNAME = 5;
+
+    /* ---- kernel 5.19 ---- */
+
+    /**
+     * Equivalent to {@code io_uring_prep_uring_cmd(3)}; kernel 5.19. Command {@code cmdOp} on
+     * {@code fd}; the command's own payload goes into {@link Sqe#cmd()} (16 bytes, 80 on an
+     * SQE128 ring) and its meaning is defined by the driver behind {@code fd}.
+     */
+    @Prep(value = Opcode.URING_CMD, liburing = "io_uring_prep_uring_cmd")
+    default Sqe prepUringCmd(int cmdOp, int fd) {
+        // cmd_op is the low half of the off word; the high half (__pad1) stays 0
+        return ((Sqe) this).prepRw(Opcode.URING_CMD, fd, 0, 0, Integer.toUnsignedLong(cmdOp));
+    }
+
+    /* ---- kernel 6.7 ---- */
+
+    /**
+     * Equivalent to {@code io_uring_prep_cmd_sock(3)}; kernel 6.7. A socket command
+     * ({@link #SOCKET_URING_OP_GETSOCKOPT}, …) with getsockopt/setsockopt-style arguments.
+     * For SIOCINQ/SIOCOUTQ pass level, optname 0, {@link MemorySegment#NULL} and 0.
+     *
+     * @param optval the option value, read (set) or written (get) when the command runs; lives
+     *               until completion
+     * @param optlen bytes of {@code optval} offered to the kernel (at most its size)
+     */
+    @Prep(value = Opcode.URING_CMD, liburing = "io_uring_prep_cmd_sock")
+    default Sqe prepCmdSock(int cmdOp, int fd, int level, int optname, MemorySegment optval, int optlen) {
+        int len = Sqe.length(optval, optlen, "prepCmdSock optval");
+        long val = Sqe.address(optval, "prepCmdSock optval");
+        // level and optname share the addr word: level the low u32, optname the high one
+        long levelAndName = Integer.toUnsignedLong(level) | (Integer.toUnsignedLong(optname) << 32);
+        return prepUringCmd(cmdOp, fd).addr(levelAndName).fileIndex(len).addr3(val);
+    }
+
+    /* ---- kernel 6.19 ---- */
+
+    /**
+     * Equivalent to {@code io_uring_prep_cmd_getsockname(3)}; kernel 6.19. getsockname(2), or
+     * getpeername(2) when {@code peer}; the CQE result is 0.
+     *
+     * @param sockaddr    receives the address; lives until completion
+     * @param sockaddrLen a {@code socklen_t} with the room in {@code sockaddr} (at most its size),
+     *                    set to the address length; lives until completion
+     */
+    @Prep(value = Opcode.URING_CMD, liburing = "io_uring_prep_cmd_getsockname")
+    default Sqe prepCmdGetsockname(int fd, MemorySegment sockaddr, MemorySegment sockaddrLen, boolean peer) {
+        long addr = Sqe.address(sockaddr, "prepCmdGetsockname sockaddr");
+        long lenAddr = Sqe.struct(sockaddrLen, JAVA_INT.byteSize(), "prepCmdGetsockname sockaddrLen (socklen_t)");
+        int room = sockaddrLen.get(JAVA_INT, 0);
+        if (room < 0 || room > sockaddr.byteSize()) {
+            throw new IllegalArgumentException("prepCmdGetsockname: *sockaddrLen must be within the sockaddr segment (0.."
+                    + sockaddr.byteSize() + "), given " + room);
+        }
+        return prepUringCmd(SOCKET_URING_OP_GETSOCKNAME, fd).addr(addr).addr3(lenAddr).fileIndex(peer ? 1 : 0);
+    }
+
+    /**
+     * Equivalent to {@code io_uring_prep_uring_cmd128(3)}; kernel 6.19. {@link #prepUringCmd}
+     * with 80 bytes of command payload: only in a 128-byte SQE (an SQE128 ring, or a 128-byte
+     * slot of an SQE_MIXED ring).
+     */
+    @Prep(value = Opcode.URING_CMD128, liburing = "io_uring_prep_uring_cmd128")
+    default Sqe prepUringCmd128(int cmdOp, int fd) {
+        Sqe sqe = (Sqe) this;
+        if (sqe.byteSize() != 128) {
+            throw new IllegalArgumentException("prepUringCmd128 needs a 128-byte SQE, given one of " + sqe.byteSize() + " bytes");
+        }
+        return sqe.prepRw(Opcode.URING_CMD128, fd, 0, 0, Integer.toUnsignedLong(cmdOp));
+    }
+}

@@ -1,0 +1,138 @@
+package io.uring4j.core;
+
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SegmentAllocator;
+import java.lang.foreign.StructLayout;
+
+import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * {@code struct msghdr} (x86-64 / LP64 layout) for sendmsg, recvmsg and their zero-copy and
+ * multishot forms, with the {@code struct iovec} array it points at.
+ *
+ * <pre>
+ *  0                  8             12        16                 24
+ *  +------------------+-------------+---------+------------------+
+ *  | msg_name *       | msg_namelen | (pad)   | msg_iov *        |
+ *  +------------------+-------------+---------+------------------+
+ *  | msg_iovlen       | msg_control *         | msg_controllen   |  24, 32, 40
+ *  +------------------+-------------+---------+------------------+
+ *  | msg_flags | (pad)|                                             48; 56 bytes in all
+ *  +-----------+------+
+ * </pre>
+ *
+ * <p><b>Lifetimes.</b> The kernel copies the header and iovecs when the request is issued, so
+ * for sendmsg they must live until the submitting enter returns ({@link Feature#SUBMIT_STABLE},
+ * no SQPOLL) and until completion otherwise. recvmsg writes {@code msg_namelen},
+ * {@code msg_controllen} and {@code msg_flags} back into the header when it completes, so a
+ * recvmsg header lives until completion. The name, control and data buffers always live until
+ * completion.
+ */
+public final class Msghdr {
+    private Msghdr() {}
+
+    public static final StructLayout LAYOUT = MemoryLayout.structLayout(
+            JAVA_LONG.withName("msg_name"),
+            JAVA_INT.withName("msg_namelen"),
+            MemoryLayout.paddingLayout(4),
+            JAVA_LONG.withName("msg_iov"),
+            JAVA_LONG.withName("msg_iovlen"),
+            JAVA_LONG.withName("msg_control"),
+            JAVA_LONG.withName("msg_controllen"),
+            JAVA_INT.withName("msg_flags"),
+            MemoryLayout.paddingLayout(4)
+    ).withName("msghdr");
+
+    /* MSG_* flags of send/recv (msg_flags in the SQE and in the header). */
+    public static final int MSG_PEEK = 0x2, MSG_CTRUNC = 0x8, MSG_TRUNC = 0x20, MSG_DONTWAIT = 0x40,
+            MSG_WAITALL = 0x100, MSG_NOSIGNAL = 0x4000, MSG_ZEROCOPY = 0x4000000;
+
+    /** {@code sizeof(struct msghdr)}: 56. */
+    public static final long BYTES = LAYOUT.byteSize();
+    /** {@code sizeof(struct iovec)}: 16 (base, length). */
+    public static final long IOVEC_BYTES = 16;
+
+    static final long NAME = LAYOUT.byteOffset(groupElement("msg_name"));
+    static final long NAMELEN = LAYOUT.byteOffset(groupElement("msg_namelen"));
+    static final long IOV = LAYOUT.byteOffset(groupElement("msg_iov"));
+    static final long IOVLEN = LAYOUT.byteOffset(groupElement("msg_iovlen"));
+    static final long CONTROL = LAYOUT.byteOffset(groupElement("msg_control"));
+    static final long CONTROLLEN = LAYOUT.byteOffset(groupElement("msg_controllen"));
+    static final long FLAGS = LAYOUT.byteOffset(groupElement("msg_flags"));
+
+    /**
+     * A header with one iovec per buffer (each covering the whole buffer), allocated together
+     * with its iovec array from {@code allocator}. {@code name} and {@code control} may be
+     * {@link MemorySegment#NULL}; otherwise their whole size is offered to the kernel.
+     *
+     * <p>For multishot recvmsg pass no buffers: the data goes to a provided buffer, and the
+     * name and control sizes given here are what the kernel reserves in front of it.
+     */
+    public static MemorySegment allocate(SegmentAllocator allocator, MemorySegment name, MemorySegment control,
+                                         MemorySegment... buffers) {
+        MemorySegment msg = allocator.allocate(LAYOUT);
+        MemorySegment iov = buffers.length == 0 ? MemorySegment.NULL : allocator.allocate(IOVEC_BYTES * buffers.length, 8);
+        for (int i = 0; i < buffers.length; i++) {
+            iov.set(JAVA_LONG, i * IOVEC_BYTES, Sqe.address(buffers[i], "msghdr buffer " + i));
+            iov.set(JAVA_LONG, i * IOVEC_BYTES + 8, buffers[i].byteSize());
+        }
+        setName(msg, name, name.byteSize());
+        setControl(msg, control, control.byteSize());
+        setIov(msg, iov, buffers.length);
+        return msg;
+    }
+
+    /** Sets {@code msg_name} to the first {@code length} bytes of {@code name} (NULL: none). */
+    public static void setName(MemorySegment msg, MemorySegment name, long length) {
+        checkLength(name, length, Integer.MAX_VALUE, "msg_namelen");
+        msg.set(JAVA_LONG, NAME, name.equals(MemorySegment.NULL) ? 0 : Sqe.address(name, "msg_name"));
+        msg.set(JAVA_INT, NAMELEN, (int) length);
+    }
+
+    /** Sets {@code msg_control} to the first {@code length} bytes of {@code control} (NULL: none). */
+    public static void setControl(MemorySegment msg, MemorySegment control, long length) {
+        checkLength(control, length, Long.MAX_VALUE, "msg_controllen");
+        msg.set(JAVA_LONG, CONTROL, control.equals(MemorySegment.NULL) ? 0 : Sqe.address(control, "msg_control"));
+        msg.set(JAVA_LONG, CONTROLLEN, length);
+    }
+
+    /** Points {@code msg_iov} at the first {@code count} entries of an iovec array. */
+    public static void setIov(MemorySegment msg, MemorySegment iovecs, int count) {
+        if (count < 0 || count * IOVEC_BYTES > iovecs.byteSize()) {
+            throw new IllegalArgumentException("msg_iovlen must be within 0.." + iovecs.byteSize() / IOVEC_BYTES
+                    + " (the entries the iovec segment holds), given " + count);
+        }
+        msg.set(JAVA_LONG, IOV, iovecs.equals(MemorySegment.NULL) ? 0 : Sqe.address(iovecs, "msg_iov"));
+        msg.set(JAVA_LONG, IOVLEN, count);
+    }
+
+    /** {@code msg_namelen}: after recvmsg, the length of the sender's address. */
+    public static int nameLength(MemorySegment msg) {
+        return msg.get(JAVA_INT, NAMELEN);
+    }
+
+    /** {@code msg_controllen}: after recvmsg, the bytes of control data received. */
+    public static long controlLength(MemorySegment msg) {
+        return msg.get(JAVA_LONG, CONTROLLEN);
+    }
+
+    /** {@code msg_iovlen}. */
+    public static long iovCount(MemorySegment msg) {
+        return msg.get(JAVA_LONG, IOVLEN);
+    }
+
+    /** {@code msg_flags}: after recvmsg, MSG_TRUNC, MSG_CTRUNC, … */
+    public static int flags(MemorySegment msg) {
+        return msg.get(JAVA_INT, FLAGS);
+    }
+
+    private static void checkLength(MemorySegment seg, long length, long max, String what) {
+        if (length < 0 || length > seg.byteSize() || length > max) {
+            throw new IllegalArgumentException(what + " must be within the segment (0.." + Math.min(seg.byteSize(), max)
+                    + "), given " + length);
+        }
+    }
+}

@@ -1,0 +1,209 @@
+package io.uring4j.core;
+
+import java.lang.foreign.MemorySegment;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
+/**
+ * Prep helpers for a socket's life: socket, bind, listen, accept, connect, shutdown. Sending and
+ * receiving are in {@link SendRecvOps}. Implemented only by {@link Sqe}.
+ *
+ * <p><b>Direct descriptors.</b> The {@code _direct} helpers put the new socket into the ring's
+ * registered file table instead of the process fd table. A {@code slot} argument is the 0-based
+ * table index (uring4j writes liburing's "index + 1" encoding itself); the {@code Alloc}
+ * variants let the kernel pick a free slot and return it as the CQE result. Use the slot later
+ * with {@link Sqe#fixedFile(int)}.
+ *
+ * <p><b>Lifetimes.</b> An address a helper reads (connect, bind) is copied when the request is
+ * issued: it must live until the submitting enter returns ({@link Feature#SUBMIT_STABLE}, no
+ * SQPOLL), until completion otherwise. Accept's {@code addr}/{@code addrLen} are outputs the
+ * kernel writes when a connection arrives: they must live until completion, for multishot
+ * accept until the last CQE (the one without F_MORE).
+ */
+public sealed interface NetOps permits Sqe {
+
+    /* IORING_ACCEPT_* flags (sqe->ioprio); accept(2)'s SOCK_* flags go in the flags argument. */
+    /** Keep accepting: one CQE per connection, each with F_MORE while the request stays armed. */
+    int ACCEPT_MULTISHOT = 1 << 0;
+    /** Fail with -EAGAIN instead of waiting when no connection is pending (6.10). */
+    int ACCEPT_DONTWAIT = 1 << 1;
+    /** Arm poll first instead of trying to accept at once (6.10). */
+    int ACCEPT_POLL_FIRST = 1 << 2;
+
+    /** {@code IORING_FILE_INDEX_ALLOC}: the kernel picks the slot (the value in {@code file_index}). */
+    int FILE_INDEX_ALLOC = ~0;
+
+    /* shutdown(2) how. */
+    int SHUT_RD = 0, SHUT_WR = 1, SHUT_RDWR = 2;
+
+    /* ---- kernel 5.5 ---- */
+
+    /**
+     * Equivalent to {@code io_uring_prep_accept(3)}; kernel 5.5. Accepts one connection on
+     * listening socket {@code fd}; the CQE result is the new fd. {@code flags} are accept4(2)'s
+     * ({@code SOCK_NONBLOCK}, {@code SOCK_CLOEXEC}); IORING_ACCEPT_* go through {@link Sqe#ioprio}.
+     *
+     * @param addr    receives the peer's address (e.g. {@link SocketAddresses#allocateStorage}),
+     *                or {@link MemorySegment#NULL}; lives until completion
+     * @param addrLen a {@code socklen_t} holding the room in {@code addr} (at most its size), set
+     *                by the kernel to the address length; NULL exactly when {@code addr} is;
+     *                lives until completion
+     */
+    @Prep(value = Opcode.ACCEPT, liburing = "io_uring_prep_accept")
+    default Sqe prepAccept(int fd, MemorySegment addr, MemorySegment addrLen, int flags) {
+        long lenAddr = acceptAddrLen(addr, addrLen, "prepAccept");
+        return ((Sqe) this).prepRw(Opcode.ACCEPT, fd, addr.address(), 0, lenAddr).opFlags(flags);
+    }
+
+    /**
+     * Equivalent to {@code io_uring_prep_connect(3)}; kernel 5.5. Connects {@code fd} to the
+     * first {@code addrLen} bytes of {@code addr} (see {@link SocketAddresses#write}); the
+     * address lives until the submitting enter returns (until completion with SQPOLL).
+     */
+    @Prep(value = Opcode.CONNECT, liburing = "io_uring_prep_connect")
+    default Sqe prepConnect(int fd, MemorySegment addr, int addrLen) {
+        int len = Sqe.length(addr, addrLen, "prepConnect address");
+        return ((Sqe) this).prepRw(Opcode.CONNECT, fd, Sqe.address(addr, "prepConnect address"), 0, len);
+    }
+
+    /** {@link #prepConnect(int, MemorySegment, int)} with the whole segment as the address. */
+    @Prep(value = Opcode.CONNECT, liburing = "io_uring_prep_connect")
+    default Sqe prepConnect(int fd, MemorySegment addr) {
+        return prepConnect(fd, addr, (int) Math.min(addr.byteSize(), Integer.MAX_VALUE));
+    }
+
+    /* ---- kernel 5.11 ---- */
+
+    /**
+     * Equivalent to {@code io_uring_prep_shutdown(3)}; kernel 5.11. {@code how} is
+     * {@link #SHUT_RD}, {@link #SHUT_WR} or {@link #SHUT_RDWR}.
+     */
+    @Prep(value = Opcode.SHUTDOWN, liburing = "io_uring_prep_shutdown")
+    default Sqe prepShutdown(int fd, int how) {
+        return ((Sqe) this).prepRw(Opcode.SHUTDOWN, fd, 0, how, 0);
+    }
+
+    /* ---- kernel 5.15 ---- */
+
+    /**
+     * Equivalent to {@code io_uring_prep_accept_direct(3)}; kernel 5.15. Like
+     * {@link #prepAccept} but installs the connection in registered file slot {@code slot}
+     * (0-based); the CQE result is 0 on success.
+     */
+    @Prep(value = Opcode.ACCEPT, liburing = "io_uring_prep_accept_direct")
+    default Sqe prepAcceptDirect(int fd, MemorySegment addr, MemorySegment addrLen, int flags, int slot) {
+        return prepAccept(fd, addr, addrLen, flags).fileIndex(Sqe.directSlot(slot, "prepAcceptDirect"));
+    }
+
+    /* ---- kernel 5.19 ---- */
+
+    /**
+     * Equivalent to {@code io_uring_prep_accept_direct(3)} with {@code IORING_FILE_INDEX_ALLOC};
+     * kernel 5.19. The kernel picks a free registered slot and returns it as the CQE result.
+     */
+    @Prep(value = Opcode.ACCEPT, liburing = "io_uring_prep_accept_direct")
+    default Sqe prepAcceptDirectAlloc(int fd, MemorySegment addr, MemorySegment addrLen, int flags) {
+        return prepAccept(fd, addr, addrLen, flags).fileIndex(FILE_INDEX_ALLOC);
+    }
+
+    /**
+     * Equivalent to {@code io_uring_prep_multishot_accept(3)}; kernel 5.19. One CQE per accepted
+     * connection (result: the new fd), each with F_MORE while the request stays armed; a CQE
+     * without F_MORE ends it. {@code addr}/{@code addrLen} are overwritten by every accept and
+     * live until that last CQE. To add IORING_ACCEPT_POLL_FIRST, call
+     * {@code ioprio(ACCEPT_MULTISHOT | ACCEPT_POLL_FIRST)} after this helper.
+     */
+    @Prep(value = Opcode.ACCEPT, liburing = "io_uring_prep_multishot_accept")
+    default Sqe prepMultishotAccept(int fd, MemorySegment addr, MemorySegment addrLen, int flags) {
+        return prepAccept(fd, addr, addrLen, flags).ioprio(ACCEPT_MULTISHOT);
+    }
+
+    /**
+     * Equivalent to {@code io_uring_prep_multishot_accept_direct(3)}; kernel 5.19. Multishot
+     * accept into registered file slots the kernel allocates; each CQE result is a slot index.
+     */
+    @Prep(value = Opcode.ACCEPT, liburing = "io_uring_prep_multishot_accept_direct")
+    default Sqe prepMultishotAcceptDirect(int fd, MemorySegment addr, MemorySegment addrLen, int flags) {
+        return prepMultishotAccept(fd, addr, addrLen, flags).fileIndex(FILE_INDEX_ALLOC);
+    }
+
+    /**
+     * Equivalent to {@code io_uring_prep_socket(3)}; kernel 5.19. Like socket(2): the CQE result
+     * is the new fd. {@code type} may include {@code SOCK_NONBLOCK}/{@code SOCK_CLOEXEC};
+     * {@code flags} is reserved and must be 0.
+     */
+    @Prep(value = Opcode.SOCKET, liburing = "io_uring_prep_socket")
+    default Sqe prepSocket(int domain, int type, int protocol, int flags) {
+        return ((Sqe) this).prepRw(Opcode.SOCKET, domain, 0, protocol, type).opFlags(flags);
+    }
+
+    /**
+     * Equivalent to {@code io_uring_prep_socket_direct(3)}; kernel 5.19. Creates the socket in
+     * registered file slot {@code slot} (0-based); the CQE result is 0.
+     */
+    @Prep(value = Opcode.SOCKET, liburing = "io_uring_prep_socket_direct")
+    default Sqe prepSocketDirect(int domain, int type, int protocol, int slot, int flags) {
+        return prepSocket(domain, type, protocol, flags).fileIndex(Sqe.directSlot(slot, "prepSocketDirect"));
+    }
+
+    /**
+     * Equivalent to {@code io_uring_prep_socket_direct_alloc(3)}; kernel 5.19. Creates the socket
+     * in a registered slot the kernel picks; the CQE result is that slot.
+     */
+    @Prep(value = Opcode.SOCKET, liburing = "io_uring_prep_socket_direct_alloc")
+    default Sqe prepSocketDirectAlloc(int domain, int type, int protocol, int flags) {
+        return prepSocket(domain, type, protocol, flags).fileIndex(FILE_INDEX_ALLOC);
+    }
+
+    /* ---- kernel 6.11 ---- */
+
+    /**
+     * Equivalent to {@code io_uring_prep_bind(3)}; kernel 6.11. Binds {@code fd} to the first
+     * {@code addrLen} bytes of {@code addr}; the address lives until the submitting enter
+     * returns (until completion with SQPOLL).
+     */
+    @Prep(value = Opcode.BIND, liburing = "io_uring_prep_bind")
+    default Sqe prepBind(int fd, MemorySegment addr, int addrLen) {
+        int len = Sqe.length(addr, addrLen, "prepBind address");
+        return ((Sqe) this).prepRw(Opcode.BIND, fd, Sqe.address(addr, "prepBind address"), 0, len);
+    }
+
+    /** {@link #prepBind(int, MemorySegment, int)} with the whole segment as the address. */
+    @Prep(value = Opcode.BIND, liburing = "io_uring_prep_bind")
+    default Sqe prepBind(int fd, MemorySegment addr) {
+        return prepBind(fd, addr, (int) Math.min(addr.byteSize(), Integer.MAX_VALUE));
+    }
+
+    /** Equivalent to {@code io_uring_prep_listen(3)}; kernel 6.11. Like listen(2). */
+    @Prep(value = Opcode.LISTEN, liburing = "io_uring_prep_listen")
+    default Sqe prepListen(int fd, int backlog) {
+        return ((Sqe) this).prepRw(Opcode.LISTEN, fd, 0, backlog, 0);
+    }
+
+    // ---- argument checks ----
+
+    /**
+     * Checks accept's output pair and returns the address of {@code addrLen} (0 when both are
+     * NULL). The kernel writes at most {@code *addrLen} bytes into {@code addr}, so that value
+     * must fit the segment.
+     */
+    private static long acceptAddrLen(MemorySegment addr, MemorySegment addrLen, String who) {
+        boolean noAddr = addr.equals(MemorySegment.NULL);
+        boolean noLen = addrLen.equals(MemorySegment.NULL);
+        if (noAddr || noLen) {
+            if (noAddr != noLen) {
+                throw new IllegalArgumentException(who + ": addr and addrLen are both NULL or both given, given addr="
+                        + addr + ", addrLen=" + addrLen);
+            }
+            return 0;
+        }
+        Sqe.address(addr, who + " addr");
+        long lenAddr = Sqe.struct(addrLen, JAVA_INT.byteSize(), who + " addrLen (socklen_t)");
+        int room = addrLen.get(JAVA_INT, 0);
+        if (room < 0 || room > addr.byteSize()) {
+            throw new IllegalArgumentException(who + ": *addrLen must be within the addr segment (0.."
+                    + addr.byteSize() + "), given " + room);
+        }
+        return lenAddr;
+    }
+}
