@@ -416,15 +416,27 @@ public final class IoUring implements AutoCloseable {
         return waitCqes(waitNr, timeout, 0);
     }
 
-    /** As {@link #waitCqes(int, Duration)} with a min-timeout (port of {@code io_uring_wait_cqes_min_timeout}). */
+    /**
+     * As {@link #waitCqes(int, Duration)} with a min-timeout (port of
+     * {@code io_uring_wait_cqes_min_timeout}). The kernel may end a wait early without a CQE
+     * (task work, a signal); unlike liburing, this waits again for the time left, so null
+     * really means the timeout passed.
+     */
     public Cqe waitCqes(int waitNr, Duration timeout, int minWaitMicros) {
         ensureOpen();
-        prepareTimedWait(timeout, minWaitMicros);
-        int err = getCqe(0, waitNr, EnterFlag.EXT_ARG.mask(), eventsArg, Layouts.GETEVENTS_ARG.byteSize(), true);
-        if (found == null && err < 0 && err != -ETIME && err != -EINTR) {
-            throw new IoUringException("io_uring_enter", err, "wait for " + waitNr + " completions with timeout " + timeout);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long left = timeout.toNanos();
+        while (true) {
+            prepareTimedWait(left, minWaitMicros);
+            int err = getCqe(0, waitNr, EnterFlag.EXT_ARG.mask(), eventsArg, Layouts.GETEVENTS_ARG.byteSize(), true);
+            if (found == null && err < 0 && err != -ETIME && err != -EINTR) {
+                throw new IoUringException("io_uring_enter", err, "wait for " + waitNr + " completions with timeout " + timeout);
+            }
+            left = deadline - System.nanoTime();
+            if (found != null || left <= 0) {
+                return found;
+            }
         }
-        return found;
     }
 
     /**
@@ -532,6 +544,12 @@ public final class IoUring implements AutoCloseable {
     }
 
     private void prepareTimedWait(Duration timeout, int minWaitMicros) {
+        prepareTimedWaitChecks(minWaitMicros);
+        KernelTimespec.set(timespec, timeout);
+        eventsArg.set(JAVA_INT, 12, minWaitMicros);
+    }
+
+    private void prepareTimedWaitChecks(int minWaitMicros) {
         if (!hasFeature(Feature.EXT_ARG)) {
             throw new UnsupportedOperationException("timed waits need IORING_FEAT_EXT_ARG (kernel 5.11)");
         }
@@ -541,7 +559,11 @@ public final class IoUring implements AutoCloseable {
         if (minWaitMicros < 0) {
             throw new IllegalArgumentException("minWaitMicros must be >= 0, given " + minWaitMicros);
         }
-        KernelTimespec.set(timespec, timeout);
+    }
+
+    private void prepareTimedWait(long timeoutNanos, int minWaitMicros) {
+        prepareTimedWaitChecks(minWaitMicros);
+        KernelTimespec.setNanos(timespec, Math.max(0, timeoutNanos));
         eventsArg.set(JAVA_INT, 12, minWaitMicros);
     }
 

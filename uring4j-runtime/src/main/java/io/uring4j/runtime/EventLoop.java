@@ -67,6 +67,7 @@ public final class EventLoop implements AutoCloseable {
     private int inFlight;
     private int eventFd = -1;
     private boolean startedSinceCancel;
+    private RecvBuffers recvBuffers;
     /** Files and sockets opened on this loop and not yet closed: closed with the loop. */
     private final java.util.Set<Resource> resources = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
 
@@ -251,6 +252,7 @@ public final class EventLoop implements AutoCloseable {
             r.closeOnShutdown();
         }
         resources.clear();
+        if (recvBuffers != null) recvBuffers.close();
         if (ring != null) ring.close();
         while (wakers.get() != 0) {
             Thread.onSpinWait(); // a producer that saw the loop asleep is still writing the eventfd
@@ -356,6 +358,32 @@ public final class EventLoop implements AutoCloseable {
         return buffers;
     }
 
+    IoUring ring() {
+        return ring;
+    }
+
+    Arena arena() {
+        return arena;
+    }
+
+    /** Receive buffers of this loop (a provided-buffer ring), created on first use. */
+    RecvBuffers recvBuffers() {
+        if (recvBuffers == null) {
+            recvBuffers = new RecvBuffers(this);
+        }
+        return recvBuffers;
+    }
+
+    /**
+     * Keeps {@code op} alive for one more CQE: for an operation whose completion submits its SQE
+     * again (a resumed send, a re-armed receive).
+     */
+    void resubmitted(Operation op) {
+        op.pendingCqes++;
+        op.delivered = false;
+        startedSinceCancel = true;
+    }
+
     Probe probe() {
         return probe;
     }
@@ -394,6 +422,20 @@ public final class EventLoop implements AutoCloseable {
         }
         if (--op.pendingCqes == 0) {
             release(op);
+        }
+    }
+
+    /**
+     * Frees an operation that has no SQE in the kernel (never submitted, or parked between a
+     * CQE and a resubmission that will not happen).
+     */
+    void discard(Operation op) {
+        if (op.pendingCqes > 0) {
+            release(op);
+        } else {
+            if (op.buffer != null) buffers.release(op.buffer);
+            op.clear();
+            freeSlots[freeCount++] = op.index;
         }
     }
 

@@ -1,0 +1,70 @@
+package io.uring4j.tools;
+
+import io.uring4j.runtime.EventLoopGroup;
+import io.uring4j.runtime.TcpConnection;
+import io.uring4j.runtime.TcpServer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/** {@code uring4j echo-server}: a TCP echo server on the uring4j runtime, one virtual thread per connection. */
+@Command(name = "echo-server", mixinStandardHelpOptions = true,
+        description = "Serve TCP echo on io_uring (multishot accept, buffer-ring receive, linked ordered sends).")
+final class EchoServerCommand implements Callable<Integer> {
+    @Option(names = "--port", description = "port to listen on, 0 for any (default ${DEFAULT-VALUE})", defaultValue = "7007")
+    int port;
+
+    @Option(names = "--host", description = "address to bind (default ${DEFAULT-VALUE})", defaultValue = "127.0.0.1")
+    String host;
+
+    @Option(names = "--loops", description = "event loops (default: one per core)", defaultValue = "0")
+    int loops;
+
+    @Override
+    public Integer call() throws Exception {
+        EventLoopGroup group = loops > 0 ? EventLoopGroup.create(loops) : EventLoopGroup.create();
+        TcpServer server = TcpServer.bind(group, new InetSocketAddress(InetAddress.getByName(host), port), 4096);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            try {
+                server.close();
+            } catch (IOException | RuntimeException ignored) {
+                // already closing
+            }
+            group.close();
+            stopped.countDown();
+        });
+        Runtime.getRuntime().addShutdownHook(hook);
+        InetSocketAddress at = server.localAddress();
+        System.out.println("listening on " + at.getAddress().getHostAddress() + ":" + at.getPort()
+                + " with " + group.loops().size() + " event loop(s); Ctrl-C stops");
+        System.out.flush();
+        try {
+            while (true) {
+                TcpConnection c = server.accept();
+                Thread.ofVirtual().name("echo-" + c.remoteAddress()).start(() -> serve(c));
+            }
+        } catch (IOException e) {
+            // the server was closed by the shutdown hook
+        }
+        stopped.await();
+        return 0;
+    }
+
+    private static void serve(TcpConnection c) {
+        ByteBuffer buf = ByteBuffer.allocateDirect(16 * 1024);
+        try (c) {
+            while (c.read(buf.clear()) >= 0) {
+                c.write(buf.flip());
+            }
+        } catch (IOException | RuntimeException e) {
+            // peer went away or the server is shutting down
+        }
+    }
+}
