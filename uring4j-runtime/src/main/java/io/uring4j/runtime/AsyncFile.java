@@ -38,7 +38,7 @@ public final class AsyncFile implements AutoCloseable, EventLoop.Resource {
     private final EventLoop loop;
     private final int fd;
     private final Path path;
-    private final boolean direct;
+    final boolean direct;
     private volatile boolean closed;
 
     private AsyncFile(EventLoop loop, int fd, Path path, boolean direct) {
@@ -162,10 +162,31 @@ public final class AsyncFile implements AutoCloseable, EventLoop.Resource {
             Sqe sqe = loop.sqe().prepRw(opcode, fd, addr, len, position).userData(op.userData(UserData.TAG_MAIN));
             if (timeout != null) loop.linkTimeout(op, sqe, timeout);
             loop.started(op, timeout != null);
+            loop.cancelWith(op, f);
         });
     }
 
-    private <T> CompletableFuture<T> check(ByteBuffer buf, long position) {
+    // ------------------------------------------------------------------ vectored
+
+    /** Scattering read: fills {@code dsts} in order from {@code position}; -1 at end of file. */
+    public long read(ByteBuffer[] dsts, long position) throws IOException {
+        return Errors.await(readAsync(dsts, position));
+    }
+
+    public CompletableFuture<Long> readAsync(ByteBuffer[] dsts, long position) {
+        return Vectored.transfer(this, Opcode.READV, dsts, position);
+    }
+
+    /** Gathering write of {@code srcs} in order at {@code position}. */
+    public long write(ByteBuffer[] srcs, long position) throws IOException {
+        return Errors.await(writeAsync(srcs, position));
+    }
+
+    public CompletableFuture<Long> writeAsync(ByteBuffer[] srcs, long position) {
+        return Vectored.transfer(this, Opcode.WRITEV, srcs, position);
+    }
+
+    <T> CompletableFuture<T> check(ByteBuffer buf, long position) {
         if (closed) return CompletableFuture.failedFuture(Errors.closed());
         if (position < 0) {
             return CompletableFuture.failedFuture(new IllegalArgumentException("position must be >= 0, given " + position));
@@ -287,6 +308,28 @@ public final class AsyncFile implements AutoCloseable, EventLoop.Resource {
             op.future.complete(res);
         }
     };
+
+    // ------------------------------------------------------------------ paths
+
+    /** renameat(2) through IORING_OP_RENAMEAT: moves {@code from} to {@code to}, replacing it. */
+    public static void rename(EventLoopGroup group, Path from, Path to) throws IOException {
+        Errors.await(PathOps.rename(group.next(), from, to));
+    }
+
+    /** unlinkat(2) through IORING_OP_UNLINKAT: deletes a file. */
+    public static void delete(EventLoopGroup group, Path path) throws IOException {
+        Errors.await(PathOps.unlink(group.next(), path, false));
+    }
+
+    /** unlinkat(2) with AT_REMOVEDIR: deletes an empty directory. */
+    public static void deleteDirectory(EventLoopGroup group, Path path) throws IOException {
+        Errors.await(PathOps.unlink(group.next(), path, true));
+    }
+
+    /** mkdirat(2) through IORING_OP_MKDIRAT, mode 0755. */
+    public static void createDirectory(EventLoopGroup group, Path path) throws IOException {
+        Errors.await(PathOps.mkdir(group.next(), path, 0755));
+    }
 
     // ------------------------------------------------------------------ copy
 

@@ -343,6 +343,25 @@ public final class EventLoop implements AutoCloseable {
                 .userData(UserData.pack(UserData.TAG_CANCEL, 0, 0));
     }
 
+    /**
+     * Makes cancelling {@code f} cancel {@code op} in the kernel. The operation keeps its memory
+     * until its CQEs arrive; the generation check ignores a cancel that comes after the slot was
+     * reused.
+     */
+    void cancelWith(Operation op, CompletableFuture<?> f) {
+        int generation = op.generation;
+        f.whenComplete((r, t) -> {
+            if (!f.isCancelled()) return;
+            try {
+                execute(() -> {
+                    if (op.generation == generation) cancel(op);
+                });
+            } catch (IllegalStateException closing) {
+                // the loop is closing and cancels everything itself
+            }
+        });
+    }
+
     /** An SQE, submitting first if the SQ is full. */
     Sqe sqe() {
         Sqe sqe = ring.getSqe();

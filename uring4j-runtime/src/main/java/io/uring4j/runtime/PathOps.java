@@ -1,0 +1,78 @@
+package io.uring4j.runtime;
+
+import io.uring4j.core.Opcode;
+import io.uring4j.core.internal.Posix;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+
+/**
+ * Path operations through io_uring (RENAMEAT, UNLINKAT, MKDIRAT): the NUL-terminated paths live
+ * in a pooled buffer of the operation until its completion.
+ */
+final class PathOps {
+    private PathOps() {}
+
+    static final int AT_REMOVEDIR = 0x200;
+
+    static CompletableFuture<Integer> rename(EventLoop loop, Path from, Path to) {
+        byte[] a = bytes(from);
+        byte[] b = bytes(to);
+        return loop.submit(f -> {
+            Operation op = start(loop, f, "rename", from, a.length + b.length + 2);
+            MemorySegment p = op.buffer.segment;
+            put(p, 0, a);
+            put(p, a.length + 1, b);
+            loop.sqe().prepRw(Opcode.RENAMEAT, Posix.AT_FDCWD, p.address(), Posix.AT_FDCWD, p.address() + a.length + 1)
+                    .userData(op.userData(UserData.TAG_MAIN));
+            loop.started(op, false);
+        });
+    }
+
+    static CompletableFuture<Integer> unlink(EventLoop loop, Path path, boolean directory) {
+        byte[] a = bytes(path);
+        return loop.submit(f -> {
+            Operation op = start(loop, f, directory ? "rmdir" : "unlink", path, a.length + 1);
+            put(op.buffer.segment, 0, a);
+            loop.sqe().prepRw(Opcode.UNLINKAT, Posix.AT_FDCWD, op.buffer.segment.address(), 0, 0)
+                    .opFlags(directory ? AT_REMOVEDIR : 0).userData(op.userData(UserData.TAG_MAIN));
+            loop.started(op, false);
+        });
+    }
+
+    static CompletableFuture<Integer> mkdir(EventLoop loop, Path path, int mode) {
+        byte[] a = bytes(path);
+        return loop.submit(f -> {
+            Operation op = start(loop, f, "mkdir", path, a.length + 1);
+            put(op.buffer.segment, 0, a);
+            loop.sqe().prepRw(Opcode.MKDIRAT, Posix.AT_FDCWD, op.buffer.segment.address(), mode, 0)
+                    .userData(op.userData(UserData.TAG_MAIN));
+            loop.started(op, false);
+        });
+    }
+
+    private static Operation start(EventLoop loop, CompletableFuture<Integer> f, String what, Path subject, int bytes) {
+        Operation op = loop.acquire(AsyncFile.INT_RESULT, f);
+        op.context = new Object[] {what, subject};
+        op.buffer = loop.buffers().acquire(bytes);
+        return op;
+    }
+
+    private static byte[] bytes(Path p) {
+        byte[] b = p.toString().getBytes(StandardCharsets.UTF_8);
+        for (byte x : b) {
+            if (x == 0) throw new IllegalArgumentException("a path cannot contain NUL: " + p);
+        }
+        if (b.length >= 4096) throw new IllegalArgumentException("a path holds at most 4095 bytes, given " + b.length);
+        return b;
+    }
+
+    private static void put(MemorySegment seg, long at, byte[] b) {
+        MemorySegment.copy(b, 0, seg, JAVA_BYTE, at, b.length);
+        seg.set(JAVA_BYTE, at + b.length, (byte) 0);
+    }
+}

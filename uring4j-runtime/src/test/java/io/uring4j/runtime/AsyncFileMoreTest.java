@@ -1,0 +1,151 @@
+package io.uring4j.runtime;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.ByteBuffer;
+import java.nio.channels.InterruptedByTimeoutException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** Vectored I/O, path operations, cancellation and timeouts of the runtime's file layer. */
+@Timeout(60)
+class AsyncFileMoreTest {
+    static EventLoopGroup group;
+
+    @BeforeAll
+    static void start() {
+        group = EventLoopGroup.create(1);
+    }
+
+    @AfterAll
+    static void stop() {
+        group.close();
+    }
+
+    @Test
+    void vectoredWriteAndReadMixHeapAndDirect(@TempDir Path dir) throws Exception {
+        Path p = dir.resolve("v");
+        try (AsyncFile f = AsyncFile.open(group, p, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ)) {
+            ByteBuffer a = ByteBuffer.wrap("alpha-".getBytes());
+            ByteBuffer b = ByteBuffer.allocateDirect(5).put("beta-".getBytes()).flip();
+            assertEquals(11, f.write(new ByteBuffer[] {a, b}, 0));
+            assertFalse(a.hasRemaining());
+            assertFalse(b.hasRemaining());
+            ByteBuffer x = ByteBuffer.allocate(3);
+            ByteBuffer y = ByteBuffer.allocateDirect(8);
+            assertEquals(11, f.read(new ByteBuffer[] {x, y}, 0));
+            assertEquals("alp", new String(x.array()));
+            byte[] rest = new byte[8];
+            y.flip().get(rest);
+            assertEquals("ha-beta-", new String(rest));
+            ByteBuffer[] allDirect = {ByteBuffer.allocateDirect(4), ByteBuffer.allocateDirect(4)};
+            assertEquals(8, f.read(allDirect, 3));
+        }
+        assertEquals("alpha-beta-", Files.readString(p));
+    }
+
+    @Test
+    void pathOperations(@TempDir Path dir) throws Exception {
+        Path d = dir.resolve("sub");
+        AsyncFile.createDirectory(group, d);
+        assertTrue(Files.isDirectory(d));
+        assertThrows(FileAlreadyExistsException.class, () -> AsyncFile.createDirectory(group, d));
+        Path a = d.resolve("a");
+        Files.writeString(a, "x");
+        assertThrows(DirectoryNotEmptyException.class, () -> AsyncFile.deleteDirectory(group, d));
+        Path b = d.resolve("b");
+        AsyncFile.rename(group, a, b);
+        assertFalse(Files.exists(a));
+        assertEquals("x", Files.readString(b));
+        AsyncFile.delete(group, b);
+        assertFalse(Files.exists(b));
+        assertThrows(NoSuchFileException.class, () -> AsyncFile.delete(group, b));
+        AsyncFile.deleteDirectory(group, d);
+        assertFalse(Files.exists(d));
+        assertThrows(IllegalArgumentException.class, () -> AsyncFile.delete(group, Path.of("bad\0name")));
+    }
+
+    @Test
+    void readOfAnEmptyPipeTimesOutAndItsMemoryComesBack(@TempDir Path dir) throws Exception {
+        Path fifo = dir.resolve("fifo");
+        Process mk = new ProcessBuilder("mkfifo", fifo.toString()).start();
+        assertEquals(0, mk.waitFor());
+        // O_RDWR on a FIFO does not block at open and never sees EOF: a read waits forever.
+        try (AsyncFile f = AsyncFile.open(group, fifo, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            long start = System.nanoTime();
+            assertThrows(InterruptedByTimeoutException.class, () -> f.read(ByteBuffer.allocate(16), 0, Duration.ofMillis(100)));
+            long ms = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(ms >= 90 && ms < 5000, "timed out after about 100 ms, took " + ms);
+            // After a timeout, the file still works.
+            assertEquals(3, f.write(ByteBuffer.wrap("abc".getBytes()), 0));
+            ByteBuffer got = ByteBuffer.allocate(16);
+            assertEquals(3, f.read(got, 0, Duration.ofSeconds(5)));
+        }
+    }
+
+    @Test
+    void cancelStormOnPendingReads(@TempDir Path dir) throws Exception {
+        Path fifo = dir.resolve("fifo2");
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+        long afterFirstRound = 0;
+        try (AsyncFile f = AsyncFile.open(group, fifo, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            for (int round = 0; round < 5; round++) {
+                List<CompletableFuture<Integer>> reads = new ArrayList<>();
+                for (int i = 0; i < 500; i++) reads.add(f.readAsync(ByteBuffer.allocate(64), 0));
+                for (CompletableFuture<Integer> r : reads) r.cancel(false);
+                for (CompletableFuture<Integer> r : reads) {
+                    assertThrows(CancellationException.class, () -> r.get(5, TimeUnit.SECONDS));
+                }
+                // Barrier: the cancels were queued before this write, so once a fresh read sees the
+                // byte, every cancelled read has had its CQE and given its slot back.
+                CompletableFuture<Integer> fresh = f.readAsync(ByteBuffer.allocate(8), 0);
+                f.write(ByteBuffer.wrap("w".getBytes()), 0);
+                assertEquals(1, fresh.get(5, TimeUnit.SECONDS));
+                if (round == 0) afterFirstRound = EventLoopGroup.nativeBytes();
+            }
+            assertEquals(afterFirstRound, EventLoopGroup.nativeBytes(), "slots and buffers are reused, not leaked");
+            // every cancelled read reached its CQE: a write is now read by a fresh read, not a stale one
+            CompletableFuture<Integer> read = f.readAsync(ByteBuffer.allocate(8), 0);
+            f.write(ByteBuffer.wrap("z".getBytes()), 0);
+            assertEquals(1, read.get(5, TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
+    void cancelledOpenClosesTheFdItProduced(@TempDir Path dir) throws Exception {
+        Path p = dir.resolve("o");
+        Files.writeString(p, "o");
+        int before = new java.io.File("/proc/self/fd").list().length;
+        for (int i = 0; i < 200; i++) {
+            CompletableFuture<AsyncFile> f = AsyncFile.openAsync(group.next(), p);
+            f.cancel(false);
+            try {
+                f.get(5, TimeUnit.SECONDS).close();
+            } catch (CancellationException | ExecutionException expected) {
+                // cancelled before the open completed: the runtime must close the fd itself
+            }
+        }
+        // a close through the loop flushes everything queued before it
+        try (AsyncFile g = AsyncFile.open(group, p)) {
+            assertTrue(g.isOpen());
+        }
+        assertEquals(before, new java.io.File("/proc/self/fd").list().length, "no fd leaked by cancelled opens");
+    }
+}
