@@ -25,7 +25,7 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
  * has {@link Feature#SUBMIT_STABLE} and no SQPOLL; until completion otherwise). Heap segments are
  * refused: the kernel can only address native memory.
  */
-public final class Sqe implements FileOps, TimeoutOps, MiscOps {
+public final class Sqe implements FileOps, SyncOps, FsOps, XattrOps, TimeoutOps, CancelOps, PollOps, MiscOps {
     private final MemorySegment sqes;
     private final long base;
     private final long size;
@@ -223,6 +223,42 @@ public final class Sqe implements FileOps, TimeoutOps, MiscOps {
             throw new IllegalArgumentException(what + ": at most " + Integer.MAX_VALUE + " bytes per request, given " + nbytes);
         }
         return (int) nbytes;
+    }
+
+    /** A value for a 16-bit SQE field ({@code buf_index}, {@code buf_group}): 0..65535. */
+    static int u16(int value, String what) {
+        if (value < 0 || value > 0xFFFF) {
+            throw new IllegalArgumentException(what + " must be within 0..65535, given " + value);
+        }
+        return value;
+    }
+
+    /**
+     * Encodes a 0-based direct-descriptor slot for {@code file_index}, whose 0 means "no direct
+     * descriptor": the kernel reads slot {@code file_index - 1}.
+     */
+    static int fileSlot(int slot, String what) {
+        if (slot < 0 || slot == Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(what + ": a direct-descriptor slot is within 0.."
+                    + (Integer.MAX_VALUE - 1) + ", given " + slot);
+        }
+        return slot + 1;
+    }
+
+    /**
+     * The address of a C string (a path or an xattr name) the kernel will read up to its NUL:
+     * refuses a segment with no NUL byte, since the kernel would read past its end.
+     */
+    static long cString(MemorySegment segment, String what) {
+        long addr = address(segment, what);
+        long n = segment.byteSize();
+        for (long i = 0; i < n; i++) {
+            if (segment.get(JAVA_BYTE, i) == 0) {
+                return addr;
+            }
+        }
+        throw new IllegalArgumentException(what + " must be NUL-terminated within its " + n
+                + " bytes (allocate it with Arena.allocateFrom(String)), given no NUL byte");
     }
 
     /** A segment that must hold at least {@code required} bytes (a kernel struct). */
