@@ -174,7 +174,7 @@ class FileOpsTest {
                 assertArrayEquals(data, bytes(bufs.asSlice((long) bid * size, data.length)));
             }
             // closing the write end ends the stream: a final CQE without MORE
-            Posix.close(pipe.writeFd());
+            pipe.closeWrite();
             Completion last = await(ring);
             assertFalse(last.more(), last::toString);
         }

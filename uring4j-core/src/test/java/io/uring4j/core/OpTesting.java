@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -106,8 +105,19 @@ final class OpTesting {
         }
     }
 
-    /** A pipe whose ends are closed at the end of a try-with-resources block. */
-    record Pipe(int readFd, int writeFd) implements AutoCloseable {
+    /**
+     * A pipe whose ends are closed at the end of a try-with-resources block, each at most once
+     * (closing an fd number twice could close another thread's file that reused it).
+     */
+    static final class Pipe implements AutoCloseable {
+        private final int readFd;
+        private int writeFd;
+
+        private Pipe(int readFd, int writeFd) {
+            this.readFd = readFd;
+            this.writeFd = writeFd;
+        }
+
         static Pipe open(int flags) {
             int[] fds = new int[2];
             int r = Posix.pipe(fds, flags);
@@ -115,10 +125,29 @@ final class OpTesting {
             return new Pipe(fds[0], fds[1]);
         }
 
+        int readFd() {
+            return readFd;
+        }
+
+        int writeFd() {
+            return writeFd;
+        }
+
+        /** Closes the write end now, with close(2), so readers see EOF. */
+        void closeWrite() {
+            Posix.close(writeFd);
+            writeFd = -1;
+        }
+
+        /** Records that something else (an io_uring CLOSE) closed the write end. */
+        void writeClosedElsewhere() {
+            writeFd = -1;
+        }
+
         @Override
         public void close() {
             Posix.close(readFd);
-            Posix.close(writeFd);
+            if (writeFd >= 0) Posix.close(writeFd);
         }
     }
 
@@ -158,9 +187,5 @@ final class OpTesting {
     /** A segment filled with {@code data}. */
     static MemorySegment segmentOf(Arena arena, byte[] data) {
         return arena.allocate(data.length == 0 ? 1 : data.length).copyFrom(MemorySegment.ofArray(data)).asSlice(0, data.length);
-    }
-
-    static long readLong(MemorySegment seg) {
-        return seg.get(JAVA_LONG, 0);
     }
 }
