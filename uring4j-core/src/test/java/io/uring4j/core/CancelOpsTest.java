@@ -55,6 +55,9 @@ class CancelOpsTest {
             }
             maybeAsync(ring.getSqe().prepRead(b.readFd(), arena.allocate(8), 0).userData(30), async);
             assertEquals(4, ring.submit());
+            // let forced-async reads reach their parked state (waiting on the pipe) first: a cancel
+            // that races a worker between its first attempt and arming the wait can miss it
+            assertNoCqe(ring, Duration.ofMillis(30));
             Sqe cancel = maybeAsync(ring.getSqe().prepCancelFd(a.readFd(), CancelOps.CANCEL_ALL).userData(1), async);
             assertEquals(CancelOps.CANCEL_ALL | CancelOps.CANCEL_FD, cancel.getOpFlags());
             Map<Long, Completion> m = byUserData(submitAndAwait(ring, 4));
