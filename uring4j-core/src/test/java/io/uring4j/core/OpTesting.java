@@ -54,9 +54,24 @@ final class OpTesting {
         return async ? sqe.flag(SqeFlag.ASYNC) : sqe;
     }
 
+    /**
+     * Waits up to {@code d} for the next CQE. Loops because {@link IoUring#waitCqe(Duration)}
+     * also returns null when the enter is interrupted (-EINTR, e.g. by task work signalled to
+     * this thread when an io-wq worker completes), long before the timeout.
+     */
+    static Cqe waitUntil(IoUring ring, Duration d) {
+        long deadline = System.nanoTime() + d.toNanos();
+        while (true) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) return ring.peekCqe();
+            Cqe cqe = ring.waitCqe(Duration.ofNanos(left));
+            if (cqe != null) return cqe;
+        }
+    }
+
     /** Waits (bounded) for the next CQE and copies it out. */
     static Completion await(IoUring ring) {
-        Cqe cqe = ring.waitCqe(WAIT);
+        Cqe cqe = waitUntil(ring, WAIT);
         assertNotNull(cqe, "a CQE within " + WAIT);
         Completion c = new Completion(cqe.userData(), cqe.res(), cqe.flags());
         ring.cqeSeen(cqe);
@@ -87,7 +102,7 @@ final class OpTesting {
 
     /** Asserts no CQE arrives within {@code d}. */
     static void assertNoCqe(IoUring ring, Duration d) {
-        Cqe cqe = ring.waitCqe(d);
+        Cqe cqe = waitUntil(ring, d);
         assertTrue(cqe == null, () -> "expected no CQE, got " + cqe);
     }
 
