@@ -27,7 +27,7 @@ public sealed interface CancelOps permits Sqe {
     /* ---- kernel 5.5 ---- */
 
     /**
-     * Equivalent to {@code io_uring_prep_cancel64(3)}; kernel 5.5 (flags 5.19). Cancels the
+     * Equivalent to {@code io_uring_prep_cancel64(3)}; kernel 5.5. Flags need 5.19. Cancels the
      * request submitted with {@code userData}; {@code flags} are {@code CANCEL_*}.
      */
     @Prep(value = Opcode.ASYNC_CANCEL, liburing = "io_uring_prep_cancel64")
@@ -36,7 +36,7 @@ public sealed interface CancelOps permits Sqe {
     }
 
     /**
-     * Equivalent to {@code io_uring_prep_cancel(3)}; kernel 5.5 (flags 5.19). liburing's variant
+     * Equivalent to {@code io_uring_prep_cancel(3)}; kernel 5.5. Flags need 5.19. liburing's variant
      * takes the user_data as a pointer; Java has only the 64-bit value, so this is
      * {@link #prepCancel64}.
      */

@@ -6,10 +6,10 @@ import java.lang.foreign.MemorySegment;
  * Prep helpers for reading and writing files and other fds, and for moving bytes between them
  * (splice, tee). Implemented only by {@link Sqe}.
  *
- * <p><b>Lifetimes.</b> A data buffer (and every buffer an iovec points at) must stay alive until
- * the request's completion. An iovec array itself must stay alive until the submitting enter
- * returns when the ring has {@link Feature#SUBMIT_STABLE} and no SQPOLL, and until completion
- * otherwise.
+ * <p><b>Lifetimes</b> (io_uring(7), "SQE pointer lifetimes"). "Until completion": until the request's CQE has
+ * been seen. "Until submitted": until the submitting enter returns, if the ring has
+ * {@link Feature#SUBMIT_STABLE} and no SQPOLL; until completion otherwise. Data buffers, and
+ * every buffer an iovec points at, live until completion; iovec arrays until submitted.
  */
 public sealed interface FileOps permits Sqe {
 
@@ -35,7 +35,8 @@ public sealed interface FileOps permits Sqe {
     /**
      * Equivalent to {@code io_uring_prep_readv(3)}; kernel 5.1. Reads into the {@code nrVecs}
      * buffers of the iovec array {@code iovecs} (see {@link Iovecs}) at {@code offset}
-     * ({@code -1}: the file position).
+     * ({@code -1}: the file position). {@code iovecs}: until submitted; its buffers: until
+     * completion.
      */
     @Prep(value = Opcode.READV, liburing = "io_uring_prep_readv")
     default Sqe prepReadv(int fd, MemorySegment iovecs, int nrVecs, long offset) {
@@ -44,7 +45,8 @@ public sealed interface FileOps permits Sqe {
 
     /**
      * Equivalent to {@code io_uring_prep_readv2(3)}; kernel 5.1. {@link #prepReadv} with
-     * {@code RWF_*} flags in {@code rw_flags}.
+     * {@code RWF_*} flags in {@code rw_flags}. {@code iovecs}: until submitted; its buffers:
+     * until completion.
      */
     @Prep(value = Opcode.READV, liburing = "io_uring_prep_readv2")
     default Sqe prepReadv2(int fd, MemorySegment iovecs, int nrVecs, long offset, int rwFlags) {
@@ -54,6 +56,7 @@ public sealed interface FileOps permits Sqe {
     /**
      * Equivalent to {@code io_uring_prep_writev(3)}; kernel 5.1. Writes the {@code nrVecs}
      * buffers of {@code iovecs} at {@code offset} ({@code -1}: the file position).
+     * {@code iovecs}: until submitted; its buffers: until completion.
      */
     @Prep(value = Opcode.WRITEV, liburing = "io_uring_prep_writev")
     default Sqe prepWritev(int fd, MemorySegment iovecs, int nrVecs, long offset) {
@@ -62,7 +65,8 @@ public sealed interface FileOps permits Sqe {
 
     /**
      * Equivalent to {@code io_uring_prep_writev2(3)}; kernel 5.1. {@link #prepWritev} with
-     * {@code RWF_*} flags in {@code rw_flags}.
+     * {@code RWF_*} flags in {@code rw_flags}. {@code iovecs}: until submitted; its buffers:
+     * until completion.
      */
     @Prep(value = Opcode.WRITEV, liburing = "io_uring_prep_writev2")
     default Sqe prepWritev2(int fd, MemorySegment iovecs, int nrVecs, long offset, int rwFlags) {
@@ -71,14 +75,17 @@ public sealed interface FileOps permits Sqe {
 
     /**
      * Equivalent to {@code io_uring_prep_read_fixed(3)}; kernel 5.1. Reads into {@code buf},
-     * which must lie inside registered buffer {@code bufIndex}.
+     * which must lie inside registered buffer {@code bufIndex}; {@code buf}: until completion.
      */
     @Prep(value = Opcode.READ_FIXED, liburing = "io_uring_prep_read_fixed")
     default Sqe prepReadFixed(int fd, MemorySegment buf, long offset, int bufIndex) {
         return prepReadFixed(fd, buf, buf.byteSize(), offset, bufIndex);
     }
 
-    /** {@link #prepReadFixed(int, MemorySegment, long, int)} for the first {@code nbytes} of {@code buf}. */
+    /**
+     * Equivalent to {@code io_uring_prep_read_fixed(3)}; kernel 5.1. As
+     * {@link #prepReadFixed(int, MemorySegment, long, int)}, for the first {@code nbytes} of {@code buf}.
+     */
     @Prep(value = Opcode.READ_FIXED, liburing = "io_uring_prep_read_fixed")
     default Sqe prepReadFixed(int fd, MemorySegment buf, long nbytes, long offset, int bufIndex) {
         int len = Sqe.length(buf, nbytes, "prepReadFixed buffer");
@@ -89,14 +96,17 @@ public sealed interface FileOps permits Sqe {
 
     /**
      * Equivalent to {@code io_uring_prep_write_fixed(3)}; kernel 5.1. Writes {@code buf}, which
-     * must lie inside registered buffer {@code bufIndex}.
+     * must lie inside registered buffer {@code bufIndex}; {@code buf}: until completion.
      */
     @Prep(value = Opcode.WRITE_FIXED, liburing = "io_uring_prep_write_fixed")
     default Sqe prepWriteFixed(int fd, MemorySegment buf, long offset, int bufIndex) {
         return prepWriteFixed(fd, buf, buf.byteSize(), offset, bufIndex);
     }
 
-    /** {@link #prepWriteFixed(int, MemorySegment, long, int)} for the first {@code nbytes} of {@code buf}. */
+    /**
+     * Equivalent to {@code io_uring_prep_write_fixed(3)}; kernel 5.1. As
+     * {@link #prepWriteFixed(int, MemorySegment, long, int)}, for the first {@code nbytes} of {@code buf}.
+     */
     @Prep(value = Opcode.WRITE_FIXED, liburing = "io_uring_prep_write_fixed")
     default Sqe prepWriteFixed(int fd, MemorySegment buf, long nbytes, long offset, int bufIndex) {
         int len = Sqe.length(buf, nbytes, "prepWriteFixed buffer");
@@ -109,14 +119,18 @@ public sealed interface FileOps permits Sqe {
 
     /**
      * Equivalent to {@code io_uring_prep_read(3)}; kernel 5.6. Reads up to
-     * {@code buf.byteSize()} bytes at {@code offset} ({@code -1}: the file position).
+     * {@code buf.byteSize()} bytes at {@code offset} ({@code -1}: the file position);
+     * {@code buf}: until completion.
      */
     @Prep(value = Opcode.READ, liburing = "io_uring_prep_read")
     default Sqe prepRead(int fd, MemorySegment buf, long offset) {
         return prepRead(fd, buf, buf.byteSize(), offset);
     }
 
-    /** {@link #prepRead(int, MemorySegment, long)} for the first {@code nbytes} of {@code buf}. */
+    /**
+     * Equivalent to {@code io_uring_prep_read(3)}; kernel 5.6. As
+     * {@link #prepRead(int, MemorySegment, long)}, for the first {@code nbytes} of {@code buf}.
+     */
     @Prep(value = Opcode.READ, liburing = "io_uring_prep_read")
     default Sqe prepRead(int fd, MemorySegment buf, long nbytes, long offset) {
         int len = Sqe.length(buf, nbytes, "prepRead buffer");
@@ -125,14 +139,17 @@ public sealed interface FileOps permits Sqe {
 
     /**
      * Equivalent to {@code io_uring_prep_write(3)}; kernel 5.6. Writes {@code buf.byteSize()}
-     * bytes at {@code offset} ({@code -1}: the file position).
+     * bytes at {@code offset} ({@code -1}: the file position); {@code buf}: until completion.
      */
     @Prep(value = Opcode.WRITE, liburing = "io_uring_prep_write")
     default Sqe prepWrite(int fd, MemorySegment buf, long offset) {
         return prepWrite(fd, buf, buf.byteSize(), offset);
     }
 
-    /** {@link #prepWrite(int, MemorySegment, long)} for the first {@code nbytes} of {@code buf}. */
+    /**
+     * Equivalent to {@code io_uring_prep_write(3)}; kernel 5.6. As
+     * {@link #prepWrite(int, MemorySegment, long)}, for the first {@code nbytes} of {@code buf}.
+     */
     @Prep(value = Opcode.WRITE, liburing = "io_uring_prep_write")
     default Sqe prepWrite(int fd, MemorySegment buf, long nbytes, long offset) {
         int len = Sqe.length(buf, nbytes, "prepWrite buffer");
@@ -146,7 +163,7 @@ public sealed interface FileOps permits Sqe {
      * from {@code fdIn} at {@code offIn} to {@code fdOut} at {@code offOut}; one side must be a
      * pipe, whose offset must be {@code -1} ({@code -1} on a file: its file position).
      * {@link #SPLICE_F_FD_IN_FIXED} marks {@code fdIn} as a registered index; use
-     * {@link Sqe#fixedFile} for {@code fdOut}.
+     * {@link Sqe#fixedFile} for {@code fdOut}. No user memory is involved.
      */
     @Prep(value = Opcode.SPLICE, liburing = "io_uring_prep_splice")
     default Sqe prepSplice(int fdIn, long offIn, int fdOut, long offOut, int nbytes, int spliceFlags) {
@@ -161,7 +178,8 @@ public sealed interface FileOps permits Sqe {
 
     /**
      * Equivalent to {@code io_uring_prep_tee(3)}; kernel 5.8. Duplicates up to {@code nbytes}
-     * from pipe {@code fdIn} into pipe {@code fdOut} without consuming them.
+     * from pipe {@code fdIn} into pipe {@code fdOut} without consuming them. No user memory is
+     * involved.
      */
     @Prep(value = Opcode.TEE, liburing = "io_uring_prep_tee")
     default Sqe prepTee(int fdIn, int fdOut, int nbytes, int spliceFlags) {
@@ -193,7 +211,8 @@ public sealed interface FileOps permits Sqe {
 
     /**
      * Equivalent to {@code io_uring_prep_readv_fixed(3)}; kernel 6.15. {@link #prepReadv2} whose
-     * buffers all lie inside registered buffer {@code bufIndex}.
+     * buffers all lie inside registered buffer {@code bufIndex}. {@code iovecs}: until
+     * submitted; its buffers: until completion.
      */
     @Prep(value = Opcode.READV_FIXED, liburing = "io_uring_prep_readv_fixed")
     default Sqe prepReadvFixed(int fd, MemorySegment iovecs, int nrVecs, long offset, int rwFlags, int bufIndex) {
@@ -204,7 +223,8 @@ public sealed interface FileOps permits Sqe {
 
     /**
      * Equivalent to {@code io_uring_prep_writev_fixed(3)}; kernel 6.15. {@link #prepWritev2} whose
-     * buffers all lie inside registered buffer {@code bufIndex}.
+     * buffers all lie inside registered buffer {@code bufIndex}. {@code iovecs}: until
+     * submitted; its buffers: until completion.
      */
     @Prep(value = Opcode.WRITEV_FIXED, liburing = "io_uring_prep_writev_fixed")
     default Sqe prepWritevFixed(int fd, MemorySegment iovecs, int nrVecs, long offset, int rwFlags, int bufIndex) {

@@ -57,7 +57,8 @@ public sealed interface FsOps permits Sqe {
 
     /**
      * Equivalent to {@code io_uring_prep_openat(3)}; kernel 5.6. Opens {@code path} relative to
-     * {@code dfd} ({@link #AT_FDCWD}); {@code cqe.res} is the new fd.
+     * {@code dfd} ({@link #AT_FDCWD}); {@code cqe.res} is the new fd. {@code path}: until
+     * completion.
      */
     @Prep(value = Opcode.OPENAT, liburing = "io_uring_prep_openat")
     default Sqe prepOpenat(int dfd, MemorySegment path, int flags, int mode) {
@@ -67,8 +68,9 @@ public sealed interface FsOps permits Sqe {
 
     /**
      * Equivalent to {@code io_uring_prep_openat2(3)}; kernel 5.6. Opens {@code path} as
-     * openat2(2) with the {@link OpenHow} {@code how} (which must live until the submitting
-     * enter returns with {@link Feature#SUBMIT_STABLE} and no SQPOLL, else until completion).
+     * openat2(2) with the {@link OpenHow} {@code how}. {@code path}: until completion;
+     * {@code how}: until the submitting enter returns with {@link Feature#SUBMIT_STABLE} and no
+     * SQPOLL, else until completion.
      */
     @Prep(value = Opcode.OPENAT2, liburing = "io_uring_prep_openat2")
     default Sqe prepOpenat2(int dfd, MemorySegment path, MemorySegment how) {
@@ -77,7 +79,7 @@ public sealed interface FsOps permits Sqe {
         return ((Sqe) this).prepRw(Opcode.OPENAT2, dfd, p, (int) OpenHow.BYTES, h);
     }
 
-    /** Equivalent to {@code io_uring_prep_close(3)}; kernel 5.6. Closes a process fd. */
+    /** Equivalent to {@code io_uring_prep_close(3)}; kernel 5.6. Closes a process fd; no user memory. */
     @Prep(value = Opcode.CLOSE, liburing = "io_uring_prep_close")
     default Sqe prepClose(int fd) {
         return ((Sqe) this).prepRw(Opcode.CLOSE, fd, 0, 0, 0);
@@ -86,7 +88,8 @@ public sealed interface FsOps permits Sqe {
     /**
      * Equivalent to {@code io_uring_prep_statx(3)}; kernel 5.6. Fills {@code statxbuf} (see
      * {@link Statx}; it must live until completion) with the {@code mask} fields of
-     * {@code path} relative to {@code dfd}; {@code flags} are {@code AT_*}.
+     * {@code path} relative to {@code dfd}; {@code flags} are {@code AT_*}. {@code path}: until
+     * completion.
      */
     @Prep(value = Opcode.STATX, liburing = "io_uring_prep_statx")
     default Sqe prepStatx(int dfd, MemorySegment path, int flags, int mask, MemorySegment statxbuf) {
@@ -100,7 +103,7 @@ public sealed interface FsOps permits Sqe {
     /**
      * Equivalent to {@code io_uring_prep_renameat(3)}; kernel 5.11. Renames {@code oldPath}
      * (relative to {@code oldDfd}) to {@code newPath} (relative to {@code newDfd});
-     * {@code flags} are {@code RENAME_*}.
+     * {@code flags} are {@code RENAME_*}. Both paths: until completion.
      */
     @Prep(value = Opcode.RENAMEAT, liburing = "io_uring_prep_renameat")
     default Sqe prepRenameat(int oldDfd, MemorySegment oldPath, int newDfd, MemorySegment newPath, int flags) {
@@ -111,7 +114,7 @@ public sealed interface FsOps permits Sqe {
 
     /**
      * Equivalent to {@code io_uring_prep_unlinkat(3)}; kernel 5.11. Removes a file, or with
-     * {@link #AT_REMOVEDIR} an empty directory.
+     * {@link #AT_REMOVEDIR} an empty directory. {@code path}: until completion.
      */
     @Prep(value = Opcode.UNLINKAT, liburing = "io_uring_prep_unlinkat")
     default Sqe prepUnlinkat(int dfd, MemorySegment path, int flags) {
@@ -121,7 +124,7 @@ public sealed interface FsOps permits Sqe {
 
     /* ---- kernel 5.15 ---- */
 
-    /** Equivalent to {@code io_uring_prep_mkdirat(3)}; kernel 5.15. */
+    /** Equivalent to {@code io_uring_prep_mkdirat(3)}; kernel 5.15. {@code path}: until completion. */
     @Prep(value = Opcode.MKDIRAT, liburing = "io_uring_prep_mkdirat")
     default Sqe prepMkdirat(int dfd, MemorySegment path, int mode) {
         long p = Sqe.cString(path, "prepMkdirat path");
@@ -130,7 +133,7 @@ public sealed interface FsOps permits Sqe {
 
     /**
      * Equivalent to {@code io_uring_prep_symlinkat(3)}; kernel 5.15. Creates {@code linkPath}
-     * (relative to {@code newDirFd}) pointing at {@code target}.
+     * (relative to {@code newDirFd}) pointing at {@code target}. Both strings: until completion.
      */
     @Prep(value = Opcode.SYMLINKAT, liburing = "io_uring_prep_symlinkat")
     default Sqe prepSymlinkat(MemorySegment target, int newDirFd, MemorySegment linkPath) {
@@ -141,7 +144,8 @@ public sealed interface FsOps permits Sqe {
 
     /**
      * Equivalent to {@code io_uring_prep_linkat(3)}; kernel 5.15. Creates the hard link
-     * {@code newPath} to {@code oldPath}; {@code flags} may be {@link #AT_SYMLINK_FOLLOW}.
+     * {@code newPath} to {@code oldPath}; {@code flags} may be {@link #AT_SYMLINK_FOLLOW}. Both
+     * paths: until completion.
      */
     @Prep(value = Opcode.LINKAT, liburing = "io_uring_prep_linkat")
     default Sqe prepLinkat(int oldDfd, MemorySegment oldPath, int newDfd, MemorySegment newPath, int flags) {
@@ -153,7 +157,7 @@ public sealed interface FsOps permits Sqe {
     /**
      * Equivalent to {@code io_uring_prep_openat_direct(3)}; kernel 5.15. {@link #prepOpenat}
      * into registered-file slot {@code slot} (0-based; an occupied slot is closed first);
-     * {@code cqe.res} is 0 on success.
+     * {@code cqe.res} is 0 on success. {@code path}: until completion.
      */
     @Prep(value = Opcode.OPENAT, liburing = "io_uring_prep_openat_direct")
     default Sqe prepOpenatDirect(int dfd, MemorySegment path, int flags, int mode, int slot) {
@@ -161,7 +165,10 @@ public sealed interface FsOps permits Sqe {
         return prepOpenat(dfd, path, flags, mode).fileIndex(fileIndex);
     }
 
-    /** {@link #prepOpenat2} into registered-file slot {@code slot}; kernel 5.15. */
+    /**
+     * Equivalent to {@code io_uring_prep_openat2_direct(3)}; kernel 5.15. {@link #prepOpenat2}
+     * into registered-file slot {@code slot} (0-based); lifetimes as there.
+     */
     @Prep(value = Opcode.OPENAT2, liburing = "io_uring_prep_openat2_direct")
     default Sqe prepOpenat2Direct(int dfd, MemorySegment path, MemorySegment how, int slot) {
         int fileIndex = Sqe.fileSlot(slot, "prepOpenat2Direct");
@@ -171,7 +178,7 @@ public sealed interface FsOps permits Sqe {
     /**
      * Equivalent to {@code io_uring_prep_close_direct(3)}; kernel 5.15. Closes registered-file
      * slot {@code slot} (0-based). Do not add {@link SqeFlag#FIXED_FILE}: the kernel would fail
-     * the request with -EBADF.
+     * the request with -EBADF. No user memory.
      */
     @Prep(value = Opcode.CLOSE, liburing = "io_uring_prep_close_direct")
     default Sqe prepCloseDirect(int slot) {
@@ -182,16 +189,20 @@ public sealed interface FsOps permits Sqe {
     /* ---- kernel 5.19 ---- */
 
     /**
-     * {@code io_uring_prep_openat_direct(3)} with {@code IORING_FILE_INDEX_ALLOC}; kernel 5.19.
-     * The kernel picks a free slot of the registered file table and returns it in
-     * {@code cqe.res} (-ENFILE if none is free).
+     * Equivalent to {@code io_uring_prep_openat_direct(3)}; kernel 5.19. With
+     * {@code IORING_FILE_INDEX_ALLOC}: the kernel picks a free slot of the registered file table
+     * and returns it in {@code cqe.res} (-ENFILE if none is free). {@code path}: until completion.
      */
     @Prep(value = Opcode.OPENAT, liburing = "io_uring_prep_openat_direct")
     default Sqe prepOpenatDirectAlloc(int dfd, MemorySegment path, int flags, int mode) {
         return prepOpenat(dfd, path, flags, mode).fileIndex(FILE_INDEX_ALLOC);
     }
 
-    /** {@link #prepOpenat2} into a slot the kernel picks and returns in {@code cqe.res}; kernel 5.19. */
+    /**
+     * Equivalent to {@code io_uring_prep_openat2_direct(3)}; kernel 5.19. With
+     * {@code IORING_FILE_INDEX_ALLOC}: {@link #prepOpenat2} into a slot the kernel picks and
+     * returns in {@code cqe.res}; lifetimes as there.
+     */
     @Prep(value = Opcode.OPENAT2, liburing = "io_uring_prep_openat2_direct")
     default Sqe prepOpenat2DirectAlloc(int dfd, MemorySegment path, MemorySegment how) {
         return prepOpenat2(dfd, path, how).fileIndex(FILE_INDEX_ALLOC);

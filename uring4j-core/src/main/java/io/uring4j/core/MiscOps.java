@@ -47,8 +47,9 @@ public sealed interface MiscOps permits Sqe {
     }
 
     /**
-     * A NOP that completes with the given result (IORING_NOP_INJECT_RESULT, kernel 6.x): the
-     * test tool for error paths, e.g. a failing member of a link chain.
+     * Equivalent to {@code io_uring_prep_nop(3)}; kernel 6.10. With IORING_NOP_INJECT_RESULT:
+     * the NOP completes with the given result, the test tool for error paths (e.g. a failing
+     * member of a link chain).
      */
     @Prep(value = Opcode.NOP, liburing = "io_uring_prep_nop")
     default Sqe prepNop(int injectedResult) {
@@ -67,7 +68,8 @@ public sealed interface MiscOps permits Sqe {
     @Prep(value = Opcode.FILES_UPDATE, liburing = "io_uring_prep_files_update")
     default Sqe prepFilesUpdate(MemorySegment fds, int nrFds, int offset) {
         if (offset < 0) {
-            throw new IllegalArgumentException("prepFilesUpdate offset must be >= 0 (use prepFilesUpdateAlloc to let the kernel pick), given " + offset);
+            throw new IllegalArgumentException("prepFilesUpdate offset must be >= 0"
+                    + " (prepFilesUpdateAlloc lets the kernel pick), given " + offset);
         }
         return filesUpdate(fds, nrFds, offset, "prepFilesUpdate fds");
     }
@@ -75,7 +77,8 @@ public sealed interface MiscOps permits Sqe {
     /* ---- kernel 5.19 ---- */
 
     /**
-     * {@code io_uring_prep_files_update(3)} with {@code IORING_FILE_INDEX_ALLOC}; kernel 5.19. Puts
+     * Equivalent to {@code io_uring_prep_files_update(3)}; kernel 5.19. With
+     * {@code IORING_FILE_INDEX_ALLOC}: puts
      * the fds in {@code fds} into free slots the kernel picks and overwrites each with its slot;
      * {@code cqe.res} is the number placed. {@code fds} must live until completion.
      */
@@ -109,7 +112,7 @@ public sealed interface MiscOps permits Sqe {
     /**
      * Equivalent to {@code io_uring_prep_futex_wake(3)}; kernel 6.7. Wakes up to {@code val}
      * waiters on {@code futex} whose mask shares a bit with {@code mask}; {@code cqe.res} is the
-     * number woken. {@code flags} must be 0.
+     * number woken. {@code flags} must be 0. {@code futex}: until completion.
      */
     @Prep(value = Opcode.FUTEX_WAKE, liburing = "io_uring_prep_futex_wake")
     default Sqe prepFutexWake(MemorySegment futex, long val, long mask, int futexFlags, int flags) {
@@ -120,7 +123,9 @@ public sealed interface MiscOps permits Sqe {
     /**
      * Equivalent to {@code io_uring_prep_futex_waitv(3)}; kernel 6.7. Waits on the
      * {@code nrFutex} futexes of the {@link FutexWaitv} array {@code futexv};
-     * {@code cqe.res} is the index of the one woken. {@code flags} must be 0.
+     * {@code cqe.res} is the index of the one woken. {@code flags} must be 0. {@code futexv}:
+     * until submitted (the submitting enter returned, with {@link Feature#SUBMIT_STABLE} and no
+     * SQPOLL); the futex words it points at: until completion.
      */
     @Prep(value = Opcode.FUTEX_WAITV, liburing = "io_uring_prep_futex_waitv")
     default Sqe prepFutexWaitv(MemorySegment futexv, int nrFutex, int flags) {
@@ -139,7 +144,8 @@ public sealed interface MiscOps permits Sqe {
      */
     @Prep(value = Opcode.WAITID, liburing = "io_uring_prep_waitid")
     default Sqe prepWaitid(int idtype, int id, MemorySegment infop, int options, int flags) {
-        long info = infop.isNative() && infop.address() == 0 ? 0 : Sqe.struct(infop, Siginfo.BYTES, "prepWaitid siginfo");
+        boolean none = infop.isNative() && infop.address() == 0;
+        long info = none ? 0 : Sqe.struct(infop, Siginfo.BYTES, "prepWaitid siginfo");
         return ((Sqe) this).prepRw(Opcode.WAITID, id, 0, idtype, info) // infop travels in addr2
                 .opFlags(flags)
                 .fileIndex(options);
@@ -151,7 +157,7 @@ public sealed interface MiscOps permits Sqe {
      * Equivalent to {@code io_uring_prep_fixed_fd_install(3)}; kernel 6.8. Installs the file in
      * registered slot {@code slot} into the process fd table; {@code cqe.res} is the new fd
      * (O_CLOEXEC unless {@code flags} is {@link #FIXED_FD_NO_CLOEXEC}). Sets
-     * {@link SqeFlag#FIXED_FILE}, which the kernel requires.
+     * {@link SqeFlag#FIXED_FILE}, which the kernel requires. No user memory.
      */
     @Prep(value = Opcode.FIXED_FD_INSTALL, liburing = "io_uring_prep_fixed_fd_install")
     default Sqe prepFixedFdInstall(int slot, int flags) {
@@ -179,6 +185,7 @@ public sealed interface MiscOps permits Sqe {
     /**
      * Equivalent to {@code io_uring_prep_pipe_direct(3)}; kernel 6.16. {@link #prepPipe} into
      * registered-file slots {@code slot} (read end) and {@code slot + 1} (write end), both free.
+     * {@code fds}: until completion.
      */
     @Prep(value = Opcode.PIPE, liburing = "io_uring_prep_pipe_direct")
     default Sqe prepPipeDirect(MemorySegment fds, int pipeFlags, int slot) {
@@ -186,7 +193,11 @@ public sealed interface MiscOps permits Sqe {
         return prepPipe(fds, pipeFlags).fileIndex(fileIndex);
     }
 
-    /** {@link #prepPipe} into two free registered-file slots the kernel picks, stored in {@code fds}; kernel 6.16. */
+    /**
+     * Equivalent to {@code io_uring_prep_pipe_direct(3)}; kernel 6.16. With
+     * {@code IORING_FILE_INDEX_ALLOC}: {@link #prepPipe} into two free registered-file slots the
+     * kernel picks and stores in {@code fds}. {@code fds}: until completion.
+     */
     @Prep(value = Opcode.PIPE, liburing = "io_uring_prep_pipe_direct")
     default Sqe prepPipeDirectAlloc(MemorySegment fds, int pipeFlags) {
         return prepPipe(fds, pipeFlags).fileIndex(FsOps.FILE_INDEX_ALLOC);

@@ -52,8 +52,8 @@ public sealed interface SyncOps permits Sqe {
     }
 
     /**
-     * {@link #prepFsync} with {@link #FSYNC_DATASYNC}, i.e. an async fdatasync(2); kernel 5.1.
-     * Equivalent to {@code io_uring_prep_fsync(sqe, fd, IORING_FSYNC_DATASYNC)}.
+     * Equivalent to {@code io_uring_prep_fsync(3)}; kernel 5.1. {@link #prepFsync} with
+     * {@link #FSYNC_DATASYNC}: an async fdatasync(2).
      */
     @Prep(value = Opcode.FSYNC, liburing = "io_uring_prep_fsync")
     default Sqe prepFdatasync(int fd) {
@@ -96,7 +96,8 @@ public sealed interface SyncOps permits Sqe {
 
     /**
      * Equivalent to {@code io_uring_prep_madvise(3)}; kernel 5.6. Advice for the first
-     * {@code length} bytes of {@code region}, which should be page-aligned (else -EINVAL).
+     * {@code length} bytes of {@code region}, which should be page-aligned (else -EINVAL);
+     * {@code region}: mapped until completion.
      */
     @Prep(value = Opcode.MADVISE, liburing = "io_uring_prep_madvise")
     default Sqe prepMadvise(MemorySegment region, int length, int advice) {
@@ -116,8 +117,8 @@ public sealed interface SyncOps permits Sqe {
     /* ---- kernel 6.11 ---- */
 
     /**
-     * Equivalent to {@code io_uring_prep_fadvise64(3)}; kernel 6.11 (earlier kernels fail it
-     * with -EINVAL). {@link #prepFadvise} with a 64-bit length, carried in {@code addr}.
+     * Equivalent to {@code io_uring_prep_fadvise64(3)}; kernel 6.11. Earlier kernels
+     * fail it with -EINVAL. {@link #prepFadvise} with a 64-bit length, carried in {@code addr}.
      */
     @Prep(value = Opcode.FADVISE, liburing = "io_uring_prep_fadvise64")
     default Sqe prepFadvise64(int fd, long offset, long len, int advice) {
@@ -128,8 +129,9 @@ public sealed interface SyncOps permits Sqe {
     }
 
     /**
-     * Equivalent to {@code io_uring_prep_madvise64(3)}; kernel 6.11 (earlier kernels fail it
-     * with -EINVAL). {@link #prepMadvise} with a 64-bit length, carried in {@code off}.
+     * Equivalent to {@code io_uring_prep_madvise64(3)}; kernel 6.11. Earlier kernels
+     * fail it with -EINVAL. {@link #prepMadvise} with a 64-bit length, carried in {@code off};
+     * {@code region}: mapped until completion.
      */
     @Prep(value = Opcode.MADVISE, liburing = "io_uring_prep_madvise64")
     default Sqe prepMadvise64(MemorySegment region, long length, int advice) {

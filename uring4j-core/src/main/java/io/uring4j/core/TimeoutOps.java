@@ -26,7 +26,7 @@ public sealed interface TimeoutOps permits Sqe {
     /**
      * Equivalent to {@code io_uring_prep_timeout(3)}; kernel 5.4. Completes with -ETIME when
      * {@code ts} expires, or with 0 once {@code count} other completions have arrived
-     * ({@code count} 0: only the time counts).
+     * ({@code count} 0: only the time counts). {@code ts}: until submitted (see above).
      */
     @Prep(value = Opcode.TIMEOUT, liburing = "io_uring_prep_timeout")
     default Sqe prepTimeout(MemorySegment ts, int count, int flags) {
@@ -39,7 +39,7 @@ public sealed interface TimeoutOps permits Sqe {
     /**
      * Equivalent to {@code io_uring_prep_timeout_remove(3)}; kernel 5.5. Cancels the timeout
      * submitted with {@code userData}: this request completes with 0 (or -ENOENT, -EALREADY)
-     * and the timeout with -ECANCELED. {@code flags} must be 0.
+     * and the timeout with -ECANCELED. {@code flags} must be 0. No user memory.
      */
     @Prep(value = Opcode.TIMEOUT_REMOVE, liburing = "io_uring_prep_timeout_remove")
     default Sqe prepTimeoutRemove(long userData, int flags) {
@@ -51,6 +51,7 @@ public sealed interface TimeoutOps permits Sqe {
      * linked ({@link SqeFlag#IO_LINK}) just before it: if that request has not completed when
      * {@code ts} expires it is cancelled (-ECANCELED) and this one completes with -ETIME;
      * otherwise this one completes with -ECANCELED. A chain of only a link timeout is invalid.
+     * {@code ts}: until submitted (see above).
      */
     @Prep(value = Opcode.LINK_TIMEOUT, liburing = "io_uring_prep_link_timeout")
     default Sqe prepLinkTimeout(MemorySegment ts, int flags) {
@@ -64,6 +65,7 @@ public sealed interface TimeoutOps permits Sqe {
      * Equivalent to {@code io_uring_prep_timeout_update(3)}; kernel 5.11. Re-arms the pending
      * timeout submitted with {@code userData} to expire after {@code ts} (absolute with
      * {@link #TIMEOUT_ABS}); it keeps its completion count. Sets {@link #TIMEOUT_UPDATE}.
+     * {@code ts}: until submitted (see above).
      */
     @Prep(value = Opcode.TIMEOUT_REMOVE, liburing = "io_uring_prep_timeout_update")
     default Sqe prepTimeoutUpdate(MemorySegment ts, long userData, int flags) {
@@ -76,8 +78,9 @@ public sealed interface TimeoutOps permits Sqe {
     /* ---- kernel 5.15 ---- */
 
     /**
-     * {@code io_uring_prep_timeout_update(3)} with {@code IORING_LINK_TIMEOUT_UPDATE}; kernel
-     * 5.15. Re-arms the pending link timeout submitted with {@code userData}.
+     * Equivalent to {@code io_uring_prep_timeout_update(3)}; kernel 5.15. With
+     * {@link #LINK_TIMEOUT_UPDATE}: re-arms the pending link timeout submitted with
+     * {@code userData}. {@code ts}: until submitted (see above).
      */
     @Prep(value = Opcode.TIMEOUT_REMOVE, liburing = "io_uring_prep_timeout_update")
     default Sqe prepLinkTimeoutUpdate(MemorySegment ts, long userData, int flags) {

@@ -22,6 +22,7 @@ public sealed interface XattrOps permits Sqe {
     /**
      * Equivalent to {@code io_uring_prep_fsetxattr(3)}; kernel 5.19. Sets attribute
      * {@code name} of the open file {@code fd} to the first {@code len} bytes of {@code value}.
+     * {@code name}, {@code value}: until completion.
      */
     @Prep(value = Opcode.FSETXATTR, liburing = "io_uring_prep_fsetxattr")
     default Sqe prepFsetxattr(int fd, MemorySegment name, MemorySegment value, int flags, int len) {
@@ -34,6 +35,7 @@ public sealed interface XattrOps permits Sqe {
     /**
      * Equivalent to {@code io_uring_prep_setxattr(3)}; kernel 5.19. Sets attribute
      * {@code name} of the file at {@code path} to the first {@code len} bytes of {@code value}.
+     * {@code name}, {@code value}, {@code path}: until completion.
      */
     @Prep(value = Opcode.SETXATTR, liburing = "io_uring_prep_setxattr")
     default Sqe prepSetxattr(MemorySegment name, MemorySegment value, MemorySegment path, int flags, int len) {
@@ -49,7 +51,7 @@ public sealed interface XattrOps permits Sqe {
      * Equivalent to {@code io_uring_prep_fgetxattr(3)}; kernel 5.19. Reads attribute
      * {@code name} of {@code fd} into the first {@code len} bytes of {@code value};
      * {@code cqe.res} is the attribute's size (-ERANGE if {@code len} is too small, -ENODATA
-     * if absent).
+     * if absent). {@code name}, {@code value}: until completion.
      */
     @Prep(value = Opcode.FGETXATTR, liburing = "io_uring_prep_fgetxattr")
     default Sqe prepFgetxattr(int fd, MemorySegment name, MemorySegment value, int len) {
@@ -61,7 +63,7 @@ public sealed interface XattrOps permits Sqe {
 
     /**
      * Equivalent to {@code io_uring_prep_getxattr(3)}; kernel 5.19. {@link #prepFgetxattr} for
-     * the file at {@code path}.
+     * the file at {@code path}. {@code name}, {@code value}, {@code path}: until completion.
      */
     @Prep(value = Opcode.GETXATTR, liburing = "io_uring_prep_getxattr")
     default Sqe prepGetxattr(MemorySegment name, MemorySegment value, MemorySegment path, int len) {

@@ -9,15 +9,19 @@ import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.*;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Every {@link Opcode} has a prep helper (a {@link Prep} method on one of {@link Sqe}'s family
@@ -122,6 +126,49 @@ class OpcodeCoverageTest {
             }
         }
         assertEquals(List.of(), clashes);
+    }
+
+    private static final Pattern PREP = Pattern.compile(
+            "/\\*\\*((?:(?!\\*/).)*)\\*/\\s*@Prep\\(value = Opcode\\.(\\w+), liburing = \"(\\w+)\"\\)", Pattern.DOTALL);
+    private static final Pattern FIRST_SENTENCE = Pattern.compile(
+            "Equivalent to \\{@code (\\w+)\\(3\\)}; kernel (\\d+)\\.(\\d+)\\..*", Pattern.DOTALL);
+
+    /**
+     * The javadoc of every helper opens with "Equivalent to {@code io_uring_prep_x(3)}; kernel
+     * X.Y." naming the same function as its {@link Prep} mark and a kernel no older than the
+     * opcode. Reads the sources, so it runs from the module directory (as Maven does) or skips.
+     */
+    @Test
+    void helperJavadocNamesItsLiburingFunctionAndKernel() throws IOException {
+        Path src = Path.of("src/main/java/io/uring4j/core");
+        assumeTrue(Files.isDirectory(src), "sources not found from " + Path.of("").toAbsolutePath());
+        List<String> problems = new ArrayList<>();
+        int checked = 0;
+        for (Class<?> family : Sqe.class.getInterfaces()) {
+            Path file = src.resolve(family.getSimpleName() + ".java");
+            if (!Files.exists(file)) continue;
+            Matcher m = PREP.matcher(Files.readString(file));
+            while (m.find()) {
+                checked++;
+                String doc = m.group(1).replaceAll("(?m)^\\s*\\*", " ").replaceAll("\\s+", " ").trim();
+                Opcode op = Opcode.valueOf(m.group(2));
+                String where = family.getSimpleName() + " (" + m.group(3) + "): ";
+                Matcher first = FIRST_SENTENCE.matcher(doc);
+                if (!first.matches()) {
+                    problems.add(where + "javadoc starts \"" + doc.substring(0, Math.min(60, doc.length())) + "\"");
+                    continue;
+                }
+                if (!first.group(1).equals(m.group(3))) problems.add(where + "javadoc names " + first.group(1));
+                int[] since = Arrays.stream(op.since().split("\\.")).mapToInt(Integer::parseInt).toArray();
+                int major = Integer.parseInt(first.group(2)), minor = Integer.parseInt(first.group(3));
+                if (major < since[0] || (major == since[0] && minor < since[1])) {
+                    problems.add(where + "kernel " + major + "." + minor + " is older than " + op + " (" + op.since() + ")");
+                }
+            }
+        }
+        assertEquals(List.of(), problems);
+        assertEquals(prepHelpers().stream().filter(h -> Files.exists(src.resolve(h.getDeclaringClass().getSimpleName() + ".java"))).count(),
+                checked, "every @Prep method was found in the sources");
     }
 
     /** {@code io_uring_prep_read_fixed} → {@code prepReadFixed}. */
