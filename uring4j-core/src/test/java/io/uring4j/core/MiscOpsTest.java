@@ -95,9 +95,9 @@ class MiscOpsTest {
             maybeAsync(ring.getSqe().prepFutexWait(word, 0, MiscOps.FUTEX_BITSET_MATCH_ANY, U32_PRIVATE, 0).userData(1), async);
             assertEquals(1, ring.submit());
             assertNoCqe(ring, Duration.ofMillis(30));
-            Completion woken = wakeUntilOneWoken(ring, word, async);
-            assertEquals(1, woken.res(), "one waiter woken");
-            assertEquals(0, await(ring).res(), "the wait completes with 0");
+            Completion waiter = wakeOne(ring, word, async)[1];
+            assertEquals(1, waiter.userData());
+            assertEquals(0, waiter.res(), "the wait completes with 0");
 
             // the word no longer holds the expected value: the wait fails at once, as futex(2)
             word.set(JAVA_INT, 0, 5);
@@ -109,19 +109,27 @@ class MiscOpsTest {
     }
 
     /**
-     * Wakes one waiter on {@code word}, retrying while nobody is waiting yet: a forced-async wait
-     * is armed by an io-wq worker at a moment the test cannot observe.
+     * Wakes one waiter on {@code word}, retrying while nobody is waiting yet (a forced-async wait
+     * is armed by an io-wq worker at a moment the test cannot observe), and returns the wake's
+     * CQE (user_data 2) and the waiter's (user_data 1), which may arrive in either order.
      */
-    private static Completion wakeUntilOneWoken(IoUring ring, MemorySegment word, boolean async) {
+    private static Completion[] wakeOne(IoUring ring, MemorySegment word, boolean async) {
         long deadline = System.nanoTime() + WAIT.toNanos();
-        while (true) {
+        Completion wake, waiter = null;
+        do {
             maybeAsync(ring.getSqe().prepFutexWake(word, 1, MiscOps.FUTEX_BITSET_MATCH_ANY, U32_PRIVATE, 0)
                     .userData(2), async);
-            Completion c = submitOne(ring);
-            assertEquals(2, c.userData(), "the waiter must not complete before it is woken: " + c);
-            if (c.res() != 0 || System.nanoTime() > deadline) return c;
-            assertNoCqe(ring, Duration.ofMillis(10));
-        }
+            ring.submit();
+            wake = null;
+            while (wake == null) {
+                Completion c = await(ring);
+                if (c.userData() == 2) wake = c;
+                else waiter = c;
+            }
+            if (wake.res() == 0 && waiter == null) assertNoCqe(ring, Duration.ofMillis(10));
+        } while (wake.res() == 0 && waiter == null && System.nanoTime() < deadline);
+        assertEquals(1, wake.res(), "one waiter woken");
+        return new Completion[] {wake, waiter != null ? waiter : await(ring)};
     }
 
     @ParameterizedTest(name = "async={0}")
@@ -137,8 +145,7 @@ class MiscOpsTest {
             maybeAsync(ring.getSqe().prepFutexWaitv(v, 2, 0).userData(1), async);
             assertEquals(1, ring.submit());
             assertNoCqe(ring, Duration.ofMillis(30));
-            assertEquals(1, wakeUntilOneWoken(ring, b, false).res());
-            Completion wait = await(ring);
+            Completion wait = wakeOne(ring, b, false)[1];
             assertEquals(1, wait.userData());
             assertEquals(1, wait.res(), "index of the futex that woke");
         }
