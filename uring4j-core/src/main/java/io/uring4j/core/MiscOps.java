@@ -1,12 +1,42 @@
 package io.uring4j.core;
 
-import static java.lang.foreign.ValueLayout.JAVA_INT;
+import java.lang.foreign.MemorySegment;
 
 /**
- * Prep helpers that touch no file: NOP and friends. Implemented only by {@link Sqe}; each
- * helper's javadoc names its liburing equivalent and the first kernel with the opcode.
+ * Prep helpers that are not file I/O: NOP, registered-file updates, futexes, waitid, pipes.
+ * Implemented only by {@link Sqe}; each helper's javadoc names its liburing equivalent and the
+ * first kernel with the opcode.
  */
 public sealed interface MiscOps permits Sqe {
+
+    /** IORING_NOP_INJECT_RESULT: the NOP completes with {@code res} = the value in {@code len}. */
+    int NOP_INJECT_RESULT = 1 << 0;
+
+    /* futex2 flags (futex_flags): the word size, NUMA and private. */
+    int FUTEX2_SIZE_U8 = 0x00;
+    int FUTEX2_SIZE_U16 = 0x01;
+    int FUTEX2_SIZE_U32 = 0x02;
+    int FUTEX2_SIZE_U64 = 0x03;
+    int FUTEX2_NUMA = 0x04;
+    /** The futex is private to this process (cheaper, no shared-mapping lookup). */
+    int FUTEX2_PRIVATE = 128;
+    /** The bitset mask that matches every waiter or waker. */
+    long FUTEX_BITSET_MATCH_ANY = 0xFFFF_FFFFL;
+
+    /* waitid(2) idtype and options. */
+    int P_ALL = 0;
+    int P_PID = 1;
+    int P_PGID = 2;
+    int P_PIDFD = 3;
+    int WNOHANG = 0x00000001;
+    int WSTOPPED = 0x00000002;
+    int WEXITED = 0x00000004;
+    int WCONTINUED = 0x00000008;
+    /** Leave the child waitable: report it without reaping it. */
+    int WNOWAIT = 0x01000000;
+
+    /** IORING_FIXED_FD_NO_CLOEXEC: the installed fd survives exec. */
+    int FIXED_FD_NO_CLOEXEC = 1 << 0;
 
     /* ---- kernel 5.1 ---- */
 
@@ -16,16 +46,171 @@ public sealed interface MiscOps permits Sqe {
         return ((Sqe) this).prepRw(Opcode.NOP, -1, 0, 0, 0);
     }
 
-    /** IORING_NOP_INJECT_RESULT: the NOP completes with {@code res} = the value in {@code len}. */
-    int NOP_INJECT_RESULT = 1 << 0;
-
     /**
-     * A NOP that completes with the given result (IORING_NOP_INJECT_RESULT, kernel 6.x): the
-     * test tool for error paths, e.g. a failing member of a link chain.
+     * Equivalent to {@code io_uring_prep_nop(3)}; kernel 6.10. With IORING_NOP_INJECT_RESULT:
+     * the NOP completes with the given result, the test tool for error paths (e.g. a failing
+     * member of a link chain).
      */
     @Prep(value = Opcode.NOP, liburing = "io_uring_prep_nop")
     default Sqe prepNop(int injectedResult) {
         Sqe sqe = ((Sqe) this).prepRw(Opcode.NOP, -1, 0, injectedResult, 0);
         return sqe.opFlags(NOP_INJECT_RESULT);
+    }
+
+    /* ---- kernel 5.6 ---- */
+
+    /**
+     * Equivalent to {@code io_uring_prep_files_update(3)}; kernel 5.6. Replaces registered-file
+     * slots {@code offset..offset+nrFds-1} with the fds in {@code fds} (an int array; -1 empties
+     * a slot); {@code cqe.res} is the number updated. The kernel may read {@code fds} as late as
+     * when the request runs: keep it alive until completion.
+     */
+    @Prep(value = Opcode.FILES_UPDATE, liburing = "io_uring_prep_files_update")
+    default Sqe prepFilesUpdate(MemorySegment fds, int nrFds, int offset) {
+        if (offset < 0) {
+            throw new IllegalArgumentException("prepFilesUpdate offset must be >= 0"
+                    + " (prepFilesUpdateAlloc lets the kernel pick), given " + offset);
+        }
+        return filesUpdate(fds, nrFds, offset, "prepFilesUpdate fds");
+    }
+
+    /* ---- kernel 5.19 ---- */
+
+    /**
+     * Equivalent to {@code io_uring_prep_files_update(3)}; kernel 5.19. With
+     * {@code IORING_FILE_INDEX_ALLOC}: puts
+     * the fds in {@code fds} into free slots the kernel picks and overwrites each with its slot;
+     * {@code cqe.res} is the number placed. {@code fds} must live until completion.
+     */
+    @Prep(value = Opcode.FILES_UPDATE, liburing = "io_uring_prep_files_update")
+    default Sqe prepFilesUpdateAlloc(MemorySegment fds, int nrFds) {
+        return filesUpdate(fds, nrFds, FsOps.FILE_INDEX_ALLOC, "prepFilesUpdateAlloc fds");
+    }
+
+    private Sqe filesUpdate(MemorySegment fds, int nrFds, int offset, String what) {
+        if (nrFds < 0) {
+            throw new IllegalArgumentException(what + ": the count must be >= 0, given " + nrFds);
+        }
+        long addr = Sqe.struct(fds, 4L * nrFds, what);
+        return ((Sqe) this).prepRw(Opcode.FILES_UPDATE, -1, addr, nrFds, Integer.toUnsignedLong(offset));
+    }
+
+    /* ---- kernel 6.7 ---- */
+
+    /**
+     * Equivalent to {@code io_uring_prep_futex_wait(3)}; kernel 6.7. Sleeps while the futex word
+     * {@code futex} holds {@code val} (-EAGAIN at once if it does not) until a wake whose mask
+     * shares a bit with {@code mask} ({@link #FUTEX_BITSET_MATCH_ANY}); {@code futexFlags} are
+     * {@code FUTEX2_*}, {@code flags} must be 0. The word must live until completion.
+     */
+    @Prep(value = Opcode.FUTEX_WAIT, liburing = "io_uring_prep_futex_wait")
+    default Sqe prepFutexWait(MemorySegment futex, long val, long mask, int futexFlags, int flags) {
+        long addr = Sqe.struct(futex, FutexWaitv.futexBytes(futexFlags), "prepFutexWait futex word");
+        return ((Sqe) this).prepRw(Opcode.FUTEX_WAIT, futexFlags, addr, 0, val).opFlags(flags).addr3(mask);
+    }
+
+    /**
+     * Equivalent to {@code io_uring_prep_futex_wake(3)}; kernel 6.7. Wakes up to {@code val}
+     * waiters on {@code futex} whose mask shares a bit with {@code mask}; {@code cqe.res} is the
+     * number woken. {@code flags} must be 0. {@code futex}: until completion.
+     */
+    @Prep(value = Opcode.FUTEX_WAKE, liburing = "io_uring_prep_futex_wake")
+    default Sqe prepFutexWake(MemorySegment futex, long val, long mask, int futexFlags, int flags) {
+        long addr = Sqe.struct(futex, FutexWaitv.futexBytes(futexFlags), "prepFutexWake futex word");
+        return ((Sqe) this).prepRw(Opcode.FUTEX_WAKE, futexFlags, addr, 0, val).opFlags(flags).addr3(mask);
+    }
+
+    /**
+     * Equivalent to {@code io_uring_prep_futex_waitv(3)}; kernel 6.7. Waits on the
+     * {@code nrFutex} futexes of the {@link FutexWaitv} array {@code futexv};
+     * {@code cqe.res} is the index of the one woken. {@code flags} must be 0. {@code futexv}:
+     * until submitted (the submitting enter returned, with {@link Feature#SUBMIT_STABLE} and no
+     * SQPOLL); the futex words it points at: until completion.
+     */
+    @Prep(value = Opcode.FUTEX_WAITV, liburing = "io_uring_prep_futex_waitv")
+    default Sqe prepFutexWaitv(MemorySegment futexv, int nrFutex, int flags) {
+        if (nrFutex < 0) {
+            throw new IllegalArgumentException("prepFutexWaitv count must be >= 0, given " + nrFutex);
+        }
+        long addr = Sqe.struct(futexv, nrFutex * FutexWaitv.BYTES, "prepFutexWaitv futex_waitv array");
+        return ((Sqe) this).prepRw(Opcode.FUTEX_WAITV, 0, addr, nrFutex, 0).opFlags(flags);
+    }
+
+    /**
+     * Equivalent to {@code io_uring_prep_waitid(3)}; kernel 6.7. An async waitid(2) for the
+     * child(ren) {@code idtype}/{@code id} ({@code P_*}) with {@code options} ({@code W*});
+     * fills {@code infop} (a {@link Siginfo}, alive until completion, or
+     * {@link MemorySegment#NULL}). {@code flags} must be 0.
+     */
+    @Prep(value = Opcode.WAITID, liburing = "io_uring_prep_waitid")
+    default Sqe prepWaitid(int idtype, int id, MemorySegment infop, int options, int flags) {
+        boolean none = infop.isNative() && infop.address() == 0;
+        long info = none ? 0 : Sqe.struct(infop, Siginfo.BYTES, "prepWaitid siginfo");
+        return ((Sqe) this).prepRw(Opcode.WAITID, id, 0, idtype, info) // infop travels in addr2
+                .opFlags(flags)
+                .fileIndex(options);
+    }
+
+    /* ---- kernel 6.8 ---- */
+
+    /**
+     * Equivalent to {@code io_uring_prep_fixed_fd_install(3)}; kernel 6.8. Installs the file in
+     * registered slot {@code slot} into the process fd table; {@code cqe.res} is the new fd
+     * (O_CLOEXEC unless {@code flags} is {@link #FIXED_FD_NO_CLOEXEC}). Sets
+     * {@link SqeFlag#FIXED_FILE}, which the kernel requires. No user memory.
+     */
+    @Prep(value = Opcode.FIXED_FD_INSTALL, liburing = "io_uring_prep_fixed_fd_install")
+    default Sqe prepFixedFdInstall(int slot, int flags) {
+        if (slot < 0) {
+            throw new IllegalArgumentException("prepFixedFdInstall slot must be >= 0, given " + slot);
+        }
+        return ((Sqe) this).prepRw(Opcode.FIXED_FD_INSTALL, slot, 0, 0, 0)
+                .flag(SqeFlag.FIXED_FILE)
+                .opFlags(flags);
+    }
+
+    /* ---- kernel 6.16 ---- */
+
+    /**
+     * Equivalent to {@code io_uring_prep_pipe(3)}; kernel 6.16. Creates a pipe and stores its
+     * read and write fds in {@code fds[0]} and {@code fds[1]} (two ints, alive until
+     * completion); {@code pipeFlags} as pipe2(2) ({@code O_CLOEXEC}, {@code O_NONBLOCK}).
+     */
+    @Prep(value = Opcode.PIPE, liburing = "io_uring_prep_pipe")
+    default Sqe prepPipe(MemorySegment fds, int pipeFlags) {
+        long addr = Sqe.struct(fds, 8, "prepPipe fds (int[2])");
+        return ((Sqe) this).prepRw(Opcode.PIPE, 0, addr, 0, 0).opFlags(pipeFlags);
+    }
+
+    /**
+     * Equivalent to {@code io_uring_prep_pipe_direct(3)}; kernel 6.16. {@link #prepPipe} into
+     * registered-file slots {@code slot} (read end) and {@code slot + 1} (write end), both free.
+     * {@code fds}: until completion.
+     */
+    @Prep(value = Opcode.PIPE, liburing = "io_uring_prep_pipe_direct")
+    default Sqe prepPipeDirect(MemorySegment fds, int pipeFlags, int slot) {
+        int fileIndex = Sqe.fileSlot(slot, "prepPipeDirect");
+        return prepPipe(fds, pipeFlags).fileIndex(fileIndex);
+    }
+
+    /**
+     * Equivalent to {@code io_uring_prep_pipe_direct(3)}; kernel 6.16. With
+     * {@code IORING_FILE_INDEX_ALLOC}: {@link #prepPipe} into two free registered-file slots the
+     * kernel picks and stores in {@code fds}. {@code fds}: until completion.
+     */
+    @Prep(value = Opcode.PIPE, liburing = "io_uring_prep_pipe_direct")
+    default Sqe prepPipeDirectAlloc(MemorySegment fds, int pipeFlags) {
+        return prepPipe(fds, pipeFlags).fileIndex(FsOps.FILE_INDEX_ALLOC);
+    }
+
+    /* ---- kernel 6.19 ---- */
+
+    /**
+     * Equivalent to {@code io_uring_prep_nop128(3)}; kernel 6.19. A NOP in a 128-byte entry: on
+     * an {@link SetupFlag#SQE128} ring, or a two-slot entry of an {@link SetupFlag#SQE_MIXED} one.
+     */
+    @Prep(value = Opcode.NOP128, liburing = "io_uring_prep_nop128")
+    default Sqe prepNop128() {
+        return ((Sqe) this).prepRw(Opcode.NOP128, -1, 0, 0, 0);
     }
 }

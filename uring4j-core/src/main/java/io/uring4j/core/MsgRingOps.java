@@ -49,7 +49,7 @@ public sealed interface MsgRingOps permits Sqe {
      */
     @Prep(value = Opcode.MSG_RING, liburing = "io_uring_prep_msg_ring_fd")
     default Sqe prepMsgRingFd(int fd, int sourceSlot, int targetSlot, long data, int flags) {
-        return msgRingFd(fd, sourceSlot, data, flags).fileIndex(Sqe.directSlot(targetSlot, "prepMsgRingFd targetSlot"));
+        return msgRingFd(fd, sourceSlot, data, flags).fileIndex(Sqe.fileSlot(targetSlot, "prepMsgRingFd targetSlot"));
     }
 
     /**

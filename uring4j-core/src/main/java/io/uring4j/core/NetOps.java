@@ -66,7 +66,7 @@ public sealed interface NetOps permits Sqe {
         return ((Sqe) this).prepRw(Opcode.CONNECT, fd, Sqe.address(addr, "prepConnect address"), 0, len);
     }
 
-    /** {@link #prepConnect(int, MemorySegment, int)} with the whole segment as the address. */
+    /** Equivalent to {@code io_uring_prep_connect(3)}; kernel 5.5. The whole segment is the address. */
     @Prep(value = Opcode.CONNECT, liburing = "io_uring_prep_connect")
     default Sqe prepConnect(int fd, MemorySegment addr) {
         return prepConnect(fd, addr, (int) Math.min(addr.byteSize(), Integer.MAX_VALUE));
@@ -92,14 +92,14 @@ public sealed interface NetOps permits Sqe {
      */
     @Prep(value = Opcode.ACCEPT, liburing = "io_uring_prep_accept_direct")
     default Sqe prepAcceptDirect(int fd, MemorySegment addr, MemorySegment addrLen, int flags, int slot) {
-        return prepAccept(fd, addr, addrLen, flags).fileIndex(Sqe.directSlot(slot, "prepAcceptDirect"));
+        return prepAccept(fd, addr, addrLen, flags).fileIndex(Sqe.fileSlot(slot, "prepAcceptDirect"));
     }
 
     /* ---- kernel 5.19 ---- */
 
     /**
-     * Equivalent to {@code io_uring_prep_accept_direct(3)} with {@code IORING_FILE_INDEX_ALLOC};
-     * kernel 5.19. The kernel picks a free registered slot and returns it as the CQE result.
+     * Equivalent to {@code io_uring_prep_accept_direct(3)}; kernel 5.19. With
+     * {@code IORING_FILE_INDEX_ALLOC}: the kernel picks a free registered slot and returns it as the CQE result.
      */
     @Prep(value = Opcode.ACCEPT, liburing = "io_uring_prep_accept_direct")
     default Sqe prepAcceptDirectAlloc(int fd, MemorySegment addr, MemorySegment addrLen, int flags) {
@@ -143,7 +143,7 @@ public sealed interface NetOps permits Sqe {
      */
     @Prep(value = Opcode.SOCKET, liburing = "io_uring_prep_socket_direct")
     default Sqe prepSocketDirect(int domain, int type, int protocol, int slot, int flags) {
-        return prepSocket(domain, type, protocol, flags).fileIndex(Sqe.directSlot(slot, "prepSocketDirect"));
+        return prepSocket(domain, type, protocol, flags).fileIndex(Sqe.fileSlot(slot, "prepSocketDirect"));
     }
 
     /**
@@ -168,7 +168,7 @@ public sealed interface NetOps permits Sqe {
         return ((Sqe) this).prepRw(Opcode.BIND, fd, Sqe.address(addr, "prepBind address"), 0, len);
     }
 
-    /** {@link #prepBind(int, MemorySegment, int)} with the whole segment as the address. */
+    /** Equivalent to {@code io_uring_prep_bind(3)}; kernel 6.11. The whole segment is the address. */
     @Prep(value = Opcode.BIND, liburing = "io_uring_prep_bind")
     default Sqe prepBind(int fd, MemorySegment addr) {
         return prepBind(fd, addr, (int) Math.min(addr.byteSize(), Integer.MAX_VALUE));

@@ -78,7 +78,7 @@ public sealed interface SendRecvOps permits Sqe {
         return ((Sqe) this).prepRw(Opcode.SEND, fd, Sqe.address(buf, "prepSend buffer"), n, 0).opFlags(flags);
     }
 
-    /** {@link #prepSend(int, MemorySegment, long, int)} of the whole buffer. */
+    /** Equivalent to {@code io_uring_prep_send(3)}; kernel 5.6. Sends the whole buffer. */
     @Prep(value = Opcode.SEND, liburing = "io_uring_prep_send")
     default Sqe prepSend(int fd, MemorySegment buf, int flags) {
         return prepSend(fd, buf, buf.byteSize(), flags);
@@ -102,7 +102,7 @@ public sealed interface SendRecvOps permits Sqe {
         return ((Sqe) this).prepRw(Opcode.RECV, fd, Sqe.address(buf, "prepRecv buffer"), n, 0).opFlags(flags);
     }
 
-    /** {@link #prepRecv(int, MemorySegment, long, int)} into the whole buffer. */
+    /** Equivalent to {@code io_uring_prep_recv(3)}; kernel 5.6. Receives into the whole buffer. */
     @Prep(value = Opcode.RECV, liburing = "io_uring_prep_recv")
     default Sqe prepRecv(int fd, MemorySegment buf, int flags) {
         return prepRecv(fd, buf, buf.byteSize(), flags);
@@ -219,8 +219,8 @@ public sealed interface SendRecvOps permits Sqe {
     }
 
     /**
-     * Zero-copy receive into the registered zcrx interface queue {@code ifqIndex}; kernel 6.15.
-     * liburing has no helper for it (its zcrx example fills the SQE with
+     * Equivalent to {@code io_uring_prep_rw(3)}; kernel 6.15. Zero-copy receive into the
+     * registered zcrx interface queue {@code ifqIndex}. liburing has no helper for it (its zcrx example fills the SQE with
      * {@code io_uring_prep_rw}); this writes the same fields. Always multishot; needs a CQE32
      * ring and a zcrx ifq registered on a real NIC queue. {@code len} 0 means no limit.
      */

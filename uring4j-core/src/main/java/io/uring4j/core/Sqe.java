@@ -25,7 +25,8 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
  * has {@link Feature#SUBMIT_STABLE} and no SQPOLL; until completion otherwise). Heap segments are
  * refused: the kernel can only address native memory.
  */
-public final class Sqe implements FileOps, TimeoutOps, MiscOps, NetOps, SendRecvOps, BufferOps, CmdOps, MsgRingOps {
+public final class Sqe implements FileOps, SyncOps, FsOps, XattrOps, TimeoutOps, CancelOps, PollOps, MiscOps,
+        NetOps, SendRecvOps, BufferOps, CmdOps, MsgRingOps {
     private final MemorySegment sqes;
     private final long base;
     private final long size;
@@ -225,16 +226,40 @@ public final class Sqe implements FileOps, TimeoutOps, MiscOps, NetOps, SendRecv
         return (int) nbytes;
     }
 
+    /** A value for a 16-bit SQE field ({@code buf_index}, {@code buf_group}): 0..65535. */
+    static int u16(int value, String what) {
+        if (value < 0 || value > 0xFFFF) {
+            throw new IllegalArgumentException(what + " must be within 0..65535, given " + value);
+        }
+        return value;
+    }
+
     /**
-     * The {@code file_index} for 0-based registered file slot {@code slot}: liburing's
-     * "index + 1", because 0 there means "not a direct descriptor".
+     * Encodes a 0-based direct-descriptor slot for {@code file_index}, whose 0 means "no direct
+     * descriptor": the kernel reads slot {@code file_index - 1}.
      */
-    static int directSlot(int slot, String what) {
-        if (slot < 0) {
-            throw new IllegalArgumentException(what + ": a registered file slot is >= 0, given " + slot
-                    + " (use the Alloc variant to let the kernel choose)");
+    static int fileSlot(int slot, String what) {
+        if (slot < 0 || slot == Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(what + ": a direct-descriptor slot is within 0.."
+                    + (Integer.MAX_VALUE - 1) + ", given " + slot);
         }
         return slot + 1;
+    }
+
+    /**
+     * The address of a C string (a path or an xattr name) the kernel will read up to its NUL:
+     * refuses a segment with no NUL byte, since the kernel would read past its end.
+     */
+    static long cString(MemorySegment segment, String what) {
+        long addr = address(segment, what);
+        long n = segment.byteSize();
+        for (long i = 0; i < n; i++) {
+            if (segment.get(JAVA_BYTE, i) == 0) {
+                return addr;
+            }
+        }
+        throw new IllegalArgumentException(what + " must be NUL-terminated within its " + n
+                + " bytes (allocate it with Arena.allocateFrom(String)), given no NUL byte");
     }
 
     /** A segment that must hold at least {@code required} bytes (a kernel struct). */

@@ -3,10 +3,12 @@ package io.uring4j.core;
 import java.lang.foreign.MemorySegment;
 
 /**
- * Prep helpers for timeouts. Implemented only by {@link Sqe}.
+ * Prep helpers for timeouts and linked timeouts, and for removing or updating them.
+ * Implemented only by {@link Sqe}.
  *
- * <p>A timespec segment ({@link KernelTimespec}) must live until the submitting enter returns
- * ({@link Feature#SUBMIT_STABLE}, no SQPOLL); with SQPOLL, until completion.
+ * <p>A timespec segment ({@link KernelTimespec}) is copied when the request is submitted: it
+ * must live until the submitting enter returns ({@link Feature#SUBMIT_STABLE}, no SQPOLL); with
+ * SQPOLL, until completion.
  */
 public sealed interface TimeoutOps permits Sqe {
 
@@ -24,11 +26,64 @@ public sealed interface TimeoutOps permits Sqe {
     /**
      * Equivalent to {@code io_uring_prep_timeout(3)}; kernel 5.4. Completes with -ETIME when
      * {@code ts} expires, or with 0 once {@code count} other completions have arrived
-     * ({@code count} 0: only the time counts).
+     * ({@code count} 0: only the time counts). {@code ts}: until submitted (see above).
      */
     @Prep(value = Opcode.TIMEOUT, liburing = "io_uring_prep_timeout")
     default Sqe prepTimeout(MemorySegment ts, int count, int flags) {
         long addr = Sqe.struct(ts, KernelTimespec.BYTES, "prepTimeout timespec");
         return ((Sqe) this).prepRw(Opcode.TIMEOUT, -1, addr, 1, count).opFlags(flags);
+    }
+
+    /* ---- kernel 5.5 ---- */
+
+    /**
+     * Equivalent to {@code io_uring_prep_timeout_remove(3)}; kernel 5.5. Cancels the timeout
+     * submitted with {@code userData}: this request completes with 0 (or -ENOENT, -EALREADY)
+     * and the timeout with -ECANCELED. {@code flags} must be 0. No user memory.
+     */
+    @Prep(value = Opcode.TIMEOUT_REMOVE, liburing = "io_uring_prep_timeout_remove")
+    default Sqe prepTimeoutRemove(long userData, int flags) {
+        return ((Sqe) this).prepRw(Opcode.TIMEOUT_REMOVE, -1, 0, 0, 0).addr(userData).opFlags(flags);
+    }
+
+    /**
+     * Equivalent to {@code io_uring_prep_link_timeout(3)}; kernel 5.5. A timeout for the request
+     * linked ({@link SqeFlag#IO_LINK}) just before it: if that request has not completed when
+     * {@code ts} expires it is cancelled (-ECANCELED) and this one completes with -ETIME;
+     * otherwise this one completes with -ECANCELED. A chain of only a link timeout is invalid.
+     * {@code ts}: until submitted (see above).
+     */
+    @Prep(value = Opcode.LINK_TIMEOUT, liburing = "io_uring_prep_link_timeout")
+    default Sqe prepLinkTimeout(MemorySegment ts, int flags) {
+        long addr = Sqe.struct(ts, KernelTimespec.BYTES, "prepLinkTimeout timespec");
+        return ((Sqe) this).prepRw(Opcode.LINK_TIMEOUT, -1, addr, 1, 0).opFlags(flags);
+    }
+
+    /* ---- kernel 5.11 ---- */
+
+    /**
+     * Equivalent to {@code io_uring_prep_timeout_update(3)}; kernel 5.11. Re-arms the pending
+     * timeout submitted with {@code userData} to expire after {@code ts} (absolute with
+     * {@link #TIMEOUT_ABS}); it keeps its completion count. Sets {@link #TIMEOUT_UPDATE}.
+     * {@code ts}: until submitted (see above).
+     */
+    @Prep(value = Opcode.TIMEOUT_REMOVE, liburing = "io_uring_prep_timeout_update")
+    default Sqe prepTimeoutUpdate(MemorySegment ts, long userData, int flags) {
+        long addr = Sqe.struct(ts, KernelTimespec.BYTES, "prepTimeoutUpdate timespec");
+        return ((Sqe) this).prepRw(Opcode.TIMEOUT_REMOVE, -1, 0, 0, addr) // the new timespec travels in off
+                .addr(userData)
+                .opFlags(flags | TIMEOUT_UPDATE);
+    }
+
+    /* ---- kernel 5.15 ---- */
+
+    /**
+     * Equivalent to {@code io_uring_prep_timeout_update(3)}; kernel 5.15. With
+     * {@link #LINK_TIMEOUT_UPDATE}: re-arms the pending link timeout submitted with
+     * {@code userData}. {@code ts}: until submitted (see above).
+     */
+    @Prep(value = Opcode.TIMEOUT_REMOVE, liburing = "io_uring_prep_timeout_update")
+    default Sqe prepLinkTimeoutUpdate(MemorySegment ts, long userData, int flags) {
+        return prepTimeoutUpdate(ts, userData, flags | LINK_TIMEOUT_UPDATE);
     }
 }

@@ -57,6 +57,11 @@ public final class Posix {
     private static final MethodHandle SHUTDOWN = h("shutdown", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle FSYNC = h("fsync", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     private static final MethodHandle FTRUNCATE = h("ftruncate", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG));
+    private static final MethodHandle EPOLL_CREATE1 = h("epoll_create1", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle EPOLL_CTL = h("epoll_ctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
+    private static final MethodHandle EPOLL_WAIT = h("epoll_wait", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+    private static final MethodHandle POSIX_SPAWN = h("posix_spawn", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS));
+    private static final MethodHandle WAITPID = h("waitpid", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle GETPID = Native.libcWithErrno("getpid", FunctionDescriptor.of(JAVA_INT));
     private static final MethodHandle GETTID = Native.libcWithErrno("gettid", FunctionDescriptor.of(JAVA_INT));
     private static final MethodHandle GETRLIMIT = h("getrlimit", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
@@ -228,5 +233,42 @@ public final class Posix {
     /** setrlimit(2) from {@code rlim} (rlim_cur, rlim_max); 0 or -errno. */
     public static int setrlimit(int resource, MemorySegment rlim) {
         return (int) call(s -> (int) SETRLIMIT.invokeExact(s, resource, rlim));
+    }
+
+    public static int epollCreate1(int flags) {
+        return (int) call(s -> (int) EPOLL_CREATE1.invokeExact(s, flags));
+    }
+
+    /** epoll_ctl(2); {@code event} is a {@code struct epoll_event} or {@link MemorySegment#NULL}. */
+    public static int epollCtl(int epfd, int op, int fd, MemorySegment event) {
+        return (int) call(s -> (int) EPOLL_CTL.invokeExact(s, epfd, op, fd, event));
+    }
+
+    public static int epollWait(int epfd, MemorySegment events, int maxEvents, int timeoutMillis) {
+        return (int) call(s -> (int) EPOLL_WAIT.invokeExact(s, epfd, events, maxEvents, timeoutMillis));
+    }
+
+    /**
+     * posix_spawn(3) of {@code argv[0]} (an absolute path) with an empty environment: a child the
+     * JVM's process reaper does not know, so waitid/waitpid on it are ours. The pid or -errno.
+     */
+    public static int spawn(String... argv) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment args = arena.allocate(ADDRESS, argv.length + 1); // NULL-terminated, zeroed
+            for (int i = 0; i < argv.length; i++) args.setAtIndex(ADDRESS, i, arena.allocateFrom(argv[i]));
+            MemorySegment env = arena.allocate(ADDRESS, 1);
+            MemorySegment pid = arena.allocate(JAVA_INT);
+            MemorySegment state = Native.allocateErrnoState(arena);
+            int err = (int) POSIX_SPAWN.invokeExact(state, pid, args.getAtIndex(ADDRESS, 0), MemorySegment.NULL,
+                    MemorySegment.NULL, args, env);
+            return err != 0 ? -err : pid.get(JAVA_INT, 0); // posix_spawn returns the error number itself
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    /** waitpid(2) without status: the pid reaped, 0 (WNOHANG, still running) or -errno. */
+    public static int waitpid(int pid, int options) {
+        return (int) call(s -> (int) WAITPID.invokeExact(s, pid, MemorySegment.NULL, options));
     }
 }

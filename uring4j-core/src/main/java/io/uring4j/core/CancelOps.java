@@ -1,0 +1,59 @@
+package io.uring4j.core;
+
+/**
+ * Prep helpers that cancel in-flight requests. Implemented only by {@link Sqe}.
+ *
+ * <p>A cancel request completes with 0 if it found and cancelled a request (with
+ * {@link #CANCEL_ALL}: the number cancelled), -ENOENT if nothing matched and -EALREADY if the
+ * match was already running and could not be stopped; a cancelled request completes with
+ * -ECANCELED (or -EINTR). Nothing here points at user memory.
+ */
+public sealed interface CancelOps permits Sqe {
+
+    /* IORING_ASYNC_CANCEL_* flags (cancel_flags). */
+    /** Cancel every matching request, not just the first. */
+    int CANCEL_ALL = 1 << 0;
+    /** Match on the fd in {@code sqe->fd} instead of user_data. */
+    int CANCEL_FD = 1 << 1;
+    /** Match any request (with {@link #CANCEL_ALL}: every request of the ring). */
+    int CANCEL_ANY = 1 << 2;
+    /** The fd to match is a registered-file index. */
+    int CANCEL_FD_FIXED = 1 << 3;
+    /** Match on user_data as well (the default when no other key is given). */
+    int CANCEL_USERDATA = 1 << 4;
+    /** Match on the opcode in {@code sqe->len}. */
+    int CANCEL_OP = 1 << 5;
+
+    /* ---- kernel 5.5 ---- */
+
+    /**
+     * Equivalent to {@code io_uring_prep_cancel64(3)}; kernel 5.5. Flags need 5.19. Cancels the
+     * request submitted with {@code userData}; {@code flags} are {@code CANCEL_*}.
+     */
+    @Prep(value = Opcode.ASYNC_CANCEL, liburing = "io_uring_prep_cancel64")
+    default Sqe prepCancel64(long userData, int flags) {
+        return ((Sqe) this).prepRw(Opcode.ASYNC_CANCEL, -1, 0, 0, 0).addr(userData).opFlags(flags);
+    }
+
+    /**
+     * Equivalent to {@code io_uring_prep_cancel(3)}; kernel 5.5. Flags need 5.19. liburing's variant
+     * takes the user_data as a pointer; Java has only the 64-bit value, so this is
+     * {@link #prepCancel64}.
+     */
+    @Prep(value = Opcode.ASYNC_CANCEL, liburing = "io_uring_prep_cancel")
+    default Sqe prepCancel(long userData, int flags) {
+        return prepCancel64(userData, flags);
+    }
+
+    /* ---- kernel 5.19 ---- */
+
+    /**
+     * Equivalent to {@code io_uring_prep_cancel_fd(3)}; kernel 5.19. Cancels a request on
+     * {@code fd} (every one with {@link #CANCEL_ALL}; {@code fd} is a registered index with
+     * {@link #CANCEL_FD_FIXED}). Sets {@link #CANCEL_FD}.
+     */
+    @Prep(value = Opcode.ASYNC_CANCEL, liburing = "io_uring_prep_cancel_fd")
+    default Sqe prepCancelFd(int fd, int flags) {
+        return ((Sqe) this).prepRw(Opcode.ASYNC_CANCEL, fd, 0, 0, 0).opFlags(flags | CANCEL_FD);
+    }
+}

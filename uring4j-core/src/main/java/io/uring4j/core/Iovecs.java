@@ -1,0 +1,105 @@
+package io.uring4j.core;
+
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SegmentAllocator;
+import java.lang.foreign.StructLayout;
+
+import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * Arrays of {@code struct iovec} in native memory, for the vectored helpers
+ * ({@link FileOps#prepReadv}, {@link FileOps#prepWritev}, …) and buffer registration.
+ *
+ * <pre>
+ *  0                         8                         16
+ *  +-------------------------+-------------------------+
+ *  | iov_base (void *)       | iov_len (size_t)        |   one entry; an array is N of them
+ *  +-------------------------+-------------------------+
+ * </pre>
+ *
+ * <p>An iovec only records addresses: the array must live until the submitting enter returns
+ * ({@link Feature#SUBMIT_STABLE}, no SQPOLL; until completion otherwise), and the buffers it
+ * points at until the request completes.
+ */
+public final class Iovecs {
+    private Iovecs() {}
+
+    /** {@code struct iovec} on a 64-bit Linux. */
+    public static final StructLayout LAYOUT = MemoryLayout.structLayout(
+            JAVA_LONG.withName("iov_base"),
+            JAVA_LONG.withName("iov_len")
+    ).withName("iovec");
+
+    /** Bytes per entry (16). */
+    public static final long BYTES = LAYOUT.byteSize();
+
+    private static final long IOV_BASE = LAYOUT.byteOffset(groupElement("iov_base"));
+    private static final long IOV_LEN = LAYOUT.byteOffset(groupElement("iov_len"));
+
+    /** A zeroed array of {@code count} entries. */
+    public static MemorySegment allocate(SegmentAllocator allocator, int count) {
+        if (count < 0) {
+            throw new IllegalArgumentException("an iovec count is >= 0, given " + count);
+        }
+        return allocator.allocate(LAYOUT, count);
+    }
+
+    /** An array with one entry per buffer, each covering the whole buffer. */
+    public static MemorySegment allocate(SegmentAllocator allocator, MemorySegment... buffers) {
+        MemorySegment iovecs = allocate(allocator, buffers.length);
+        for (int i = 0; i < buffers.length; i++) {
+            set(iovecs, i, buffers[i]);
+        }
+        return iovecs;
+    }
+
+    /** The number of whole entries {@code iovecs} holds. */
+    public static int count(MemorySegment iovecs) {
+        return (int) Math.min(Integer.MAX_VALUE, iovecs.byteSize() / BYTES);
+    }
+
+    /** Points entry {@code index} at all of {@code buffer} (a native segment). */
+    public static void set(MemorySegment iovecs, int index, MemorySegment buffer) {
+        set(iovecs, index, buffer, buffer.byteSize());
+    }
+
+    /** Points entry {@code index} at the first {@code length} bytes of {@code buffer}. */
+    public static void set(MemorySegment iovecs, int index, MemorySegment buffer, long length) {
+        long at = entry(iovecs, index);
+        if (length < 0 || length > buffer.byteSize()) {
+            throw new IllegalArgumentException("iovec " + index + ": length must be within the buffer (0.."
+                    + buffer.byteSize() + "), given " + length);
+        }
+        iovecs.set(JAVA_LONG, at + IOV_BASE, Sqe.address(buffer, "iovec " + index + " buffer"));
+        iovecs.set(JAVA_LONG, at + IOV_LEN, length);
+    }
+
+    /** {@code iov_base} of entry {@code index}. */
+    public static long base(MemorySegment iovecs, int index) {
+        return iovecs.get(JAVA_LONG, entry(iovecs, index) + IOV_BASE);
+    }
+
+    /** {@code iov_len} of entry {@code index}. */
+    public static long length(MemorySegment iovecs, int index) {
+        return iovecs.get(JAVA_LONG, entry(iovecs, index) + IOV_LEN);
+    }
+
+    /** The sum of the first {@code count} lengths: the most a vectored request can transfer. */
+    public static long totalLength(MemorySegment iovecs, int count) {
+        long total = 0;
+        for (int i = 0; i < count; i++) {
+            total += length(iovecs, i);
+        }
+        return total;
+    }
+
+    private static long entry(MemorySegment iovecs, int index) {
+        int n = count(iovecs);
+        if (index < 0 || index >= n) {
+            throw new IndexOutOfBoundsException("iovec index must be within 0.." + (n - 1) + ", given " + index);
+        }
+        return index * BYTES;
+    }
+}
