@@ -34,6 +34,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  */
 public final class AsyncFile implements AutoCloseable, EventLoop.Resource {
     static final int AT_EMPTY_PATH = 0x1000;
+    static final int STATX_SIZE = 0x200;
 
     private final EventLoop loop;
     private final int fd;
@@ -67,8 +68,7 @@ public final class AsyncFile implements AutoCloseable, EventLoop.Resource {
             MemorySegment.copy(name, 0, p, JAVA_BYTE, 0, name.length);
             p.set(JAVA_BYTE, name.length, (byte) 0);
             op.context = new Object[] {path, direct};
-            loop.sqe().prepRw(Opcode.OPENAT, Posix.AT_FDCWD, p.address(), 0644, 0)
-                    .opFlags(flags).userData(op.userData(UserData.TAG_MAIN));
+            loop.sqe().prepOpenat(Posix.AT_FDCWD, p, flags, 0644).userData(op.userData(UserData.TAG_MAIN));
             loop.started(op, false);
         });
     }
@@ -149,17 +149,17 @@ public final class AsyncFile implements AutoCloseable, EventLoop.Resource {
         return loop.submit(f -> {
             Operation op = loop.acquire(isRead ? READ_DONE : WRITE_DONE, f);
             op.context = this;
-            long addr;
+            MemorySegment data;
+            op.userBuffer = buf;
             if (buf.isDirect()) {
-                op.userBuffer = buf;
-                addr = MemorySegment.ofBuffer(buf).address();
+                data = MemorySegment.ofBuffer(buf);
             } else {
                 op.buffer = loop.buffers().acquire(len);
-                op.userBuffer = buf;
-                if (!isRead) MemorySegment.copy(MemorySegment.ofBuffer(buf), 0, op.buffer.segment, 0, len);
-                addr = op.buffer.segment.address();
+                data = op.buffer.segment;
+                if (!isRead) MemorySegment.copy(MemorySegment.ofBuffer(buf), 0, data, 0, len);
             }
-            Sqe sqe = loop.sqe().prepRw(opcode, fd, addr, len, position).userData(op.userData(UserData.TAG_MAIN));
+            Sqe sqe = isRead ? loop.sqe().prepRead(fd, data, len, position) : loop.sqe().prepWrite(fd, data, len, position);
+            sqe.userData(op.userData(UserData.TAG_MAIN));
             if (timeout != null) loop.linkTimeout(op, sqe, timeout);
             loop.started(op, timeout != null);
             loop.cancelWith(op, f);
@@ -234,15 +234,15 @@ public final class AsyncFile implements AutoCloseable, EventLoop.Resource {
     // ------------------------------------------------------------------ metadata and sync
 
     public void fsync() throws IOException {
-        Errors.await(simple(Opcode.FSYNC, 0, 0, 0, 0, "fsync"));
+        Errors.await(simple("fsync", sqe -> sqe.prepFsync(fd, 0)));
     }
 
     public void fdatasync() throws IOException {
-        Errors.await(simple(Opcode.FSYNC, 0, 0, 0, 1, "fdatasync"));
+        Errors.await(simple("fdatasync", sqe -> sqe.prepFdatasync(fd)));
     }
 
     public CompletableFuture<Integer> fsyncAsync() {
-        return simple(Opcode.FSYNC, 0, 0, 0, 0, "fsync");
+        return simple("fsync", sqe -> sqe.prepFsync(fd, 0));
     }
 
     /** fallocate(2) mode 0: reserves {@code length} bytes at {@code offset}. */
@@ -250,13 +250,13 @@ public final class AsyncFile implements AutoCloseable, EventLoop.Resource {
         if (offset < 0 || length <= 0) {
             throw new IllegalArgumentException("offset must be >= 0 and length > 0, given " + offset + ", " + length);
         }
-        Errors.await(simple(Opcode.FALLOCATE, length, 0, offset, 0, "fallocate"));
+        Errors.await(simple("fallocate", sqe -> sqe.prepFallocate(fd, 0, offset, length)));
     }
 
     /** ftruncate(2) through IORING_OP_FTRUNCATE (kernel 6.9). */
     public void truncate(long size) throws IOException {
         if (size < 0) throw new IllegalArgumentException("size must be >= 0, given " + size);
-        Errors.await(simple(Opcode.FTRUNCATE, 0, 0, size, 0, "ftruncate"));
+        Errors.await(simple("ftruncate", sqe -> sqe.prepFtruncate(fd, size)));
     }
 
     /** The file size, from statx(2) through IORING_OP_STATX. */
@@ -273,9 +273,8 @@ public final class AsyncFile implements AutoCloseable, EventLoop.Resource {
             MemorySegment stx = op.buffer.segment;
             stx.set(JAVA_BYTE, 0, (byte) 0); // the empty path "" lives at the buffer's start
             MemorySegment out = stx.asSlice(256, 256);
-            // STATX_SIZE = 0x200; path "" with AT_EMPTY_PATH: the fd itself
-            loop.sqe().prepRw(Opcode.STATX, fd, stx.address(), 0x200, out.address())
-                    .opFlags(AT_EMPTY_PATH).userData(op.userData(UserData.TAG_MAIN));
+            // path "" with AT_EMPTY_PATH: the fd itself; STATX_SIZE
+            loop.sqe().prepStatx(fd, stx, AT_EMPTY_PATH, STATX_SIZE, out).userData(op.userData(UserData.TAG_MAIN));
             loop.started(op, false);
         });
     }
@@ -289,12 +288,13 @@ public final class AsyncFile implements AutoCloseable, EventLoop.Resource {
         op.future.complete(op.buffer.segment.get(JAVA_LONG, 256 + 40)); // stx_size
     };
 
-    private CompletableFuture<Integer> simple(Opcode opcode, long addr, int len, long off, int opFlags, String what) {
+    /** A request whose SQE needs nothing but the fd and what {@code prep} writes. */
+    private CompletableFuture<Integer> simple(String what, java.util.function.Function<Sqe, Sqe> prep) {
         if (closed) return CompletableFuture.failedFuture(Errors.closed());
         return loop.submit(f -> {
             Operation op = loop.acquire(INT_RESULT, f);
             op.context = new Object[] {what, path};
-            loop.sqe().prepRw(opcode, fd, addr, len, off).opFlags(opFlags).userData(op.userData(UserData.TAG_MAIN));
+            prep.apply(loop.sqe()).userData(op.userData(UserData.TAG_MAIN));
             loop.started(op, false);
         });
     }
@@ -374,7 +374,7 @@ public final class AsyncFile implements AutoCloseable, EventLoop.Resource {
             loop.unregister(this);
             Operation op = loop.acquire(INT_RESULT, f);
             op.context = new Object[] {"close", path};
-            loop.sqe().prepRw(Opcode.CLOSE, fd, 0, 0, 0).userData(op.userData(UserData.TAG_MAIN));
+            loop.sqe().prepClose(fd).userData(op.userData(UserData.TAG_MAIN));
             loop.started(op, false);
         }));
     }

@@ -1,6 +1,7 @@
 package io.uring4j.runtime;
 
 import io.uring4j.core.Cqe;
+import io.uring4j.core.CancelOps;
 import io.uring4j.core.CqeHandler;
 import io.uring4j.core.IoUring;
 import io.uring4j.core.IoUringParams;
@@ -34,8 +35,6 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * otherwise): completions are produced only when this thread enters the kernel.
  */
 public final class EventLoop implements AutoCloseable {
-    private static final int CANCEL_ANY = 1 << 2; // IORING_ASYNC_CANCEL_ANY
-    private static final int CANCEL_ALL = 1 << 0;        // IORING_ASYNC_CANCEL_ALL
     private static final int ECANCELED = 125;
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(30);
 
@@ -242,7 +241,7 @@ public final class EventLoop implements AutoCloseable {
     /** One SQE cancels every request of this ring (IORING_ASYNC_CANCEL_ANY|ALL). */
     private void cancelEverything() {
         Sqe sqe = sqe();
-        sqe.prepRw(Opcode.ASYNC_CANCEL, -1, 0, 0, 0).opFlags(CANCEL_ANY | CANCEL_ALL)
+        sqe.prepCancel64(0, CancelOps.CANCEL_ANY | CancelOps.CANCEL_ALL)
                 .userData(UserData.pack(UserData.TAG_CANCEL, 0, 0));
     }
 
@@ -332,14 +331,14 @@ public final class EventLoop implements AutoCloseable {
         main.flag(SqeFlag.IO_LINK);
         MemorySegment ts = op.scratch.asSlice(Operation.TIMESPEC_OFFSET, 16);
         KernelTimespec.set(ts, timeout);
-        sqe().prepRw(Opcode.LINK_TIMEOUT, -1, ts.address(), 1, 0).userData(op.userData(UserData.TAG_TIMEOUT));
+        sqe().prepLinkTimeout(ts, 0).userData(op.userData(UserData.TAG_TIMEOUT));
     }
 
     /** Asks the kernel to cancel {@code op}; its memory stays owned until its CQEs arrive. */
     void cancel(Operation op) {
         if (op.delivered || op.cancelRequested) return;
         op.cancelRequested = true;
-        sqe().prepRw(Opcode.ASYNC_CANCEL, -1, op.userData(UserData.TAG_MAIN), 0, 0)
+        sqe().prepCancel64(op.userData(UserData.TAG_MAIN), 0)
                 .userData(UserData.pack(UserData.TAG_CANCEL, 0, 0));
     }
 

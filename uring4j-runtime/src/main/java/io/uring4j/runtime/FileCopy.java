@@ -1,6 +1,6 @@
 package io.uring4j.runtime;
 
-import io.uring4j.core.Opcode;
+import java.lang.foreign.MemorySegment;
 import io.uring4j.core.SqeFlag;
 
 import java.io.IOException;
@@ -81,10 +81,9 @@ final class FileCopy {
         op.context = this;
         op.value = offset;
         op.buffer = loop.buffers().acquire(len);
-        long addr = op.buffer.segment.address();
-        loop.sqe().prepRw(Opcode.READ, src.fd(), addr, len, offset).flag(SqeFlag.IO_LINK)
-                .userData(op.userData(UserData.TAG_LINKED));
-        loop.sqe().prepRw(Opcode.WRITE, dst.fd(), addr, len, offset).userData(op.userData(UserData.TAG_MAIN));
+        MemorySegment data = op.buffer.segment;
+        loop.sqe().prepRead(src.fd(), data, len, offset).flag(SqeFlag.IO_LINK).userData(op.userData(UserData.TAG_LINKED));
+        loop.sqe().prepWrite(dst.fd(), data, len, offset).userData(op.userData(UserData.TAG_MAIN));
         loop.started(op, 2, false);
         active++;
         // The chunk length and the read's result travel in the op's scratch area.

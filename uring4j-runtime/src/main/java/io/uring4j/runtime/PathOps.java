@@ -1,6 +1,5 @@
 package io.uring4j.runtime;
 
-import io.uring4j.core.Opcode;
 import io.uring4j.core.internal.Posix;
 
 import java.lang.foreign.MemorySegment;
@@ -27,7 +26,7 @@ final class PathOps {
             MemorySegment p = op.buffer.segment;
             put(p, 0, a);
             put(p, a.length + 1, b);
-            loop.sqe().prepRw(Opcode.RENAMEAT, Posix.AT_FDCWD, p.address(), Posix.AT_FDCWD, p.address() + a.length + 1)
+            loop.sqe().prepRenameat(Posix.AT_FDCWD, p, Posix.AT_FDCWD, p.asSlice(a.length + 1), 0)
                     .userData(op.userData(UserData.TAG_MAIN));
             loop.started(op, false);
         });
@@ -38,8 +37,8 @@ final class PathOps {
         return loop.submit(f -> {
             Operation op = start(loop, f, directory ? "rmdir" : "unlink", path, a.length + 1);
             put(op.buffer.segment, 0, a);
-            loop.sqe().prepRw(Opcode.UNLINKAT, Posix.AT_FDCWD, op.buffer.segment.address(), 0, 0)
-                    .opFlags(directory ? AT_REMOVEDIR : 0).userData(op.userData(UserData.TAG_MAIN));
+            loop.sqe().prepUnlinkat(Posix.AT_FDCWD, op.buffer.segment, directory ? AT_REMOVEDIR : 0)
+                    .userData(op.userData(UserData.TAG_MAIN));
             loop.started(op, false);
         });
     }
@@ -49,7 +48,7 @@ final class PathOps {
         return loop.submit(f -> {
             Operation op = start(loop, f, "mkdir", path, a.length + 1);
             put(op.buffer.segment, 0, a);
-            loop.sqe().prepRw(Opcode.MKDIRAT, Posix.AT_FDCWD, op.buffer.segment.address(), mode, 0)
+            loop.sqe().prepMkdirat(Posix.AT_FDCWD, op.buffer.segment, mode)
                     .userData(op.userData(UserData.TAG_MAIN));
             loop.started(op, false);
         });

@@ -63,7 +63,8 @@ final class Vectored {
                 iov.set(JAVA_LONG, 16L * i + 8, b.remaining());
             }
             op.value = dataAt;
-            loop.sqe().prepRw(opcode, file.fd(), iov.address(), copy.length, position)
+            (isRead ? loop.sqe().prepReadv(file.fd(), iov, copy.length, position)
+                    : loop.sqe().prepWritev(file.fd(), iov, copy.length, position))
                     .userData(op.userData(UserData.TAG_MAIN));
             loop.started(op, false);
             loop.cancelWith(op, f);
