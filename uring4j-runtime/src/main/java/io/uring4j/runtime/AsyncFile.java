@@ -40,6 +40,8 @@ public final class AsyncFile implements AutoCloseable, EventLoop.Resource {
     private final int fd;
     private final Path path;
     final boolean direct;
+    /** Registered file slot on the loop, or -1: then requests use the fd. Loop thread. */
+    private int slot = -1;
     private volatile boolean closed;
 
     private AsyncFile(EventLoop loop, int fd, Path path, boolean direct) {
@@ -58,8 +60,10 @@ public final class AsyncFile implements AutoCloseable, EventLoop.Resource {
 
     /** Opens {@code path} with OPENAT on {@code loop}. Default: read-only. */
     public static CompletableFuture<AsyncFile> openAsync(EventLoop loop, Path path, OpenOption... options) {
-        int flags = openFlags(Set.of(options));
+        Set<OpenOption> set = Set.of(options);
+        int flags = openFlags(set);
         boolean direct = (flags & Posix.O_DIRECT) != 0;
+        boolean registered = set.contains(FileOpenOption.REGISTERED);
         byte[] name = path.toString().getBytes(StandardCharsets.UTF_8);
         return loop.submit(f -> {
             Operation op = loop.acquire(OPEN, f);
@@ -67,7 +71,7 @@ public final class AsyncFile implements AutoCloseable, EventLoop.Resource {
             MemorySegment p = op.buffer.segment;
             MemorySegment.copy(name, 0, p, JAVA_BYTE, 0, name.length);
             p.set(JAVA_BYTE, name.length, (byte) 0);
-            op.context = new Object[] {path, direct};
+            op.context = new Object[] {path, direct, registered};
             loop.sqe().prepOpenat(Posix.AT_FDCWD, p, flags, 0644).userData(op.userData(UserData.TAG_MAIN));
             loop.started(op, false);
         });
@@ -82,9 +86,13 @@ public final class AsyncFile implements AutoCloseable, EventLoop.Resource {
             return;
         }
         AsyncFile file = new AsyncFile(loop, res, path, (Boolean) ctx[1]);
+        if ((Boolean) ctx[2]) {
+            file.slot = loop.fixedFiles().install(res);
+        }
         if (op.future.complete(file)) {
             loop.register(file);
         } else {
+            if (file.slot >= 0) loop.fixedFiles().remove(file.slot);
             Posix.close(res); // the caller gave up (cancelled): the fd must not leak
         }
     };
@@ -102,6 +110,7 @@ public final class AsyncFile implements AutoCloseable, EventLoop.Resource {
             else if (o == StandardOpenOption.DSYNC) flags |= 010000;
             else if (o == StandardOpenOption.SYNC) flags |= 04010000;
             else if (o == FileOpenOption.DIRECT) flags |= Posix.O_DIRECT;
+            else if (o == FileOpenOption.REGISTERED) continue;
             else if (o != StandardOpenOption.READ && o != StandardOpenOption.WRITE && o != StandardOpenOption.TRUNCATE_EXISTING) {
                 throw new UnsupportedOperationException("open option not supported: " + o);
             }
@@ -159,7 +168,7 @@ public final class AsyncFile implements AutoCloseable, EventLoop.Resource {
                 if (!isRead) MemorySegment.copy(MemorySegment.ofBuffer(buf), 0, data, 0, len);
             }
             Sqe sqe = isRead ? loop.sqe().prepRead(fd, data, len, position) : loop.sqe().prepWrite(fd, data, len, position);
-            sqe.userData(op.userData(UserData.TAG_MAIN));
+            target(sqe).userData(op.userData(UserData.TAG_MAIN));
             if (timeout != null) loop.linkTimeout(op, sqe, timeout);
             loop.started(op, timeout != null);
             loop.cancelWith(op, f);
@@ -294,7 +303,7 @@ public final class AsyncFile implements AutoCloseable, EventLoop.Resource {
         return loop.submit(f -> {
             Operation op = loop.acquire(INT_RESULT, f);
             op.context = new Object[] {what, path};
-            prep.apply(loop.sqe()).userData(op.userData(UserData.TAG_MAIN));
+            target(prep.apply(loop.sqe())).userData(op.userData(UserData.TAG_MAIN));
             loop.started(op, false);
         });
     }
@@ -365,6 +374,16 @@ public final class AsyncFile implements AutoCloseable, EventLoop.Resource {
         return fd;
     }
 
+    /** Registered slot or -1 (loop thread). */
+    int slot() {
+        return slot;
+    }
+
+    /** Points a prepared SQE at the registered slot when the file has one. Loop thread. */
+    Sqe target(Sqe sqe) {
+        return slot >= 0 ? sqe.fixedFile(slot) : sqe;
+    }
+
     /** Closes the fd through IORING_OP_CLOSE and waits for it. Idempotent. */
     @Override
     public void close() throws IOException {
@@ -372,6 +391,10 @@ public final class AsyncFile implements AutoCloseable, EventLoop.Resource {
         closed = true;
         Errors.await(loop.<Integer>submit(f -> {
             loop.unregister(this);
+            if (slot >= 0) {
+                loop.fixedFiles().remove(slot);
+                slot = -1;
+            }
             Operation op = loop.acquire(INT_RESULT, f);
             op.context = new Object[] {"close", path};
             loop.sqe().prepClose(fd).userData(op.userData(UserData.TAG_MAIN));

@@ -67,6 +67,7 @@ public final class EventLoop implements AutoCloseable {
     private int eventFd = -1;
     private boolean startedSinceCancel;
     private RecvBuffers recvBuffers;
+    private FixedFiles fixedFiles;
     /** Files and sockets opened on this loop and not yet closed: closed with the loop. */
     private final java.util.Set<Resource> resources = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
 
@@ -390,6 +391,14 @@ public final class EventLoop implements AutoCloseable {
             recvBuffers = new RecvBuffers(this);
         }
         return recvBuffers;
+    }
+
+    /** The registered file table of this loop, created on first use. */
+    FixedFiles fixedFiles() {
+        if (fixedFiles == null) {
+            fixedFiles = new FixedFiles(ring);
+        }
+        return fixedFiles;
     }
 
     /**

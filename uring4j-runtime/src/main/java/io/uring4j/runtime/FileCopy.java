@@ -82,8 +82,9 @@ final class FileCopy {
         op.value = offset;
         op.buffer = loop.buffers().acquire(len);
         MemorySegment data = op.buffer.segment;
-        loop.sqe().prepRead(src.fd(), data, len, offset).flag(SqeFlag.IO_LINK).userData(op.userData(UserData.TAG_LINKED));
-        loop.sqe().prepWrite(dst.fd(), data, len, offset).userData(op.userData(UserData.TAG_MAIN));
+        src.target(loop.sqe().prepRead(src.fd(), data, len, offset)).flag(SqeFlag.IO_LINK)
+                .userData(op.userData(UserData.TAG_LINKED));
+        dst.target(loop.sqe().prepWrite(dst.fd(), data, len, offset)).userData(op.userData(UserData.TAG_MAIN));
         loop.started(op, 2, false);
         active++;
         // The chunk length and the read's result travel in the op's scratch area.

@@ -63,7 +63,7 @@ final class Vectored {
                 iov.set(JAVA_LONG, 16L * i + 8, b.remaining());
             }
             op.value = dataAt;
-            (isRead ? loop.sqe().prepReadv(file.fd(), iov, copy.length, position)
+            file.target(isRead ? loop.sqe().prepReadv(file.fd(), iov, copy.length, position)
                     : loop.sqe().prepWritev(file.fd(), iov, copy.length, position))
                     .userData(op.userData(UserData.TAG_MAIN));
             loop.started(op, false);

@@ -148,4 +148,23 @@ class AsyncFileMoreTest {
         }
         assertEquals(before, new java.io.File("/proc/self/fd").list().length, "no fd leaked by cancelled opens");
     }
+
+    @Test
+    void registeredFilesUseAFixedSlot(@TempDir Path dir) throws Exception {
+        Path p = dir.resolve("reg");
+        try (AsyncFile f = AsyncFile.open(group, p, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE, FileOpenOption.REGISTERED)) {
+            assertTrue(f.loop().submit(r -> r.complete(f.slot())).get(5, TimeUnit.SECONDS) instanceof Integer slot && slot >= 0,
+                    "the file got a registered slot");
+            assertEquals(5, f.write(ByteBuffer.wrap("fixed".getBytes()), 0));
+            f.fsync();
+            ByteBuffer b = ByteBuffer.allocate(5);
+            assertEquals(5, f.read(b, 0));
+            assertEquals("fixed", new String(b.array()));
+            assertEquals(2, f.read(new ByteBuffer[] {ByteBuffer.allocate(1), ByteBuffer.allocate(1)}, 3));
+        }
+        Path copy = dir.resolve("copy");
+        assertEquals(5, AsyncFile.copy(group, p, copy));
+        assertEquals("fixed", Files.readString(copy));
+    }
 }
