@@ -1,6 +1,6 @@
 package io.uring4j.core;
 
-import io.uring4j.core.NetTesting.Completion;
+import io.uring4j.core.OpTesting.Completion;
 import io.uring4j.core.internal.Posix;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -21,6 +21,7 @@ import java.util.Set;
 import java.util.stream.Stream;
 
 import static io.uring4j.core.NetTesting.*;
+import static io.uring4j.core.OpTesting.*;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static org.junit.jupiter.api.Assertions.*;
 

@@ -1,6 +1,6 @@
 package io.uring4j.core;
 
-import io.uring4j.core.NetTesting.Completion;
+import io.uring4j.core.OpTesting.Completion;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -9,6 +9,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import java.lang.foreign.MemorySegment;
 
 import static io.uring4j.core.NetTesting.*;
+import static io.uring4j.core.OpTesting.*;
 import static org.junit.jupiter.api.Assertions.*;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 

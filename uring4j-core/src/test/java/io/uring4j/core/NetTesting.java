@@ -26,7 +26,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * try-with-resources, so the ring (and its in-flight requests) goes first.
  */
 final class NetTesting implements AutoCloseable {
-    static final Duration WAIT = Duration.ofSeconds(5);
     static final InetAddress V4 = InetAddress.getLoopbackAddress();
     static final InetAddress V6;
 
@@ -41,75 +40,9 @@ final class NetTesting implements AutoCloseable {
     final Arena arena = Arena.ofConfined();
     private final List<Integer> fds = new ArrayList<>();
 
-    /** A CQE copied out of the ring. */
-    record Completion(long userData, int res, int flags) {
-        boolean has(CqeFlag flag) {
-            return (flags & flag.mask()) != 0;
-        }
-
-        boolean more() {
-            return has(CqeFlag.MORE);
-        }
-
-        int bufferId() {
-            return has(CqeFlag.BUFFER) ? flags >>> CqeFlag.BUFFER_SHIFT : -1;
-        }
-
-        @Override
-        public String toString() {
-            return "Completion[userData=" + userData + ", res=" + (res >= 0 ? res : Errno.describe(res))
-                    + ", flags=0x" + Integer.toHexString(flags) + "]";
-        }
-    }
-
+    /** Skips the test when the kernel lacks {@code op}. */
     static void requires(IoUring ring, Opcode op) {
-        assumeTrue(Probe.of(ring).supports(op), op.kernelName() + " is not supported by this kernel (needs " + op.since() + ")");
-    }
-
-    static Sqe maybeAsync(Sqe sqe, boolean async) {
-        return async ? sqe.flag(SqeFlag.ASYNC) : sqe;
-    }
-
-    static Completion await(IoUring ring) {
-        Completion c = poll(ring, WAIT);
-        assertNotNull(c, "a CQE within " + WAIT);
-        return c;
-    }
-
-    /**
-     * The next CQE within {@code timeout}, or null. A timed wait is one enter, which may return
-     * before its timeout without a CQE (as liburing's does: -ETIME or -EINTR; seen here under
-     * load with IOSQE_ASYNC requests), so this waits again until the deadline has really passed.
-     */
-    static Completion poll(IoUring ring, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        Cqe cqe = ring.waitCqe(timeout);
-        while (cqe == null) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) return null;
-            cqe = ring.waitCqe(Duration.ofNanos(left));
-        }
-        Completion c = new Completion(cqe.userData(), cqe.res(), cqe.flags());
-        ring.cqeSeen(cqe);
-        return c;
-    }
-
-    static List<Completion> submitAndAwait(IoUring ring, int n) {
-        ring.submit();
-        List<Completion> out = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            out.add(await(ring));
-        }
-        return out;
-    }
-
-    static Completion submitOne(IoUring ring) {
-        return submitAndAwait(ring, 1).getFirst();
-    }
-
-    static Completion byUserData(List<Completion> cs, long userData) {
-        return cs.stream().filter(c -> c.userData() == userData).findFirst()
-                .orElseThrow(() -> new AssertionError("no CQE with user_data " + userData + " in " + cs));
+        OpTesting.requires(op);
     }
 
     // ---- fds ----
@@ -209,11 +142,11 @@ final class NetTesting implements AutoCloseable {
     byte[] readExactly(int fd, int n) {
         MemorySegment buf = arena.allocate(Math.max(n, 1));
         int got = 0;
-        long deadline = System.nanoTime() + WAIT.toNanos();
+        long deadline = System.nanoTime() + OpTesting.WAIT.toNanos();
         while (got < n) {
             long r = Posix.read(fd, buf.asSlice(got), n - got);
             if (r == -Posix.EAGAIN) {
-                if (System.nanoTime() > deadline) fail("only " + got + " of " + n + " bytes arrived within " + WAIT);
+                if (System.nanoTime() > deadline) fail("only " + got + " of " + n + " bytes arrived within " + OpTesting.WAIT);
                 Thread.onSpinWait();
                 continue;
             }
@@ -227,11 +160,11 @@ final class NetTesting implements AutoCloseable {
     byte[] recvExactly(int fd, int n) {
         MemorySegment buf = arena.allocate(Math.max(n, 1));
         int got = 0;
-        long deadline = System.nanoTime() + WAIT.toNanos();
+        long deadline = System.nanoTime() + OpTesting.WAIT.toNanos();
         while (got < n) {
             long r = Posix.recv(fd, buf.asSlice(got), n - got, Posix.MSG_DONTWAIT);
             if (r == -Posix.EAGAIN) {
-                if (System.nanoTime() > deadline) fail("only " + got + " of " + n + " bytes arrived within " + WAIT);
+                if (System.nanoTime() > deadline) fail("only " + got + " of " + n + " bytes arrived within " + OpTesting.WAIT);
                 Thread.onSpinWait();
                 continue;
             }

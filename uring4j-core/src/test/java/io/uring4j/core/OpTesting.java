@@ -23,8 +23,16 @@ final class OpTesting {
 
     /** A CQE copied out of the ring, so it stays valid after the slot is released. */
     record Completion(long userData, int res, int flags) {
+        boolean has(CqeFlag flag) {
+            return (flags & flag.mask()) != 0;
+        }
+
         boolean more() {
-            return (flags & CqeFlag.MORE.mask()) != 0;
+            return has(CqeFlag.MORE);
+        }
+
+        int bufferId() {
+            return has(CqeFlag.BUFFER) ? flags >>> CqeFlag.BUFFER_SHIFT : -1;
         }
 
         @Override
@@ -54,19 +62,24 @@ final class OpTesting {
         return async ? sqe.flag(SqeFlag.ASYNC) : sqe;
     }
 
-    /**
-     * Waits up to {@code d} for the next CQE. Loops because {@link IoUring#waitCqe(Duration)}
-     * also returns null when the enter is interrupted (-EINTR, e.g. by task work signalled to
-     * this thread when an io-wq worker completes), long before the timeout.
-     */
+    /** Waits up to {@code d} for the next CQE ({@link IoUring#waitCqe(Duration)} waits out early wakeups). */
     static Cqe waitUntil(IoUring ring, Duration d) {
-        long deadline = System.nanoTime() + d.toNanos();
-        while (true) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) return ring.peekCqe();
-            Cqe cqe = ring.waitCqe(Duration.ofNanos(left));
-            if (cqe != null) return cqe;
-        }
+        return ring.waitCqe(d);
+    }
+
+    /** The next CQE within {@code timeout}, copied out, or null. */
+    static Completion poll(IoUring ring, Duration timeout) {
+        Cqe cqe = ring.waitCqe(timeout);
+        if (cqe == null) return null;
+        Completion c = new Completion(cqe.userData(), cqe.res(), cqe.flags());
+        ring.cqeSeen(cqe);
+        return c;
+    }
+
+    /** The completion with {@code userData} among {@code cs}. */
+    static Completion byUserData(List<Completion> cs, long userData) {
+        return cs.stream().filter(c -> c.userData() == userData).findFirst()
+                .orElseThrow(() -> new AssertionError("no CQE with user_data " + userData + " in " + cs));
     }
 
     /** Waits (bounded) for the next CQE and copies it out. */

@@ -1,6 +1,6 @@
 package io.uring4j.core;
 
-import io.uring4j.core.NetTesting.Completion;
+import io.uring4j.core.OpTesting.Completion;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -11,6 +11,7 @@ import java.lang.foreign.MemorySegment;
 import java.util.List;
 
 import static io.uring4j.core.NetTesting.*;
+import static io.uring4j.core.OpTesting.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** send/recv, sendto, sendmsg/recvmsg over loopback TCP and UDP (spec-tests 31). */

@@ -1,6 +1,6 @@
 package io.uring4j.core;
 
-import io.uring4j.core.NetTesting.Completion;
+import io.uring4j.core.OpTesting.Completion;
 import io.uring4j.core.internal.Posix;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -14,6 +14,7 @@ import java.util.List;
 
 import static io.uring4j.core.CmdOps.*;
 import static io.uring4j.core.NetTesting.*;
+import static io.uring4j.core.OpTesting.*;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static org.junit.jupiter.api.Assertions.*;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;

@@ -1,6 +1,6 @@
 package io.uring4j.core;
 
-import io.uring4j.core.NetTesting.Completion;
+import io.uring4j.core.OpTesting.Completion;
 import io.uring4j.core.internal.Posix;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.List;
 
 import static io.uring4j.core.NetTesting.*;
+import static io.uring4j.core.OpTesting.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
