@@ -5,7 +5,8 @@
  * io_uring_submit_and_wait(batch), walk the CQEs, advance the CQ once.
  *
  * Usage: nop_bench BATCH SECONDS REG_RING(0|1) REPETITIONS [WARMUP_SECONDS]
- * Prints one line per repetition, ending in "ops_per_s=<float>", after an unreported warm-up.
+ * Prints one line per repetition, ending in "ops_per_s=<float>" (wall clock) and with the thread's
+ * CPU time per NOP before it, after an unreported warm-up.
  * Exit status: 0 on success, 1 on a usage or io_uring error (with a message on stderr).
  *
  * Build (uring4j bench does this at bench time): gcc -O2 -o nop_bench nop_bench.c -luring
@@ -19,12 +20,17 @@
 
 #define RING_ENTRIES 256
 
-static double now_seconds(void)
+static double clock_seconds(clockid_t clock)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(clock, &ts);
 	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static double now_seconds(void)
+{
+	return clock_seconds(CLOCK_MONOTONIC);
 }
 
 /* One batch; returns 0 or a negative errno. The sum of user_data keeps the reap honest. */
@@ -54,14 +60,16 @@ static int run_batch(struct io_uring *ring, unsigned batch, unsigned long long *
 }
 
 /*
- * Runs batches for `seconds`; returns NOPs completed per second, or -1 on error. The clock is
- * read once every `check_every` batches so that its cost stays out of the batch-1 figure.
+ * Runs batches for `seconds`; returns NOPs completed per second, or -1 on error, and stores the
+ * CPU time this thread spent per NOP (user + system) in *cpu_ns_per_op. The clock is read once
+ * every `check_every` batches so that its cost stays out of the batch-1 figure.
  */
 static double run_for(struct io_uring *ring, unsigned batch, double seconds,
-		      unsigned long long *checksum)
+		      unsigned long long *checksum, double *cpu_ns_per_op)
 {
 	unsigned check_every = batch >= 256 ? 1 : 256 / batch;
 	unsigned long long batches = 0;
+	double cpu_start = clock_seconds(CLOCK_THREAD_CPUTIME_ID);
 	double start = now_seconds(), end = start + seconds, t = start;
 
 	while (t < end) {
@@ -76,6 +84,7 @@ static double run_for(struct io_uring *ring, unsigned batch, double seconds,
 		batches += check_every;
 		t = now_seconds();
 	}
+	*cpu_ns_per_op = (clock_seconds(CLOCK_THREAD_CPUTIME_ID) - cpu_start) * 1e9 / ((double)batches * batch);
 	return (double)batches * batch / (t - start);
 }
 
@@ -83,7 +92,7 @@ int main(int argc, char **argv)
 {
 	struct io_uring ring;
 	unsigned long long checksum = 0;
-	double seconds, warmup = 1.0;
+	double seconds, warmup = 1.0, cpu_ns;
 	int batch, reg_ring, reps, ret;
 
 	if (argc < 5 || argc > 6) {
@@ -119,15 +128,15 @@ int main(int argc, char **argv)
 		}
 	}
 
-	if (warmup > 0 && run_for(&ring, batch, warmup, &checksum) < 0)
+	if (warmup > 0 && run_for(&ring, batch, warmup, &checksum, &cpu_ns) < 0)
 		return 1;
 	for (int rep = 1; rep <= reps; rep++) {
-		double ops = run_for(&ring, batch, seconds, &checksum);
+		double ops = run_for(&ring, batch, seconds, &checksum, &cpu_ns);
 
 		if (ops < 0)
 			return 1;
-		printf("nop_bench batch=%d reg_ring=%d rep=%d seconds=%.3f ops_per_s=%.1f\n",
-		       batch, reg_ring, rep, seconds, ops);
+		printf("nop_bench batch=%d reg_ring=%d rep=%d seconds=%.3f cpu_ns_per_op=%.2f ops_per_s=%.1f\n",
+		       batch, reg_ring, rep, seconds, cpu_ns, ops);
 		fflush(stdout);
 	}
 	/* Printed so the compiler cannot drop the reaping loop. */

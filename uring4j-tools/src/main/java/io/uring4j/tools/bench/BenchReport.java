@@ -28,7 +28,9 @@ final class BenchReport {
 
     /**
      * One row per point: its parameters, each contender's median ops/s with the p10–p90 spread,
-     * the subject's median over the first peer's, and the subject's allocation per operation.
+     * the subject's median over the first peer's, each contender's median CPU time per
+     * operation and the same ratio computed from CPU time, and the subject's allocation per
+     * operation.
      */
     void printTable(PrintStream out) {
         out.println();
@@ -47,7 +49,11 @@ final class BenchReport {
         for (ContenderResult r : first) {
             header.append(String.format("%-28s  ", r.contender + " ops/s (p10-p90)"));
         }
-        header.append("ratio  B/op");
+        header.append("ratio  ");
+        for (ContenderResult r : first) {
+            header.append(String.format("%-" + cpuWidth(r) + "s  ", r.contender + " CPU ns/op"));
+        }
+        header.append("CPU ratio  B/op");
         out.println(header);
         for (Map.Entry<BenchPoint, List<ContenderResult>> e : results.entrySet()) {
             StringBuilder row = new StringBuilder();
@@ -55,7 +61,11 @@ final class BenchReport {
             for (ContenderResult r : e.getValue()) {
                 row.append(String.format("%-28s  ", cell(r)));
             }
-            row.append(String.format(Locale.ROOT, "%-5s  %s", ratio(e.getValue()), bytes(e.getValue().get(0).medianBytesPerOp())));
+            row.append(String.format(Locale.ROOT, "%-5s  ", ratio(e.getValue())));
+            for (ContenderResult r : e.getValue()) {
+                row.append(String.format(Locale.ROOT, "%-" + cpuWidth(r) + "s  ", nanos(r.medianCpuSecondsPerOp())));
+            }
+            row.append(String.format(Locale.ROOT, "%-9s  %s", cpuRatio(e.getValue()), bytes(e.getValue().get(0).medianBytesPerOp())));
             out.println(row);
         }
         for (List<ContenderResult> rs : results.values()) {
@@ -66,8 +76,10 @@ final class BenchReport {
         }
         List<ContenderResult> anyRow = first;
         if (anyRow.size() > 1) {
-            out.println("ratio = " + anyRow.get(0).contender + " median / " + anyRow.get(1).contender
-                    + " median; B/op = " + anyRow.get(0).contender + " allocation per operation (JMH gc.alloc.rate.norm / batch)");
+            out.println("ratio = " + anyRow.get(0).contender + " median ops/s / " + anyRow.get(1).contender
+                    + " median ops/s; CPU ratio = the same from CPU time per op (" + anyRow.get(1).contender + " / "
+                    + anyRow.get(0).contender + "), steadier on a shared machine; CPU = whole process, user + system;");
+            out.println("B/op = " + anyRow.get(0).contender + " allocation per operation (JMH gc.alloc.rate.norm / batch)");
         }
     }
 
@@ -85,6 +97,21 @@ final class BenchReport {
         if (row.size() < 2) return "-";
         double a = row.get(0).medianRate(), b = row.get(1).medianRate();
         return Double.isNaN(a) || Double.isNaN(b) ? "-" : String.format(Locale.ROOT, "%.2f", a / b);
+    }
+
+    private static int cpuWidth(ContenderResult r) {
+        return r.contender.length() + 10;
+    }
+
+    private static String nanos(double seconds) {
+        return Double.isNaN(seconds) ? "-" : String.format(Locale.ROOT, "%.1f", seconds * 1e9);
+    }
+
+    /** Efficiency of the subject relative to the first peer: peer CPU per op over subject CPU per op. */
+    private static String cpuRatio(List<ContenderResult> row) {
+        if (row.size() < 2) return "-";
+        double subject = row.get(0).medianCpuSecondsPerOp(), peer = row.get(1).medianCpuSecondsPerOp();
+        return Double.isNaN(subject) || Double.isNaN(peer) ? "-" : String.format(Locale.ROOT, "%.2f", peer / subject);
     }
 
     private static String bytes(double b) {
@@ -116,7 +143,7 @@ final class BenchReport {
                 sb.append(",\"median_ops_per_s\":").append(num(r.medianRate()));
                 sb.append(",\"p10_ops_per_s\":").append(num(r.quantileRate(0.1)));
                 sb.append(",\"p90_ops_per_s\":").append(num(r.quantileRate(0.9)));
-                sb.append(",\"cpu_s_per_op\":null,\"p99_us\":null");
+                sb.append(",\"cpu_s_per_op\":").append(num(r.medianCpuSecondsPerOp())).append(",\"p99_us\":null");
                 sb.append(",\"alloc_bytes_per_op\":").append(num(r.medianBytesPerOp()));
                 sb.append(",\"samples_ops_per_s\":[");
                 for (int i = 0; i < r.samples.size(); i++) {

@@ -8,10 +8,12 @@ import java.util.function.BiFunction;
 /**
  * A C peer: one of the project's C programs under {@code src/main/c}, compiled against liburing
  * at bench time and run once per repetition (pinned like every contender). The program prints
- * one line per measurement ending in {@code ops_per_s=<rate>}; the last such line is the sample.
+ * one line per measurement with {@code cpu_ns_per_op=<ns>} and ending in {@code ops_per_s=<rate>};
+ * the last such line is the sample.
  */
 final class CProgramContender implements Contender {
     private static final String RATE_KEY = "ops_per_s=";
+    private static final String CPU_KEY = "cpu_ns_per_op=";
 
     private final String name;
     private final String program;
@@ -63,15 +65,17 @@ final class CProgramContender implements Contender {
         if (o.exitCode() != 0) {
             throw new IllegalStateException(program + " exited with " + o.exitCode() + ": " + o.stderrTail());
         }
-        double rate = Double.NaN;
+        double rate = Double.NaN, cpuNanos = Double.NaN;
         for (String line : o.stdout().split("\n")) {
-            int at = line.lastIndexOf(RATE_KEY);
-            if (at >= 0) rate = Double.parseDouble(line.substring(at + RATE_KEY.length()).trim());
+            for (String field : line.trim().split("\\s+")) {
+                if (field.startsWith(RATE_KEY)) rate = Double.parseDouble(field.substring(RATE_KEY.length()));
+                if (field.startsWith(CPU_KEY)) cpuNanos = Double.parseDouble(field.substring(CPU_KEY.length()));
+            }
         }
         if (Double.isNaN(rate)) {
             throw new IllegalStateException(program + " printed no " + RATE_KEY + " line: " + o.stdout().strip());
         }
-        return Sample.ofRate(rate);
+        return new Sample(rate, cpuNanos / 1e9, Double.NaN);
     }
 
     /** Seconds as the C programs take them. */

@@ -32,6 +32,11 @@ final class ContenderResult {
         return Stats.quantile(rates(), q);
     }
 
+    /** Median CPU seconds per operation, NaN if unknown. */
+    double medianCpuSecondsPerOp() {
+        return Stats.median(samples.stream().mapToDouble(Sample::cpuSecondsPerOp).toArray());
+    }
+
     /** Median bytes per operation, NaN if the contender does not report allocation. */
     double medianBytesPerOp() {
         return Stats.median(samples.stream().mapToDouble(Sample::bytesPerOp).toArray());

@@ -69,6 +69,6 @@ final class JmhContender implements Contender {
         }
         JmhChild.Outcome r = JmhChild.Outcome.parse(o.stdout());
         int ops = opsPerInvocation.applyAsInt(point);
-        return new Sample(r.invocationsPerSecond() * ops, r.bytesPerInvocation() / ops);
+        return new Sample(r.invocationsPerSecond() * ops, r.cpuNanosPerInvocation() / ops / 1e9, r.bytesPerInvocation() / ops);
     }
 }

@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
 /**
  * The JVM that {@code uring4j bench} starts for one repetition of one JMH benchmark point: runs
  * it in this JVM (forks 0, since this JVM is already dedicated to it) with JMH's gc profiler and
- * prints one line, {@code JMH_RESULT score=<invocations/s> alloc_norm=<bytes/invocation>}.
+ * the {@link CpuTimeProfiler}, and prints one line,
+ * {@code JMH_RESULT score=<invocations/s> alloc_norm=<bytes/invocation> cpu_norm=<ns/invocation>}.
  *
  * <p>Arguments: {@code BENCHMARK WARMUP_ITERATIONS WARMUP_SECONDS ITERATIONS ITERATION_SECONDS
  * [PARAM=VALUE ...]}, where BENCHMARK is {@code fully.qualified.Class.method}.
@@ -25,23 +26,28 @@ public final class JmhChild {
 
     private static final String PREFIX = "JMH_RESULT ";
 
-    /** The child's answer: JMH's score (invocations per second) and gc.alloc.rate.norm (bytes per invocation). */
-    public record Outcome(double invocationsPerSecond, double bytesPerInvocation) {
+    /**
+     * The child's answer: JMH's score (invocations per second), gc.alloc.rate.norm (bytes per
+     * invocation) and cpu.time.norm (process CPU nanoseconds per invocation).
+     */
+    public record Outcome(double invocationsPerSecond, double bytesPerInvocation, double cpuNanosPerInvocation) {
         String line() {
-            return String.format(Locale.ROOT, "%sscore=%.3f alloc_norm=%.6f", PREFIX, invocationsPerSecond, bytesPerInvocation);
+            return String.format(Locale.ROOT, "%sscore=%.3f alloc_norm=%.6f cpu_norm=%.3f", PREFIX, invocationsPerSecond,
+                    bytesPerInvocation, cpuNanosPerInvocation);
         }
 
         /** Reads the result line out of the child's standard output. */
         public static Outcome parse(String stdout) {
             for (String line : stdout.split("\n")) {
                 if (!line.startsWith(PREFIX)) continue;
-                double score = Double.NaN, alloc = Double.NaN;
+                double score = Double.NaN, alloc = Double.NaN, cpu = Double.NaN;
                 for (String field : line.substring(PREFIX.length()).trim().split(" ")) {
                     String[] kv = field.split("=", 2);
                     if (kv[0].equals("score")) score = Double.parseDouble(kv[1]);
                     if (kv[0].equals("alloc_norm")) alloc = Double.parseDouble(kv[1]);
+                    if (kv[0].equals("cpu_norm")) cpu = Double.parseDouble(kv[1]);
                 }
-                return new Outcome(score, alloc);
+                return new Outcome(score, alloc, cpu);
             }
             throw new IllegalStateException("the JMH child printed no " + PREFIX.trim() + " line: " + stdout.strip());
         }
@@ -60,6 +66,7 @@ public final class JmhChild {
                 .measurementIterations(Integer.parseInt(args[3]))
                 .measurementTime(millis(args[4]))
                 .addProfiler(GCProfiler.class)
+                .addProfiler(CpuTimeProfiler.class)
                 .shouldFailOnError(true)
                 .verbosity(VerboseMode.SILENT);
         for (int i = 5; i < args.length; i++) {
@@ -74,7 +81,9 @@ public final class JmhChild {
         }
         RunResult r = results.iterator().next();
         var alloc = r.getSecondaryResults().get("gc.alloc.rate.norm");
-        Outcome out = new Outcome(r.getPrimaryResult().getScore(), alloc == null ? Double.NaN : alloc.getScore());
+        var cpu = r.getSecondaryResults().get(CpuTimeProfiler.METRIC);
+        Outcome out = new Outcome(r.getPrimaryResult().getScore(), alloc == null ? Double.NaN : alloc.getScore(),
+                cpu == null ? Double.NaN : cpu.getScore());
         System.out.println(out.line());
     }
 
