@@ -1,12 +1,10 @@
 package io.uring4j.core;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 
 import static io.uring4j.core.Layouts.*;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
-import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 /**
  * A view of one submission queue entry, written in place in the ring's shared memory. The ring
@@ -27,6 +25,17 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
  */
 public final class Sqe implements FileOps, SyncOps, FsOps, XattrOps, TimeoutOps, CancelOps, PollOps, MiscOps,
         NetOps, SendRecvOps, BufferOps, CmdOps, MsgRingOps {
+    /*
+     * Field accessors use the unaligned layouts on purpose. Every SQE field is naturally aligned
+     * (the SQE array is page-aligned, entries are 64 or 128 bytes), so the access is the same
+     * single move either way; but with the aligned layouts C2 emits an alignment test for every
+     * store, because it cannot know the segment's address. Measured in the NOP benchmark at
+     * batch 32: about 4 ns per SQE, a quarter of uring4j's user time.
+     */
+    private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED;
+    private static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED;
+    private static final ValueLayout.OfLong U64 = ValueLayout.JAVA_LONG_UNALIGNED;
+
     private final MemorySegment sqes;
     private final long base;
     private final long size;
@@ -37,11 +46,29 @@ public final class Sqe implements FileOps, SyncOps, FsOps, XattrOps, TimeoutOps,
         this.size = size;
     }
 
-    /** Zeroes the whole entry: every field a prep helper does not write starts at zero. */
+    /**
+     * Zeroes the whole entry: every field a prep helper does not write starts at zero. Written
+     * out store by store: as a loop over {@code size}, C2 compiled it into a counted loop with
+     * pre-loop bound arithmetic and a safepoint poll that cost more than the eight stores, on
+     * every getSqe (measured in the NOP benchmark: a fifth of uring4j's user time at batch 32).
+     */
     void clear() {
-        for (long o = 0; o < size; o += 8) {
-            sqes.set(JAVA_LONG, base + o, 0L);
+        clear64(base);
+        if (size == 128) {
+            clear64(base + 64); // SQE128: the command area's second half
         }
+    }
+
+    private void clear64(long at) {
+        MemorySegment s = sqes;
+        s.set(U64, at, 0L);
+        s.set(U64, at + 8, 0L);
+        s.set(U64, at + 16, 0L);
+        s.set(U64, at + 24, 0L);
+        s.set(U64, at + 32, 0L);
+        s.set(U64, at + 40, 0L);
+        s.set(U64, at + 48, 0L);
+        s.set(U64, at + 56, 0L);
     }
 
     /**
@@ -50,17 +77,17 @@ public final class Sqe implements FileOps, SyncOps, FsOps, XattrOps, TimeoutOps,
      */
     public Sqe prepRw(Opcode op, int fd, long addr, int len, long off) {
         sqes.set(JAVA_BYTE, base + SQE_OPCODE, (byte) op.code());
-        sqes.set(JAVA_INT, base + SQE_FD, fd);
-        sqes.set(JAVA_LONG, base + SQE_OFF, off);
-        sqes.set(JAVA_LONG, base + SQE_ADDR, addr);
-        sqes.set(JAVA_INT, base + SQE_LEN, len);
+        sqes.set(U32, base + SQE_FD, fd);
+        sqes.set(U64, base + SQE_OFF, off);
+        sqes.set(U64, base + SQE_ADDR, addr);
+        sqes.set(U32, base + SQE_LEN, len);
         return this;
     }
 
     // ---- optional fields, chained ----
 
     public Sqe userData(long userData) {
-        sqes.set(JAVA_LONG, base + SQE_USER_DATA, userData);
+        sqes.set(U64, base + SQE_USER_DATA, userData);
         return this;
     }
 
@@ -79,7 +106,7 @@ public final class Sqe implements FileOps, SyncOps, FsOps, XattrOps, TimeoutOps,
         if (index < 0) {
             throw new IllegalArgumentException("a registered file index is >= 0, given " + index);
         }
-        sqes.set(JAVA_INT, base + SQE_FD, index);
+        sqes.set(U32, base + SQE_FD, index);
         return flag(SqeFlag.FIXED_FILE);
     }
 
@@ -94,29 +121,29 @@ public final class Sqe implements FileOps, SyncOps, FsOps, XattrOps, TimeoutOps,
 
     /** {@code ioprio}: the I/O priority, or the op-specific flags of send/recv/accept/zero-copy. */
     public Sqe ioprio(int ioprio) {
-        sqes.set(JAVA_SHORT, base + SQE_IOPRIO, (short) ioprio);
+        sqes.set(U16, base + SQE_IOPRIO, (short) ioprio);
         return this;
     }
 
     public Sqe fd(int fd) {
-        sqes.set(JAVA_INT, base + SQE_FD, fd);
+        sqes.set(U32, base + SQE_FD, fd);
         return this;
     }
 
     /** {@code off} / {@code addr2} / {@code cmd_op}. */
     public Sqe off(long off) {
-        sqes.set(JAVA_LONG, base + SQE_OFF, off);
+        sqes.set(U64, base + SQE_OFF, off);
         return this;
     }
 
     /** {@code addr} / {@code splice_off_in} / {@code level, optname}: a raw address or value. */
     public Sqe addr(long addr) {
-        sqes.set(JAVA_LONG, base + SQE_ADDR, addr);
+        sqes.set(U64, base + SQE_ADDR, addr);
         return this;
     }
 
     public Sqe len(int len) {
-        sqes.set(JAVA_INT, base + SQE_LEN, len);
+        sqes.set(U32, base + SQE_LEN, len);
         return this;
     }
 
@@ -126,13 +153,13 @@ public final class Sqe implements FileOps, SyncOps, FsOps, XattrOps, TimeoutOps,
      * {@code cancel_flags}, {@code open_flags}, {@code statx_flags}, … (one union in the kernel).
      */
     public Sqe opFlags(int flags) {
-        sqes.set(JAVA_INT, base + SQE_OP_FLAGS, flags);
+        sqes.set(U32, base + SQE_OP_FLAGS, flags);
         return this;
     }
 
     /** {@code buf_index}: the registered buffer for *_FIXED requests. */
     public Sqe bufIndex(int index) {
-        sqes.set(JAVA_SHORT, base + SQE_BUF_INDEX, (short) index);
+        sqes.set(U16, base + SQE_BUF_INDEX, (short) index);
         return this;
     }
 
@@ -142,19 +169,19 @@ public final class Sqe implements FileOps, SyncOps, FsOps, XattrOps, TimeoutOps,
     }
 
     public Sqe personality(int personality) {
-        sqes.set(JAVA_SHORT, base + SQE_PERSONALITY, (short) personality);
+        sqes.set(U16, base + SQE_PERSONALITY, (short) personality);
         return this;
     }
 
     /** {@code file_index} / {@code splice_fd_in} / {@code optlen}: the raw 32-bit word at 44. */
     public Sqe fileIndex(int value) {
-        sqes.set(JAVA_INT, base + SQE_FILE_INDEX, value);
+        sqes.set(U32, base + SQE_FILE_INDEX, value);
         return this;
     }
 
     /** {@code addr3} / {@code optval}. */
     public Sqe addr3(long addr3) {
-        sqes.set(JAVA_LONG, base + SQE_ADDR3, addr3);
+        sqes.set(U64, base + SQE_ADDR3, addr3);
         return this;
     }
 
@@ -177,27 +204,27 @@ public final class Sqe implements FileOps, SyncOps, FsOps, XattrOps, TimeoutOps,
     }
 
     public long userData() {
-        return sqes.get(JAVA_LONG, base + SQE_USER_DATA);
+        return sqes.get(U64, base + SQE_USER_DATA);
     }
 
     public int getFd() {
-        return sqes.get(JAVA_INT, base + SQE_FD);
+        return sqes.get(U32, base + SQE_FD);
     }
 
     public long getAddr() {
-        return sqes.get(JAVA_LONG, base + SQE_ADDR);
+        return sqes.get(U64, base + SQE_ADDR);
     }
 
     public int getLen() {
-        return sqes.get(JAVA_INT, base + SQE_LEN);
+        return sqes.get(U32, base + SQE_LEN);
     }
 
     public long getOff() {
-        return sqes.get(JAVA_LONG, base + SQE_OFF);
+        return sqes.get(U64, base + SQE_OFF);
     }
 
     public int getOpFlags() {
-        return sqes.get(JAVA_INT, base + SQE_OP_FLAGS);
+        return sqes.get(U32, base + SQE_OP_FLAGS);
     }
 
     /** Bytes of this entry: 64, or 128 with SQE128. */

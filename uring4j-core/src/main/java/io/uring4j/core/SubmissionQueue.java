@@ -32,6 +32,14 @@ final class SubmissionQueue {
     int sqeHead;
     /** Next entry {@link #getSqe()} hands out. */
     int sqeTail;
+    /**
+     * {@code khead} as last loaded. The kernel only moves the head forward, so a stale copy can
+     * only make the queue look fuller than it is: {@link #getSqe()} reloads it when the copy
+     * says full, and otherwise skips a shared-memory read per entry (the slots below the copy
+     * were seen consumed by that same {@link #loadHead()}, so its ordering argument still holds).
+     * Whatever replaces the SQ ring (a resize) must reset it.
+     */
+    private int cachedHead;
 
     SubmissionQueue(MemorySegment ring, MemorySegment params, MemorySegment sqes, int setupFlags) {
         this.ring = ring;
@@ -70,13 +78,16 @@ final class SubmissionQueue {
     /** Port of {@code io_uring_get_sqe}: a zeroed entry, or null when the SQ is full. */
     Sqe getSqe() {
         int next = sqeTail + 1;
-        if (next - loadHead() <= entries) {
-            Sqe sqe = views[sqeTail & mask];
-            sqeTail = next;
-            sqe.clear();
-            return sqe;
+        if (next - cachedHead > entries) {
+            cachedHead = loadHead();
+            if (next - cachedHead > entries) {
+                return null;
+            }
         }
-        return null;
+        Sqe sqe = views[sqeTail & mask];
+        sqeTail = next;
+        sqe.clear();
+        return sqe;
     }
 
     /**

@@ -1,10 +1,10 @@
 package io.uring4j.tools;
 
 /** The little JSON writing the tools need: string escaping. */
-final class Json {
+public final class Json {
     private Json() {}
 
-    static String str(String s) {
+    public static String str(String s) {
         if (s == null) return "null";
         StringBuilder sb = new StringBuilder(s.length() + 2).append('"');
         for (int i = 0; i < s.length(); i++) {

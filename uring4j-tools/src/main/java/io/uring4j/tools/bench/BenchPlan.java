@@ -1,0 +1,49 @@
+package io.uring4j.tools.bench;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * How long and how often to measure, and where: shared by every workload and contender.
+ *
+ * @param mode             "tiny", "quick" or "full" (for the record)
+ * @param reps             repetitions per contender and point, interleaved
+ * @param warmupSeconds    warm-up before each measurement (per process: every repetition is a fresh process)
+ * @param measureSeconds   length of one measurement
+ * @param javaWarmupSeconds warm-up of a JVM contender, which also has to JIT-compile the loop
+ * @param cpu              the CPU to pin contenders to with taskset, or -1 for none
+ * @param workDir          where C peers are extracted and compiled
+ * @param batches          batch sizes to sweep (workloads that have no batch ignore it)
+ * @param registeredRingFd whether rings register their fd (IORING_REGISTER_RING_FDS)
+ */
+public record BenchPlan(String mode, int reps, double warmupSeconds, double measureSeconds, double javaWarmupSeconds,
+                        int cpu, Path workDir, List<Integer> batches, boolean registeredRingFd) {
+
+    public BenchPlan {
+        if (reps < 1) throw new IllegalArgumentException("reps must be >= 1, given " + reps);
+        if (!(measureSeconds > 0)) throw new IllegalArgumentException("measurement seconds must be > 0, given " + measureSeconds);
+        if (warmupSeconds < 0 || javaWarmupSeconds < 0) {
+            throw new IllegalArgumentException("warm-up seconds must be >= 0, given " + warmupSeconds + " and " + javaWarmupSeconds);
+        }
+        batches = List.copyOf(batches);
+    }
+
+    /** The command prefix that pins a child process ({@code taskset -c N}), or empty. */
+    public List<String> pinPrefix() {
+        return cpu < 0 ? List.of() : List.of("taskset", "-c", Integer.toString(cpu));
+    }
+
+    /** JMH measures in iterations: of 1 s each, or one shorter iteration for sub-second runs. */
+    public double iterationSeconds(double total) {
+        return Math.min(1.0, total);
+    }
+
+    public int iterations(double total) {
+        return total <= 0 ? 0 : (int) Math.max(1, Math.round(total / iterationSeconds(total)));
+    }
+
+    /** A generous bound on one child process, so a hung contender fails the run instead of freezing it. */
+    public long childTimeoutSeconds() {
+        return (long) (3 * (Math.max(warmupSeconds, javaWarmupSeconds) + measureSeconds)) + 120;
+    }
+}

@@ -1,0 +1,122 @@
+package io.uring4j.tools.bench;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The C peers' toolchain: liburing-dev (Debian's liburing 2.3) and gcc. The C sources ship in
+ * the tools jar under {@code c/} and are compiled into the work directory at bench time; no
+ * binary is ever committed. If liburing's header is missing and we are root, liburing-dev is
+ * installed with apt-get; otherwise the peer is reported missing with the reason.
+ */
+final class CPeers {
+    private CPeers() {}
+
+    static final Path LIBURING_HEADER = Path.of("/usr/include/liburing.h");
+    private static final long INSTALL_TIMEOUT_SECONDS = 600;
+
+    private static boolean checked;
+    private static String problem;
+
+    /** Null when gcc and liburing-dev are usable (installing liburing-dev if needed and allowed), else why not. */
+    static synchronized String ensureToolchain() {
+        if (!checked) {
+            problem = checkToolchain();
+            checked = true;
+        }
+        return problem;
+    }
+
+    private static String checkToolchain() {
+        if (!ChildProcess.onPath("gcc")) {
+            return "gcc is not installed (apt-get install gcc)";
+        }
+        if (Files.exists(LIBURING_HEADER)) {
+            return null;
+        }
+        if (!isRoot()) {
+            return "liburing-dev is not installed (" + LIBURING_HEADER + " is missing) and installing it needs root:"
+                    + " run apt-get install liburing-dev";
+        }
+        if (!ChildProcess.onPath("apt-get")) {
+            return "liburing-dev is not installed (" + LIBURING_HEADER + " is missing) and there is no apt-get to install it";
+        }
+        System.err.println("bench: " + LIBURING_HEADER + " is missing; installing liburing-dev with apt-get ...");
+        try {
+            for (List<String> cmd : List.of(
+                    List.of("env", "DEBIAN_FRONTEND=noninteractive", "apt-get", "update"),
+                    List.of("env", "DEBIAN_FRONTEND=noninteractive", "apt-get", "install", "-y", "liburing-dev"))) {
+                ChildProcess.Output o = ChildProcess.run(cmd, INSTALL_TIMEOUT_SECONDS);
+                if (o.exitCode() != 0) {
+                    return "installing liburing-dev failed: '" + String.join(" ", cmd.subList(2, cmd.size()))
+                            + "' exited with " + o.exitCode() + ": " + o.stderrTail();
+                }
+            }
+        } catch (IOException e) {
+            return "installing liburing-dev failed: " + e.getMessage();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "installing liburing-dev was interrupted";
+        }
+        return Files.exists(LIBURING_HEADER) ? null
+                : "apt-get installed liburing-dev but " + LIBURING_HEADER + " is still missing";
+    }
+
+    private static boolean isRoot() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("Uid:")) {
+                    String[] f = line.substring(4).trim().split("\\s+");
+                    return f.length > 1 && f[1].equals("0"); // the effective uid
+                }
+            }
+        } catch (IOException e) {
+            // not Linux-like; treat as unprivileged
+        }
+        return false;
+    }
+
+    /**
+     * Extracts {@code c/<name>.c} from the jar into {@code workDir} and compiles it with
+     * {@code gcc -O2 ... -luring}, unless an up-to-date binary from the same source is there.
+     */
+    static synchronized Path compile(String name, Path workDir) throws IOException, InterruptedException {
+        byte[] source;
+        try (InputStream in = CPeers.class.getResourceAsStream("/c/" + name + ".c")) {
+            if (in == null) throw new IOException("the C source c/" + name + ".c is not on the class path");
+            source = in.readAllBytes();
+        }
+        Files.createDirectories(workDir);
+        Path src = workDir.resolve(name + ".c");
+        Path bin = workDir.resolve(name);
+        if (Files.isExecutable(bin) && Files.exists(src) && Arrays.equals(Files.readAllBytes(src), source)) {
+            return bin;
+        }
+        Files.write(src, source);
+        List<String> cmd = new ArrayList<>(List.of("gcc", "-O2", "-Wall", "-o", bin.toString(), src.toString(), "-luring"));
+        ChildProcess.Output o = ChildProcess.run(cmd, 120);
+        if (o.exitCode() != 0) {
+            Files.deleteIfExists(bin);
+            throw new IOException("'" + String.join(" ", cmd) + "' failed: " + o.stderrTail());
+        }
+        return bin;
+    }
+
+    /** The installed liburing-dev package version, or "unknown". */
+    static String liburingVersion() {
+        try {
+            ChildProcess.Output o = ChildProcess.run(List.of("dpkg-query", "-W", "-f=${Version}", "liburing-dev"), 30);
+            if (o.exitCode() == 0 && !o.stdout().isBlank()) return o.stdout().strip();
+        } catch (IOException e) {
+            // no dpkg: fall through
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return Files.exists(LIBURING_HEADER) ? "unknown" : "not installed";
+    }
+}

@@ -1,0 +1,44 @@
+package io.uring4j.tools.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Everything measured for one contender at one point: its samples, or why there are none. */
+final class ContenderResult {
+    final String contender;
+    final List<Sample> samples = new ArrayList<>();
+    /** Why the contender could not run here (missing peer), or null. */
+    String unavailable;
+    /** Why a measurement failed, or null; after a failure the contender is not measured again at this point. */
+    String error;
+
+    ContenderResult(String contender) {
+        this.contender = contender;
+    }
+
+    boolean measurable() {
+        return unavailable == null && error == null;
+    }
+
+    double[] rates() {
+        return samples.stream().mapToDouble(Sample::opsPerSecond).toArray();
+    }
+
+    double medianRate() {
+        return Stats.median(rates());
+    }
+
+    double quantileRate(double q) {
+        return Stats.quantile(rates(), q);
+    }
+
+    /** Median CPU seconds per operation, NaN if unknown. */
+    double medianCpuSecondsPerOp() {
+        return Stats.median(samples.stream().mapToDouble(Sample::cpuSecondsPerOp).toArray());
+    }
+
+    /** Median bytes per operation, NaN if the contender does not report allocation. */
+    double medianBytesPerOp() {
+        return Stats.median(samples.stream().mapToDouble(Sample::bytesPerOp).toArray());
+    }
+}

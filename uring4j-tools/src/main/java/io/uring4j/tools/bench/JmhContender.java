@@ -1,0 +1,74 @@
+package io.uring4j.tools.bench;
+
+import io.uring4j.core.IoUring;
+import io.uring4j.tools.bench.jmh.JmhChild;
+import org.openjdk.jmh.annotations.Fork;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.function.ToIntFunction;
+
+/**
+ * A JMH benchmark as a contender. Each repetition is a fresh JVM ({@link JmhChild}), started
+ * under the same pinning as the C peers and with the JVM flags of the benchmark's own
+ * {@link Fork} annotation (fixed heap, pre-touch, native access), so that running the benchmark
+ * with JMH directly and through {@code uring4j bench} measures the same thing. The child runs
+ * JMH in-process (forks 0): it is already a dedicated JVM for one benchmark and point, and
+ * pinning it with taskset is simpler and tighter than pinning a JMH fork from outside.
+ */
+final class JmhContender implements Contender {
+    private final String name;
+    private final Class<?> benchmark;
+    private final String method;
+    private final Function<BenchPoint, Map<String, String>> jmhParams;
+    private final ToIntFunction<BenchPoint> opsPerInvocation;
+
+    /**
+     * @param jmhParams        the benchmark's {@code @Param} values for a point
+     * @param opsPerInvocation operations one benchmark invocation performs (the batch), to turn
+     *                         JMH's invocations/s and bytes/invocation into per-operation figures
+     */
+    JmhContender(String name, Class<?> benchmark, String method, Function<BenchPoint, Map<String, String>> jmhParams,
+                 ToIntFunction<BenchPoint> opsPerInvocation) {
+        this.name = name;
+        this.benchmark = benchmark;
+        this.method = method;
+        this.jmhParams = jmhParams;
+        this.opsPerInvocation = opsPerInvocation;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public String unavailableReason() {
+        return IoUring.isAvailable() ? null : "io_uring is not available: " + IoUring.unavailabilityCause().getMessage();
+    }
+
+    @Override
+    public Sample measure(BenchPoint point, BenchPlan plan) throws Exception {
+        List<String> cmd = new ArrayList<>(plan.pinPrefix());
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        Fork fork = benchmark.getAnnotation(Fork.class);
+        if (fork != null) cmd.addAll(List.of(fork.jvmArgsAppend()));
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), JmhChild.class.getName(),
+                benchmark.getName() + "." + method,
+                Integer.toString(plan.iterations(plan.javaWarmupSeconds())),
+                CProgramContender.seconds(plan.iterationSeconds(plan.javaWarmupSeconds())),
+                Integer.toString(plan.iterations(plan.measureSeconds())),
+                CProgramContender.seconds(plan.iterationSeconds(plan.measureSeconds()))));
+        jmhParams.apply(point).forEach((k, v) -> cmd.add(k + "=" + v));
+        ChildProcess.Output o = ChildProcess.run(cmd, plan.childTimeoutSeconds());
+        if (o.exitCode() != 0) {
+            throw new IllegalStateException("the JMH child exited with " + o.exitCode() + ": " + o.stderrTail());
+        }
+        JmhChild.Outcome r = JmhChild.Outcome.parse(o.stdout());
+        int ops = opsPerInvocation.applyAsInt(point);
+        return new Sample(r.invocationsPerSecond() * ops, r.cpuNanosPerInvocation() / ops / 1e9, r.bytesPerInvocation() / ops);
+    }
+}

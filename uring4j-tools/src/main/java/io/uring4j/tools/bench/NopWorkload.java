@@ -1,0 +1,62 @@
+package io.uring4j.tools.bench;
+
+import io.uring4j.tools.bench.jmh.NopBenchmark;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Workload A: NOP submit and reap, the library's own overhead. uring4j-core runs
+ * {@link NopBenchmark} under JMH; the peer is {@code nop_bench.c} on liburing. Both use a
+ * 256-entry SINGLE_ISSUER|DEFER_TASKRUN ring and batches of {@code batch} NOPs per enter.
+ */
+public final class NopWorkload implements Workload {
+    static final String BATCH = "batch";
+    static final String REGISTERED_RING_FD = "registered_ring_fd";
+
+    @Override
+    public String name() {
+        return "nop";
+    }
+
+    @Override
+    public String description() {
+        return "NOP submit+reap per batch, ring of " + NopBenchmark.RING_ENTRIES
+                + " SINGLE_ISSUER|DEFER_TASKRUN: uring4j-core (JMH) vs C liburing";
+    }
+
+    @Override
+    public List<BenchPoint> points(BenchPlan plan) {
+        List<BenchPoint> points = new ArrayList<>();
+        for (int batch : plan.batches()) {
+            if (batch < 1 || batch > NopBenchmark.RING_ENTRIES) {
+                throw new IllegalArgumentException("nop batch must be 1.." + NopBenchmark.RING_ENTRIES + ", given " + batch);
+            }
+            Map<String, Object> params = new LinkedHashMap<>();
+            params.put(BATCH, batch);
+            params.put(REGISTERED_RING_FD, plan.registeredRingFd());
+            points.add(new BenchPoint(params));
+        }
+        return points;
+    }
+
+    @Override
+    public Contender subject(BenchPlan plan) {
+        return new JmhContender("uring4j-core", NopBenchmark.class, "submitAndWait",
+                p -> Map.of("batch", Integer.toString(p.intParam(BATCH)),
+                        "registeredRingFd", Boolean.toString(p.boolParam(REGISTERED_RING_FD))),
+                p -> p.intParam(BATCH));
+    }
+
+    @Override
+    public List<Contender> peers(BenchPlan plan) {
+        return List.of(new CProgramContender("liburing-c", "nop_bench", plan, (p, pl) -> List.of(
+                Integer.toString(p.intParam(BATCH)),
+                CProgramContender.seconds(pl.measureSeconds()),
+                p.boolParam(REGISTERED_RING_FD) ? "1" : "0",
+                "1",
+                CProgramContender.seconds(pl.warmupSeconds()))));
+    }
+}

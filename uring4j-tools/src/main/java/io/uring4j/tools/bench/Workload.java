@@ -1,0 +1,30 @@
+package io.uring4j.tools.bench;
+
+import java.util.List;
+
+/**
+ * One benchmark workload of {@code uring4j bench} (nop now; read, copy and echo later): the
+ * parameter points it sweeps and the contenders it compares. Adding a workload is adding a class
+ * that implements this and listing it in {@link BenchCommand#WORKLOADS}; the command does the
+ * interleaving, statistics, table and JSON.
+ */
+public interface Workload {
+    /** The name on the command line and in the JSON ({@code "nop"}). */
+    String name();
+
+    /** One line for the help text. */
+    String description();
+
+    /** The points to measure, in order; each becomes one table row. */
+    List<BenchPoint> points(BenchPlan plan);
+
+    /** The library under test (uring4j); the table's ratio compares it with the first peer. */
+    Contender subject(BenchPlan plan);
+
+    /**
+     * The reference implementations (C liburing, …). At each point and repetition the peers run
+     * first and then the subject (C, Java, C, Java, …), so that drift of the machine hits all
+     * contenders alike.
+     */
+    List<Contender> peers(BenchPlan plan);
+}
