@@ -12,10 +12,9 @@
  * Usage: echo_server [options] PORT [ADDRESS]
  *   PORT      TCP port, 0..65535 (0: the kernel picks one; the chosen port is printed)
  *   ADDRESS   IPv4 or IPv6 literal to bind (default 127.0.0.1)
- *   --sq=N            SQ entries (default 4096)
- *   --cq=N            CQ entries (default 16384)
- *   --buffers=N       provided buffers, a power of two up to 32768 (default 4096)
- *   --buf-size=B      bytes per provided buffer (default 4096)
+ *   --sq=N, --cq=N    SQ and CQ entries (default 4096 and 16384)
+ *   --buffers=N, --buf-size=B  provided buffers, a power of two up to 32768, of B bytes each
+ *                     (default 4096 of 4096 bytes)
  *   --max-seconds=S   stop by itself after S seconds, a safety net for harnesses (default: never)
  *
  * Prints "listening on ADDR:PORT" on stderr once it accepts connections, serves until SIGINT or
@@ -24,9 +23,9 @@
  * Exit status: 0 after a clean stop, 1 on bad usage, 2 on a socket or io_uring error.
  */
 #define _GNU_SOURCE
-#include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
+#include <netdb.h>
 #include <liburing.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -44,7 +43,6 @@
 
 #define BGID 7
 #define NO_BUF (-1)
-
 enum op { OP_ACCEPT = 1, OP_RECV, OP_SEND, OP_SIGNAL, OP_STOP };
 
 /* user_data: op in the top byte, buffer id in bits 32..47, fd in the low 32 bits */
@@ -60,6 +58,7 @@ struct conn {
 	int broken;       /* an error: queued bytes are dropped, not sent */
 	int sending;      /* the head of the queue is being sent */
 	int head, tail;   /* FIFO of buffer ids waiting to be sent back */
+	int queued;       /* this fd is in the starved FIFO (kept across reuse: one entry per fd) */
 };
 
 static struct io_uring ring;
@@ -68,15 +67,13 @@ static char *buf_base;
 static unsigned nbufs = 4096, buf_size = 4096, buf_mask, pending_adds, bufs_out;
 static int *buf_len, *buf_off, *buf_next;
 static struct conn *conns;
-static int max_fd, listen_fd;
-static int *starved, nstarved; /* connections whose recv stopped for lack of buffers */
-static int stop;
+static int max_fd, listen_fd, stop;
+static int *starved, starved_first, nstarved; /* FIFO of connections whose recv ran out of buffers */
 static uint64_t accepted, bytes_echoed, recv_cqes, send_cqes;
 
 static void die(const char *what, int err)
 {
-	fprintf(stderr, "echo_server: %s: %s\n", what, strerror(err));
-	exit(2);
+	fprintf(stderr, "echo_server: %s: %s\n", what, strerror(err)), exit(2);
 }
 
 /* An SQE, submitting what is queued first if the SQ is full. */
@@ -84,15 +81,12 @@ static struct io_uring_sqe *sqe_for(void)
 {
 	struct io_uring_sqe *sqe = io_uring_get_sqe(&ring);
 
-	if (!sqe) {
-		int ret = io_uring_submit(&ring);
+	int ret;
 
-		if (ret < 0)
-			die("io_uring_submit (SQ full)", -ret);
-		sqe = io_uring_get_sqe(&ring);
-		if (!sqe)
-			die("io_uring_get_sqe", EBUSY);
-	}
+	if (!sqe && (ret = io_uring_submit(&ring)) < 0)
+		die("io_uring_submit (SQ full)", -ret);
+	if (!sqe && !(sqe = io_uring_get_sqe(&ring)))
+		die("io_uring_get_sqe", EBUSY);
 	return sqe;
 }
 
@@ -165,19 +159,16 @@ static void on_accept(struct io_uring_cqe *cqe)
 
 	if (!(cqe->flags & IORING_CQE_F_MORE))
 		arm_accept();
-	if (fd < 0) {
-		fprintf(stderr, "echo_server: accept: %s\n", strerror(-fd));
-		if (fd != -EMFILE && fd != -ENFILE && fd != -ECONNABORTED && fd != -EINTR && fd != -ENOBUFS)
+	if (fd < 0 || fd >= max_fd) { /* the table covers the fd limit, capped at 1 Mi */
+		fprintf(stderr, "echo_server: accept: %s\n", fd < 0 ? strerror(-fd) : "fd beyond the table");
+		if (fd >= 0)
+			close(fd);
+		else if (fd != -EMFILE && fd != -ENFILE && fd != -ECONNABORTED && fd != -EINTR && fd != -ENOBUFS)
 			die("accept", -fd);
 		return;
 	}
-	if (fd >= max_fd) {
-		fprintf(stderr, "echo_server: fd %d beyond the connection table (%d), closing it\n", fd, max_fd);
-		close(fd);
-		return;
-	}
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-	conns[fd] = (struct conn){ .open = 1, .head = NO_BUF, .tail = NO_BUF };
+	conns[fd] = (struct conn){ .open = 1, .head = NO_BUF, .tail = NO_BUF, .queued = conns[fd].queued };
 	accepted++;
 	arm_recv(fd);
 }
@@ -212,8 +203,10 @@ static void on_recv(struct io_uring_cqe *cqe, int fd)
 		if (!c->recv_armed && !c->finished)
 			arm_recv(fd); /* the kernel ended the multishot; keep reading */
 	} else if (cqe->res == -ENOBUFS) {
-		if (!c->recv_armed && !c->finished)
-			starved[nstarved++] = fd; /* re-armed when buffers come back */
+		if (!c->recv_armed && !c->finished && !c->queued) {
+			starved[(starved_first + nstarved++) % max_fd] = fd; /* re-armed as buffers come back */
+			c->queued = 1;
+		}
 	} else {
 		/* 0 is EOF; ECONNRESET and friends end the connection as well */
 		if (cqe->res < 0 && cqe->res != -ECONNRESET && cqe->res != -ECANCELED)
@@ -257,11 +250,17 @@ static void on_send(struct io_uring_cqe *cqe, int fd, int bid)
 
 static void rearm_starved(void)
 {
-	while (nstarved > 0 && bufs_out < nbufs) {
-		int fd = starved[--nstarved];
+	/* one connection per free buffer, oldest first: re-arming all would only fail again. Each
+	 * re-armed recv completes, so this runs again until the FIFO is empty. */
+	for (unsigned avail = nbufs - bufs_out; nstarved > 0 && avail > 0; nstarved--) {
+		int fd = starved[starved_first];
 
-		if (conns[fd].open && !conns[fd].recv_armed && !conns[fd].finished)
+		starved_first = (starved_first + 1) % max_fd;
+		conns[fd].queued = 0;
+		if (conns[fd].open && !conns[fd].recv_armed && !conns[fd].finished) {
 			arm_recv(fd);
+			avail--;
+		}
 	}
 }
 
@@ -297,39 +296,32 @@ static void setup_buffer_ring(void)
 
 static int open_listener(const char *address, int port, char *shown, size_t shown_len)
 {
-	struct sockaddr_storage ss = { 0 };
-	struct sockaddr_in *v4 = (struct sockaddr_in *)&ss;
-	struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)&ss;
-	socklen_t len;
+	struct addrinfo hints = { .ai_flags = AI_NUMERICHOST | AI_NUMERICSERV | AI_PASSIVE,
+				  .ai_socktype = SOCK_STREAM }, *ai;
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+	char host[64], serv[8];
 	int fd, one = 1;
 
-	if (inet_pton(AF_INET, address, &v4->sin_addr) == 1) {
-		v4->sin_family = AF_INET;
-		v4->sin_port = htons(port);
-		len = sizeof(*v4);
-	} else if (inet_pton(AF_INET6, address, &v6->sin6_addr) == 1) {
-		v6->sin6_family = AF_INET6;
-		v6->sin6_port = htons(port);
-		len = sizeof(*v6);
-	} else {
+	snprintf(serv, sizeof(serv), "%d", port);
+	if (getaddrinfo(address, serv, &hints, &ai) != 0) {
 		fprintf(stderr, "echo_server: ADDRESS must be an IPv4 or IPv6 literal, given '%s'\n", address);
 		exit(1);
 	}
-	fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		die("socket", errno);
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (bind(fd, (struct sockaddr *)&ss, len) < 0)
+	if (bind(fd, ai->ai_addr, ai->ai_addrlen) < 0)
 		die("bind", errno);
+	freeaddrinfo(ai);
 	if (listen(fd, 4096) < 0)
 		die("listen", errno);
-	len = sizeof(ss);
-	if (getsockname(fd, (struct sockaddr *)&ss, &len) < 0)
+	if (getsockname(fd, (struct sockaddr *)&ss, &len) < 0 ||
+	    getnameinfo((struct sockaddr *)&ss, len, host, sizeof(host), serv, sizeof(serv),
+			NI_NUMERICHOST | NI_NUMERICSERV) != 0)
 		die("getsockname", errno);
-	if (ss.ss_family == AF_INET)
-		snprintf(shown, shown_len, "%s:%d", address, ntohs(v4->sin_port));
-	else
-		snprintf(shown, shown_len, "[%s]:%d", address, ntohs(v6->sin6_port));
+	snprintf(shown, shown_len, ss.ss_family == AF_INET6 ? "[%s]:%s" : "%s:%s", host, serv);
 	return fd;
 }
 
@@ -350,20 +342,13 @@ static void usage(const char *prog)
 		"  prints one JSON line of totals on stdout when it stops.\n", prog);
 }
 
-static double now_s(void)
+/* Seconds on a clock: CLOCK_MONOTONIC for time, CLOCK_PROCESS_CPUTIME_ID for all threads' CPU. */
+static double clock_s(clockid_t clock)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(clock, &ts);
 	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static double cpu_seconds(void)
-{
-	struct rusage ru;
-
-	getrusage(RUSAGE_SELF, &ru);
-	return ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 + ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
 }
 
 int main(int argc, char **argv)
@@ -402,33 +387,24 @@ int main(int argc, char **argv)
 		case 'h': usage(argv[0]); return 0;
 		default: usage(argv[0]); return 1;
 		}
-		if (bad) {
-			fprintf(stderr, "echo_server: %s, given '%s'\n", bad, optarg);
-			return 1;
-		}
+		if (bad)
+			return fprintf(stderr, "echo_server: %s, given '%s'\n", bad, optarg), 1;
 	}
-	if (argc - optind < 1 || argc - optind > 2) {
-		usage(argv[0]);
-		return 1;
-	}
-	if (parse_long(argv[optind], 0, 65535, &port) < 0) {
-		fprintf(stderr, "echo_server: PORT must be 0..65535, given '%s'\n", argv[optind]);
-		return 1;
-	}
+	if (argc - optind < 1 || argc - optind > 2)
+		return usage(argv[0]), 1;
+	if (parse_long(argv[optind], 0, 65535, &port) < 0)
+		return fprintf(stderr, "echo_server: PORT must be 0..65535, given '%s'\n", argv[optind]), 1;
 	if (argc - optind == 2)
 		address = argv[optind + 1];
-	if (cq < sq) {
-		fprintf(stderr, "echo_server: --cq (%ld) must be at least --sq (%ld)\n", cq, sq);
-		return 1;
-	}
+	if (cq < sq)
+		return fprintf(stderr, "echo_server: --cq (%ld) must be at least --sq (%ld)\n", cq, sq), 1;
 
 	/* one fd per connection: take the whole hard limit */
 	struct rlimit rl;
-	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
-		rl.rlim_cur = rl.rlim_max;
-		setrlimit(RLIMIT_NOFILE, &rl);
-	}
 	getrlimit(RLIMIT_NOFILE, &rl);
+	rl.rlim_cur = rl.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+		getrlimit(RLIMIT_NOFILE, &rl);
 	max_fd = rl.rlim_cur > 1 << 20 ? 1 << 20 : (int)rl.rlim_cur;
 	conns = calloc(max_fd, sizeof(*conns));
 	starved = calloc(max_fd, sizeof(int));
@@ -471,7 +447,7 @@ int main(int argc, char **argv)
 
 	fprintf(stderr, "echo_server: listening on %s (sq %ld, cq %ld, %u buffers of %u bytes)\n",
 		shown, sq, cq, nbufs, buf_size);
-	double t0 = now_s(), cpu0 = cpu_seconds();
+	double t0 = clock_s(CLOCK_MONOTONIC), cpu0 = clock_s(CLOCK_PROCESS_CPUTIME_ID);
 
 	while (!stop) {
 		struct io_uring_cqe *cqe;
@@ -488,18 +464,14 @@ int main(int argc, char **argv)
 			case OP_ACCEPT: on_accept(cqe); break;
 			case OP_RECV: on_recv(cqe, fd); break;
 			case OP_SEND: on_send(cqe, fd, (int)((ud >> 32) & 0xffff)); break;
-			case OP_SIGNAL:
-				if (cqe->res < 0)
+			case OP_SIGNAL: case OP_STOP:
+				if (cqe->res < 0 && cqe->res != -ETIME)
 					die("reading the signalfd", -cqe->res);
-				fprintf(stderr, "echo_server: signal %u, stopping\n", siginfo.ssi_signo);
+				fprintf(stderr, "echo_server: %s, stopping\n", ud >> 56 == OP_STOP ? "--max-seconds reached"
+					: siginfo.ssi_signo == SIGINT ? "SIGINT" : "SIGTERM");
 				stop = 1;
 				break;
-			case OP_STOP:
-				fprintf(stderr, "echo_server: --max-seconds reached, stopping\n");
-				stop = 1;
-				break;
-			default:
-				die("unexpected completion", EPROTO);
+			default: die("unexpected completion", EPROTO);
 			}
 			seen++;
 		}
@@ -508,15 +480,12 @@ int main(int argc, char **argv)
 		rearm_starved();
 	}
 
-	double seconds = now_s() - t0, cpu = cpu_seconds() - cpu0;
+	double seconds = clock_s(CLOCK_MONOTONIC) - t0, cpu = clock_s(CLOCK_PROCESS_CPUTIME_ID) - cpu0;
 	uint64_t still_open = 0;
 	io_uring_queue_exit(&ring); /* cancels what is outstanding before the fds go */
-	for (int fd = 0; fd < max_fd; fd++) {
-		if (conns[fd].open) {
-			close(fd);
+	for (int fd = 0; fd < max_fd; fd++)
+		if (conns[fd].open && close(fd) == 0)
 			still_open++;
-		}
-	}
 	close(listen_fd);
 	close(sfd);
 	fprintf(stderr, "echo_server: %llu connections (%llu still open at stop), %llu bytes echoed in %.1f s, "
