@@ -56,4 +56,16 @@ public sealed interface CancelOps permits Sqe {
     default Sqe prepCancelFd(int fd, int flags) {
         return ((Sqe) this).prepRw(Opcode.ASYNC_CANCEL, fd, 0, 0, 0).opFlags(flags | CANCEL_FD);
     }
+
+    /* ---- kernel 6.6 ---- */
+
+    /**
+     * Equivalent to {@code io_uring_prep_cancel64(3)}; kernel 6.6. With {@link #CANCEL_OP}:
+     * cancels a request (every one with {@link #CANCEL_ALL}) of opcode {@code op}; liburing has no
+     * helper of its own for this match and fills the same fields by hand.
+     */
+    @Prep(value = Opcode.ASYNC_CANCEL, liburing = "io_uring_prep_cancel64")
+    default Sqe prepCancelOp(Opcode op, int flags) {
+        return ((Sqe) this).prepRw(Opcode.ASYNC_CANCEL, -1, 0, op.code(), 0).opFlags(flags | CANCEL_OP);
+    }
 }

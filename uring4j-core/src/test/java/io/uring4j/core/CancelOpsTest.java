@@ -72,6 +72,31 @@ class CancelOpsTest {
         }
     }
 
+    @ParameterizedTest(name = "async={0}")
+    @ValueSource(booleans = {false, true})
+    @Covers(Opcode.ASYNC_CANCEL)
+    void cancelAllOfOneOpcode(boolean async) {
+        requires(Opcode.ASYNC_CANCEL);
+        try (IoUring ring = IoUring.open(8); Arena arena = Arena.ofConfined(); Pipe a = Pipe.open(0); Pipe b = Pipe.open(0)) {
+            maybeAsync(ring.getSqe().prepRead(a.readFd(), arena.allocate(8), 0).userData(40), async);
+            maybeAsync(ring.getSqe().prepRead(b.readFd(), arena.allocate(8), 0).userData(41), async);
+            maybeAsync(ring.getSqe().prepPollAdd(b.readFd(), 1 /* POLLIN */).userData(42), async);
+            assertEquals(3, ring.submit());
+            assertNoCqe(ring, Duration.ofMillis(30));
+            Sqe cancel = maybeAsync(ring.getSqe().prepCancelOp(Opcode.READ, CancelOps.CANCEL_ALL).userData(1), async);
+            assertEquals(Opcode.READ.code(), cancel.getLen(), "the opcode to match travels in len");
+            Map<Long, Completion> m = byUserData(submitAndAwait(ring, 3));
+            assertEquals(2, m.get(1L).res(), "both reads, not the poll");
+            assertCancelled(m.get(40L));
+            assertCancelled(m.get(41L));
+            assertFalse(m.containsKey(42L), "the poll is untouched");
+            ring.getSqe().prepCancelOp(Opcode.POLL_ADD, 0).userData(2);
+            m = byUserData(submitAndAwait(ring, 2));
+            assertEquals(0, m.get(2L).res());
+            assertCancelled(m.get(42L));
+        }
+    }
+
     @Test
     void cancelFlagValuesMatchTheUapi() {
         assertEquals(1, CancelOps.CANCEL_ALL);

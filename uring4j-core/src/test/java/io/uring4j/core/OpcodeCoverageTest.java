@@ -33,7 +33,7 @@ class OpcodeCoverageTest {
     /** Helpers whose name is not liburing's in Java case, each a documented convenience or variant. */
     private static final Set<String> RENAMED_VARIANTS = Set.of(
             "prepFdatasync", "prepLinkTimeoutUpdate", "prepOpenatDirectAlloc", "prepOpenat2DirectAlloc",
-            "prepFilesUpdateAlloc", "prepPipeDirectAlloc", "prepAcceptDirectAlloc", "prepRecvZc");
+            "prepFilesUpdateAlloc", "prepPipeDirectAlloc", "prepAcceptDirectAlloc", "prepRecvZc", "prepCancelOp");
 
     static List<Method> prepHelpers() {
         List<Method> out = new ArrayList<>();

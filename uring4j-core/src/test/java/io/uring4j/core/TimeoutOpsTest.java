@@ -53,6 +53,24 @@ class TimeoutOpsTest {
         }
     }
 
+    /** IORING_TIMEOUT_MULTISHOT (6.4): fires {@code count} times, F_MORE on all but the last. */
+    @ParameterizedTest(name = "async={0}")
+    @ValueSource(booleans = {false, true})
+    @Covers(Opcode.TIMEOUT)
+    void multishotTimeoutFiresRepeatedly(boolean async) {
+        try (IoUring ring = IoUring.open(8); Arena arena = Arena.ofConfined()) {
+            maybeAsync(ring.getSqe().prepTimeout(KernelTimespec.allocate(arena, Duration.ofMillis(10)), 3,
+                    TimeoutOps.TIMEOUT_MULTISHOT).userData(7), async);
+            List<Completion> shots = submitAndAwait(ring, 3);
+            for (int i = 0; i < 3; i++) {
+                assertEquals(7, shots.get(i).userData());
+                assertEquals(-Errno.ETIME.code(), shots.get(i).res());
+                assertEquals(i < 2, shots.get(i).more(), "F_MORE on shot " + i);
+            }
+            assertNoCqe(ring, Duration.ofMillis(50));
+        }
+    }
+
     @ParameterizedTest(name = "async={0}")
     @ValueSource(booleans = {false, true})
     @Covers(Opcode.TIMEOUT_REMOVE)
