@@ -100,7 +100,7 @@ final class OrderedSendQueue {
         if (res >= 0 && sent == length) {
             op.future.complete(length);
             socket.requestEnded();
-        } else if ((res >= 0 || res == -ECANCELED) && !socket.closing()) {
+        } else if ((res >= 0 || res == -ECANCELED) && !stopping()) {
             // Short send, or cancelled because an earlier link member failed: send again, in order.
             socket.loop().resubmitted(op);
             resend.addLast(op);
@@ -109,9 +109,14 @@ final class OrderedSendQueue {
             socket.requestEnded();
         }
         if (chainInFlight == 0) {
-            if (socket.closing()) failQueued();
+            if (stopping()) failQueued();
             else flush();
         }
+    }
+
+    /** Whether the socket or its loop is closing: a cancelled send is not sent again. */
+    private boolean stopping() {
+        return socket.closing() || socket.loop().isClosing();
     }
 
     /** On close: fails the sends not in the kernel, unless a chain is in flight (its end does it). */

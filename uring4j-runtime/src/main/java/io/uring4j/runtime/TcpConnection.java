@@ -10,8 +10,11 @@ import io.uring4j.core.internal.Posix;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
+import java.net.SocketOption;
+import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -188,7 +191,7 @@ public final class TcpConnection implements AutoCloseable, EventLoop.Resource {
 
     /** (Re)starts the multishot receive. Loop thread. */
     void rearmReceive() {
-        if (recvArmed || closed || eof) return;
+        if (recvArmed || closed || eof || loop.isClosing()) return; // a closing loop cancels, never re-arm
         Operation op = loop.acquire(RECEIVED, null);
         op.context = this;
         loop.sqe().prepRw(Opcode.RECV, fd, 0, 0, 0).ioprio(RECV_MULTISHOT).flag(SqeFlag.BUFFER_SELECT)
@@ -290,6 +293,47 @@ public final class TcpConnection implements AutoCloseable, EventLoop.Resource {
                 .opFlags(MSG_NOSIGNAL | MSG_WAITALL);
     }
 
+    // ------------------------------------------------------------------ socket options
+
+    private static final Set<SocketOption<?>> OPTIONS = Set.of(StandardSocketOptions.SO_RCVBUF,
+            StandardSocketOptions.SO_SNDBUF, StandardSocketOptions.SO_REUSEADDR, StandardSocketOptions.SO_REUSEPORT,
+            StandardSocketOptions.SO_KEEPALIVE, StandardSocketOptions.TCP_NODELAY, UringSocketOptions.TCP_USER_TIMEOUT);
+
+    /** The options {@link #getOption} and {@link #setOption} take. */
+    public Set<SocketOption<?>> supportedOptions() {
+        return OPTIONS;
+    }
+
+    /**
+     * Sets a socket option through IORING_OP_URING_CMD under a 1 s linked timeout, falling back
+     * to setsockopt(2) on the loop where the kernel cannot do it that way (field report 4).
+     *
+     * @throws UnsupportedOperationException if {@code option} is not in {@link #supportedOptions()}
+     * @throws IllegalArgumentException      if {@code value} is null or negative
+     */
+    public <T> TcpConnection setOption(SocketOption<T> option, T value) throws IOException {
+        Errors.await(setOptionAsync(option, value));
+        return this;
+    }
+
+    /** A socket option's value, as getsockopt(2) reports it; see {@link #setOption}. */
+    public <T> T getOption(SocketOption<T> option) throws IOException {
+        return Errors.await(getOptionAsync(option));
+    }
+
+    public <T> CompletableFuture<Void> setOptionAsync(SocketOption<T> option, T value) {
+        return SocketOptionRequests.set(requests, OPTIONS, option, value, SocketOptionRequests.Route.COMMAND, SocketOptionRequests.TIMEOUT);
+    }
+
+    public <T> CompletableFuture<T> getOptionAsync(SocketOption<T> option) {
+        return SocketOptionRequests.get(requests, OPTIONS, option, SocketOptionRequests.Route.COMMAND, SocketOptionRequests.TIMEOUT);
+    }
+
+    /** This connection as the option requests see it (tests choose the route). */
+    LoopSocket requests() {
+        return requests;
+    }
+
     // ------------------------------------------------------------------ close
 
     public InetSocketAddress remoteAddress() {
@@ -381,6 +425,10 @@ public final class TcpConnection implements AutoCloseable, EventLoop.Resource {
     public void closeOnShutdown() {
         closed = true;
         Posix.close(fd);
+        if (reader != null) {
+            reader.completeExceptionally(Errors.closed()); // the loop is gone: no data will come
+            reader = null;
+        }
     }
 
     @Override
