@@ -18,7 +18,6 @@ import java.net.StandardSocketOptions;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -58,10 +57,10 @@ public final class MessageSocket implements AutoCloseable, EventLoop.Resource {
      */
     public record Received(SocketAddress sender, int length, boolean truncated) {}
 
-    private static final int MSG_NOSIGNAL = 0x4000, ECANCELED = 125;
-    /* Scratch layout: msghdr 0..56, its one iovec 56..72, the address 72..200 (timespec at 240). */
-    private static final long IOV = Msghdr.BYTES, NAME = IOV + Msghdr.IOVEC_BYTES;
-    private static final int NAME_ROOM = SocketAddresses.SOCKADDR_STORAGE_BYTES;
+    private static final int MSG_NOSIGNAL = 0x4000;
+    /* Scratch layout of a send or receive: msghdr 0..56, its one iovec 56..72, the address 72..200 (timespec at 240). */
+    static final long IOV = Msghdr.BYTES, NAME = IOV + Msghdr.IOVEC_BYTES;
+    static final int NAME_ROOM = SocketAddresses.SOCKADDR_STORAGE_BYTES;
 
     final EventLoop loop;
     final int fd;
@@ -74,8 +73,7 @@ public final class MessageSocket implements AutoCloseable, EventLoop.Resource {
     // ---- loop-thread state ----
     private final LoopSocket requests = new Requests();
     private final OrderedSendQueue sends = new OrderedSendQueue(requests, this::prepareSend, false, "sendmsg");
-    private final ArrayDeque<Operation> receives = new ArrayDeque<>();
-    private boolean receiving;
+    private final MessageReceiveQueue receives;
     private int outstanding;
     private CompletableFuture<Integer> closeFuture;
     private boolean closeStarted;
@@ -87,6 +85,7 @@ public final class MessageSocket implements AutoCloseable, EventLoop.Resource {
         this.seqpacket = seqpacket;
         this.local = local;
         this.remote = remote;
+        this.receives = new MessageReceiveQueue(requests, family, seqpacket);
     }
 
     // ------------------------------------------------------------------ opening
@@ -285,7 +284,7 @@ public final class MessageSocket implements AutoCloseable, EventLoop.Resource {
     }
 
     /** Points the msghdr at the start of {@code s} at its one iovec, covering {@code len} bytes at {@code address}. */
-    private static void setIovec(MemorySegment s, long address, int len) {
+    static void setIovec(MemorySegment s, long address, int len) {
         MemorySegment iov = s.asSlice(IOV, Msghdr.IOVEC_BYTES);
         iov.set(JAVA_LONG, 0, address);
         iov.set(JAVA_LONG, 8, len);
@@ -324,87 +323,9 @@ public final class MessageSocket implements AutoCloseable, EventLoop.Resource {
             return CompletableFuture.failedFuture(new IllegalArgumentException("timeout must be > 0, given " + timeout));
         }
         return loop.submit(f -> {
-            if (closed) {
-                f.completeExceptionally(Errors.closed());
-                return;
-            }
-            Operation op = loop.acquire(RECEIVED, f);
-            op.context = this;
-            op.userBuffer = dst;
-            op.value = timeout == null ? 0 : timeout.toNanos();
-            int len = dst.remaining();
-            long address;
-            if (dst.isDirect()) {
-                address = MemorySegment.ofBuffer(dst).address();
-            } else {
-                op.buffer = loop.buffers().acquire(len);
-                address = op.buffer.segment.address();
-            }
-            MemorySegment s = op.scratch;
-            s.asSlice(0, NAME + NAME_ROOM).fill((byte) 0);
-            setIovec(s, address, len);
-            Msghdr.setName(s, s.asSlice(NAME, NAME_ROOM), NAME_ROOM);
-            outstanding++;
-            receives.addLast(op);
-            startReceive();
+            if (closed) f.completeExceptionally(Errors.closed());
+            else receives.add(f, dst, timeout);
         });
-    }
-
-    /** Submits the oldest waiting receive if none is in the kernel. */
-    private void startReceive() {
-        if (receiving) return;
-        Operation op = receives.pollFirst();
-        if (op == null) return;
-        receiving = true;
-        Sqe sqe = loop.sqe().prepRecvmsg(fd, op.scratch, 0).userData(op.userData(UserData.TAG_MAIN));
-        boolean timed = op.value > 0;
-        if (timed) loop.linkTimeout(op, sqe, Duration.ofNanos(op.value));
-        loop.started(op, timed);
-    }
-
-    private static final Operation.Completion RECEIVED = (loop, op, res, flags, more) ->
-            ((MessageSocket) op.context).onReceived(op, res);
-
-    private void onReceived(Operation op, int res) {
-        receiving = false;
-        try {
-            if (res < 0) {
-                op.future.completeExceptionally(res == -ECANCELED && closed ? Errors.closed()
-                        : Errors.of(res, "recvmsg", this, EventLoop.timedOut(op, res)));
-            } else {
-                ByteBuffer dst = op.userBuffer;
-                if (op.buffer != null && res > 0) {
-                    MemorySegment.copy(op.buffer.segment, 0, MemorySegment.ofBuffer(dst), 0, res);
-                }
-                dst.position(dst.position() + res);
-                boolean truncated = (Msghdr.flags(op.scratch) & Msghdr.MSG_TRUNC) != 0;
-                op.future.complete(new Received(sender(op.scratch), res == 0 && seqpacket ? -1 : res, truncated));
-            }
-        } finally {
-            if (closed || loop.isClosing()) failQueuedReceives();
-            else startReceive();
-            requests.requestEnded();
-        }
-    }
-
-    /** The sender's address the kernel wrote into the scratch (null if it named none). */
-    private SocketAddress sender(MemorySegment s) {
-        int n = Msghdr.nameLength(s);
-        if (n <= 2) return null; // nothing, or only a family: an unbound unix peer
-        MemorySegment name = s.asSlice(NAME, NAME_ROOM);
-        if (family != Posix.AF_UNIX) return SocketAddresses.readInet(name, n);
-        String path = SocketAddresses.readUnixPath(name, n);
-        return path.isEmpty() || path.charAt(0) == 0 ? null : UnixDomainSocketAddress.of(path);
-    }
-
-    private void failQueuedReceives() {
-        Operation op;
-        while ((op = receives.pollFirst()) != null) {
-            CompletableFuture<Object> f = op.future;
-            loop.discard(op); // never submitted: its memory can go now
-            f.completeExceptionally(Errors.closed());
-            outstanding--;
-        }
     }
 
     // ------------------------------------------------------------------ options
@@ -475,7 +396,7 @@ public final class MessageSocket implements AutoCloseable, EventLoop.Resource {
             loop.sqe().prepRw(Opcode.ASYNC_CANCEL, fd, 0, 0, 0).opFlags(CancelFlags.FD | CancelFlags.ALL)
                     .userData(UserData.pack(UserData.TAG_CANCEL, 0, 0));
             sends.closing();
-            failQueuedReceives();
+            receives.closing();
             maybeFinishClose();
         });
     }
@@ -493,7 +414,7 @@ public final class MessageSocket implements AutoCloseable, EventLoop.Resource {
     public void closeOnShutdown() {
         closed = true;
         Posix.close(fd);
-        failQueuedReceives();
+        receives.closing();
     }
 
     /** This socket as the shared send queue and option requests see it. */
