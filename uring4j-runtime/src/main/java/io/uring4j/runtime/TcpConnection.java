@@ -10,12 +10,12 @@ import io.uring4j.core.internal.Posix;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
+import java.net.SocketOption;
+import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.ArrayDeque;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-
-import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 /**
  * A TCP connection served by one {@link EventLoop}.
@@ -38,7 +38,6 @@ public final class TcpConnection implements AutoCloseable, EventLoop.Resource {
     private static final int MSG_NOSIGNAL = 0x4000, MSG_WAITALL = 0x100;
     private static final int RECV_MULTISHOT = 1 << 1, CANCEL_FD = 1 << 1, CANCEL_ALL = 1 << 0;
     private static final int ENOBUFS = 105, ECANCELED = 125;
-    private static final int MAX_CHAIN = 64;
 
     final EventLoop loop;
     final int fd;
@@ -57,13 +56,13 @@ public final class TcpConnection implements AutoCloseable, EventLoop.Resource {
     private ByteBuffer readerDst;
 
     // ---- loop-thread state: send ----
-    private final ArrayDeque<Operation> sendQueue = new ArrayDeque<>();
-    private final ArrayDeque<Operation> resend = new ArrayDeque<>();
-    private int chainInFlight;
+    private final LoopSocket requests = new Requests();
+    private final OrderedSendQueue sends = new OrderedSendQueue(requests, this::prepareSend, true, "send");
 
     // ---- loop-thread state: lifecycle ----
     private int outstanding;
     private CompletableFuture<Integer> closeFuture;
+    private boolean closeStarted;
 
     TcpConnection(EventLoop loop, int fd, InetSocketAddress remote) {
         this.loop = loop;
@@ -192,7 +191,7 @@ public final class TcpConnection implements AutoCloseable, EventLoop.Resource {
 
     /** (Re)starts the multishot receive. Loop thread. */
     void rearmReceive() {
-        if (recvArmed || closed || eof) return;
+        if (recvArmed || closed || eof || loop.isClosing()) return; // a closing loop cancels, never re-arm
         Operation op = loop.acquire(RECEIVED, null);
         op.context = this;
         loop.sqe().prepRw(Opcode.RECV, fd, 0, 0, 0).ioprio(RECV_MULTISHOT).flag(SqeFlag.BUFFER_SELECT)
@@ -279,76 +278,62 @@ public final class TcpConnection implements AutoCloseable, EventLoop.Resource {
                 f.completeExceptionally(Errors.closed());
                 return;
             }
-            Operation op = loop.acquire(SENT, f);
-            op.context = this;
+            Operation op = sends.acquire(f, len);
             op.buffer = loop.buffers().acquire(len);
             MemorySegment.copy(MemorySegment.ofBuffer(src), 0, op.buffer.segment, 0, len);
             src.position(src.position() + len);
-            op.value = len;
-            op.scratch.set(JAVA_INT, 0, 0); // bytes of this message already sent
-            sendQueue.addLast(op);
-            outstanding++;
-            flushSends();
+            sends.add(op);
         });
     }
 
-    /** Sends the queued messages as one linked chain if no chain is in flight. */
-    private void flushSends() {
-        if (chainInFlight > 0) return;
-        int n = 0;
-        Sqe last = null;
-        while (n < MAX_CHAIN && (!resend.isEmpty() || !sendQueue.isEmpty())) {
-            Operation op = !resend.isEmpty() ? resend.pollFirst() : sendQueue.pollFirst();
-            int sent = op.scratch.get(JAVA_INT, 0);
-            int remaining = (int) op.value - sent;
-            if (last != null) last.flag(SqeFlag.IO_LINK);
-            last = loop.sqe().prepRw(Opcode.SEND, fd, op.buffer.segment.address() + sent, remaining, 0)
-                    .opFlags(MSG_NOSIGNAL | MSG_WAITALL).userData(op.userData(UserData.TAG_MAIN));
-            if (op.pendingCqes == 0) loop.started(op, false);
-            n++;
-        }
-        chainInFlight = n;
+    /** The SEND of {@code op}'s bytes from {@code sent} on (the queue links it and sets user_data). */
+    private Sqe prepareSend(Operation op, int sent) {
+        int remaining = OrderedSendQueue.length(op) - sent;
+        return loop.sqe().prepRw(Opcode.SEND, fd, op.buffer.segment.address() + sent, remaining, 0)
+                .opFlags(MSG_NOSIGNAL | MSG_WAITALL);
     }
 
-    private static final Operation.Completion SENT = (loop, op, res, flags, more) -> {
-        TcpConnection c = (TcpConnection) op.context;
-        c.onSent(op, res);
-    };
+    // ------------------------------------------------------------------ socket options
 
-    private void onSent(Operation op, int res) {
-        chainInFlight--;
-        int sent = op.scratch.get(JAVA_INT, 0);
-        if (res >= 0) sent += res;
-        op.scratch.set(JAVA_INT, 0, sent);
-        if (sent == op.value) {
-            outstanding--;
-            op.future.complete((int) op.value);
-        } else if ((res >= 0 || res == -ECANCELED) && !closed) {
-            // Short send, or cancelled because an earlier link member was short: resend in order.
-            loop.resubmitted(op);
-            resend.addLast(op);
-        } else {
-            outstanding--;
-            op.future.completeExceptionally(res < 0 ? Errors.of(res, "send", remote, false) : Errors.closed());
-        }
-        if (chainInFlight == 0) {
-            if (closed) failQueued();
-            else flushSends();
-        }
-        maybeFinishClose();
+    private static final Set<SocketOption<?>> OPTIONS = Set.of(StandardSocketOptions.SO_RCVBUF,
+            StandardSocketOptions.SO_SNDBUF, StandardSocketOptions.SO_REUSEADDR, StandardSocketOptions.SO_REUSEPORT,
+            StandardSocketOptions.SO_KEEPALIVE, StandardSocketOptions.TCP_NODELAY, UringSocketOptions.TCP_USER_TIMEOUT);
+
+    /** The options {@link #getOption} and {@link #setOption} take. */
+    public Set<SocketOption<?>> supportedOptions() {
+        return OPTIONS;
     }
 
-    private void failQueued() {
-        for (ArrayDeque<Operation> q : java.util.List.of(resend, sendQueue)) {
-            Operation op;
-            while ((op = q.pollFirst()) != null) {
-                outstanding--;
-                CompletableFuture<Object> f = op.future;
-                loop.discard(op); // no SQE of it is in the kernel: its memory can go now
-                f.completeExceptionally(Errors.closed());
-            }
-        }
+    /**
+     * Sets a socket option through IORING_OP_URING_CMD under a 1 s linked timeout, falling back
+     * to setsockopt(2) on the loop where the kernel cannot do it that way (field report 4).
+     *
+     * @throws UnsupportedOperationException if {@code option} is not in {@link #supportedOptions()}
+     * @throws IllegalArgumentException      if {@code value} is null or negative
+     */
+    public <T> TcpConnection setOption(SocketOption<T> option, T value) throws IOException {
+        Errors.await(setOptionAsync(option, value));
+        return this;
     }
+
+    /** A socket option's value, as getsockopt(2) reports it; see {@link #setOption}. */
+    public <T> T getOption(SocketOption<T> option) throws IOException {
+        return Errors.await(getOptionAsync(option));
+    }
+
+    public <T> CompletableFuture<Void> setOptionAsync(SocketOption<T> option, T value) {
+        return SocketOptionRequests.set(requests, OPTIONS, option, value, SocketOptionRequests.Route.COMMAND, SocketOptionRequests.TIMEOUT);
+    }
+
+    public <T> CompletableFuture<T> getOptionAsync(SocketOption<T> option) {
+        return SocketOptionRequests.get(requests, OPTIONS, option, SocketOptionRequests.Route.COMMAND, SocketOptionRequests.TIMEOUT);
+    }
+
+    /** This connection as the option requests see it (tests choose the route). */
+    LoopSocket requests() {
+        return requests;
+    }
+
     // ------------------------------------------------------------------ close
 
     public InetSocketAddress remoteAddress() {
@@ -378,7 +363,7 @@ public final class TcpConnection implements AutoCloseable, EventLoop.Resource {
             // cancel every request on this fd (IORING_ASYNC_CANCEL_FD | ALL)
             loop.sqe().prepRw(Opcode.ASYNC_CANCEL, fd, 0, 0, 0).opFlags(CANCEL_FD | CANCEL_ALL)
                     .userData(UserData.pack(UserData.TAG_CANCEL, 0, 0));
-            if (chainInFlight == 0) failQueued();
+            sends.closing();
             if (reader != null) {
                 reader.completeExceptionally(Errors.closed());
                 reader = null;
@@ -388,7 +373,8 @@ public final class TcpConnection implements AutoCloseable, EventLoop.Resource {
     }
 
     private void maybeFinishClose() {
-        if (closeFuture == null || outstanding > 0 || closeFuture.isDone()) return;
+        if (closeFuture == null || outstanding > 0 || closeStarted) return;
+        closeStarted = true;
         RecvBuffers rb = loop.recvBuffers();
         while (heldCount > 0) {
             rb.recycle(heldBid[heldFirst]);
@@ -401,10 +387,48 @@ public final class TcpConnection implements AutoCloseable, EventLoop.Resource {
         loop.started(op, false);
     }
 
+    /** This connection as the shared send queue and option requests see it. */
+    private final class Requests implements LoopSocket {
+        @Override
+        public EventLoop loop() {
+            return loop;
+        }
+
+        @Override
+        public int fd() {
+            return fd;
+        }
+
+        @Override
+        public boolean closing() {
+            return closed;
+        }
+
+        @Override
+        public void requestStarted() {
+            outstanding++;
+        }
+
+        @Override
+        public void requestEnded() {
+            outstanding--;
+            maybeFinishClose();
+        }
+
+        @Override
+        public Object subject() {
+            return remote;
+        }
+    }
+
     @Override
     public void closeOnShutdown() {
         closed = true;
         Posix.close(fd);
+        if (reader != null) {
+            reader.completeExceptionally(Errors.closed()); // the loop is gone: no data will come
+            reader = null;
+        }
     }
 
     @Override

@@ -132,7 +132,9 @@ public final class TcpServer implements AutoCloseable, EventLoop.Resource {
             }
         }
         if (!more) {
-            if (!closed) armAccept();
+            // A closing loop cancels every request; re-arming would answer each cancel with a
+            // new accept, and the loop would never see its last completion.
+            if (!closed && !loop.isClosing()) armAccept();
             else maybeFinishClose();
         }
     }
@@ -204,6 +206,8 @@ public final class TcpServer implements AutoCloseable, EventLoop.Resource {
     public void closeOnShutdown() {
         closed = true;
         Posix.close(fd);
+        CompletableFuture<TcpConnection> w;
+        while ((w = waiting.pollFirst()) != null) w.completeExceptionally(Errors.closed()); // none will come
     }
 
     @Override

@@ -1,0 +1,460 @@
+package io.uring4j.runtime;
+
+import io.uring4j.core.CancelFlags;
+import io.uring4j.core.Msghdr;
+import io.uring4j.core.Opcode;
+import io.uring4j.core.SocketAddresses;
+import io.uring4j.core.Sqe;
+import io.uring4j.core.internal.Posix;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.net.Inet6Address;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.SocketOption;
+import java.net.StandardSocketOptions;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * A socket that keeps message boundaries, served by one {@link EventLoop}: UDP over IPv4 or IPv6
+ * ({@link #udp}), or an AF_UNIX SOCK_SEQPACKET connection ({@link #connectSeqpacket},
+ * {@link #seqpacketPair}). Every message is one SENDMSG or RECVMSG whose msghdr, iovec and
+ * address live in the request's own scratch memory until its completion.
+ *
+ * <p><b>Order</b> (field report 3): sends go through a per-socket queue and reach the kernel as
+ * IOSQE_IO_LINK chains, the next chain only after the previous one completed, so messages leave
+ * in the order of the {@code send} calls, from any number of threads. Receives run one RECVMSG at
+ * a time per socket, in the order of the {@code receive} calls, so each caller gets the next
+ * message the kernel has.
+ *
+ * <p><b>Buffers</b>: a sent message is copied into native memory on the loop (leave the buffer
+ * alone until the future completes); a receive fills a direct buffer in place, a heap buffer
+ * through a pooled native one. A message longer than the room in the buffer is cut, and
+ * {@link Received#truncated()} says so.
+ *
+ * <p><b>Closing</b> cancels the socket's requests, waits for all of their completions, then closes
+ * the fd; no request outlives the fd.
+ */
+public final class MessageSocket implements AutoCloseable, EventLoop.Resource {
+
+    /**
+     * One received message.
+     *
+     * @param sender    who sent it; null when the kernel names nobody (an unbound or abstract
+     *                  AF_UNIX peer, such as the other end of a socketpair)
+     * @param length    bytes stored in the buffer, or -1 at the end of a SOCK_SEQPACKET stream
+     * @param truncated whether the message was longer than the room in the buffer
+     */
+    public record Received(SocketAddress sender, int length, boolean truncated) {}
+
+    private static final int MSG_NOSIGNAL = 0x4000;
+    /* Scratch layout of a send or receive: msghdr 0..56, its one iovec 56..72, the address 72..200 (timespec at 240). */
+    static final long IOV = Msghdr.BYTES, NAME = IOV + Msghdr.IOVEC_BYTES;
+    static final int NAME_ROOM = SocketAddresses.SOCKADDR_STORAGE_BYTES;
+
+    final EventLoop loop;
+    final int fd;
+    private final int family;
+    private final boolean seqpacket;
+    private volatile boolean closed;
+    private final SocketAddress local;
+    private volatile SocketAddress remote;
+
+    // ---- loop-thread state ----
+    private final LoopSocket requests = new Requests();
+    private final OrderedSendQueue sends = new OrderedSendQueue(requests, this::prepareSend, false, "sendmsg");
+    private final MessageReceiveQueue receives;
+    private int outstanding;
+    private CompletableFuture<Integer> closeFuture;
+    private boolean closeStarted;
+
+    private MessageSocket(EventLoop loop, int fd, int family, boolean seqpacket, SocketAddress local, SocketAddress remote) {
+        this.loop = loop;
+        this.fd = fd;
+        this.family = family;
+        this.seqpacket = seqpacket;
+        this.local = local;
+        this.remote = remote;
+        this.receives = new MessageReceiveQueue(requests, family, seqpacket);
+    }
+
+    // ------------------------------------------------------------------ opening
+
+    /** A UDP socket bound to {@code local} (port 0: any free port); its family is the address's. */
+    public static MessageSocket udp(EventLoopGroup group, InetSocketAddress local) throws IOException {
+        if (local.isUnresolved()) throw new IllegalArgumentException("unresolved address " + local);
+        int family = local.getAddress() instanceof Inet6Address ? Posix.AF_INET6 : Posix.AF_INET;
+        int fd = Posix.socket(family, Posix.SOCK_DGRAM | Posix.SOCK_CLOEXEC, 0);
+        if (fd < 0) throw (IOException) Errors.of(fd, "socket", local, false);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment sa = arena.allocate(SocketAddresses.SOCKADDR_STORAGE_BYTES);
+            int r = Posix.bind(fd, sa, SocketAddresses.write(sa, local));
+            if (r < 0) throw (IOException) Errors.of(r, "bind", local, false);
+            MemorySegment len = arena.allocateFrom(JAVA_INT, SocketAddresses.SOCKADDR_STORAGE_BYTES);
+            r = Posix.getsockname(fd, sa, len);
+            if (r < 0) throw (IOException) Errors.of(r, "getsockname", local, false);
+            return register(new MessageSocket(group.next(), fd, family, false, SocketAddresses.readInet(sa, len.get(JAVA_INT, 0)), null));
+        } catch (IOException | RuntimeException e) {
+            Posix.close(fd);
+            throw e;
+        }
+    }
+
+    /** Two connected AF_UNIX SOCK_SEQPACKET sockets (socketpair(2)), on the next loops of {@code group}. */
+    public static MessageSocket[] seqpacketPair(EventLoopGroup group) throws IOException {
+        int[] fds = new int[2];
+        int r = Posix.socketpair(Posix.AF_UNIX, Posix.SOCK_SEQPACKET | Posix.SOCK_CLOEXEC, 0, fds);
+        if (r < 0) throw (IOException) Errors.of(r, "socketpair", "AF_UNIX SOCK_SEQPACKET", false);
+        MessageSocket first = null;
+        try {
+            first = register(new MessageSocket(group.next(), fds[0], Posix.AF_UNIX, true, null, null));
+            return new MessageSocket[] {first, register(new MessageSocket(group.next(), fds[1], Posix.AF_UNIX, true, null, null))};
+        } catch (IOException | RuntimeException e) {
+            if (first != null) first.close();
+            else Posix.close(fds[0]);
+            Posix.close(fds[1]);
+            throw e;
+        }
+    }
+
+    private static MessageSocket register(MessageSocket s) throws IOException {
+        Errors.await(s.loop.submit(f -> {
+            s.loop.register(s);
+            f.complete(null);
+        }));
+        return s;
+    }
+
+    /** A SOCK_SEQPACKET connection to the AF_UNIX listener at {@code remote}, failing after {@code timeout}. */
+    public static MessageSocket connectSeqpacket(EventLoopGroup group, UnixDomainSocketAddress remote, Duration timeout) throws IOException {
+        return Errors.await(connectSeqpacketAsync(group.next(), remote, timeout));
+    }
+
+    /** CONNECT guarded by a linked timeout; the socket is closed if the connect fails or times out. */
+    public static CompletableFuture<MessageSocket> connectSeqpacketAsync(EventLoop loop, UnixDomainSocketAddress remote, Duration timeout) {
+        Objects.requireNonNull(remote, "remote");
+        try {
+            SocketAddresses.length(remote); // refuses a path too long for sun_path, on the caller's thread
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return loop.submit(f -> {
+            int fd = Posix.socket(Posix.AF_UNIX, Posix.SOCK_SEQPACKET | Posix.SOCK_CLOEXEC, 0);
+            if (fd < 0) {
+                f.completeExceptionally(Errors.of(fd, "socket", remote, false));
+                return;
+            }
+            Operation op = loop.acquire(CONNECTED_NEW, f);
+            op.context = new Object[] {remote, fd};
+            int len = SocketAddresses.write(op.scratch, remote);
+            Sqe sqe = loop.sqe().prepConnect(fd, op.scratch, len).userData(op.userData(UserData.TAG_MAIN));
+            if (timeout != null) loop.linkTimeout(op, sqe, timeout);
+            loop.started(op, timeout != null);
+        });
+    }
+
+    private static final Operation.Completion CONNECTED_NEW = (loop, op, res, flags, more) -> {
+        Object[] ctx = (Object[]) op.context;
+        UnixDomainSocketAddress remote = (UnixDomainSocketAddress) ctx[0];
+        int fd = (Integer) ctx[1];
+        if (res < 0) {
+            Posix.close(fd);
+            op.future.completeExceptionally(Errors.of(res, "connect", remote, EventLoop.timedOut(op, res)));
+            return;
+        }
+        MessageSocket s = new MessageSocket(loop, fd, Posix.AF_UNIX, true, null, remote);
+        if (op.future.complete(s)) {
+            loop.register(s);
+        } else {
+            Posix.close(fd); // the caller gave up meanwhile: the fd must not leak
+        }
+    };
+
+    /** Gives a UDP socket a default peer: {@link #send} goes there, and only its messages arrive. */
+    public void connect(InetSocketAddress peer) throws IOException {
+        Errors.await(connectAsync(peer));
+    }
+
+    public CompletableFuture<Void> connectAsync(InetSocketAddress peer) {
+        Objects.requireNonNull(peer, "peer");
+        if (closed) return CompletableFuture.failedFuture(Errors.closed());
+        if (seqpacket) return CompletableFuture.failedFuture(new IllegalStateException("a SOCK_SEQPACKET socket is connected when opened"));
+        if (peer.isUnresolved()) return CompletableFuture.failedFuture(new IllegalArgumentException("unresolved address " + peer));
+        return loop.submit(f -> {
+            if (closed) {
+                f.completeExceptionally(Errors.closed());
+                return;
+            }
+            Operation op = loop.acquire(CONNECTED, f);
+            op.context = new Object[] {this, peer};
+            int len = SocketAddresses.write(op.scratch, peer);
+            loop.sqe().prepConnect(fd, op.scratch, len).userData(op.userData(UserData.TAG_MAIN));
+            loop.started(op, false);
+            outstanding++;
+        });
+    }
+
+    private static final Operation.Completion CONNECTED = (loop, op, res, flags, more) -> {
+        Object[] ctx = (Object[]) op.context;
+        MessageSocket s = (MessageSocket) ctx[0];
+        InetSocketAddress peer = (InetSocketAddress) ctx[1];
+        if (res < 0) {
+            op.future.completeExceptionally(Errors.of(res, "connect", peer, false));
+        } else {
+            s.remote = peer;
+            op.future.complete(null);
+        }
+        s.requests.requestEnded();
+    };
+
+    // ------------------------------------------------------------------ send
+
+    /** Sends {@code msg} to the connected peer, after every earlier send; the byte count. */
+    public int send(ByteBuffer msg) throws IOException {
+        return Errors.await(sendAsync(msg));
+    }
+
+    /** Sends {@code msg} to {@code target}, after every earlier send; the byte count. */
+    public int sendTo(ByteBuffer msg, SocketAddress target) throws IOException {
+        return Errors.await(sendToAsync(msg, target));
+    }
+
+    /**
+     * Queues {@code msg}'s remaining bytes as one message to the connected peer, behind every
+     * earlier send; completes with the count once the kernel took it. {@code msg}'s position is
+     * advanced on the loop.
+     */
+    public CompletableFuture<Integer> sendAsync(ByteBuffer msg) {
+        return enqueueSend(msg, null);
+    }
+
+    /** As {@link #sendAsync} to {@code target}: an {@link InetSocketAddress} for UDP, a unix address for AF_UNIX. */
+    public CompletableFuture<Integer> sendToAsync(ByteBuffer msg, SocketAddress target) {
+        Objects.requireNonNull(target, "target");
+        return enqueueSend(msg, target);
+    }
+
+    private CompletableFuture<Integer> enqueueSend(ByteBuffer src, SocketAddress target) {
+        if (closed) return CompletableFuture.failedFuture(Errors.closed());
+        int len = src.remaining();
+        String bad = null;
+        if (len > BufferPool.maxBytes()) {
+            bad = "one message holds at most " + BufferPool.maxBytes() + " bytes, given " + len;
+        } else if (len == 0 && seqpacket) {
+            bad = "an empty SOCK_SEQPACKET message reads as end of stream at the peer: send at least 1 byte";
+        } else if (target != null && (target instanceof UnixDomainSocketAddress) != (family == Posix.AF_UNIX)) {
+            bad = "a " + (family == Posix.AF_UNIX ? "unix" : "UDP") + " socket cannot send to " + target;
+        } else if (target != null && target instanceof InetSocketAddress inet && inet.isUnresolved()) {
+            bad = "unresolved address " + target;
+        }
+        if (bad != null) return CompletableFuture.failedFuture(new IllegalArgumentException(bad));
+        return loop.submit(f -> {
+            if (closed) {
+                f.completeExceptionally(Errors.closed());
+                return;
+            }
+            Operation op = sends.acquire(f, len);
+            op.buffer = loop.buffers().acquire(len);
+            MemorySegment.copy(MemorySegment.ofBuffer(src), 0, op.buffer.segment, 0, len);
+            src.position(src.position() + len);
+            MemorySegment s = op.scratch;
+            s.asSlice(0, NAME).fill((byte) 0);
+            setIovec(s, op.buffer.segment.address(), len);
+            if (target != null) {
+                int nameLen = SocketAddresses.write(s.asSlice(NAME, NAME_ROOM), target);
+                Msghdr.setName(s, s.asSlice(NAME, nameLen), nameLen);
+            }
+            sends.add(op);
+        });
+    }
+
+    /** One SENDMSG per message: all of it goes, or the call fails (the queue resends a cancelled one). */
+    private Sqe prepareSend(Operation op, int sent) {
+        return loop.sqe().prepSendmsg(fd, op.scratch, MSG_NOSIGNAL);
+    }
+
+    /** Points the msghdr at the start of {@code s} at its one iovec, covering {@code len} bytes at {@code address}. */
+    static void setIovec(MemorySegment s, long address, int len) {
+        MemorySegment iov = s.asSlice(IOV, Msghdr.IOVEC_BYTES);
+        iov.set(JAVA_LONG, 0, address);
+        iov.set(JAVA_LONG, 8, len);
+        Msghdr.setIov(s, iov, 1);
+    }
+
+    // ------------------------------------------------------------------ receive
+
+    /** The next message, into {@code dst} (waiting for one). */
+    public Received receive(ByteBuffer dst) throws IOException {
+        return Errors.await(receiveAsync(dst, null));
+    }
+
+    /** The next message, or {@link java.nio.channels.InterruptedByTimeoutException} after {@code timeout}. */
+    public Received receive(ByteBuffer dst, Duration timeout) throws IOException {
+        return Errors.await(receiveAsync(dst, timeout));
+    }
+
+    public CompletableFuture<Received> receiveAsync(ByteBuffer dst) {
+        return receiveAsync(dst, null);
+    }
+
+    /**
+     * Receives the next message into {@code dst} (from its position to its limit; the position is
+     * advanced). Receives of one socket run one at a time in call order; {@code timeout} (null:
+     * none) counts from when this receive reaches the kernel, after the earlier ones ended.
+     */
+    public CompletableFuture<Received> receiveAsync(ByteBuffer dst, Duration timeout) {
+        if (closed) return CompletableFuture.failedFuture(Errors.closed());
+        if (dst.isReadOnly()) return CompletableFuture.failedFuture(new IllegalArgumentException("receive into a read-only buffer"));
+        if (!dst.isDirect() && dst.remaining() > BufferPool.maxBytes()) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException(
+                    "a heap buffer receives at most " + BufferPool.maxBytes() + " bytes, given " + dst.remaining()));
+        }
+        if (timeout != null && (timeout.isNegative() || timeout.isZero())) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("timeout must be > 0, given " + timeout));
+        }
+        return loop.submit(f -> {
+            if (closed) f.completeExceptionally(Errors.closed());
+            else receives.add(f, dst, timeout);
+        });
+    }
+
+    // ------------------------------------------------------------------ options
+
+    private static final Set<SocketOption<?>> INET_OPTIONS = Set.of(StandardSocketOptions.SO_RCVBUF,
+            StandardSocketOptions.SO_SNDBUF, StandardSocketOptions.SO_REUSEADDR, StandardSocketOptions.SO_REUSEPORT);
+    private static final Set<SocketOption<?>> UNIX_OPTIONS = Set.of(StandardSocketOptions.SO_RCVBUF, StandardSocketOptions.SO_SNDBUF);
+
+    /** The options {@link #getOption} and {@link #setOption} take. */
+    public Set<SocketOption<?>> supportedOptions() {
+        return family == Posix.AF_UNIX ? UNIX_OPTIONS : INET_OPTIONS;
+    }
+
+    /** Sets a socket option through IORING_OP_URING_CMD, as {@link TcpConnection#setOption} does. */
+    public <T> MessageSocket setOption(SocketOption<T> option, T value) throws IOException {
+        Errors.await(setOptionAsync(option, value));
+        return this;
+    }
+
+    public <T> T getOption(SocketOption<T> option) throws IOException {
+        return Errors.await(getOptionAsync(option));
+    }
+
+    public <T> CompletableFuture<Void> setOptionAsync(SocketOption<T> option, T value) {
+        return SocketOptionRequests.set(requests, supportedOptions(), option, value, SocketOptionRequests.Route.COMMAND, SocketOptionRequests.TIMEOUT);
+    }
+
+    public <T> CompletableFuture<T> getOptionAsync(SocketOption<T> option) {
+        return SocketOptionRequests.get(requests, supportedOptions(), option, SocketOptionRequests.Route.COMMAND, SocketOptionRequests.TIMEOUT);
+    }
+
+    // ------------------------------------------------------------------ addresses and close
+
+    /** The bound address of a UDP socket; null for an AF_UNIX one. */
+    public SocketAddress localAddress() {
+        return local;
+    }
+
+    /** The peer given to {@link #connect} or {@link #connectSeqpacket}; null otherwise. */
+    public SocketAddress remoteAddress() {
+        return remote;
+    }
+
+    public boolean isOpen() {
+        return !closed;
+    }
+
+    /** The loop this socket's requests run on. */
+    public EventLoop loop() {
+        return loop;
+    }
+
+    /** Cancels this socket's requests, waits for their completions, then closes the fd. Idempotent. */
+    @Override
+    public void close() throws IOException {
+        Errors.await(closeAsync());
+    }
+
+    public CompletableFuture<Integer> closeAsync() {
+        return loop.submit(f -> {
+            if (closeFuture != null) {
+                closeFuture.whenComplete((r, t) -> f.complete(0));
+                return;
+            }
+            closed = true;
+            closeFuture = f;
+            loop.unregister(this);
+            loop.sqe().prepRw(Opcode.ASYNC_CANCEL, fd, 0, 0, 0).opFlags(CancelFlags.FD | CancelFlags.ALL)
+                    .userData(UserData.pack(UserData.TAG_CANCEL, 0, 0));
+            sends.closing();
+            receives.closing();
+            maybeFinishClose();
+        });
+    }
+
+    private void maybeFinishClose() {
+        if (closeFuture == null || outstanding > 0 || closeStarted) return;
+        closeStarted = true;
+        Operation op = loop.acquire(AsyncFile.INT_RESULT, closeFuture);
+        op.context = new Object[] {"close", this};
+        loop.sqe().prepRw(Opcode.CLOSE, fd, 0, 0, 0).userData(op.userData(UserData.TAG_MAIN));
+        loop.started(op, false);
+    }
+
+    @Override
+    public void closeOnShutdown() {
+        closed = true;
+        Posix.close(fd);
+        receives.closing();
+    }
+
+    /** This socket as the shared send queue and option requests see it. */
+    private final class Requests implements LoopSocket {
+        @Override
+        public EventLoop loop() {
+            return loop;
+        }
+
+        @Override
+        public int fd() {
+            return fd;
+        }
+
+        @Override
+        public boolean closing() {
+            return closed;
+        }
+
+        @Override
+        public void requestStarted() {
+            outstanding++;
+        }
+
+        @Override
+        public void requestEnded() {
+            outstanding--;
+            maybeFinishClose();
+        }
+
+        @Override
+        public Object subject() {
+            return MessageSocket.this;
+        }
+    }
+
+    @Override
+    public String toString() {
+        String kind = family == Posix.AF_UNIX ? "SEQPACKET" : "UDP";
+        return "MessageSocket[" + kind + (local != null ? " " + local : "") + (remote != null ? " -> " + remote : "")
+                + ", fd " + fd + ", " + loop + "]";
+    }
+}
