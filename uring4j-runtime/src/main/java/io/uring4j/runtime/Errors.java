@@ -25,6 +25,9 @@ final class Errors {
     /** The exception for result {@code res} (negative errno) of {@code what} on {@code subject}. */
     static Exception of(int res, String what, Object subject, boolean timedOut) {
         int errno = -res;
+        if (errno >= 512 && errno <= 516) {
+            errno = 4; // ERESTARTSYS and friends leak out of io-wq when a cancel interrupts a worker: EINTR
+        }
         String s = subject == null ? null : subject.toString();
         if (timedOut) {
             InterruptedByTimeoutException e = new InterruptedByTimeoutException();
@@ -48,24 +51,23 @@ final class Errors {
 
     /**
      * Waits for {@code f} (cheap on a virtual thread: it parks while the loop does the I/O) and
-     * rethrows its failure as the I/O exception it is.
+     * rethrows its failure as the I/O exception it is. An interrupt cancels the request (the
+     * kernel gets an ASYNC_CANCEL; the request keeps its memory until its own completion) and
+     * throws {@link java.io.InterruptedIOException} with the interrupt status kept.
      */
     static <T> T await(Future<T> f) throws IOException {
-        boolean interrupted = false;
         try {
-            while (true) {
-                try {
-                    return f.get();
-                } catch (InterruptedException e) {
-                    interrupted = true; // the request is in flight and owns memory: finish waiting
-                } catch (ExecutionException e) {
-                    throw rethrow(e.getCause());
-                } catch (CompletionException e) {
-                    throw rethrow(e.getCause());
-                }
-            }
-        } finally {
-            if (interrupted) Thread.currentThread().interrupt();
+            return f.get();
+        } catch (InterruptedException e) {
+            f.cancel(false);
+            Thread.currentThread().interrupt();
+            java.io.InterruptedIOException io = new java.io.InterruptedIOException("interrupted while waiting for io_uring");
+            io.initCause(e);
+            throw io;
+        } catch (ExecutionException e) {
+            throw rethrow(e.getCause());
+        } catch (CompletionException e) {
+            throw rethrow(e.getCause());
         }
     }
 

@@ -20,6 +20,8 @@ final class RecvBuffers {
     private final BufferRing ring;
     private final MemorySegment block;
     private final ArrayDeque<TcpConnection> starved = new ArrayDeque<>();
+    /** Buffers published to the kernel and not yet taken by a CQE. */
+    private int inKernel = COUNT;
 
     RecvBuffers(EventLoop loop) {
         this.block = loop.arena().allocate((long) COUNT * SIZE, 4096);
@@ -40,10 +42,21 @@ final class RecvBuffers {
     void recycle(int bid) {
         ring.add(block.address() + (long) bid * SIZE, SIZE, bid, 0);
         ring.advance(1);
+        inKernel++;
         TcpConnection c = starved.pollFirst();
         if (c != null) {
             c.rearmReceive();
         }
+    }
+
+    /** A CQE took buffer {@code bid} out of the ring. */
+    void taken() {
+        inKernel--;
+    }
+
+    /** Buffers the kernel can still pick from. */
+    int available() {
+        return inKernel;
     }
 
     void starved(TcpConnection c) {

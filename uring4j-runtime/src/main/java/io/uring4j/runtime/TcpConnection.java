@@ -192,6 +192,7 @@ public final class TcpConnection implements AutoCloseable, EventLoop.Resource {
     /** (Re)starts the multishot receive. Loop thread. */
     void rearmReceive() {
         if (recvArmed || closed || eof || loop.isClosing()) return; // a closing loop cancels, never re-arm
+        loop.recvBuffers(); // the buffer group must be registered before a BUFFER_SELECT recv reaches the kernel
         Operation op = loop.acquire(RECEIVED, null);
         op.context = this;
         loop.sqe().prepRw(Opcode.RECV, fd, 0, 0, 0).ioprio(RECV_MULTISHOT).flag(SqeFlag.BUFFER_SELECT)
@@ -212,6 +213,7 @@ public final class TcpConnection implements AutoCloseable, EventLoop.Resource {
         RecvBuffers rb = loop.recvBuffers();
         if (res > 0 && (flags & CqeFlag.BUFFER.mask()) != 0) {
             int bid = flags >>> CqeFlag.BUFFER_SHIFT;
+            rb.taken();
             if (closed) {
                 rb.recycle(bid);
             } else {
@@ -228,7 +230,8 @@ public final class TcpConnection implements AutoCloseable, EventLoop.Resource {
         } else if (res == 0) {
             eof = true;
         } else if (res == -ENOBUFS) {
-            if (!more && !closed) rb.starved(this);
+            // Wait for a buffer to come back, unless some are there already (a race with recycling).
+            if (!more && !closed && rb.available() == 0) rb.starved(this);
         } else if (res < 0 && res != -ECANCELED) {
             recvError = Errors.of(res, "recv", remote, false);
         }
@@ -246,7 +249,8 @@ public final class TcpConnection implements AutoCloseable, EventLoop.Resource {
             else if (recvError != null) r.completeExceptionally(recvError);
             else r.complete(-1);
         }
-        if (!more && !closed && !eof && recvError == null && res != -ENOBUFS && heldCount < MAX_HELD) {
+        if (!more && !closed && !eof && recvError == null && heldCount < MAX_HELD
+                && (res != -ENOBUFS || rb.available() > 0)) {
             rearmReceive();
         }
         maybeFinishClose();

@@ -208,4 +208,21 @@ class TcpTest {
             }
         }
     }
+
+    /** Regression: the first receive of a fresh loop must not reach the kernel before its buffer group. */
+    @Test
+    void firstReceiveOnAFreshLoopGetsData() throws Exception {
+        try (EventLoopGroup fresh = EventLoopGroup.create(1);
+             TcpServer server = TcpServer.bind(fresh, loopback(false), 8);
+             Socket client = new Socket()) {
+            client.connect(server.localAddress(), 5000);
+            try (TcpConnection c = server.accept(Duration.ofSeconds(5))) {
+                ByteBuffer b = ByteBuffer.allocate(8);
+                CompletableFuture<Integer> read = c.readAsync(b); // waiting before any data: the
+                Thread.sleep(50);                                  // kernel selects a buffer only
+                client.getOutputStream().write(new byte[] {1, 2, 3}); // when the bytes arrive
+                assertEquals(3, read.get(5, TimeUnit.SECONDS));
+            }
+        }
+    }
 }
