@@ -16,9 +16,9 @@ import java.util.stream.Collectors;
  * and prints median and p10–p90 per contender, the ratio, and allocation per operation.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = {"Benchmark uring4j against C liburing: contenders interleaved rep by rep, each measurement a",
-                "fresh pinned process; prints median ops/s with p10-p90, the ratio, and B/op.",
-                "Workloads: nop (NOP submit+reap)."})
+        description = {"Benchmark uring4j against C liburing. Contenders run interleaved rep by rep, each "
+                + "measurement a fresh pinned process; prints median ops/s with p10-p90, CPU time per op, the ratios, "
+                + "and B/op. Workloads: nop (NOP submit+reap). See docs/benchmarks.md."})
 public final class BenchCommand implements Callable<Integer> {
     /** Every workload the command knows; adding one is adding a {@link Workload} class here. */
     static final List<Workload> WORKLOADS = List.of(new NopWorkload());

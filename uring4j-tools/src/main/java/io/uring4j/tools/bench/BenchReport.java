@@ -74,12 +74,11 @@ final class BenchReport {
                 if (r.error != null) out.println("FAILED " + r.contender + ": " + r.error);
             }
         }
-        List<ContenderResult> anyRow = first;
-        if (anyRow.size() > 1) {
-            out.println("ratio = " + anyRow.get(0).contender + " median ops/s / " + anyRow.get(1).contender
-                    + " median ops/s; CPU ratio = the same from CPU time per op (" + anyRow.get(1).contender + " / "
-                    + anyRow.get(0).contender + "), steadier on a shared machine; CPU = whole process, user + system;");
-            out.println("B/op = " + anyRow.get(0).contender + " allocation per operation (JMH gc.alloc.rate.norm / batch)");
+        if (first.size() > 1) {
+            out.println("ratio = " + first.get(0).contender + " median ops/s / " + first.get(1).contender
+                    + " median ops/s; CPU ratio = the same from CPU time per op (" + first.get(1).contender + " / "
+                    + first.get(0).contender + "), steadier on a shared machine; CPU = whole process, user + system;");
+            out.println("B/op = " + first.get(0).contender + " allocation per operation (JMH gc.alloc.rate.norm / batch)");
         }
     }
 
