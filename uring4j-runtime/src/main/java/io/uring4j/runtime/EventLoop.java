@@ -145,7 +145,7 @@ public final class EventLoop implements AutoCloseable {
 
     /** Runs {@code body} on the loop and completes the returned future with what it completes. */
     <T> CompletableFuture<T> submit(java.util.function.Consumer<CompletableFuture<T>> body) {
-        CompletableFuture<T> f = new CompletableFuture<>();
+        OpFuture<T> f = new OpFuture<>(this);
         try {
             execute(() -> {
                 try {
@@ -349,17 +349,9 @@ public final class EventLoop implements AutoCloseable {
      * reused.
      */
     void cancelWith(Operation op, CompletableFuture<?> f) {
-        int generation = op.generation;
-        f.whenComplete((r, t) -> {
-            if (!f.isCancelled()) return;
-            try {
-                execute(() -> {
-                    if (op.generation == generation) cancel(op);
-                });
-            } catch (IllegalStateException closing) {
-                // the loop is closing and cancels everything itself
-            }
-        });
+        if (f instanceof OpFuture<?> of) {
+            of.bind(op);
+        }
     }
 
     /** An SQE, submitting first if the SQ is full. */
