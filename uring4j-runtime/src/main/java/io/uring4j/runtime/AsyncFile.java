@@ -395,10 +395,7 @@ public final class AsyncFile implements AutoCloseable, EventLoop.Resource {
                 loop.fixedFiles().remove(slot);
                 slot = -1;
             }
-            Operation op = loop.acquire(INT_RESULT, f);
-            op.context = new Object[] {"close", path};
-            loop.sqe().prepClose(fd).userData(op.userData(UserData.TAG_MAIN));
-            loop.started(op, false);
+            loop.closeFd(fd, f, path);
         }));
     }
 

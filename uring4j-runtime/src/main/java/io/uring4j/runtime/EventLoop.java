@@ -354,6 +354,22 @@ public final class EventLoop implements AutoCloseable {
         }
     }
 
+    /**
+     * Closes {@code fd} with IORING_OP_CLOSE and completes {@code f} with the result (or the
+     * exception naming {@code subject}). Callers make sure no request of theirs still uses it.
+     */
+    void closeFd(int fd, CompletableFuture<?> f, Object subject) {
+        Operation op = acquire(AsyncFile.INT_RESULT, f);
+        op.context = new Object[] {"close", subject};
+        sqe().prepClose(fd).userData(op.userData(UserData.TAG_MAIN));
+        started(op, false);
+    }
+
+    /** Cancels every request on {@code fd} (ASYNC_CANCEL with FD|ALL); their CQEs follow. */
+    void cancelFd(int fd) {
+        sqe().prepCancelFd(fd, CancelOps.CANCEL_ALL).userData(UserData.pack(UserData.TAG_CANCEL, 0, 0));
+    }
+
     /** An SQE, submitting first if the SQ is full. */
     Sqe sqe() {
         Sqe sqe = ring.getSqe();

@@ -393,8 +393,7 @@ public final class MessageSocket implements AutoCloseable, EventLoop.Resource {
             closed = true;
             closeFuture = f;
             loop.unregister(this);
-            loop.sqe().prepRw(Opcode.ASYNC_CANCEL, fd, 0, 0, 0).opFlags(CancelFlags.FD | CancelFlags.ALL)
-                    .userData(UserData.pack(UserData.TAG_CANCEL, 0, 0));
+            loop.cancelFd(fd);
             sends.closing();
             receives.closing();
             maybeFinishClose();
@@ -404,10 +403,7 @@ public final class MessageSocket implements AutoCloseable, EventLoop.Resource {
     private void maybeFinishClose() {
         if (closeFuture == null || outstanding > 0 || closeStarted) return;
         closeStarted = true;
-        Operation op = loop.acquire(AsyncFile.INT_RESULT, closeFuture);
-        op.context = new Object[] {"close", this};
-        loop.sqe().prepRw(Opcode.CLOSE, fd, 0, 0, 0).userData(op.userData(UserData.TAG_MAIN));
-        loop.started(op, false);
+        loop.closeFd(fd, closeFuture, this);
     }
 
     @Override

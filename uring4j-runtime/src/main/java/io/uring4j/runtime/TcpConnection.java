@@ -365,8 +365,7 @@ public final class TcpConnection implements AutoCloseable, EventLoop.Resource {
             loop.unregister(this);
             loop.recvBuffers().forget(this);
             // cancel every request on this fd (IORING_ASYNC_CANCEL_FD | ALL)
-            loop.sqe().prepRw(Opcode.ASYNC_CANCEL, fd, 0, 0, 0).opFlags(CANCEL_FD | CANCEL_ALL)
-                    .userData(UserData.pack(UserData.TAG_CANCEL, 0, 0));
+            loop.cancelFd(fd);
             sends.closing();
             if (reader != null) {
                 reader.completeExceptionally(Errors.closed());
@@ -385,10 +384,7 @@ public final class TcpConnection implements AutoCloseable, EventLoop.Resource {
             heldFirst = (heldFirst + 1) % heldBid.length;
             heldCount--;
         }
-        Operation op = loop.acquire(AsyncFile.INT_RESULT, closeFuture);
-        op.context = new Object[] {"close", remote};
-        loop.sqe().prepRw(Opcode.CLOSE, fd, 0, 0, 0).userData(op.userData(UserData.TAG_MAIN));
-        loop.started(op, false);
+        loop.closeFd(fd, closeFuture, remote);
     }
 
     /** This connection as the shared send queue and option requests see it. */

@@ -196,10 +196,7 @@ public final class TcpServer implements AutoCloseable, EventLoop.Resource {
 
     private void maybeFinishClose() {
         if (closeFuture == null || acceptOp != null || closeFuture.isDone()) return;
-        Operation op = loop.acquire(AsyncFile.INT_RESULT, closeFuture);
-        op.context = new Object[] {"close", local};
-        loop.sqe().prepRw(Opcode.CLOSE, fd, 0, 0, 0).userData(op.userData(UserData.TAG_MAIN));
-        loop.started(op, false);
+        loop.closeFd(fd, closeFuture, local);
     }
 
     @Override

@@ -120,7 +120,10 @@ class AsyncFileMoreTest {
                 assertEquals(1, fresh.get(5, TimeUnit.SECONDS));
                 if (round == 0) afterFirstRound = EventLoopGroup.nativeBytes();
             }
-            assertEquals(afterFirstRound, EventLoopGroup.nativeBytes(), "slots and buffers are reused, not leaked");
+            // A leak of the 2000 later reads would be megabytes; the pools' high-water mark may move
+            // by a buffer or two with timing (a barrier read prepared before the last CQE was seen).
+            long growth = EventLoopGroup.nativeBytes() - afterFirstRound;
+            assertTrue(growth <= 4 * 4096, "slots and buffers are reused, not leaked: grew by " + growth + " bytes");
             // every cancelled read reached its CQE: a write is now read by a fresh read, not a stale one
             CompletableFuture<Integer> read = f.readAsync(ByteBuffer.allocate(8), 0);
             f.write(ByteBuffer.wrap("z".getBytes()), 0);
