@@ -175,6 +175,32 @@ public final class AsyncFile implements AutoCloseable, EventLoop.Resource {
         });
     }
 
+    // ------------------------------------------------------------------ memory segments
+
+    /**
+     * Reads into {@code dst} at {@code position}; the count, or -1 at end of file. The kernel never
+     * sees {@code dst}: the runtime reads into its own native memory and copies on the calling
+     * thread, so {@code dst} may belong to any arena, confined ones included, and closing that
+     * arena can never let the kernel write into freed memory.
+     */
+    public int read(MemorySegment dst, long position) throws IOException {
+        if (dst.byteSize() > BufferPool.maxBytes()) {
+            throw new IllegalArgumentException("one read fills at most " + BufferPool.maxBytes() + " bytes, given " + dst.byteSize());
+        }
+        ByteBuffer staging = ByteBuffer.allocate((int) dst.byteSize());
+        int n = read(staging, position);
+        if (n > 0) MemorySegment.copy(MemorySegment.ofArray(staging.array()), 0, dst, 0, n);
+        return n;
+    }
+
+    /** Writes all of {@code src} at {@code position}, copying it first (see {@link #read(MemorySegment, long)}). */
+    public int write(MemorySegment src, long position) throws IOException {
+        if (src.byteSize() > BufferPool.maxBytes()) {
+            throw new IllegalArgumentException("one write takes at most " + BufferPool.maxBytes() + " bytes, given " + src.byteSize());
+        }
+        return write(ByteBuffer.wrap(src.toArray(JAVA_BYTE)), position);
+    }
+
     // ------------------------------------------------------------------ vectored
 
     /** Scattering read: fills {@code dsts} in order from {@code position}; -1 at end of file. */

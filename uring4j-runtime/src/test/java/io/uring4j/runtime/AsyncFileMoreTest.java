@@ -170,4 +170,17 @@ class AsyncFileMoreTest {
         assertEquals(5, AsyncFile.copy(group, p, copy));
         assertEquals("fixed", Files.readString(copy));
     }
+
+    @Test
+    void confinedMemorySegmentsAreCopiedNeverHandedToTheKernel(@TempDir Path dir) throws Exception {
+        Path p = dir.resolve("seg");
+        try (AsyncFile f = AsyncFile.open(group, p, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+             java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+            java.lang.foreign.MemorySegment src = arena.allocateFrom("segment data");
+            assertEquals(src.byteSize(), f.write(src, 0));
+            java.lang.foreign.MemorySegment dst = arena.allocate(64);
+            assertEquals(src.byteSize(), f.read(dst, 0));
+            assertEquals("segment data", dst.getString(0));
+        }
+    }
 }
