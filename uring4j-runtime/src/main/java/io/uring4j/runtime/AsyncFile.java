@@ -167,7 +167,14 @@ public final class AsyncFile implements AutoCloseable, EventLoop.Resource {
                 data = op.buffer.segment;
                 if (!isRead) MemorySegment.copy(MemorySegment.ofBuffer(buf), 0, data, 0, len);
             }
-            Sqe sqe = isRead ? loop.sqe().prepRead(fd, data, len, position) : loop.sqe().prepWrite(fd, data, len, position);
+            int fixed = slot >= 0 && op.buffer != null ? loop.fixedBuffers().indexOf(op.buffer) : -1;
+            Sqe sqe;
+            if (fixed >= 0) {
+                sqe = isRead ? loop.sqe().prepReadFixed(fd, data, len, position, fixed)
+                        : loop.sqe().prepWriteFixed(fd, data, len, position, fixed);
+            } else {
+                sqe = isRead ? loop.sqe().prepRead(fd, data, len, position) : loop.sqe().prepWrite(fd, data, len, position);
+            }
             target(sqe).userData(op.userData(UserData.TAG_MAIN));
             if (timeout != null) loop.linkTimeout(op, sqe, timeout);
             loop.started(op, timeout != null);

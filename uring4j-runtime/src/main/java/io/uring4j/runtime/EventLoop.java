@@ -68,6 +68,7 @@ public final class EventLoop implements AutoCloseable {
     private boolean startedSinceCancel;
     private RecvBuffers recvBuffers;
     private FixedFiles fixedFiles;
+    private FixedBuffers fixedBuffers;
     /** Files and sockets opened on this loop and not yet closed: closed with the loop. */
     private final java.util.Set<Resource> resources = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
 
@@ -399,6 +400,14 @@ public final class EventLoop implements AutoCloseable {
             recvBuffers = new RecvBuffers(this);
         }
         return recvBuffers;
+    }
+
+    /** The registered buffer table of this loop, created on first use. */
+    FixedBuffers fixedBuffers() {
+        if (fixedBuffers == null) {
+            fixedBuffers = new FixedBuffers(ring);
+        }
+        return fixedBuffers;
     }
 
     /** The registered file table of this loop, created on first use. */

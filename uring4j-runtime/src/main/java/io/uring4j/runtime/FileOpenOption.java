@@ -13,8 +13,10 @@ public enum FileOpenOption implements OpenOption {
 
     /**
      * Installs the file in its loop's registered file table, so every read, write and sync names
-     * it by slot (IOSQE_FIXED_FILE): no fd lookup or reference count per request. Falls back to
-     * the plain fd when the table (1024 slots per loop) is full.
+     * it by slot (IOSQE_FIXED_FILE): no fd lookup or reference count per request; and transfers
+     * through the runtime's own buffers (heap {@code ByteBuffer}s) use registered buffers
+     * (READ_FIXED/WRITE_FIXED): no page pinning per request. Falls back to the plain fd and plain
+     * reads when a table (1024 slots per loop each) is full.
      */
     REGISTERED
 }

@@ -6,6 +6,8 @@ import java.lang.foreign.MemorySegment;
 final class NativeBuffer {
     final MemorySegment segment;
     final int sizeClass;
+    /** Index in the loop's registered buffer table, or -1 while unregistered. Loop thread. */
+    int fixedIndex = -1;
 
     NativeBuffer(MemorySegment segment, int sizeClass) {
         this.segment = segment;

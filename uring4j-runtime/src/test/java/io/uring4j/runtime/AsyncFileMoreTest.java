@@ -165,6 +165,15 @@ class AsyncFileMoreTest {
             assertEquals(5, f.read(b, 0));
             assertEquals("fixed", new String(b.array()));
             assertEquals(2, f.read(new ByteBuffer[] {ByteBuffer.allocate(1), ByteBuffer.allocate(1)}, 3));
+            // a heap read of a registered file goes through a registered pooled buffer, which the
+            // pool hands out again first (LIFO)
+            assertEquals(5, f.read(ByteBuffer.allocate(5), 0));
+            Object index = f.loop().submit(r -> {
+                NativeBuffer pooled = f.loop().buffers().acquire(5);
+                f.loop().buffers().release(pooled);
+                r.complete(pooled.fixedIndex);
+            }).get(5, TimeUnit.SECONDS);
+            assertTrue(index instanceof Integer i && i >= 0, "the pooled buffer is registered, index " + index);
         }
         Path copy = dir.resolve("copy");
         assertEquals(5, AsyncFile.copy(group, p, copy));
