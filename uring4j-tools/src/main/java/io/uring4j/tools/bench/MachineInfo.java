@@ -8,25 +8,47 @@ import java.nio.file.Path;
 import java.util.List;
 
 /** What a benchmark figure depends on, recorded with every run. */
-record MachineInfo(String kernel, int cpus, String cpuModel, String jdk, String liburing, String ioUringDisabled,
-                   String loadAverage) {
+record MachineInfo(String kernel, int cpus, String cpuModel, long memoryMiB, String jdk, String liburing, String fio,
+                   String ioUringDisabled, String seccomp, String loadAverage) {
 
-    static MachineInfo collect() {
+    /** Collects the machine's description; {@code loadAtStart} is /proc/loadavg read before the run. */
+    static MachineInfo collect(String loadAtStart) {
         List<String> cpuinfo = lines("/proc/cpuinfo");
         int cpus = (int) cpuinfo.stream().filter(l -> l.startsWith("processor")).count();
         String model = cpuinfo.stream().filter(l -> l.startsWith("model name")).findFirst()
                 .map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse("unknown");
+        long memKiB = lines("/proc/meminfo").stream().filter(l -> l.startsWith("MemTotal:")).findFirst()
+                .map(l -> Long.parseLong(l.replaceAll("[^0-9]", ""))).orElse(0L);
+        String seccomp = lines("/proc/self/status").stream().filter(l -> l.startsWith("Seccomp:")).findFirst()
+                .map(l -> switch (l.substring(8).trim()) {
+                    case "0" -> "disabled";
+                    case "1" -> "strict";
+                    case "2" -> "filter";
+                    default -> l.substring(8).trim();
+                }).orElse("n/a");
         String jdk = System.getProperty("java.vm.vendor") + " " + System.getProperty("java.vm.name") + " "
                 + System.getProperty("java.runtime.version");
         return new MachineInfo(first("/proc/sys/kernel/osrelease", System.getProperty("os.version")),
-                cpus > 0 ? cpus : Runtime.getRuntime().availableProcessors(), model, jdk, CPeers.liburingVersion(),
-                first("/proc/sys/kernel/io_uring_disabled", "n/a"), first("/proc/loadavg", "n/a"));
+                cpus > 0 ? cpus : Runtime.getRuntime().availableProcessors(), model, memKiB / 1024, jdk,
+                CPeers.liburingVersion(), Fio.version(), first("/proc/sys/kernel/io_uring_disabled", "n/a"), seccomp,
+                loadAtStart);
+    }
+
+    static String currentLoad() {
+        return first("/proc/loadavg", "n/a");
+    }
+
+    /** One line for tables and reports. */
+    String summary() {
+        return String.format("kernel %s, %d CPUs (%s), %d MiB RAM, %s, liburing %s, %s, io_uring_disabled=%s, seccomp %s, load at start %s",
+                kernel, cpus, cpuModel, memoryMiB, jdk, liburing, fio, ioUringDisabled, seccomp, loadAverage);
     }
 
     String toJson() {
         return "{\"kernel\":" + Json.str(kernel) + ",\"cpus\":" + cpus + ",\"cpu_model\":" + Json.str(cpuModel)
-                + ",\"jdk\":" + Json.str(jdk) + ",\"liburing\":" + Json.str(liburing)
-                + ",\"io_uring_disabled\":" + Json.str(ioUringDisabled) + ",\"loadavg_at_start\":" + Json.str(loadAverage) + "}";
+                + ",\"memory_mib\":" + memoryMiB + ",\"jdk\":" + Json.str(jdk) + ",\"liburing\":" + Json.str(liburing)
+                + ",\"fio\":" + Json.str(fio) + ",\"io_uring_disabled\":" + Json.str(ioUringDisabled)
+                + ",\"seccomp\":" + Json.str(seccomp) + ",\"loadavg_at_start\":" + Json.str(loadAverage) + "}";
     }
 
     private static List<String> lines(String file) {
