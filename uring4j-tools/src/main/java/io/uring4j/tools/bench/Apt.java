@@ -14,6 +14,13 @@ final class Apt {
 
     private Apt() {}
 
+    /** Unit tests set this property: they never install anything. */
+    static final String NO_INSTALL = "uring4j.bench.noInstall";
+
+    static boolean installsDisabled() {
+        return Boolean.getBoolean(NO_INSTALL);
+    }
+
     static boolean isRoot() {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
@@ -33,6 +40,7 @@ final class Apt {
      * fails); null on success, else why it could not.
      */
     static String install(String pkg, String why) {
+        if (installsDisabled()) return why + " (installing is disabled by -D" + NO_INSTALL + ")";
         if (!isRoot()) return why + " and installing it needs root: run apt-get install " + pkg;
         if (!ChildProcess.onPath("apt-get")) return why + " and there is no apt-get to install it";
         System.err.println("\nbench: " + why + "; installing it with apt-get install -y " + pkg + " ...");
