@@ -42,6 +42,11 @@ public record BenchPlan(String mode, int reps, double warmupSeconds, double meas
         return total <= 0 ? 0 : (int) Math.max(1, Math.round(total / iterationSeconds(total)));
     }
 
+    /** Seconds as a command-line argument of a child (C peer or JMH child). */
+    public static String secondsArg(double seconds) {
+        return String.format(java.util.Locale.ROOT, "%.3f", seconds);
+    }
+
     /** A generous bound on one child process, so a hung contender fails the run instead of freezing it. */
     public long childTimeoutSeconds() {
         return (long) (3 * (Math.max(warmupSeconds, javaWarmupSeconds) + measureSeconds)) + 120;

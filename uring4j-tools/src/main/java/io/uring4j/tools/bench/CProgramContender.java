@@ -92,9 +92,4 @@ final class CProgramContender implements Contender {
         }
         return new Sample(rate, cpuNanos / 1e9, Double.NaN, p99);
     }
-
-    /** Seconds as the C programs take them. */
-    static String seconds(double s) {
-        return String.format(java.util.Locale.ROOT, "%.3f", s);
-    }
 }

@@ -59,9 +59,9 @@ final class JmhContender implements Contender {
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), JmhChild.class.getName(),
                 benchmark.getName() + "." + method,
                 Integer.toString(plan.iterations(plan.javaWarmupSeconds())),
-                CProgramContender.seconds(plan.iterationSeconds(plan.javaWarmupSeconds())),
+                BenchPlan.secondsArg(plan.iterationSeconds(plan.javaWarmupSeconds())),
                 Integer.toString(plan.iterations(plan.measureSeconds())),
-                CProgramContender.seconds(plan.iterationSeconds(plan.measureSeconds()))));
+                BenchPlan.secondsArg(plan.iterationSeconds(plan.measureSeconds()))));
         jmhParams.apply(point).forEach((k, v) -> cmd.add(k + "=" + v));
         ChildProcess.Output o = ChildProcess.run(cmd, plan.childTimeoutSeconds());
         if (o.exitCode() != 0) {

@@ -54,9 +54,9 @@ public final class NopWorkload implements Workload {
     public List<Contender> peers(BenchPlan plan) {
         return List.of(new CProgramContender("liburing-c", "nop_bench", plan, (p, pl) -> List.of(
                 Integer.toString(p.intParam(BATCH)),
-                CProgramContender.seconds(pl.measureSeconds()),
+                BenchPlan.secondsArg(pl.measureSeconds()),
                 p.boolParam(REGISTERED_RING_FD) ? "1" : "0",
                 "1",
-                CProgramContender.seconds(pl.warmupSeconds()))));
+                BenchPlan.secondsArg(pl.warmupSeconds()))));
     }
 }

@@ -27,9 +27,9 @@ final class ReadContenders {
         peers.add(new CProgramContender("liburing-c", "read_bench", plan, (p, pl) -> {
             List<String> args = new ArrayList<>();
             if (direct) args.add("--direct");
-            args.add("--warmup=" + CProgramContender.seconds(pl.warmupSeconds()));
+            args.add("--warmup=" + BenchPlan.secondsArg(pl.warmupSeconds()));
             args.addAll(List.of(file.apply(p).toString(), Integer.toString(p.intParam(QD)),
-                    CProgramContender.seconds(pl.measureSeconds())));
+                    BenchPlan.secondsArg(pl.measureSeconds())));
             return args;
         }));
         peers.add(new Fio("fio-io_uring", "io_uring", direct, file));
