@@ -9,10 +9,11 @@ import java.util.List;
 
 /** What a benchmark figure depends on, recorded with every run. */
 record MachineInfo(String kernel, int cpus, String cpuModel, long memoryMiB, String jdk, String liburing, String fio,
-                   String ioUringDisabled, String seccomp, String loadAverage) {
+                   String ioUringDisabled, String seccomp, String loadAverage, String loadAtEnd,
+                   double maxLoad) {
 
-    /** Collects the machine's description; {@code loadAtStart} is /proc/loadavg read before the run. */
-    static MachineInfo collect(String loadAtStart) {
+    /** Collects the machine's description (at the end of a run); {@code loadAtStart} is /proc/loadavg read before it. */
+    static MachineInfo collect(String loadAtStart, double maxLoadDuringRun) {
         List<String> cpuinfo = lines("/proc/cpuinfo");
         int cpus = (int) cpuinfo.stream().filter(l -> l.startsWith("processor")).count();
         String model = cpuinfo.stream().filter(l -> l.startsWith("model name")).findFirst()
@@ -31,24 +32,40 @@ record MachineInfo(String kernel, int cpus, String cpuModel, long memoryMiB, Str
         return new MachineInfo(first("/proc/sys/kernel/osrelease", System.getProperty("os.version")),
                 cpus > 0 ? cpus : Runtime.getRuntime().availableProcessors(), model, memKiB / 1024, jdk,
                 CPeers.liburingVersion(), Fio.version(), first("/proc/sys/kernel/io_uring_disabled", "n/a"), seccomp,
-                loadAtStart);
+                loadAtStart, currentLoad(), maxLoadDuringRun);
     }
 
     static String currentLoad() {
         return first("/proc/loadavg", "n/a");
     }
 
+    /** The 1-minute load average now, 0 if unknown. */
+    static double currentLoad1() {
+        try {
+            return Double.parseDouble(currentLoad().split("\\s+")[0]);
+        } catch (RuntimeException e) {
+            return 0;
+        }
+    }
+
     /** One line for tables and reports. */
     String summary() {
-        return String.format("kernel %s, %d CPUs (%s), %d MiB RAM, %s, liburing %s, %s, io_uring_disabled=%s, seccomp %s, load at start %s",
-                kernel, cpus, cpuModel, memoryMiB, jdk, liburing, fio, ioUringDisabled, seccomp, loadAverage);
+        return String.format("kernel %s, %d CPUs (%s), %d MiB RAM, %s, liburing %s, %s, io_uring_disabled=%s, seccomp %s, load average at start %s, at end %s, 1-min maximum during the run %.2f",
+                kernel, cpus, cpuModel, memoryMiB, jdk, liburing, fio, ioUringDisabled, seccomp, load3(loadAverage), load3(loadAtEnd), maxLoad);
     }
 
     String toJson() {
         return "{\"kernel\":" + Json.str(kernel) + ",\"cpus\":" + cpus + ",\"cpu_model\":" + Json.str(cpuModel)
                 + ",\"memory_mib\":" + memoryMiB + ",\"jdk\":" + Json.str(jdk) + ",\"liburing\":" + Json.str(liburing)
                 + ",\"fio\":" + Json.str(fio) + ",\"io_uring_disabled\":" + Json.str(ioUringDisabled)
-                + ",\"seccomp\":" + Json.str(seccomp) + ",\"loadavg_at_start\":" + Json.str(loadAverage) + "}";
+                + ",\"seccomp\":" + Json.str(seccomp) + ",\"loadavg_at_start\":" + Json.str(loadAverage)
+                + ",\"loadavg_at_end\":" + Json.str(loadAtEnd) + ",\"loadavg_1min_max\":" + maxLoad + "}";
+    }
+
+    /** The three load averages of a /proc/loadavg line. */
+    private static String load3(String loadavg) {
+        String[] f = loadavg.split("\\s+");
+        return f.length >= 3 ? f[0] + " " + f[1] + " " + f[2] : loadavg;
     }
 
     private static List<String> lines(String file) {

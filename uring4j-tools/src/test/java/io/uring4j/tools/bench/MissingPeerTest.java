@@ -72,7 +72,7 @@ class MissingPeerTest {
         assertTrue(reason.contains("no_such_program") || reason.contains("liburing") || reason.contains("gcc"), reason);
 
         BenchReport report = new BenchReport(w, plan, results, w.notes());
-        MachineInfo machine = MachineInfo.collect(MachineInfo.currentLoad());
+        MachineInfo machine = MachineInfo.collect(MachineInfo.currentLoad(), MachineInfo.currentLoad1());
         ByteArrayOutputStream table = new ByteArrayOutputStream();
         report.printTable(new PrintStream(table, true, StandardCharsets.UTF_8), machine);
         String text = table.toString(StandardCharsets.UTF_8);
