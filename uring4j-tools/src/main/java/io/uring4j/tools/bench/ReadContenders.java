@@ -60,7 +60,10 @@ final class ReadContenders {
                         + " AsynchronousFileChannel (a thread pool doing blocking preads on Linux) with QD reads outstanding;"
                         + " fio-psync is synchronous (depth 1 at every QD)",
                 "Java contenders check every read (each 4 KiB block carries its index); read_bench checks its last"
-                        + " reads against pread; CPU/op of the JVMs counts all their threads (JIT and GC included)");
+                        + " reads against pread; CPU/op of the JVMs counts all their threads (JIT and GC included)",
+                "ops are counted from completion counters read at the window's edges; latency: read_bench and"
+                        + " uring4j-core time each batch (two clock reads per submit_and_wait), the others time one read"
+                        + " in 8 from issue to completion (fio: its own total-latency percentiles)");
     }
 
     /** A Java contender: one read mode of {@code BenchChild} in its own JVM. */

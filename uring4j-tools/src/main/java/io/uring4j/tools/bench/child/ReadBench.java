@@ -44,7 +44,7 @@ final class ReadBench {
         if (qd < 1 || qd > 4096 || threads < 1 || threads > 64) {
             throw new IllegalArgumentException("qd must be 1..4096 and threads 1..64, given " + qd + " and " + threads);
         }
-        Streams s = switch (BenchChild.required(args, "mode")) {
+        LatencyHistogram latencies = switch (BenchChild.required(args, "mode")) {
             case "filechannel" -> blockingThreads(file, direct, threads, false, blocks, window);
             case "vthreads" -> blockingThreads(file, direct, qd, true, blocks, window);
             case "async" -> asyncChannel(file, direct, qd, blocks, window);
@@ -52,32 +52,34 @@ final class ReadBench {
             case "runtime" -> UringReads.runtime(file, direct, qd, blocks, window);
             default -> throw new IllegalArgumentException("unknown read mode " + args.get("mode"));
         };
-        return window.result(s.ops(), s.latencies());
+        return window.result(latencies);
     }
 
-    /** What the streams of reads of one measurement did: counted operations and their latencies. */
-    record Streams(long ops, LatencyHistogram latencies) {
-        static Streams merge(List<Stream> streams) {
-            LatencyHistogram all = new LatencyHistogram();
-            long ops = 0;
-            for (Stream s : streams) {
-                if (s.failure != null) throw new IllegalStateException(s.failure.toString(), s.failure);
-                all.add(s.latencies);
-                ops += s.ops;
-            }
-            return new Streams(ops, all);
+    /** The latencies of all streams, after checking that none failed. */
+    static LatencyHistogram merge(List<? extends Stream> streams) {
+        LatencyHistogram all = new LatencyHistogram();
+        for (Stream s : streams) {
+            if (s.failure != null) throw new IllegalStateException(s.failure.toString(), s.failure);
+            all.add(s.latencies);
         }
+        return all;
     }
+
+    /** One read in this many is timed where reads are timed one by one (a clock read costs ~25 ns here). */
+    static final int TIMED_EVERY = 8;
 
     /**
      * One sequence of reads that never overlap (a thread, or a slot of an asynchronous queue):
-     * its own random offsets, count and histogram, so nothing is shared between threads.
+     * its own random offsets, completion counter and latency histogram, so nothing is shared
+     * between threads. Where reads complete one by one, one in {@link #TIMED_EVERY} is timed,
+     * from just before it is issued to its completion; read_bench.c and the core loop time
+     * batches instead, with two clock reads per batch.
      */
-    static class Stream {
+    static class Stream extends Window.Counter {
         final LatencyHistogram latencies = new LatencyHistogram();
-        long ops;
         long offset;
         long started;
+        private int sequence;
         volatile Throwable failure;
         private long rng;
         private final long blocks;
@@ -96,15 +98,26 @@ final class ReadBench {
             return offset;
         }
 
-        /** Records a completed read: checks it, counts it if inside the window. */
-        void completed(int bytes, long firstWord, long now, Window w) {
+        /** Called just before a read is issued: starts its clock if it is one of those timed. */
+        void issuing() {
+            started = ++sequence % TIMED_EVERY == 0 ? System.nanoTime() : 0;
+        }
+
+        /** A read completed: checks it, counts it, records its latency if it was timed. */
+        void completed(int bytes, long firstWord, Window w) {
+            check(bytes, firstWord);
+            count();
+            if (started != 0) {
+                long now = System.nanoTime();
+                if (w.measuring()) latencies.record(now - started);
+            }
+        }
+
+        /** Fails unless the read returned a whole block, the one asked for. */
+        void check(int bytes, long firstWord) {
             if (bytes != BLOCK) throw new IllegalStateException("read at " + offset + " returned " + bytes);
             if (firstWord != offset / BLOCK) {
                 throw new IllegalStateException("read at " + offset + " returned block " + firstWord + ", not " + offset / BLOCK);
-            }
-            if (w.counts(now)) {
-                latencies.record(now - started);
-                ops++;
             }
         }
     }
@@ -120,7 +133,7 @@ final class ReadBench {
     }
 
     /** {@code n} platform or virtual threads, each doing blocking positional reads on one shared channel. */
-    private static Streams blockingThreads(Path file, boolean direct, int n, boolean virtual, long blocks, Window w)
+    private static LatencyHistogram blockingThreads(Path file, boolean direct, int n, boolean virtual, long blocks, Window w)
             throws Exception {
         try (FileChannel ch = FileChannel.open(file, readOptions(direct))) {
             List<Stream> streams = new ArrayList<>();
@@ -131,12 +144,11 @@ final class ReadBench {
                 Runnable body = () -> {
                     ByteBuffer buf = alignedBlock();
                     try {
-                        for (long now = System.nanoTime(); !w.over(now); ) {
+                        while (!w.over()) {
                             buf.clear();
-                            s.started = System.nanoTime();
+                            s.issuing();
                             int got = ch.read(buf, s.nextOffset());
-                            now = System.nanoTime();
-                            s.completed(got, buf.getLong(0), now, w);
+                            s.completed(got, buf.getLong(0), w);
                         }
                     } catch (Throwable t) {
                         s.failure = t;
@@ -145,14 +157,14 @@ final class ReadBench {
                 threads.add(virtual ? Thread.ofVirtual().unstarted(body) : Thread.ofPlatform().name("read-" + i).unstarted(body));
             }
             threads.forEach(Thread::start);
-            w.sampleEdges();
+            w.run(streams);
             for (Thread t : threads) t.join();
-            return Streams.merge(streams);
+            return merge(streams);
         }
     }
 
     /** AsynchronousFileChannel (on Linux a thread pool doing blocking preads) with {@code qd} reads outstanding. */
-    private static Streams asyncChannel(Path file, boolean direct, int qd, long blocks, Window w) throws Exception {
+    private static LatencyHistogram asyncChannel(Path file, boolean direct, int qd, long blocks, Window w) throws Exception {
         try (AsynchronousFileChannel ch = AsynchronousFileChannel.open(file, java.util.Set.of(readOptions(direct)), null)) {
             CountDownLatch finished = new CountDownLatch(qd);
             List<Stream> streams = new ArrayList<>();
@@ -161,9 +173,9 @@ final class ReadBench {
                 streams.add(slot);
                 slot.issue();
             }
-            w.sampleEdges();
+            w.run(streams);
             if (!finished.await(60, TimeUnit.SECONDS)) throw new IOException("asynchronous reads did not drain in 60 s");
-            return Streams.merge(streams);
+            return merge(streams);
         }
     }
 
@@ -183,20 +195,19 @@ final class ReadBench {
 
         void issue() {
             buf.clear();
-            started = System.nanoTime();
+            issuing();
             ch.read(buf, nextOffset(), null, this);
         }
 
         @Override
         public void completed(Integer got, Void unused) {
-            long now = System.nanoTime();
             try {
-                completed(got, buf.getLong(0), now, w);
+                completed(got, buf.getLong(0), w);
             } catch (Throwable t) {
                 failed(t, null);
                 return;
             }
-            if (w.over(now)) finished.countDown();
+            if (w.over()) finished.countDown();
             else issue();
         }
 

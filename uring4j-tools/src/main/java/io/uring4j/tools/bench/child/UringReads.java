@@ -36,14 +36,14 @@ final class UringReads {
      * (latency runs from the clock before the enter that submitted a read to the clock after the
      * one that reaped it). The ring is opened on the thread that drives it (SINGLE_ISSUER).
      */
-    static ReadBench.Streams core(Path file, boolean direct, int qd, long blocks, Window w) throws Exception {
+    static LatencyHistogram core(Path file, boolean direct, int qd, long blocks, Window w) throws Exception {
         CoreLoop loop = new CoreLoop(file, direct, qd, blocks, w);
         Thread t = Thread.ofPlatform().name("core-reads").start(loop);
         if (!loop.ready.await(60, TimeUnit.SECONDS)) throw new IOException("the core ring was not set up in 60 s");
-        if (loop.failure == null) w.sampleEdges();
+        if (loop.failure == null) w.run(List.of(loop.stream));
         t.join();
         if (loop.failure != null) throw new IllegalStateException(loop.failure.toString(), loop.failure);
-        return new ReadBench.Streams(loop.stream.ops, loop.stream.latencies);
+        return loop.stream.latencies;
     }
 
     private static final class CoreLoop implements Runnable, CqeHandler {
@@ -58,6 +58,9 @@ final class UringReads {
         private int freshCount;
         private int inFlight;
         private long reapedAt;
+        /** The window's state, read once per batch. */
+        private boolean timing;
+        private boolean stopping;
         private IoUring ring;
         private MemorySegment buffers;
         /** One slice per slot, made once: the loop allocates nothing per read. */
@@ -111,6 +114,8 @@ final class UringReads {
                 freshCount = 0;
                 ring.submitAndWait(1);
                 reapedAt = System.nanoTime();
+                timing = w.measuring();
+                stopping = w.over();
                 ring.forEachCqe(this);
             }
         }
@@ -126,9 +131,10 @@ final class UringReads {
         public void handle(Cqe cqe) {
             int slot = (int) cqe.userData();
             stream.offset = offsets[slot];
-            stream.started = submitted[slot];
-            stream.completed(cqe.res(), slices[slot].get(JAVA_LONG, 0), reapedAt, w);
-            if (w.over(reapedAt)) inFlight--;
+            stream.check(cqe.res(), slices[slot].get(JAVA_LONG, 0));
+            stream.count();
+            if (timing) stream.latencies.record(reapedAt - submitted[slot]);
+            if (stopping) inFlight--;
             else queue(slot);
         }
     }
@@ -138,7 +144,7 @@ final class UringReads {
      * {@link FileOpenOption#REGISTERED}, {@code qd} direct buffers each with a read in flight
      * through {@link AsyncFile#readAsync}; each completion (on the loop thread) issues the next.
      */
-    static ReadBench.Streams runtime(Path file, boolean direct, int qd, long blocks, Window w) throws Exception {
+    static LatencyHistogram runtime(Path file, boolean direct, int qd, long blocks, Window w) throws Exception {
         try (EventLoopGroup group = EventLoopGroup.create(1)) {
             AsyncFile f = direct
                     ? AsyncFile.open(group, file, StandardOpenOption.READ, FileOpenOption.REGISTERED, FileOpenOption.DIRECT)
@@ -151,9 +157,9 @@ final class UringReads {
                     slots.add(s);
                     s.issue();
                 }
-                w.sampleEdges();
+                w.run(slots);
                 if (!finished.await(60, TimeUnit.SECONDS)) throw new IOException("runtime reads did not drain in 60 s");
-                return ReadBench.Streams.merge(slots);
+                return ReadBench.merge(slots);
             }
         }
     }
@@ -174,22 +180,21 @@ final class UringReads {
 
         void issue() {
             buf.clear();
-            started = System.nanoTime();
+            issuing();
             file.readAsync(buf, nextOffset()).whenComplete(this);
         }
 
         @Override
         public void accept(Integer got, Throwable t) {
-            long now = System.nanoTime();
             try {
                 if (t != null) throw t;
-                completed(got, buf.getLong(0), now, w);
+                completed(got, buf.getLong(0), w);
             } catch (Throwable e) {
                 failure = e;
                 finished.countDown();
                 return;
             }
-            if (w.over(now)) finished.countDown();
+            if (w.over()) finished.countDown();
             else issue();
         }
     }
