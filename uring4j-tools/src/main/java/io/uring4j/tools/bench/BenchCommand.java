@@ -32,7 +32,7 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Where the Markdown reports and PNG charts go (default: ${DEFAULT-VALUE}).")
     Path out;
 
-    @Option(names = "--quick", description = "Fewer points, 3 reps of 0.3 s: every workload ('all') in under 2 minutes.")
+    @Option(names = "--quick", description = "Fewer points, 3 reps of 0.25 s: every workload ('all') in under 2 minutes.")
     boolean quick;
 
     @Option(names = "--tiny", description = "A smoke run for CI: small files, 1 rep of 0.2 s per point; checks that everything runs, not speed.")
@@ -44,7 +44,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--reps", paramLabel = "N", description = "Repetitions per contender and point (default: 5, quick 3, tiny 1).")
     Integer reps;
 
-    @Option(names = "--seconds", paramLabel = "S", description = "Seconds per measurement (default: 5, quick 0.3, tiny 0.2).")
+    @Option(names = "--seconds", paramLabel = "S", description = "Seconds per measurement (default: 5, quick 0.25, tiny 0.2).")
     Double seconds;
 
     @Option(names = "--batch", split = ",", paramLabel = "N", description = "Batch sizes (default: 1,8,32,128; quick and tiny 1,32).")
@@ -71,8 +71,8 @@ public final class BenchCommand implements Callable<Integer> {
     private BenchPlan plan() throws IOException {
         String mode = tiny ? "tiny" : quick ? "quick" : "full";
         int r = reps != null ? reps : tiny ? 1 : quick ? 3 : 5;
-        double measure = seconds != null ? seconds : tiny ? 0.2 : quick ? 0.3 : 5;
-        double warmup = tiny ? 0.1 : quick ? 0.15 : 1;
+        double measure = seconds != null ? seconds : tiny ? 0.2 : quick ? 0.25 : 5;
+        double warmup = tiny ? 0.1 : quick ? 0.1 : 1;
         double jvmWarmup = tiny ? 0.3 : quick ? 1.5 : 5;
         List<Integer> b = batches != null ? batches : tiny || quick ? List.of(1, 32) : List.of(1, 8, 32, 128);
         return new BenchPlan(mode, r, warmup, measure, jvmWarmup, pinCpu(), workDir(), b, registeredRingFd);

@@ -51,9 +51,11 @@ final class BenchSession {
         boolean failed = false;
         try {
             for (Workload w : workloads) {
+                long start = System.nanoTime();
                 try {
                     var results = new BenchRunner(w, plan, progress).run();
                     reports.add(new BenchReport(w, plan, results, w.notes()));
+                    progress.note("bench: " + w.name() + " took " + Progress.clock((System.nanoTime() - start) / 1e9));
                 } catch (RuntimeException e) {
                     failed = true;
                     progress.note("bench: workload " + w.name() + " FAILED: " + e.getMessage());

@@ -15,7 +15,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Workload D: sequential copy of one file (1 GiB; quick 256 MiB, tiny 16 MiB) on the disk, from a
+ * Workload D: sequential copy of one file (1 GiB; quick 128 MiB, tiny 16 MiB) on the disk, from a
  * cold page cache: GNU cp (copy_file_range), Files.copy, FileChannel.transferTo and uring4j's
  * AsyncFile.copy (what {@code uring4j cp} runs). One op is one MB (10^6 bytes) copied, so the
  * rate is MB/s and CPU/op is CPU time per MB. Before every copy the destination is deleted, dirty
@@ -48,8 +48,13 @@ public final class CopyWorkload implements Workload {
         return "MB/s";
     }
 
+    /** 1 GiB; quick 128 MiB, tiny 16 MiB. */
     static long bytes(BenchPlan plan) {
-        return DirectWorkload.diskBytes(plan);
+        return switch (plan.mode()) {
+            case "tiny" -> 16 * BenchFiles.MIB;
+            case "quick" -> 128 * BenchFiles.MIB;
+            default -> 1024 * BenchFiles.MIB;
+        };
     }
 
     @Override
