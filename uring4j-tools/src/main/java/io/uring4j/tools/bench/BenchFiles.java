@@ -106,6 +106,32 @@ final class BenchFiles {
         }
     }
 
+    /**
+     * Null if a file in {@code dir} can be opened with O_DIRECT and read into an aligned buffer,
+     * else why not (tmpfs accepts O_DIRECT only since Linux 6.6; some container file systems never).
+     */
+    static String directProblem(Path dir) {
+        Path probe = null;
+        try {
+            Files.createDirectories(dir);
+            probe = Files.createTempFile(dir, "uring4j-direct-probe-", ".bin");
+            Files.write(probe, new byte[BLOCK]);
+            try (FileChannel ch = FileChannel.open(probe, StandardOpenOption.READ, com.sun.nio.file.ExtendedOpenOption.DIRECT)) {
+                ByteBuffer b = ByteBuffer.allocateDirect(2 * BLOCK).alignedSlice(BLOCK).limit(BLOCK);
+                int n = ch.read(b, 0);
+                return n == BLOCK ? null : "an O_DIRECT read of a 4 KiB file in " + dir + " returned " + n;
+            }
+        } catch (Exception e) {
+            return "O_DIRECT does not work in " + dir + ": " + e;
+        } finally {
+            try {
+                if (probe != null) Files.deleteIfExists(probe);
+            } catch (IOException e) {
+                // a 4 KiB temp file
+            }
+        }
+    }
+
     /** CRC32C of a whole file, for the copy workload's checksum check. */
     static long crc32c(Path path) throws IOException {
         CRC32C crc = new CRC32C();

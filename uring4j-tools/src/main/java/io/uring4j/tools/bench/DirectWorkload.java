@@ -20,6 +20,7 @@ public final class DirectWorkload implements Workload {
     private static final Path SHM = Path.of("/dev/shm");
 
     private final List<String> notes = new ArrayList<>();
+    private final List<String> skipped = new ArrayList<>();
     private Path tmpfsFile;
     private Path diskFile;
 
@@ -55,10 +56,23 @@ public final class DirectWorkload implements Workload {
         };
     }
 
+    /** Where O_DIRECT works here: tmpfs only since Linux 6.6, and some container file systems refuse it. */
+    private List<String> places(BenchPlan plan) {
+        List<String> places = new ArrayList<>();
+        String shm = Files.isDirectory(SHM) ? BenchFiles.directProblem(SHM) : "there is no " + SHM;
+        if (shm == null) places.add(TMPFS);
+        else skipped.add("tmpfs points left out: " + shm);
+        String disk = BenchFiles.directProblem(plan.workDir());
+        if (disk == null) places.add(DISK);
+        else skipped.add("disk points left out: " + disk);
+        return places;
+    }
+
     @Override
     public List<BenchPoint> points(BenchPlan plan) {
+        skipped.clear();
         List<BenchPoint> points = new ArrayList<>();
-        for (String where : Files.isDirectory(SHM) ? List.of(TMPFS, DISK) : List.of(DISK)) {
+        for (String where : places(plan)) {
             for (int qd : queueDepths(plan)) {
                 Map<String, Object> p = new LinkedHashMap<>();
                 p.put(FILE, where);
@@ -90,14 +104,18 @@ public final class DirectWorkload implements Workload {
     @Override
     public void setUp(BenchPlan plan) throws Exception {
         notes.clear();
-        for (BenchPoint p : points(plan)) {
-            Path f = file(p, plan);
-            BenchFiles.ensure(f, f == tmpfsFile ? tmpfsBytes(plan) : diskBytes(plan));
+        List<BenchPoint> points = points(plan);
+        notes.addAll(skipped);
+        file(new BenchPoint(Map.of(FILE, DISK)), plan); // names both files
+        if (points.stream().anyMatch(p -> TMPFS.equals(p.params().get(FILE)))) {
+            BenchFiles.ensure(tmpfsFile, tmpfsBytes(plan));
+            notes.add("tmpfs file " + tmpfsFile + " (" + tmpfsBytes(plan) / BenchFiles.MIB + " MiB, deleted after the run)");
         }
-        if (!Files.isDirectory(SHM)) notes.add("no /dev/shm here: the tmpfs points are left out");
-        else notes.add("tmpfs file " + tmpfsFile + " (" + tmpfsBytes(plan) / BenchFiles.MIB + " MiB, deleted after the run)");
-        notes.add("disk file " + diskFile + " (" + diskBytes(plan) / BenchFiles.MIB + " MiB) on " + DiskInfo.describe(diskFile)
-                + "; no --hipri unless the queue polls, no SQPOLL (it would take one of the two CPUs)");
+        if (points.stream().anyMatch(p -> DISK.equals(p.params().get(FILE)))) {
+            BenchFiles.ensure(diskFile, diskBytes(plan));
+            notes.add("disk file " + diskFile + " (" + diskBytes(plan) / BenchFiles.MIB + " MiB) on " + DiskInfo.describe(diskFile)
+                    + "; no --hipri unless the queue polls, no SQPOLL (it would take one of the two CPUs)");
+        }
         notes.addAll(ReadContenders.notes());
     }
 
