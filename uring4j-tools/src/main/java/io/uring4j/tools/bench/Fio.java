@@ -94,12 +94,28 @@ final class Fio implements Contender {
         return Math.max(1, Math.round(seconds * 1000)) + "ms";
     }
 
+    /**
+     * One fio run. A run that reports no I/O at all (seen once in a few hundred sub-second quick
+     * runs on a loaded machine: fio ended its job right after the ramp) is run once more.
+     */
     @Override
     public Sample measure(BenchPoint point, BenchPlan plan) throws Exception {
-        List<String> cmd = command(point, plan);
-        ChildProcess.Output o = ChildProcess.run(cmd, plan.childTimeoutSeconds());
-        if (o.exitCode() != 0) throw new IllegalStateException("fio exited with " + o.exitCode() + ": " + o.stderrTail());
-        return parse(o.stdout());
+        for (int attempt = 1; ; attempt++) {
+            ChildProcess.Output o = ChildProcess.run(command(point, plan), plan.childTimeoutSeconds());
+            if (o.exitCode() != 0) throw new IllegalStateException("fio exited with " + o.exitCode() + ": " + o.stderrTail());
+            try {
+                return parse(o.stdout());
+            } catch (NoData e) {
+                if (attempt == 2) throw e;
+            }
+        }
+    }
+
+    /** fio ran but counted no read. */
+    static final class NoData extends IllegalStateException {
+        NoData(String message) {
+            super(message);
+        }
     }
 
     /** The sample in fio's JSON output (which may follow a few lines of warnings). */
@@ -111,7 +127,7 @@ final class Fio implements Contender {
         if (job.path("error").asInt(0) != 0) throw new IllegalStateException("fio job error " + job.path("error").asInt());
         JsonNode read = job.path("read");
         double iops = read.path("iops").asDouble(Double.NaN);
-        if (!(iops > 0)) throw new IllegalStateException("fio read no data: " + read);
+        if (!(iops > 0)) throw new NoData("fio counted no read: iops " + read.path("iops") + ", runtime " + read.path("runtime") + " ms");
         JsonNode p99 = read.path("lat_ns").path("percentile").path("99.000000");
         if (p99.isMissingNode()) p99 = read.path("clat_ns").path("percentile").path("99.000000");
         double cpuFraction = (job.path("usr_cpu").asDouble(Double.NaN) + job.path("sys_cpu").asDouble(Double.NaN)) / 100;
