@@ -16,20 +16,26 @@ import java.util.stream.Collectors;
  * and prints median and p10–p90 per contender, the ratio, and allocation per operation.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = {"Benchmark uring4j against C liburing. Contenders run interleaved rep by rep, each "
-                + "measurement a fresh pinned process; prints median ops/s with p10-p90, CPU time per op, the ratios, "
-                + "and B/op. Workloads: nop (NOP submit+reap). See docs/benchmarks.md."})
+        description = {"Benchmark uring4j against C liburing: contenders interleaved rep by rep, each measurement a",
+                "fresh pinned process; prints median ops/s with p10-p90, the ratio, and B/op.",
+                "Workloads: nop (NOP submit+reap), read (page-cache 4 KiB random reads), direct (O_DIRECT reads),",
+                "copy (sequential file copy), all. Writes a Markdown report and a PNG chart per workload under --out."})
 public final class BenchCommand implements Callable<Integer> {
     /** Every workload the command knows; adding one is adding a {@link Workload} class here. */
-    static final List<Workload> WORKLOADS = List.of(new NopWorkload());
+    static final List<Workload> WORKLOADS = List.of(new NopWorkload(), new ReadWorkload(), new DirectWorkload(),
+            new CopyWorkload());
 
-    @Parameters(index = "0", paramLabel = "WORKLOAD", description = "What to measure: nop.")
+    @Parameters(index = "0", paramLabel = "WORKLOAD", description = "What to measure: nop, read, direct, copy, or all of them.")
     String workload;
 
-    @Option(names = "--quick", description = "Batches 1 and 32, 3 reps of 2 s (about a minute for nop).")
+    @Option(names = "--out", paramLabel = "DIR", defaultValue = "bench-results",
+            description = "Where the Markdown reports and PNG charts go (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Option(names = "--quick", description = "Fewer points, 3 reps of 0.25 s: every workload ('all') in under 2 minutes.")
     boolean quick;
 
-    @Option(names = "--tiny", description = "A smoke run for CI: 1 rep of 0.3 s per point; checks that everything runs, not speed.")
+    @Option(names = "--tiny", description = "A smoke run for CI: small files, 1 rep of 0.2 s per point; checks that everything runs, not speed.")
     boolean tiny;
 
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the results as JSON to FILE.")
@@ -38,7 +44,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--reps", paramLabel = "N", description = "Repetitions per contender and point (default: 5, quick 3, tiny 1).")
     Integer reps;
 
-    @Option(names = "--seconds", paramLabel = "S", description = "Seconds per measurement (default: 10, quick 2, tiny 0.3).")
+    @Option(names = "--seconds", paramLabel = "S", description = "Seconds per measurement (default: 5, quick 0.25, tiny 0.2).")
     Double seconds;
 
     @Option(names = "--batch", split = ",", paramLabel = "N", description = "Batch sizes (default: 1,8,32,128; quick and tiny 1,32).")
@@ -51,34 +57,23 @@ public final class BenchCommand implements Callable<Integer> {
     Integer cpu;
 
     @Override
-    public Integer call() throws IOException {
-        Workload w = WORKLOADS.stream().filter(x -> x.name().equals(workload)).findFirst().orElse(null);
-        if (w == null) {
+    public Integer call() throws Exception {
+        List<Workload> chosen = workload.equals("all") ? WORKLOADS
+                : WORKLOADS.stream().filter(x -> x.name().equals(workload)).toList();
+        if (chosen.isEmpty()) {
             System.err.println("bench: unknown workload '" + workload + "'; known: "
-                    + WORKLOADS.stream().map(Workload::name).collect(Collectors.joining(", ")));
+                    + WORKLOADS.stream().map(Workload::name).collect(Collectors.joining(", ")) + ", all");
             return 2;
         }
-        BenchPlan plan = plan();
-        MachineInfo machine = MachineInfo.collect();
-        var results = new BenchRunner(w, plan, System.err).run();
-        BenchReport report = new BenchReport(w, plan, machine, results);
-        report.printTable(System.out);
-        if (json != null) {
-            Path parent = json.toAbsolutePath().getParent();
-            if (parent != null) Files.createDirectories(parent);
-            Files.writeString(json, report.toJson() + "\n");
-            System.out.println("JSON written to " + json);
-        }
-        boolean failed = results.values().stream().flatMap(List::stream).anyMatch(r -> r.error != null);
-        return failed ? 1 : 0;
+        return new BenchSession(plan(), System.out, System.err).run(chosen, out, json);
     }
 
     private BenchPlan plan() throws IOException {
         String mode = tiny ? "tiny" : quick ? "quick" : "full";
         int r = reps != null ? reps : tiny ? 1 : quick ? 3 : 5;
-        double measure = seconds != null ? seconds : tiny ? 0.3 : quick ? 2 : 10;
-        double warmup = tiny ? 0.1 : quick ? 1 : 2;
-        double jvmWarmup = tiny ? 0.5 : quick ? 2 : 5;
+        double measure = seconds != null ? seconds : tiny ? 0.2 : quick ? 0.25 : 5;
+        double warmup = tiny ? 0.1 : quick ? 0.1 : 1;
+        double jvmWarmup = tiny ? 0.3 : quick ? 1.5 : 5;
         List<Integer> b = batches != null ? batches : tiny || quick ? List.of(1, 32) : List.of(1, 8, 32, 128);
         return new BenchPlan(mode, r, warmup, measure, jvmWarmup, pinCpu(), workDir(), b, registeredRingFd);
     }

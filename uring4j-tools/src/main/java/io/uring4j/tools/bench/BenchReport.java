@@ -3,133 +3,186 @@ package io.uring4j.tools.bench;
 import io.uring4j.tools.Json;
 
 import java.io.PrintStream;
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** The results of one run as a text table and as JSON. */
+/**
+ * The results of one workload: a text table (console), a Markdown table (the report) and the
+ * JSON entries. One row per point and contender: median with the p10–p90 spread, the ratio of
+ * each uring4j contender's median to this row's, CPU time per operation, p99 latency and
+ * allocation per operation where known.
+ */
 final class BenchReport {
     private final Workload workload;
     private final BenchPlan plan;
-    private final MachineInfo machine;
     private final Map<BenchPoint, List<ContenderResult>> results;
+    private final List<String> notes;
 
-    BenchReport(Workload workload, BenchPlan plan, MachineInfo machine, Map<BenchPoint, List<ContenderResult>> results) {
+    BenchReport(Workload workload, BenchPlan plan, Map<BenchPoint, List<ContenderResult>> results, List<String> notes) {
         this.workload = workload;
         this.plan = plan;
-        this.machine = machine;
         this.results = results;
+        this.notes = List.copyOf(notes);
     }
 
-    /** Millions with two decimals: {@code 2.15M}. */
-    static String rate(double opsPerSecond) {
-        return Double.isNaN(opsPerSecond) ? "-" : String.format(Locale.ROOT, "%.2fM", opsPerSecond / 1e6);
+    Workload workload() {
+        return workload;
     }
 
-    /**
-     * One row per point: its parameters, each contender's median ops/s with the p10–p90 spread,
-     * the subject's median over the first peer's, each contender's median CPU time per
-     * operation and the same ratio computed from CPU time, and the subject's allocation per
-     * operation.
-     */
-    void printTable(PrintStream out) {
-        out.println();
-        out.printf(Locale.ROOT, "%s: %s%n", workload.name(), workload.description());
-        out.printf(Locale.ROOT, "%s mode: %d reps interleaved, %.1f s per measurement after %.1f s warm-up (JVM: %.1f s), %s%n",
+    Map<BenchPoint, List<ContenderResult>> results() {
+        return results;
+    }
+
+    List<String> notes() {
+        return notes;
+    }
+
+    /** A rate in three significant figures with k/M: {@code 612k}, {@code 2.15M}, {@code 845}. NaN: "-". */
+    static String rate(double v) {
+        if (Double.isNaN(v)) return "-";
+        if (v >= 1e6) return String.format(Locale.ROOT, "%.3gM", v / 1e6);
+        if (v >= 1e4) return String.format(Locale.ROOT, "%.3gk", v / 1e3);
+        return String.format(Locale.ROOT, v >= 100 ? "%.0f" : "%.3g", v);
+    }
+
+    /** A duration in seconds with a unit that keeps three significant figures: 456 ns, 1.23 us, 4.50 ms. */
+    static String duration(double seconds) {
+        if (Double.isNaN(seconds)) return "-";
+        if (seconds < 1e-6) return String.format(Locale.ROOT, "%.0f ns", seconds * 1e9);
+        if (seconds < 1e-3) return String.format(Locale.ROOT, "%.3g us", seconds * 1e6);
+        if (seconds < 1) return String.format(Locale.ROOT, "%.3g ms", seconds * 1e3);
+        return String.format(Locale.ROOT, "%.3g s", seconds);
+    }
+
+    /** The contenders whose ratios the table shows: every uring4j one, in row order. */
+    private List<String> subjects() {
+        List<String> s = new ArrayList<>();
+        if (results.isEmpty()) return s;
+        for (ContenderResult r : results.values().iterator().next()) {
+            if (r.contender.startsWith("uring4j")) s.add(r.contender);
+        }
+        return s;
+    }
+
+    /** The table's rows as cells: header first. */
+    private List<List<String>> rows() {
+        List<List<String>> rows = new ArrayList<>();
+        if (results.isEmpty()) return rows;
+        List<String> subjects = subjects();
+        List<String> header = new ArrayList<>(results.keySet().iterator().next().params().keySet());
+        header.addAll(List.of("contender", "median " + workload.unit(), "p10-p90"));
+        for (String s : subjects) header.add(s + " x");
+        header.addAll(List.of("CPU/op", "p99 us", "B/op"));
+        rows.add(header);
+        for (Map.Entry<BenchPoint, List<ContenderResult>> e : results.entrySet()) {
+            for (ContenderResult r : e.getValue()) {
+                List<String> row = new ArrayList<>();
+                e.getKey().params().values().forEach(v -> row.add(String.valueOf(v)));
+                row.add(r.contender);
+                if (r.unavailable != null || r.samples.isEmpty()) {
+                    row.add(r.unavailable != null ? "MISSING" : r.error != null ? "FAILED" : "-");
+                    while (row.size() < header.size()) row.add("");
+                } else {
+                    row.add(rate(r.medianRate()));
+                    row.add(rate(r.quantileRate(0.1)) + "-" + rate(r.quantileRate(0.9)));
+                    for (String s : subjects) row.add(ratio(find(e.getValue(), s), r));
+                    row.add(duration(r.medianCpuSecondsPerOp()));
+                    double p99 = r.medianP99Micros();
+                    row.add(Double.isNaN(p99) ? "-" : String.format(Locale.ROOT, "%.1f", p99));
+                    double b = r.medianBytesPerOp();
+                    row.add(Double.isNaN(b) ? "-" : String.format(Locale.ROOT, "%.1f", b));
+                }
+                rows.add(row);
+            }
+        }
+        return rows;
+    }
+
+    private static ContenderResult find(List<ContenderResult> row, String contender) {
+        return row.stream().filter(r -> r.contender.equals(contender)).findFirst().orElseThrow();
+    }
+
+    /** subject median / peer median, "-" when either is unknown. */
+    private static String ratio(ContenderResult subject, ContenderResult peer) {
+        double a = subject.medianRate(), b = peer.medianRate();
+        return Double.isNaN(a) || Double.isNaN(b) || b == 0 ? "-" : String.format(Locale.ROOT, "%.2f", a / b);
+    }
+
+    /** Header lines shared by the console and the Markdown report. */
+    private List<String> preamble(MachineInfo machine) {
+        List<String> l = new ArrayList<>();
+        l.add(String.format(Locale.ROOT, "%s mode: %d reps interleaved, %s s per measurement after %s s warm-up (a JVM's first: %s s), %s",
                 plan.mode(), plan.reps(), plan.measureSeconds(), plan.warmupSeconds(), plan.javaWarmupSeconds(),
-                plan.cpu() < 0 ? "not pinned" : "pinned with taskset -c " + plan.cpu());
-        out.printf("machine: %s, %d CPUs (%s), %s, liburing %s%n", machine.kernel(), machine.cpus(), machine.cpuModel(),
-                machine.jdk(), machine.liburing());
-        if (results.isEmpty()) return;
-        List<ContenderResult> first = results.values().iterator().next();
-        StringBuilder header = new StringBuilder();
-        for (String key : results.keySet().iterator().next().params().keySet()) {
-            header.append(String.format("%-" + width(key) + "s  ", key));
-        }
-        for (ContenderResult r : first) {
-            header.append(String.format("%-28s  ", r.contender + " ops/s (p10-p90)"));
-        }
-        header.append("ratio  ");
-        for (ContenderResult r : first) {
-            header.append(String.format("%-" + cpuWidth(r) + "s  ", r.contender + " CPU ns/op"));
-        }
-        header.append("CPU ratio  B/op");
-        out.println(header);
-        for (Map.Entry<BenchPoint, List<ContenderResult>> e : results.entrySet()) {
-            StringBuilder row = new StringBuilder();
-            e.getKey().params().forEach((k, v) -> row.append(String.format("%-" + width(k) + "s  ", v)));
-            for (ContenderResult r : e.getValue()) {
-                row.append(String.format("%-28s  ", cell(r)));
-            }
-            row.append(String.format(Locale.ROOT, "%-5s  ", ratio(e.getValue())));
-            for (ContenderResult r : e.getValue()) {
-                row.append(String.format(Locale.ROOT, "%-" + cpuWidth(r) + "s  ", nanos(r.medianCpuSecondsPerOp())));
-            }
-            row.append(String.format(Locale.ROOT, "%-9s  %s", cpuRatio(e.getValue()), bytes(e.getValue().get(0).medianBytesPerOp())));
-            out.println(row);
-        }
-        for (List<ContenderResult> rs : results.values()) {
-            for (ContenderResult r : rs) {
-                if (r.unavailable != null) out.println("MISSING " + r.contender + ": " + r.unavailable);
-                if (r.error != null) out.println("FAILED " + r.contender + ": " + r.error);
-            }
-        }
-        if (first.size() > 1) {
-            out.println("ratio = " + first.get(0).contender + " median ops/s / " + first.get(1).contender
-                    + " median ops/s; CPU ratio = the same from CPU time per op (" + first.get(1).contender + " / "
-                    + first.get(0).contender + "), steadier on a shared machine; CPU = whole process, user + system;");
-            out.println("B/op = " + first.get(0).contender + " allocation per operation (JMH gc.alloc.rate.norm / batch)");
-        }
+                plan.cpu() < 0 ? "not pinned" : "every contender pinned to CPU " + plan.cpu() + " (taskset)"));
+        l.add("machine: " + machine.summary());
+        return l;
     }
 
-    private static int width(String key) {
-        return Math.max(key.length(), 5);
-    }
-
-    private static String cell(ContenderResult r) {
-        if (r.unavailable != null) return "MISSING";
-        if (r.samples.isEmpty()) return r.error != null ? "FAILED" : "-";
-        return rate(r.medianRate()) + " (" + rate(r.quantileRate(0.1)) + "-" + rate(r.quantileRate(0.9)) + ")";
-    }
-
-    private static String ratio(List<ContenderResult> row) {
-        if (row.size() < 2) return "-";
-        double a = row.get(0).medianRate(), b = row.get(1).medianRate();
-        return Double.isNaN(a) || Double.isNaN(b) ? "-" : String.format(Locale.ROOT, "%.2f", a / b);
-    }
-
-    private static int cpuWidth(ContenderResult r) {
-        return r.contender.length() + 10;
-    }
-
-    private static String nanos(double seconds) {
-        return Double.isNaN(seconds) ? "-" : String.format(Locale.ROOT, "%.1f", seconds * 1e9);
-    }
-
-    /** Efficiency of the subject relative to the first peer: peer CPU per op over subject CPU per op. */
-    private static String cpuRatio(List<ContenderResult> row) {
-        if (row.size() < 2) return "-";
-        double subject = row.get(0).medianCpuSecondsPerOp(), peer = row.get(1).medianCpuSecondsPerOp();
-        return Double.isNaN(subject) || Double.isNaN(peer) ? "-" : String.format(Locale.ROOT, "%.2f", peer / subject);
-    }
-
-    private static String bytes(double b) {
-        return Double.isNaN(b) ? "-" : String.format(Locale.ROOT, "%.2f", b);
-    }
-
-    /** The JSON document of the run (schema in docs/benchmarks.md). */
-    String toJson() {
-        StringBuilder sb = new StringBuilder();
-        sb.append("{\"machine\":").append(machine.toJson());
-        sb.append(String.format(Locale.ROOT, ",\"plan\":{\"mode\":%s,\"reps\":%d,\"warmup_s\":%s,\"measure_s\":%s,\"jvm_warmup_s\":%s,\"pinned_cpu\":%s}",
-                Json.str(plan.mode()), plan.reps(), num(plan.warmupSeconds()), num(plan.measureSeconds()),
-                num(plan.javaWarmupSeconds()), plan.cpu() < 0 ? "null" : Integer.toString(plan.cpu())));
-        sb.append(",\"results\":[");
-        boolean firstEntry = true;
+    private List<String> legend() {
+        List<String> l = new ArrayList<>();
+        l.add("median and p10-p90 over the repetitions; 'uring4j-... x' = that contender's median / this row's median;");
+        l.add("CPU/op = process CPU (user + system, all threads) per op over the measured window; p99 = median of the"
+                + " repetitions' p99 latency where the contender measures it; B/op = Java heap allocation per op.");
+        java.util.Set<String> missing = new java.util.LinkedHashSet<>();
         for (Map.Entry<BenchPoint, List<ContenderResult>> e : results.entrySet()) {
             for (ContenderResult r : e.getValue()) {
-                if (!firstEntry) sb.append(',');
-                firstEntry = false;
+                if (r.unavailable != null) missing.add("MISSING " + r.contender + ": " + r.unavailable);
+                else if (r.error != null) l.add("FAILED " + r.contender + " at " + e.getKey() + ": " + r.error);
+            }
+        }
+        l.addAll(2, missing);
+        return l;
+    }
+
+    void printTable(PrintStream out, MachineInfo machine) {
+        out.println();
+        out.printf(Locale.ROOT, "== %s: %s%n", workload.name(), workload.description());
+        preamble(machine).forEach(out::println);
+        List<List<String>> rows = rows();
+        if (!rows.isEmpty()) {
+            int[] w = new int[rows.get(0).size()];
+            for (List<String> row : rows) {
+                for (int i = 0; i < row.size(); i++) w[i] = Math.max(w[i], row.get(i).length());
+            }
+            int r = 0;
+            for (List<String> row : rows) {
+                StringBuilder sb = new StringBuilder();
+                for (int i = 0; i < row.size(); i++) sb.append(String.format("%-" + w[i] + "s  ", row.get(i)));
+                out.println(sb.toString().stripTrailing());
+                if (r++ == 0) out.println("-".repeat(sb.toString().stripTrailing().length()));
+            }
+        }
+        legend().forEach(out::println);
+        notes.forEach(n -> out.println("note: " + n));
+    }
+
+    /** The Markdown report of this workload, with its chart if one was drawn. */
+    String markdown(MachineInfo machine, String chartFile) {
+        StringBuilder md = new StringBuilder();
+        md.append("# uring4j bench: ").append(workload.name()).append("\n\n").append(workload.description()).append("\n\n");
+        preamble(machine).forEach(l -> md.append("- ").append(l).append('\n'));
+        md.append('\n');
+        List<List<String>> rows = rows();
+        for (int i = 0; i < rows.size(); i++) {
+            md.append("| ").append(String.join(" | ", rows.get(i).stream().map(c -> c.replace("|", "\\|")).toList())).append(" |\n");
+            if (i == 0) md.append("|").append(" --- |".repeat(rows.get(0).size())).append('\n');
+        }
+        md.append('\n');
+        legend().forEach(l -> md.append("- ").append(l).append('\n'));
+        notes.forEach(n -> md.append("- note: ").append(n).append('\n'));
+        if (chartFile != null) md.append("\n![").append(workload.name()).append("](").append(chartFile).append(")\n");
+        return md.toString();
+    }
+
+    /** This workload's entries of the JSON {@code results} array, comma-separated. */
+    void appendJsonResults(StringBuilder sb) {
+        for (Map.Entry<BenchPoint, List<ContenderResult>> e : results.entrySet()) {
+            for (ContenderResult r : e.getValue()) {
+                if (sb.charAt(sb.length() - 1) != '[') sb.append(',');
                 sb.append("{\"workload\":").append(Json.str(workload.name())).append(",\"params\":{");
                 boolean firstParam = true;
                 for (Map.Entry<String, Object> p : e.getKey().params().entrySet()) {
@@ -142,7 +195,8 @@ final class BenchReport {
                 sb.append(",\"median_ops_per_s\":").append(num(r.medianRate()));
                 sb.append(",\"p10_ops_per_s\":").append(num(r.quantileRate(0.1)));
                 sb.append(",\"p90_ops_per_s\":").append(num(r.quantileRate(0.9)));
-                sb.append(",\"cpu_s_per_op\":").append(num(r.medianCpuSecondsPerOp())).append(",\"p99_us\":null");
+                sb.append(",\"cpu_s_per_op\":").append(num(r.medianCpuSecondsPerOp()));
+                sb.append(",\"p99_us\":").append(num(r.medianP99Micros()));
                 sb.append(",\"alloc_bytes_per_op\":").append(num(r.medianBytesPerOp()));
                 sb.append(",\"samples_ops_per_s\":[");
                 for (int i = 0; i < r.samples.size(); i++) {
@@ -155,12 +209,22 @@ final class BenchReport {
                 sb.append('}');
             }
         }
+    }
+
+    /** This workload's entry of the JSON {@code workloads} object (what the figures mean). */
+    String jsonWorkload() {
+        StringBuilder sb = new StringBuilder("{\"description\":").append(Json.str(workload.description()))
+                .append(",\"unit\":").append(Json.str(workload.unit())).append(",\"notes\":[");
+        for (int i = 0; i < notes.size(); i++) {
+            if (i > 0) sb.append(',');
+            sb.append(Json.str(notes.get(i)));
+        }
         return sb.append("]}").toString();
     }
 
     /** A JSON number, or null for NaN. */
-    private static String num(double d) {
+    static String num(double d) {
         if (Double.isNaN(d) || Double.isInfinite(d)) return "null";
-        return java.math.BigDecimal.valueOf(d).round(new java.math.MathContext(9)).stripTrailingZeros().toPlainString();
+        return BigDecimal.valueOf(d).round(new MathContext(9)).stripTrailingZeros().toPlainString();
     }
 }

@@ -1,6 +1,5 @@
 package io.uring4j.tools.bench;
 
-import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -9,17 +8,18 @@ import java.util.Map;
 
 /**
  * Runs a workload: at every point, repetition by repetition, each peer and then the subject
- * (A B A B …), one fresh process per measurement. Progress goes to {@code log}.
+ * (A B A B …), so that drift of the machine hits every contender alike. Progress and failures go
+ * to the {@link Progress}.
  */
 final class BenchRunner {
     private final Workload workload;
     private final BenchPlan plan;
-    private final PrintStream log;
+    private final Progress progress;
 
-    BenchRunner(Workload workload, BenchPlan plan, PrintStream log) {
+    BenchRunner(Workload workload, BenchPlan plan, Progress progress) {
         this.workload = workload;
         this.plan = plan;
-        this.log = log;
+        this.progress = progress;
     }
 
     /** One entry per point, with one result per contender (subject first, then the peers). */
@@ -27,50 +27,68 @@ final class BenchRunner {
         List<Contender> order = new ArrayList<>(workload.peers(plan));
         Contender subject = workload.subject(plan);
         order.add(subject);
-        Map<Contender, String> unavailable = new LinkedHashMap<>();
-        for (Contender c : order) {
-            String why = c.unavailableReason();
-            if (why != null) {
-                unavailable.put(c, why);
-                log.println("bench: " + c.name() + " is MISSING: " + why);
-            }
-        }
+        List<BenchPoint> points = workload.points(plan);
+        progress.plan(points.size() * plan.reps() * order.size());
         Map<BenchPoint, List<ContenderResult>> all = new LinkedHashMap<>();
-        for (BenchPoint point : workload.points(plan)) {
-            Map<Contender, ContenderResult> results = new LinkedHashMap<>();
+        try {
+            workload.setUp(plan);
+            Map<Contender, String> unavailable = new LinkedHashMap<>();
             for (Contender c : order) {
-                ContenderResult r = new ContenderResult(c.name());
-                r.unavailable = unavailable.get(c);
-                results.put(c, r);
-            }
-            for (int rep = 1; rep <= plan.reps(); rep++) {
-                for (Contender c : order) {
-                    measureOnce(c, point, rep, results.get(c));
+                String why = c.unavailableReason();
+                if (why != null) {
+                    unavailable.put(c, why);
+                    progress.note("bench: " + c.name() + " is MISSING: " + why);
                 }
             }
-            List<ContenderResult> row = new ArrayList<>();
-            row.add(results.get(subject));
-            for (Contender c : order) {
-                if (c != subject) row.add(results.get(c));
+            for (BenchPoint point : points) {
+                Map<Contender, ContenderResult> results = new LinkedHashMap<>();
+                for (Contender c : order) {
+                    ContenderResult r = new ContenderResult(c.name());
+                    r.unavailable = unavailable.get(c);
+                    results.put(c, r);
+                }
+                workload.beforePoint(point, plan);
+                for (int rep = 1; rep <= plan.reps(); rep++) {
+                    for (Contender c : order) {
+                        measureOnce(c, point, rep, results.get(c));
+                    }
+                }
+                List<ContenderResult> row = new ArrayList<>();
+                row.add(results.get(subject));
+                for (Contender c : order) {
+                    if (c != subject) row.add(results.get(c));
+                }
+                all.put(point, row);
             }
-            all.put(point, row);
+        } catch (Exception e) {
+            throw new IllegalStateException(workload.name() + ": " + (e.getMessage() == null ? e : e.getMessage()), e);
+        } finally {
+            for (Contender c : order) {
+                c.close();
+            }
+            workload.tearDown(plan);
         }
         return all;
     }
 
     private void measureOnce(Contender c, BenchPoint point, int rep, ContenderResult r) {
-        if (!r.measurable()) return;
+        if (!r.measurable()) {
+            progress.skipped(1);
+            return;
+        }
+        progress.starting(workload.name(), point, rep, plan.reps(), c.name());
         try {
             Sample s = c.measure(point, plan);
             r.samples.add(s);
-            log.printf(Locale.ROOT, "bench: %s %s rep %d/%d %-13s %s ops/s%n", workload.name(), point, rep, plan.reps(),
-                    c.name(), BenchReport.rate(s.opsPerSecond()));
+            progress.finished(BenchReport.rate(s.opsPerSecond()) + " " + workload.unit()
+                    + (Double.isNaN(s.p99Micros()) ? "" : String.format(Locale.ROOT, ", p99 %.1f us", s.p99Micros())));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             r.error = "interrupted";
+            progress.finished("interrupted");
         } catch (Exception e) {
             r.error = e.getMessage() == null ? e.toString() : e.getMessage();
-            log.println("bench: " + c.name() + " failed at " + point + ": " + r.error);
+            progress.finished("FAILED: " + r.error);
         }
     }
 }

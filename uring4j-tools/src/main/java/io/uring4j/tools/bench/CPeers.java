@@ -39,6 +39,10 @@ final class CPeers {
         if (Files.exists(LIBURING_HEADER)) {
             return null;
         }
+        if (Apt.installsDisabled()) {
+            return "liburing-dev is not installed (" + LIBURING_HEADER + " is missing; installing is disabled by -D"
+                    + Apt.NO_INSTALL + ")";
+        }
         if (!isRoot()) {
             return "liburing-dev is not installed (" + LIBURING_HEADER + " is missing) and installing it needs root:"
                     + " run apt-get install liburing-dev";

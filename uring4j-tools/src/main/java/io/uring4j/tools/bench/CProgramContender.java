@@ -8,12 +8,15 @@ import java.util.function.BiFunction;
 /**
  * A C peer: one of the project's C programs under {@code src/main/c}, compiled against liburing
  * at bench time and run once per repetition (pinned like every contender). The program prints
- * one line per measurement with {@code cpu_ns_per_op=<ns>} and ending in {@code ops_per_s=<rate>};
- * the last such line is the sample.
+ * its result on stdout either as one JSON line ({@code {"ops_per_s":..,"cpu_s_per_op":..,
+ * "p99_us":..,...}}, as read_bench does) or as a line of {@code key=value} fields with
+ * {@code cpu_ns_per_op=<ns>} and {@code ops_per_s=<rate>} (nop_bench); the last result line is
+ * the sample.
  */
 final class CProgramContender implements Contender {
     private static final String RATE_KEY = "ops_per_s=";
     private static final String CPU_KEY = "cpu_ns_per_op=";
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
     private final String name;
     private final String program;
@@ -65,16 +68,28 @@ final class CProgramContender implements Contender {
         if (o.exitCode() != 0) {
             throw new IllegalStateException(program + " exited with " + o.exitCode() + ": " + o.stderrTail());
         }
-        double rate = Double.NaN, cpuNanos = Double.NaN;
-        for (String line : o.stdout().split("\n")) {
+        return parse(program, o.stdout());
+    }
+
+    /** The sample in a C peer's output: its last JSON line, or its key=value fields. */
+    static Sample parse(String program, String stdout) throws java.io.IOException {
+        double rate = Double.NaN, cpuNanos = Double.NaN, p99 = Double.NaN;
+        for (String line : stdout.split("\n")) {
+            if (line.trim().startsWith("{")) {
+                com.fasterxml.jackson.databind.JsonNode n = JSON.readTree(line.trim());
+                rate = n.path("ops_per_s").asDouble(Double.NaN);
+                cpuNanos = n.path("cpu_s_per_op").asDouble(Double.NaN) * 1e9;
+                p99 = n.path("p99_us").asDouble(Double.NaN);
+                continue;
+            }
             for (String field : line.trim().split("\\s+")) {
                 if (field.startsWith(RATE_KEY)) rate = Double.parseDouble(field.substring(RATE_KEY.length()));
                 if (field.startsWith(CPU_KEY)) cpuNanos = Double.parseDouble(field.substring(CPU_KEY.length()));
             }
         }
         if (Double.isNaN(rate)) {
-            throw new IllegalStateException(program + " printed no " + RATE_KEY + " line: " + o.stdout().strip());
+            throw new IllegalStateException(program + " printed no result (JSON or " + RATE_KEY + "): " + stdout.strip());
         }
-        return new Sample(rate, cpuNanos / 1e9, Double.NaN);
+        return new Sample(rate, cpuNanos / 1e9, Double.NaN, p99);
     }
 }

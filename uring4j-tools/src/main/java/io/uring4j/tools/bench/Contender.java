@@ -14,4 +14,8 @@ public interface Contender {
 
     /** One measurement (one repetition) of {@code point}; throws with the reason on failure. */
     Sample measure(BenchPoint point, BenchPlan plan) throws Exception;
+
+    /** Releases what the contender keeps between measurements (a child process); called after the workload. */
+    default void close() {
+    }
 }

@@ -37,6 +37,11 @@ final class ContenderResult {
         return Stats.median(samples.stream().mapToDouble(Sample::cpuSecondsPerOp).toArray());
     }
 
+    /** Median over the repetitions of each one's p99 latency in microseconds, NaN if not measured. */
+    double medianP99Micros() {
+        return Stats.median(samples.stream().mapToDouble(Sample::p99Micros).toArray());
+    }
+
     /** Median bytes per operation, NaN if the contender does not report allocation. */
     double medianBytesPerOp() {
         return Stats.median(samples.stream().mapToDouble(Sample::bytesPerOp).toArray());

@@ -8,25 +8,64 @@ import java.nio.file.Path;
 import java.util.List;
 
 /** What a benchmark figure depends on, recorded with every run. */
-record MachineInfo(String kernel, int cpus, String cpuModel, String jdk, String liburing, String ioUringDisabled,
-                   String loadAverage) {
+record MachineInfo(String kernel, int cpus, String cpuModel, long memoryMiB, String jdk, String liburing, String fio,
+                   String ioUringDisabled, String seccomp, String loadAverage, String loadAtEnd,
+                   double maxLoad) {
 
-    static MachineInfo collect() {
+    /** Collects the machine's description (at the end of a run); {@code loadAtStart} is /proc/loadavg read before it. */
+    static MachineInfo collect(String loadAtStart, double maxLoadDuringRun) {
         List<String> cpuinfo = lines("/proc/cpuinfo");
         int cpus = (int) cpuinfo.stream().filter(l -> l.startsWith("processor")).count();
         String model = cpuinfo.stream().filter(l -> l.startsWith("model name")).findFirst()
                 .map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse("unknown");
+        long memKiB = lines("/proc/meminfo").stream().filter(l -> l.startsWith("MemTotal:")).findFirst()
+                .map(l -> Long.parseLong(l.replaceAll("[^0-9]", ""))).orElse(0L);
+        String seccomp = lines("/proc/self/status").stream().filter(l -> l.startsWith("Seccomp:")).findFirst()
+                .map(l -> switch (l.substring(8).trim()) {
+                    case "0" -> "disabled";
+                    case "1" -> "strict";
+                    case "2" -> "filter";
+                    default -> l.substring(8).trim();
+                }).orElse("n/a");
         String jdk = System.getProperty("java.vm.vendor") + " " + System.getProperty("java.vm.name") + " "
                 + System.getProperty("java.runtime.version");
         return new MachineInfo(first("/proc/sys/kernel/osrelease", System.getProperty("os.version")),
-                cpus > 0 ? cpus : Runtime.getRuntime().availableProcessors(), model, jdk, CPeers.liburingVersion(),
-                first("/proc/sys/kernel/io_uring_disabled", "n/a"), first("/proc/loadavg", "n/a"));
+                cpus > 0 ? cpus : Runtime.getRuntime().availableProcessors(), model, memKiB / 1024, jdk,
+                CPeers.liburingVersion(), Fio.version(), first("/proc/sys/kernel/io_uring_disabled", "n/a"), seccomp,
+                loadAtStart, currentLoad(), maxLoadDuringRun);
+    }
+
+    static String currentLoad() {
+        return first("/proc/loadavg", "n/a");
+    }
+
+    /** The 1-minute load average now, 0 if unknown. */
+    static double currentLoad1() {
+        try {
+            return Double.parseDouble(currentLoad().split("\\s+")[0]);
+        } catch (RuntimeException e) {
+            return 0;
+        }
+    }
+
+    /** One line for tables and reports. */
+    String summary() {
+        return String.format("kernel %s, %d CPUs (%s), %d MiB RAM, %s, liburing %s, %s, io_uring_disabled=%s, seccomp %s, load average at start %s, at end %s, 1-min maximum during the run %.2f",
+                kernel, cpus, cpuModel, memoryMiB, jdk, liburing, fio, ioUringDisabled, seccomp, load3(loadAverage), load3(loadAtEnd), maxLoad);
     }
 
     String toJson() {
         return "{\"kernel\":" + Json.str(kernel) + ",\"cpus\":" + cpus + ",\"cpu_model\":" + Json.str(cpuModel)
-                + ",\"jdk\":" + Json.str(jdk) + ",\"liburing\":" + Json.str(liburing)
-                + ",\"io_uring_disabled\":" + Json.str(ioUringDisabled) + ",\"loadavg_at_start\":" + Json.str(loadAverage) + "}";
+                + ",\"memory_mib\":" + memoryMiB + ",\"jdk\":" + Json.str(jdk) + ",\"liburing\":" + Json.str(liburing)
+                + ",\"fio\":" + Json.str(fio) + ",\"io_uring_disabled\":" + Json.str(ioUringDisabled)
+                + ",\"seccomp\":" + Json.str(seccomp) + ",\"loadavg_at_start\":" + Json.str(loadAverage)
+                + ",\"loadavg_at_end\":" + Json.str(loadAtEnd) + ",\"loadavg_1min_max\":" + maxLoad + "}";
+    }
+
+    /** The three load averages of a /proc/loadavg line. */
+    private static String load3(String loadavg) {
+        String[] f = loadavg.split("\\s+");
+        return f.length >= 3 ? f[0] + " " + f[1] + " " + f[2] : loadavg;
     }
 
     private static List<String> lines(String file) {

@@ -3,7 +3,7 @@ package io.uring4j.tools.bench;
 import java.util.List;
 
 /**
- * One benchmark workload of {@code uring4j bench} (nop now; read, copy and echo later): the
+ * One benchmark workload of {@code uring4j bench} (nop, read, direct, copy, echo): the
  * parameter points it sweeps and the contenders it compares. Adding a workload is adding a class
  * that implements this and listing it in {@link BenchCommand#WORKLOADS}; the command does the
  * interleaving, statistics, table and JSON.
@@ -27,4 +27,29 @@ public interface Workload {
      * contenders alike.
      */
     List<Contender> peers(BenchPlan plan);
+
+    /** What one "op" of {@code ops_per_s} is, for the table and the chart ({@code "ops/s"}, {@code "MB/s"}). */
+    default String unit() {
+        return "ops/s";
+    }
+
+    /** Prepares what every contender needs (files, caches); called once before the first point. */
+    default void setUp(BenchPlan plan) throws Exception {
+    }
+
+    /** Called before each point's repetitions (to re-warm a cache, say). */
+    default void beforePoint(BenchPoint point, BenchPlan plan) throws Exception {
+    }
+
+    /** Called once after the last point, also after a failure; must not throw. */
+    default void tearDown(BenchPlan plan) {
+    }
+
+    /**
+     * What a reader needs to trust the figures (file sizes, cache residency, whether fsync is
+     * timed), printed under the table and written to the report; read after {@link #tearDown}.
+     */
+    default java.util.List<String> notes() {
+        return java.util.List.of();
+    }
 }

@@ -63,7 +63,7 @@ class MissingPeerTest {
         BenchPlan plan = new BenchPlan("tiny", 2, 0, 0.1, 0, -1, dir, List.of(1), false);
         Workload w = new OnePointWorkload();
         ByteArrayOutputStream log = new ByteArrayOutputStream();
-        var results = new BenchRunner(w, plan, new PrintStream(log, true, StandardCharsets.UTF_8)).run();
+        var results = new BenchRunner(w, plan, new Progress(new PrintStream(log, true, StandardCharsets.UTF_8), false)).run();
         List<ContenderResult> row = results.values().iterator().next();
         assertEquals(2, row.get(0).samples.size(), "the subject is still measured every repetition");
         assertNotNull(row.get(1).unavailable);
@@ -71,12 +71,14 @@ class MissingPeerTest {
         // Without gcc or liburing-dev the toolchain is the reason; with them, the missing source.
         assertTrue(reason.contains("no_such_program") || reason.contains("liburing") || reason.contains("gcc"), reason);
 
-        BenchReport report = new BenchReport(w, plan, MachineInfo.collect(), results);
+        BenchReport report = new BenchReport(w, plan, results, w.notes());
+        MachineInfo machine = MachineInfo.collect(MachineInfo.currentLoad(), MachineInfo.currentLoad1());
         ByteArrayOutputStream table = new ByteArrayOutputStream();
-        report.printTable(new PrintStream(table, true, StandardCharsets.UTF_8));
+        report.printTable(new PrintStream(table, true, StandardCharsets.UTF_8), machine);
         String text = table.toString(StandardCharsets.UTF_8);
         assertTrue(text.contains("MISSING no-such-c: " + reason), text);
-        String json = report.toJson();
+        assertTrue(report.markdown(machine, null).contains("MISSING no-such-c: " + reason));
+        String json = new BenchSession(plan, System.out, System.err).toJson(machine, List.of(report));
         assertTrue(json.contains("\"contender\":\"no-such-c\",\"median_ops_per_s\":null"), json);
         assertTrue(json.contains("\"unavailable\":"), json);
         assertTrue(log.toString(StandardCharsets.UTF_8).contains("no-such-c is MISSING"), log.toString(StandardCharsets.UTF_8));

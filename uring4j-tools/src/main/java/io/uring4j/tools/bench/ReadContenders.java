@@ -1,0 +1,115 @@
+package io.uring4j.tools.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.uring4j.core.IoUring;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * The contenders of the 4 KiB random-read workloads (read: page cache; direct: O_DIRECT), all
+ * reading the same file at the same point: the lean C liburing loop, fio, the JDK's four ways,
+ * and uring4j's core ring and runtime. Every Java contender runs in its own long-lived pinned JVM
+ * ({@link JvmChild}).
+ */
+final class ReadContenders {
+    static final String QD = "qd";
+
+    private ReadContenders() {}
+
+    /** Everything but the subject, in the order they run at each repetition. */
+    static List<Contender> peers(BenchPlan plan, boolean direct, Function<BenchPoint, Path> file) {
+        List<Contender> peers = new ArrayList<>();
+        peers.add(new CProgramContender("liburing-c", "read_bench", plan, (p, pl) -> {
+            List<String> args = new ArrayList<>();
+            if (direct) args.add("--direct");
+            args.add("--warmup=" + BenchPlan.secondsArg(pl.warmupSeconds()));
+            args.addAll(List.of(file.apply(p).toString(), Integer.toString(p.intParam(QD)),
+                    BenchPlan.secondsArg(pl.measureSeconds())));
+            return args;
+        }));
+        peers.add(new Fio("fio-io_uring", "io_uring", direct, file));
+        if (direct) peers.add(new Fio("fio-libaio", "libaio", true, file));
+        peers.add(new Fio("fio-psync", "psync", direct, file));
+        peers.add(new JvmRead("jdk-filechannel", "filechannel", 1, direct, file));
+        peers.add(new JvmRead("jdk-filechannel-2t", "filechannel", 2, direct, file));
+        peers.add(new JvmRead("jdk-filechannel-vthreads", "vthreads", 0, direct, file));
+        peers.add(new JvmRead("jdk-async-filechannel", "async", 0, direct, file));
+        peers.add(new JvmRead("uring4j-runtime", "runtime", 0, direct, file));
+        return peers;
+    }
+
+    static Contender subject(boolean direct, Function<BenchPoint, Path> file) {
+        return new JvmRead("uring4j-core", "core", 0, direct, file);
+    }
+
+    /** Notes every read workload's report carries: what each contender does. */
+    static List<String> notes() {
+        return List.of(
+                "liburing-c = src/main/c/read_bench.c: QD-entry SINGLE_ISSUER|DEFER_TASKRUN ring, registered file,"
+                        + " READ_FIXED into registered buffers, one io_uring_submit_and_wait(1) per loop;"
+                        + " uring4j-core = the same loop on uring4j's core API in a JVM (UringReads.core)",
+                "uring4j-runtime = AsyncFile opened with FileOpenOption.REGISTERED on one EventLoop, QD direct"
+                        + " buffers each with a readAsync in flight, the next read issued from the completion",
+                "jdk-filechannel: FileChannel.read(dst, pos) on 1 thread; -2t: 2 threads (both on the one pinned CPU,"
+                        + " the CPU budget of every contender); -vthreads: QD virtual threads; jdk-async-filechannel:"
+                        + " AsynchronousFileChannel (a thread pool doing blocking preads on Linux) with QD reads outstanding;"
+                        + " fio-psync is synchronous (depth 1 at every QD)",
+                "Java contenders check every read (each 4 KiB block carries its index); read_bench checks its last"
+                        + " reads against pread; CPU/op of the JVMs counts all their threads (JIT and GC included)",
+                "ops are counted from completion counters read at the window's edges; latency: read_bench and"
+                        + " uring4j-core time each batch (two clock reads per submit_and_wait), the others time one read"
+                        + " in 8 from issue to completion (fio: its own total-latency percentiles)");
+    }
+
+    /** A Java contender: one read mode of {@code BenchChild} in its own JVM. */
+    static final class JvmRead implements Contender {
+        private final String name;
+        private final String mode;
+        private final int threads;
+        private final boolean direct;
+        private final Function<BenchPoint, Path> file;
+
+        /** @param threads platform threads for mode filechannel; 0 for the modes that keep QD reads in flight */
+        JvmRead(String name, String mode, int threads, boolean direct, Function<BenchPoint, Path> file) {
+            this.name = name;
+            this.mode = mode;
+            this.threads = threads;
+            this.direct = direct;
+            this.file = file;
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public String unavailableReason() {
+            if (name.startsWith("uring4j") && !IoUring.isAvailable()) {
+                return "io_uring is not available: " + IoUring.unavailabilityCause().getMessage();
+            }
+            return null;
+        }
+
+        @Override
+        public Sample measure(BenchPoint point, BenchPlan plan) throws Exception {
+            JvmChild child = JvmChild.of(name, plan);
+            Map<String, Object> args = new LinkedHashMap<>();
+            args.put("mode", mode);
+            args.put("file", file.apply(point));
+            args.put("qd", point.intParam(QD));
+            args.put("threads", Math.max(1, threads));
+            args.put("direct", direct);
+            args.put("warmup", child.warmupSeconds(plan));
+            args.put("seconds", plan.measureSeconds());
+            JsonNode r = child.call("read", args, plan.childTimeoutSeconds());
+            return new Sample(r.path("ops_per_s").asDouble(), r.path("cpu_s_per_op").asDouble(Double.NaN),
+                    r.path("alloc_bytes_per_op").asDouble(Double.NaN), r.path("p99_us").asDouble(Double.NaN));
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package io.uring4j.tools.bench;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Workload B: 4 KiB random reads of a file held in the page cache (256 MiB; 16 MiB in tiny mode),
+ * QD 1, 32 and 128 (quick: 1 and 32; tiny: 32). The file is warmed by reading it before the run
+ * and before every point, and its residency is checked with fincore each time and at the end.
+ */
+public final class ReadWorkload implements Workload {
+    private final List<String> notes = new ArrayList<>();
+    private Path file;
+
+    @Override
+    public String name() {
+        return "read";
+    }
+
+    @Override
+    public String description() {
+        return "4 KiB random reads of a page-cached file: uring4j core and runtime vs C liburing, fio and the JDK";
+    }
+
+    static long fileBytes(BenchPlan plan) {
+        return plan.mode().equals("tiny") ? 16 * BenchFiles.MIB : 256 * BenchFiles.MIB;
+    }
+
+    static List<Integer> queueDepths(BenchPlan plan) {
+        return switch (plan.mode()) {
+            case "tiny" -> List.of(32);
+            case "quick" -> List.of(1, 32);
+            default -> List.of(1, 32, 128);
+        };
+    }
+
+    @Override
+    public List<BenchPoint> points(BenchPlan plan) {
+        return queueDepths(plan).stream().map(qd -> new BenchPoint(Map.of(ReadContenders.QD, (Object) qd))).toList();
+    }
+
+    private Path file(BenchPlan plan) {
+        if (file == null) file = plan.workDir().resolve("data-" + fileBytes(plan) / BenchFiles.MIB + "m.bin");
+        return file;
+    }
+
+    @Override
+    public Contender subject(BenchPlan plan) {
+        return ReadContenders.subject(false, p -> file(plan));
+    }
+
+    @Override
+    public List<Contender> peers(BenchPlan plan) {
+        return ReadContenders.peers(plan, false, p -> file(plan));
+    }
+
+    @Override
+    public void setUp(BenchPlan plan) throws Exception {
+        notes.clear();
+        BenchFiles.ensure(file(plan), fileBytes(plan));
+        BenchFiles.warm(file);
+        notes.add("file " + file + " (" + fileBytes(plan) / BenchFiles.MIB + " MiB, buffered reads, fio with --invalidate=0);"
+                + " residency after warming, before the first point: " + BenchFiles.residency(file));
+        notes.addAll(ReadContenders.notes());
+    }
+
+    @Override
+    public void beforePoint(BenchPoint point, BenchPlan plan) throws Exception {
+        BenchFiles.warm(file);
+        BenchFiles.Residency r = BenchFiles.residency(file);
+        if (r.fraction() < 0.99) notes.add("WARNING before " + point + ": only " + r + " after warming");
+    }
+
+    @Override
+    public void tearDown(BenchPlan plan) {
+        try {
+            if (file != null) notes.add("residency after the last point: " + BenchFiles.residency(file));
+        } catch (Exception e) {
+            notes.add("residency after the last point unknown: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public List<String> notes() {
+        return List.copyOf(notes);
+    }
+}

@@ -1,0 +1,201 @@
+package io.uring4j.tools.bench.child;
+
+import io.uring4j.core.Cqe;
+import io.uring4j.core.CqeHandler;
+import io.uring4j.core.IoUring;
+import io.uring4j.core.SetupFlag;
+import io.uring4j.core.internal.Posix;
+import io.uring4j.runtime.AsyncFile;
+import io.uring4j.runtime.EventLoopGroup;
+import io.uring4j.runtime.FileOpenOption;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+
+import static io.uring4j.tools.bench.child.ReadBench.BLOCK;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/** The read workloads through uring4j: the raw core ring and the runtime's {@link AsyncFile}. */
+final class UringReads {
+    private UringReads() {}
+
+    /**
+     * The core API the way read_bench.c uses liburing, so the two compare line for line: a
+     * {@code qd}-entry SINGLE_ISSUER|DEFER_TASKRUN ring, the file registered (IOSQE_FIXED_FILE),
+     * one registered 4 KiB buffer per slot (READ_FIXED), {@code qd} reads in flight; each loop is
+     * one submitAndWait(1), one forEachCqe that refills every finished slot, and two clock reads
+     * (latency runs from the clock before the enter that submitted a read to the clock after the
+     * one that reaped it). The ring is opened on the thread that drives it (SINGLE_ISSUER).
+     */
+    static LatencyHistogram core(Path file, boolean direct, int qd, long blocks, Window w) throws Exception {
+        CoreLoop loop = new CoreLoop(file, direct, qd, blocks, w);
+        Thread t = Thread.ofPlatform().name("core-reads").start(loop);
+        if (!loop.ready.await(60, TimeUnit.SECONDS)) throw new IOException("the core ring was not set up in 60 s");
+        if (loop.failure == null) w.run(List.of(loop.stream));
+        t.join();
+        if (loop.failure != null) throw new IllegalStateException(loop.failure.toString(), loop.failure);
+        return loop.stream.latencies;
+    }
+
+    private static final class CoreLoop implements Runnable, CqeHandler {
+        final ReadBench.Stream stream;
+        private final Path file;
+        private final boolean direct;
+        private final int qd;
+        private final Window w;
+        private final long[] offsets;
+        private final long[] submitted;
+        private final int[] fresh;
+        private int freshCount;
+        private int inFlight;
+        private long reapedAt;
+        /** The window's state, read once per batch. */
+        private boolean timing;
+        private boolean stopping;
+        private IoUring ring;
+        private MemorySegment buffers;
+        /** One slice per slot, made once: the loop allocates nothing per read. */
+        private MemorySegment[] slices;
+        /** Counted down when the ring is set up (or failed to be): the window begins after it. */
+        final CountDownLatch ready = new CountDownLatch(1);
+        volatile Throwable failure;
+
+        CoreLoop(Path file, boolean direct, int qd, long blocks, Window w) {
+            this.stream = new ReadBench.Stream(0, blocks);
+            this.file = file;
+            this.direct = direct;
+            this.qd = qd;
+            this.w = w;
+            this.offsets = new long[qd];
+            this.submitted = new long[qd];
+            this.fresh = new int[qd];
+        }
+
+        @Override
+        public void run() {
+            int fd = Posix.open(file.toString(), Posix.O_RDONLY | Posix.O_CLOEXEC | (direct ? Posix.O_DIRECT : 0), 0);
+            try (Arena arena = Arena.ofConfined()) {
+                if (fd < 0) throw new IOException("open " + file + ": errno " + -fd);
+                ring = IoUring.open(qd, SetupFlag.SINGLE_ISSUER, SetupFlag.DEFER_TASKRUN);
+                try {
+                    buffers = arena.allocate((long) qd * BLOCK, BLOCK);
+                    slices = new MemorySegment[qd];
+                    for (int i = 0; i < qd; i++) slices[i] = buffers.asSlice((long) i * BLOCK, BLOCK);
+                    ring.registration().registerFiles(new int[] {fd});
+                    ring.registration().registerBuffers(List.of(slices));
+                    ready.countDown();
+                    loop();
+                } finally {
+                    ring.close();
+                }
+            } catch (Throwable t) {
+                failure = t;
+            } finally {
+                ready.countDown();
+                if (fd >= 0) Posix.close(fd);
+            }
+        }
+
+        private void loop() {
+            for (int i = 0; i < qd; i++) queue(i);
+            inFlight = qd;
+            while (inFlight > 0) {
+                long now = System.nanoTime();
+                for (int i = 0; i < freshCount; i++) submitted[fresh[i]] = now;
+                freshCount = 0;
+                ring.submitAndWait(1);
+                reapedAt = System.nanoTime();
+                timing = w.measuring();
+                stopping = w.over();
+                ring.forEachCqe(this);
+            }
+        }
+
+        private void queue(int slot) {
+            offsets[slot] = stream.nextOffset();
+            ring.getSqe().prepReadFixed(0, slices[slot], offsets[slot], slot)
+                    .fixedFile(0).userData(slot);
+            fresh[freshCount++] = slot;
+        }
+
+        @Override
+        public void handle(Cqe cqe) {
+            int slot = (int) cqe.userData();
+            stream.offset = offsets[slot];
+            stream.check(cqe.res(), slices[slot].get(JAVA_LONG, 0));
+            stream.count();
+            if (timing) stream.latencies.record(reapedAt - submitted[slot]);
+            if (stopping) inFlight--;
+            else queue(slot);
+        }
+    }
+
+    /**
+     * The runtime as an application would use it: one event loop, the file opened with
+     * {@link FileOpenOption#REGISTERED}, {@code qd} direct buffers each with a read in flight
+     * through {@link AsyncFile#readAsync}; each completion (on the loop thread) issues the next.
+     */
+    static LatencyHistogram runtime(Path file, boolean direct, int qd, long blocks, Window w) throws Exception {
+        try (EventLoopGroup group = EventLoopGroup.create(1)) {
+            AsyncFile f = direct
+                    ? AsyncFile.open(group, file, StandardOpenOption.READ, FileOpenOption.REGISTERED, FileOpenOption.DIRECT)
+                    : AsyncFile.open(group, file, StandardOpenOption.READ, FileOpenOption.REGISTERED);
+            try (f) {
+                CountDownLatch finished = new CountDownLatch(qd);
+                List<ReadBench.Stream> slots = new ArrayList<>();
+                for (int i = 0; i < qd; i++) {
+                    RuntimeSlot s = new RuntimeSlot(i, blocks, f, w, finished);
+                    slots.add(s);
+                    s.issue();
+                }
+                w.run(slots);
+                if (!finished.await(60, TimeUnit.SECONDS)) throw new IOException("runtime reads did not drain in 60 s");
+                return ReadBench.merge(slots);
+            }
+        }
+    }
+
+    /** One read in flight on the runtime; its completion (a reused callback object) issues the next. */
+    private static final class RuntimeSlot extends ReadBench.Stream implements BiConsumer<Integer, Throwable> {
+        private final ByteBuffer buf = ReadBench.alignedBlock();
+        private final AsyncFile file;
+        private final Window w;
+        private final CountDownLatch finished;
+
+        RuntimeSlot(int id, long blocks, AsyncFile file, Window w, CountDownLatch finished) {
+            super(id, blocks);
+            this.file = file;
+            this.w = w;
+            this.finished = finished;
+        }
+
+        void issue() {
+            buf.clear();
+            issuing();
+            file.readAsync(buf, nextOffset()).whenComplete(this);
+        }
+
+        @Override
+        public void accept(Integer got, Throwable t) {
+            try {
+                if (t != null) throw t;
+                completed(got, buf.getLong(0), w);
+            } catch (Throwable e) {
+                failure = e;
+                finished.countDown();
+                return;
+            }
+            if (w.over()) finished.countDown();
+            else issue();
+        }
+    }
+}
