@@ -26,6 +26,10 @@ final class EchoServerCommand implements Callable<Integer> {
     @Option(names = "--loops", description = "event loops (default: one per core)", defaultValue = "0")
     int loops;
 
+    @Option(names = "--max-seconds", description = "stop by itself after this many seconds (a safety net for harnesses; default: never)",
+            defaultValue = "0")
+    long maxSeconds;
+
     @Override
     public Integer call() throws Exception {
         EventLoopGroup group = loops > 0 ? EventLoopGroup.create(loops) : EventLoopGroup.create();
@@ -41,6 +45,17 @@ final class EchoServerCommand implements Callable<Integer> {
             stopped.countDown();
         });
         Runtime.getRuntime().addShutdownHook(hook);
+        if (maxSeconds > 0) {
+            Thread.ofPlatform().daemon(true).name("max-seconds").start(() -> {
+                try {
+                    Thread.sleep(java.time.Duration.ofSeconds(maxSeconds));
+                    System.err.println("echo-server: --max-seconds reached, stopping");
+                    System.exit(0);
+                } catch (InterruptedException e) {
+                    // not reached: nothing interrupts this thread
+                }
+            });
+        }
         InetSocketAddress at = server.localAddress();
         System.out.println("listening on " + at.getAddress().getHostAddress() + ":" + at.getPort()
                 + " with " + group.loops().size() + " event loop(s); Ctrl-C stops");

@@ -18,12 +18,12 @@ import java.util.stream.Collectors;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Benchmark uring4j against C liburing: contenders interleaved rep by rep, each measurement a",
                 "fresh pinned process; prints median ops/s with p10-p90, the ratio, and B/op.",
-                "Workloads: nop (NOP submit+reap)."})
+                "Workloads: nop (NOP submit+reap), echo (TCP echo servers on loopback)."})
 public final class BenchCommand implements Callable<Integer> {
     /** Every workload the command knows; adding one is adding a {@link Workload} class here. */
-    static final List<Workload> WORKLOADS = List.of(new NopWorkload());
+    static final List<Workload> WORKLOADS = List.of(new NopWorkload(), new EchoWorkload());
 
-    @Parameters(index = "0", paramLabel = "WORKLOAD", description = "What to measure: nop.")
+    @Parameters(index = "0", paramLabel = "WORKLOAD", description = "What to measure: nop, echo.")
     String workload;
 
     @Option(names = "--quick", description = "Batches 1 and 32, 3 reps of 2 s (about a minute for nop).")

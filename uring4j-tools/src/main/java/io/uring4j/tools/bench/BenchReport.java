@@ -21,9 +21,11 @@ final class BenchReport {
         this.results = results;
     }
 
-    /** Millions with two decimals: {@code 2.15M}. */
+    /** Millions with two decimals ({@code 2.15M}), thousands below a million ({@code 137.2k}). */
     static String rate(double opsPerSecond) {
-        return Double.isNaN(opsPerSecond) ? "-" : String.format(Locale.ROOT, "%.2fM", opsPerSecond / 1e6);
+        if (Double.isNaN(opsPerSecond)) return "-";
+        return opsPerSecond >= 1e6 ? String.format(Locale.ROOT, "%.2fM", opsPerSecond / 1e6)
+                : String.format(Locale.ROOT, "%.1fk", opsPerSecond / 1e3);
     }
 
     /**
@@ -74,6 +76,7 @@ final class BenchReport {
                 if (r.error != null) out.println("FAILED " + r.contender + ": " + r.error);
             }
         }
+        printLatencyAndClient(out);
         List<ContenderResult> anyRow = first;
         if (anyRow.size() > 1) {
             out.println("ratio = " + anyRow.get(0).contender + " median ops/s / " + anyRow.get(1).contender
@@ -83,6 +86,22 @@ final class BenchReport {
         }
     }
 
+    /** Where contenders report latency and a load client (echo): p99 and client CPU per point. */
+    private void printLatencyAndClient(PrintStream out) {
+        boolean any = results.values().stream().flatMap(List::stream).anyMatch(r -> !Double.isNaN(r.medianP99Micros()));
+        if (!any) return;
+        for (Map.Entry<BenchPoint, List<ContenderResult>> e : results.entrySet()) {
+            StringBuilder line = new StringBuilder("p99 us / client CPU at ").append(e.getKey()).append(':');
+            for (ContenderResult r : e.getValue()) {
+                line.append(String.format(Locale.ROOT, "  %s %.0f / %.0f%%", r.contender, r.medianP99Micros(),
+                        100 * r.medianClientCpuUtil()));
+            }
+            out.println(line);
+        }
+        out.println("! = client-bound: the load client used more than " + Math.round(100 * ContenderResult.CLIENT_BOUND_UTIL)
+                + "% of its core, so req/s shows the client's limit and CPU per op is the fair figure");
+    }
+
     private static int width(String key) {
         return Math.max(key.length(), 5);
     }
@@ -90,7 +109,8 @@ final class BenchReport {
     private static String cell(ContenderResult r) {
         if (r.unavailable != null) return "MISSING";
         if (r.samples.isEmpty()) return r.error != null ? "FAILED" : "-";
-        return rate(r.medianRate()) + " (" + rate(r.quantileRate(0.1)) + "-" + rate(r.quantileRate(0.9)) + ")";
+        return rate(r.medianRate()) + " (" + rate(r.quantileRate(0.1)) + "-" + rate(r.quantileRate(0.9)) + ")"
+                + (r.clientBound() ? "!" : "");
     }
 
     private static String ratio(List<ContenderResult> row) {
@@ -143,7 +163,9 @@ final class BenchReport {
                 sb.append(",\"median_ops_per_s\":").append(num(r.medianRate()));
                 sb.append(",\"p10_ops_per_s\":").append(num(r.quantileRate(0.1)));
                 sb.append(",\"p90_ops_per_s\":").append(num(r.quantileRate(0.9)));
-                sb.append(",\"cpu_s_per_op\":").append(num(r.medianCpuSecondsPerOp())).append(",\"p99_us\":null");
+                sb.append(",\"cpu_s_per_op\":").append(num(r.medianCpuSecondsPerOp()));
+                sb.append(",\"p99_us\":").append(num(r.medianP99Micros()));
+                sb.append(",\"client_cpu_util\":").append(num(r.medianClientCpuUtil()));
                 sb.append(",\"alloc_bytes_per_op\":").append(num(r.medianBytesPerOp()));
                 sb.append(",\"samples_ops_per_s\":[");
                 for (int i = 0; i < r.samples.size(); i++) {

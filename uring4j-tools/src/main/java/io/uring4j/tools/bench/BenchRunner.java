@@ -36,6 +36,16 @@ final class BenchRunner {
             }
         }
         Map<BenchPoint, List<ContenderResult>> all = new LinkedHashMap<>();
+        try {
+            measureAll(order, subject, unavailable, all);
+        } finally {
+            for (Contender c : order) c.close();
+        }
+        return all;
+    }
+
+    private void measureAll(List<Contender> order, Contender subject, Map<Contender, String> unavailable,
+                            Map<BenchPoint, List<ContenderResult>> all) {
         for (BenchPoint point : workload.points(plan)) {
             Map<Contender, ContenderResult> results = new LinkedHashMap<>();
             for (Contender c : order) {
@@ -55,7 +65,6 @@ final class BenchRunner {
             }
             all.put(point, row);
         }
-        return all;
     }
 
     private void measureOnce(Contender c, BenchPoint point, int rep, ContenderResult r) {

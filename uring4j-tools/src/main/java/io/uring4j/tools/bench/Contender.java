@@ -14,4 +14,11 @@ public interface Contender {
 
     /** One measurement (one repetition) of {@code point}; throws with the reason on failure. */
     Sample measure(BenchPoint point, BenchPlan plan) throws Exception;
+
+    /**
+     * Ends whatever the contender kept running between measurements (a server kept warm across
+     * repetitions); called once when the workload is done, also after failures.
+     */
+    default void close() {
+    }
 }
