@@ -25,6 +25,10 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  * ({@link #MAX_HELD} buffers held) the receive is cancelled and re-armed only once the user
  * has caught up: backpressure instead of unbounded memory.
  *
+ * <p>Or, instead of {@code read}, a {@link TcpReceiver} given to {@link #receive} gets the bytes
+ * pushed on the loop thread as they arrive and may answer at once with {@link #send}: no thread
+ * hand-off and no future per message (what an echo or proxy loop wants).
+ *
  * <p><b>Sending</b> (field report 3): writes go into a per-connection queue; the queued messages go
  * out as one IOSQE_IO_LINK chain, and the next chain only after the previous one completed; a
  * short send is resumed before anything after it. Bytes reach the peer in the order the
@@ -55,6 +59,7 @@ public final class TcpConnection implements AutoCloseable, EventLoop.Resource {
     private Operation recvOp;
     private CompletableFuture<Integer> reader;
     private ByteBuffer readerDst;
+    private TcpReceiver receiver;
 
     // ---- loop-thread state: send ----
     private final ArrayDeque<Operation> sendQueue = new ArrayDeque<>();
@@ -119,6 +124,48 @@ public final class TcpConnection implements AutoCloseable, EventLoop.Resource {
 
     // ------------------------------------------------------------------ receive
 
+    /**
+     * Switches the connection to push mode: {@code r} gets what was already received and then
+     * every later byte, on the loop thread. The receiver does its own flow control (the read
+     * path's backpressure does not apply). Set once; from any thread.
+     */
+    public void receive(TcpReceiver r) {
+        java.util.Objects.requireNonNull(r, "receiver");
+        loop.execute(() -> {
+            if (receiver != null || reader != null) {
+                throw new IllegalStateException("a receiver is already set or a read is pending on " + this);
+            }
+            receiver = r;
+            pushHeld();
+            if (!recvArmed && !closed) rearmReceive();
+        });
+    }
+
+    /** Push mode: hands held buffers (and then the end, if seen) to the receiver and recycles them. */
+    private void pushHeld() {
+        RecvBuffers rb = loop.recvBuffers();
+        while (heldCount > 0 && !closed) {
+            int bid = heldBid[heldFirst], len = heldLen[heldFirst], off = heldOffset;
+            heldOffset = 0;
+            heldFirst = (heldFirst + 1) % heldBid.length;
+            heldCount--;
+            try {
+                receiver.onData(this, rb.buffer(bid).asSlice(off, len - off));
+            } catch (RuntimeException e) {
+                System.err.println("uring4j: the receiver of " + this + " failed, closing it: " + e);
+                closeAsync();
+            } finally {
+                rb.recycle(bid);
+            }
+        }
+        if ((eof || recvError != null) && !endDelivered) {
+            endDelivered = true;
+            receiver.onEnd(this, recvError);
+        }
+    }
+
+    private boolean endDelivered;
+
     /** Reads what has arrived into {@code dst} (waiting for data); the count, or -1 at end of stream. */
     public int read(ByteBuffer dst) throws IOException {
         return Errors.await(readAsync(dst));
@@ -128,6 +175,10 @@ public final class TcpConnection implements AutoCloseable, EventLoop.Resource {
         if (closed) return CompletableFuture.failedFuture(Errors.closed());
         if (dst.isReadOnly()) return CompletableFuture.failedFuture(new IllegalArgumentException("read into a read-only buffer"));
         return loop.submit(f -> {
+            if (receiver != null) {
+                f.completeExceptionally(new IllegalStateException("a receiver gets the bytes of " + this));
+                return;
+            }
             if (reader != null) {
                 f.completeExceptionally(new IllegalStateException("a read is already pending on " + this));
                 return;
@@ -238,6 +289,7 @@ public final class TcpConnection implements AutoCloseable, EventLoop.Resource {
             recvOp = null;
             outstanding--;
         }
+        if (receiver != null) pushHeld();
         if (reader != null && (heldCount > 0 || eof || recvError != null)) {
             CompletableFuture<Integer> r = reader;
             ByteBuffer dst = readerDst;
@@ -292,6 +344,31 @@ public final class TcpConnection implements AutoCloseable, EventLoop.Resource {
         });
     }
 
+    /**
+     * From the loop thread (a {@link TcpReceiver}'s callback): queues a copy of {@code data} behind
+     * every earlier write, like {@link #writeAsync} without a future. A send that fails closes
+     * the connection; the receiver learns of it through {@link TcpReceiver#onEnd} or the close.
+     */
+    public void send(MemorySegment data) {
+        if (!loop.inEventLoop()) {
+            throw new IllegalStateException("send(MemorySegment) runs on the connection's event loop; use write or writeAsync elsewhere");
+        }
+        long len = data.byteSize();
+        if (len > BufferPool.maxBytes()) {
+            throw new IllegalArgumentException("one send holds at most " + BufferPool.maxBytes() + " bytes, given " + len);
+        }
+        if (closed || len == 0) return;
+        Operation op = loop.acquire(SENT, null);
+        op.context = this;
+        op.buffer = loop.buffers().acquire(len);
+        MemorySegment.copy(data, 0, op.buffer.segment, 0, len);
+        op.value = len;
+        op.scratch.set(JAVA_INT, 0, 0); // bytes of this message already sent
+        sendQueue.addLast(op);
+        outstanding++;
+        flushSends();
+    }
+
     /** Sends the queued messages as one linked chain if no chain is in flight. */
     private void flushSends() {
         if (chainInFlight > 0) return;
@@ -322,14 +399,18 @@ public final class TcpConnection implements AutoCloseable, EventLoop.Resource {
         op.scratch.set(JAVA_INT, 0, sent);
         if (sent == op.value) {
             outstanding--;
-            op.future.complete((int) op.value);
+            if (op.future != null) op.future.complete((int) op.value);
         } else if ((res >= 0 || res == -ECANCELED) && !closed) {
             // Short send, or cancelled because an earlier link member was short: resend in order.
             loop.resubmitted(op);
             resend.addLast(op);
         } else {
             outstanding--;
-            op.future.completeExceptionally(res < 0 ? Errors.of(res, "send", remote, false) : Errors.closed());
+            if (op.future != null) {
+                op.future.completeExceptionally(res < 0 ? Errors.of(res, "send", remote, false) : Errors.closed());
+            } else if (!closed) {
+                closeAsync(); // a send(MemorySegment) failed: nobody waits for it, the connection is broken
+            }
         }
         if (chainInFlight == 0) {
             if (closed) failQueued();
@@ -345,7 +426,7 @@ public final class TcpConnection implements AutoCloseable, EventLoop.Resource {
                 outstanding--;
                 CompletableFuture<Object> f = op.future;
                 loop.discard(op); // no SQE of it is in the kernel: its memory can go now
-                f.completeExceptionally(Errors.closed());
+                if (f != null) f.completeExceptionally(Errors.closed());
             }
         }
     }
