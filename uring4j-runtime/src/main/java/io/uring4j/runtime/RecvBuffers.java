@@ -19,6 +19,8 @@ final class RecvBuffers {
 
     private final BufferRing ring;
     private final MemorySegment block;
+    /** One view per buffer, made once, so handing a buffer to a connection allocates nothing. */
+    private final MemorySegment[] views = new MemorySegment[COUNT];
     private final ArrayDeque<TcpConnection> starved = new ArrayDeque<>();
 
     RecvBuffers(EventLoop loop) {
@@ -26,14 +28,15 @@ final class RecvBuffers {
         NativeMemory.allocated((long) COUNT * SIZE);
         this.ring = BufferRing.register(loop.ring(), COUNT, GROUP);
         for (int bid = 0; bid < COUNT; bid++) {
-            ring.add(block.asSlice((long) bid * SIZE, SIZE), bid, bid);
+            views[bid] = block.asSlice((long) bid * SIZE, SIZE);
+            ring.add(views[bid], bid, bid);
         }
         ring.advance(COUNT);
     }
 
     /** The bytes of buffer {@code bid}. */
     MemorySegment buffer(int bid) {
-        return block.asSlice((long) bid * SIZE, SIZE);
+        return views[bid];
     }
 
     /** Gives buffer {@code bid} back to the kernel and re-arms a starved connection. */

@@ -150,7 +150,7 @@ public final class TcpConnection implements AutoCloseable, EventLoop.Resource {
             heldFirst = (heldFirst + 1) % heldBid.length;
             heldCount--;
             try {
-                receiver.onData(this, rb.buffer(bid).asSlice(off, len - off));
+                receiver.onData(this, rb.buffer(bid), off, len - off);
             } catch (RuntimeException e) {
                 System.err.println("uring4j: the receiver of " + this + " failed, closing it: " + e);
                 closeAsync();
@@ -344,24 +344,30 @@ public final class TcpConnection implements AutoCloseable, EventLoop.Resource {
         });
     }
 
-    /**
-     * From the loop thread (a {@link TcpReceiver}'s callback): queues a copy of {@code data} behind
-     * every earlier write, like {@link #writeAsync} without a future. A send that fails closes
-     * the connection; the receiver learns of it through {@link TcpReceiver#onEnd} or the close.
-     */
+    /** {@link #send(MemorySegment, long, long)} of all of {@code data}. */
     public void send(MemorySegment data) {
+        send(data, 0, data.byteSize());
+    }
+
+    /**
+     * From the loop thread (a {@link TcpReceiver}'s callback): queues a copy of {@code length}
+     * bytes at {@code offset} of {@code data} behind every earlier write, like
+     * {@link #writeAsync} without a future. A send that fails closes the connection.
+     */
+    public void send(MemorySegment data, long offset, long length) {
         if (!loop.inEventLoop()) {
             throw new IllegalStateException("send(MemorySegment) runs on the connection's event loop; use write or writeAsync elsewhere");
         }
-        long len = data.byteSize();
-        if (len > BufferPool.maxBytes()) {
-            throw new IllegalArgumentException("one send holds at most " + BufferPool.maxBytes() + " bytes, given " + len);
+        java.util.Objects.checkFromIndexSize(offset, length, data.byteSize());
+        int len = (int) Math.min(length, Integer.MAX_VALUE);
+        if (length > BufferPool.maxBytes()) {
+            throw new IllegalArgumentException("one send holds at most " + BufferPool.maxBytes() + " bytes, given " + length);
         }
         if (closed || len == 0) return;
         Operation op = loop.acquire(SENT, null);
         op.context = this;
         op.buffer = loop.buffers().acquire(len);
-        MemorySegment.copy(data, 0, op.buffer.segment, 0, len);
+        MemorySegment.copy(data, offset, op.buffer.segment, 0, len);
         op.value = len;
         op.scratch.set(JAVA_INT, 0, 0); // bytes of this message already sent
         sendQueue.addLast(op);

@@ -10,11 +10,12 @@ import java.lang.foreign.MemorySegment;
  */
 public interface TcpReceiver {
     /**
-     * Bytes received, in order. {@code data} is a view of a receive buffer that goes back to the
-     * kernel when this returns: copy what you keep ({@link TcpConnection#send} copies). An
-     * exception thrown here closes the connection.
+     * Bytes received, in order: {@code length} bytes at {@code offset} of {@code buffer}, a
+     * receive buffer that goes back to the kernel when this returns (copy what you keep;
+     * {@link TcpConnection#send} copies). Passed as a range rather than a slice so that the
+     * receive path allocates nothing. An exception thrown here closes the connection.
      */
-    void onData(TcpConnection connection, MemorySegment data);
+    void onData(TcpConnection connection, MemorySegment buffer, long offset, long length);
 
     /** End of stream ({@code error} null) or a receive error; called once. The connection stays open until closed. */
     void onEnd(TcpConnection connection, Exception error);

@@ -46,10 +46,10 @@ class TcpReceiverTest {
         volatile boolean offLoop;
 
         @Override
-        public void onData(TcpConnection c, MemorySegment data) {
+        public void onData(TcpConnection c, MemorySegment buffer, long offset, long length) {
             if (!c.loop.inEventLoop()) offLoop = true;
-            bytes.addAndGet(data.byteSize());
-            c.send(data);
+            bytes.addAndGet(length);
+            c.send(buffer, offset, length);
         }
 
         @Override
@@ -132,11 +132,41 @@ class TcpReceiverTest {
     }
 
     @Test
+    void sendChecksItsRangeAndSendsOnlyThatRange() throws Exception {
+        CompletableFuture<Throwable> refused = new CompletableFuture<>();
+        TcpReceiver middle = new TcpReceiver() {
+            @Override
+            public void onData(TcpConnection c, MemorySegment buffer, long offset, long length) {
+                try {
+                    c.send(buffer, offset, buffer.byteSize() + 1);
+                } catch (IndexOutOfBoundsException e) {
+                    refused.complete(e);
+                }
+                c.send(buffer, offset + 1, length - 2); // all but the first and the last byte
+            }
+
+            @Override
+            public void onEnd(TcpConnection c, Exception error) {
+            }
+        };
+        try (TcpServer server = TcpServer.bind(group, any(), 16); Socket client = new Socket()) {
+            client.connect(server.localAddress(), 5000);
+            client.setSoTimeout(10_000);
+            try (TcpConnection c = server.accept(Duration.ofSeconds(5))) {
+                c.receive(middle);
+                client.getOutputStream().write("[abc]".getBytes());
+                assertEquals("abc", new String(client.getInputStream().readNBytes(3)));
+                assertInstanceOf(IndexOutOfBoundsException.class, refused.get(5, TimeUnit.SECONDS));
+            }
+        }
+    }
+
+    @Test
     void aReceiverThatThrowsClosesTheConnection() throws Exception {
         CountDownLatch called = new CountDownLatch(1);
         TcpReceiver failing = new TcpReceiver() {
             @Override
-            public void onData(TcpConnection c, MemorySegment data) {
+            public void onData(TcpConnection c, MemorySegment buffer, long offset, long length) {
                 called.countDown();
                 throw new IllegalStateException("receiver bug (expected by the test)");
             }

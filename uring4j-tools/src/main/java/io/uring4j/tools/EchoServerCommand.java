@@ -27,8 +27,8 @@ final class EchoServerCommand implements Callable<Integer> {
     /** Echoes on the loop thread: every received chunk is queued for sending as it arrives. */
     private static final TcpReceiver ECHO = new TcpReceiver() {
         @Override
-        public void onData(TcpConnection connection, MemorySegment data) {
-            connection.send(data);
+        public void onData(TcpConnection connection, MemorySegment buffer, long offset, long length) {
+            connection.send(buffer, offset, length);
         }
 
         @Override
