@@ -264,6 +264,7 @@ public final class TcpConnection implements AutoCloseable, EventLoop.Resource {
         RecvBuffers rb = loop.recvBuffers();
         if (res > 0 && (flags & CqeFlag.BUFFER.mask()) != 0) {
             int bid = flags >>> CqeFlag.BUFFER_SHIFT;
+            rb.taken();
             if (closed) {
                 rb.recycle(bid);
             } else {

@@ -190,6 +190,48 @@ class TcpReceiverTest {
         }
     }
 
+    /**
+     * More bytes wait than the loop has receive buffers (200 × 48 KiB against 1024 × 4 KiB), so
+     * receives end with -ENOBUFS; every starved connection must be re-armed and get all its bytes.
+     */
+    @Test
+    void connectionsThatRanOutOfReceiveBuffersGetAllTheirBytes() throws Exception {
+        int n = 200, each = 48 * 1024;
+        assertTrue((long) n * each > (long) RecvBuffers.COUNT * RecvBuffers.SIZE, "the test must exhaust the buffers");
+        try (TcpServer server = TcpServer.bind(group, any(), 256)) {
+            Socket[] clients = new Socket[n];
+            TcpConnection[] served = new TcpConnection[n];
+            AtomicLong[] got = new AtomicLong[n];
+            CountDownLatch complete = new CountDownLatch(n);
+            try {
+                for (int i = 0; i < n; i++) {
+                    clients[i] = new Socket();
+                    clients[i].connect(server.localAddress(), 5000);
+                    served[i] = server.accept(Duration.ofSeconds(5));
+                    clients[i].getOutputStream().write(new byte[each]);
+                }
+                for (int i = 0; i < n; i++) {
+                    AtomicLong count = got[i] = new AtomicLong();
+                    served[i].receive(new TcpReceiver() {
+                        @Override
+                        public void onData(TcpConnection c, MemorySegment buffer, long offset, long length) {
+                            if (count.addAndGet(length) == each) complete.countDown();
+                        }
+
+                        @Override
+                        public void onEnd(TcpConnection c, Exception error) {
+                        }
+                    });
+                }
+                assertTrue(complete.await(20, TimeUnit.SECONDS), () -> "connections still short of their bytes: "
+                        + java.util.stream.IntStream.range(0, n).filter(i -> got[i].get() != each).count());
+            } finally {
+                for (Socket s : clients) if (s != null) s.close();
+                for (TcpConnection c : served) if (c != null) c.close();
+            }
+        }
+    }
+
     @Test
     void manySmallConnectionsEchoAndEnd() throws Exception {
         try (TcpServer server = TcpServer.bind(group, any(), 256)) {
