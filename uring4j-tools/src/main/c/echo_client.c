@@ -19,10 +19,14 @@
  *   -H, --host=ADDR       127.0.0.1 (default) or ::1; loopback only, on purpose
  *       --stall=T         fail if no echo completes for T seconds, or if any connection
  *                         still waits longer than T for its echo at the end (default 5)
+ *       --server-pid=PID  also report the CPU time the server process PID (all its threads,
+ *                         io_uring workers included) spent in the measured window, read from
+ *                         /proc/PID/stat at the same instants as the client's own CPU
  *
  * Output: one JSON line on stdout at the end,
  *   {"requests_per_s":..,"p50_us":..,"p99_us":..,"p999_us":..,"client_cpu_s":..,
  *    "client_cpu_util":..,"errors":0,"connections":N,"size":S,"requests":..,"seconds":..}
+ * plus "server_cpu_s":..,"server_cpu_util":.. when --server-pid is given.
  * Latency of a request runs from the clock read just before its first send to the clock read
  * when its last byte has been received. CPU is the client's user+system time over the measured
  * window (getrusage); client_cpu_util is that divided by the window (1.0 = one core busy).
@@ -115,6 +119,31 @@ static double cpu_seconds(void)
 }
 
 static void fail(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3), noreturn));
+
+/*
+ * utime + stime of process pid in seconds: the whole thread group, exited threads included.
+ * The kernel reports them in clock ticks (10 ms here), so a window of seconds is exact to <1%.
+ */
+static double process_cpu_seconds(long pid)
+{
+	char path[64], buf[1024];
+	unsigned long long utime, stime;
+	FILE *f;
+	size_t n;
+
+	snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
+	f = fopen(path, "r");
+	if (!f)
+		fail(2, "reading %s: %s (has the server died?)", path, strerror(errno));
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	/* the command name may hold spaces and parentheses: fields are counted after the last ')' */
+	char *p = strrchr(buf, ')');
+	if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &utime, &stime) != 2)
+		fail(2, "cannot parse %s", path);
+	return (double)(utime + stime) / sysconf(_SC_CLK_TCK);
+}
 
 static void fail(int status, const char *fmt, ...)
 {
@@ -295,7 +324,7 @@ static void raise_fd_limit(long needed)
 static void usage(const char *prog)
 {
 	fprintf(stderr,
-		"usage: %s [-c N] [-s SIZE] [-w WARMUP_S] [-d DURATION_S] [-H 127.0.0.1|::1] [--stall=S] PORT\n"
+		"usage: %s [-c N] [-s SIZE] [-w WARMUP_S] [-d DURATION_S] [-H 127.0.0.1|::1] [--stall=S] [--server-pid=PID] PORT\n"
 		"  N loopback connections (default 1) each ping-pong SIZE-byte messages (default 64) with\n"
 		"  the echo server on PORT, checking every byte; measures DURATION_S (default 5) after\n"
 		"  WARMUP_S (default 1) and prints one JSON line on stdout.\n", prog);
@@ -310,12 +339,13 @@ int main(int argc, char **argv)
 		{ "duration", required_argument, NULL, 'd' },
 		{ "host", required_argument, NULL, 'H' },
 		{ "stall", required_argument, NULL, 'S' },
+		{ "server-pid", required_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	double warmup = 1, duration = 5, stall = 5;
 	const char *host = "127.0.0.1";
-	long port;
+	long port, server_pid = 0;
 	int opt;
 
 	nconns = 1;
@@ -329,6 +359,7 @@ int main(int argc, char **argv)
 		case 'w': if (parse_double(optarg, 0, 3600, &warmup) < 0) bad = "--warmup needs seconds in [0, 3600]"; break;
 		case 'd': if (parse_double(optarg, 0.001, 86400, &duration) < 0) bad = "--duration needs seconds in (0, 86400]"; break;
 		case 'S': if (parse_double(optarg, 0.1, 3600, &stall) < 0) bad = "--stall needs seconds in [0.1, 3600]"; break;
+		case 'P': if (parse_long(optarg, 1, 1L << 22, &server_pid) < 0) bad = "--server-pid needs a process id"; break;
 		case 'H':
 			if (strcmp(optarg, "127.0.0.1") != 0 && strcmp(optarg, "::1") != 0)
 				bad = "--host must be 127.0.0.1 or ::1 (loopback only)";
@@ -392,7 +423,7 @@ int main(int argc, char **argv)
 	uint64_t t = now_ns(), last_progress = t, stall_ns = (uint64_t)(stall * 1e9);
 	uint64_t measure_from = t + (uint64_t)(warmup * 1e9), measure_to = UINT64_MAX;
 	uint64_t requests = 0;
-	double cpu_start = 0, cpu_end = 0;
+	double cpu_start = 0, cpu_end = 0, server_cpu_start = 0, server_cpu_end = 0;
 	int measuring = 0;
 
 	for (long i = 0; i < nconns; i++)
@@ -453,9 +484,13 @@ int main(int argc, char **argv)
 			measure_from = t;
 			measure_to = t + (uint64_t)(duration * 1e9);
 			cpu_start = cpu_seconds();
+			if (server_pid)
+				server_cpu_start = process_cpu_seconds(server_pid);
 		} else if (measuring && t >= measure_to) {
 			measure_to = t;
 			cpu_end = cpu_seconds();
+			if (server_pid)
+				server_cpu_end = process_cpu_seconds(server_pid);
 			break;
 		}
 		if (t - last_progress > stall_ns)
@@ -478,9 +513,13 @@ int main(int argc, char **argv)
 		(unsigned long long)requests, elapsed, requests / elapsed, hist_percentile_us(0.99), cpu,
 		100 * cpu / elapsed);
 	printf("{\"requests_per_s\":%.1f,\"p50_us\":%.3f,\"p99_us\":%.3f,\"p999_us\":%.3f,\"client_cpu_s\":%.3f,"
-	       "\"client_cpu_util\":%.3f,\"errors\":0,\"connections\":%ld,\"size\":%ld,\"requests\":%llu,\"seconds\":%.3f}\n",
+	       "\"client_cpu_util\":%.3f,\"errors\":0,\"connections\":%ld,\"size\":%ld,\"requests\":%llu,\"seconds\":%.3f",
 	       requests / elapsed, hist_percentile_us(0.50), hist_percentile_us(0.99), hist_percentile_us(0.999),
 	       cpu, cpu / elapsed, nconns, size, (unsigned long long)requests, elapsed);
+	if (server_pid)
+		printf(",\"server_cpu_s\":%.3f,\"server_cpu_util\":%.3f", server_cpu_end - server_cpu_start,
+		       (server_cpu_end - server_cpu_start) / elapsed);
+	printf("}\n");
 	fflush(stdout);
 	free(conns);
 	free(tx_all);

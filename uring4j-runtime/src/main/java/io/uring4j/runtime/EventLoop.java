@@ -216,6 +216,7 @@ public final class EventLoop implements AutoCloseable {
                     break;
                 }
             }
+            if (recvBuffers != null) recvBuffers.rearmStarved();
             sleeping.set(true);
             if (!tasks.isEmpty() || (closing && !cancelSent)) {
                 sleeping.set(false);

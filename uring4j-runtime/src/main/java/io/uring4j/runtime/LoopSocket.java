@@ -25,4 +25,8 @@ interface LoopSocket {
 
     /** What error messages name (the peer, or the socket). */
     Object subject();
+
+    /** A send nobody waits for failed (a loop-thread send): the socket should close. */
+    default void sendFailed() {
+    }
 }

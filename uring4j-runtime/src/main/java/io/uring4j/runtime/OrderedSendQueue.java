@@ -98,14 +98,18 @@ final class OrderedSendQueue {
             op.value = Integer.toUnsignedLong(length) | ((long) sent << 32);
         }
         if (res >= 0 && sent == length) {
-            op.future.complete(length);
+            if (op.future != null) op.future.complete(length);
             socket.requestEnded();
         } else if ((res >= 0 || res == -ECANCELED) && !stopping()) {
             // Short send, or cancelled because an earlier link member failed: send again, in order.
             socket.loop().resubmitted(op);
             resend.addLast(op);
         } else {
-            op.future.completeExceptionally(res < 0 ? Errors.of(res, what, socket.subject(), false) : Errors.closed());
+            if (op.future != null) {
+                op.future.completeExceptionally(res < 0 ? Errors.of(res, what, socket.subject(), false) : Errors.closed());
+            } else {
+                socket.sendFailed(); // nobody waits for a loop-thread send: the connection is broken
+            }
             socket.requestEnded();
         }
         if (chainInFlight == 0) {
@@ -130,7 +134,7 @@ final class OrderedSendQueue {
             while ((op = q.pollFirst()) != null) {
                 CompletableFuture<Object> f = op.future;
                 socket.loop().discard(op); // no SQE of it is in the kernel: its memory can go now
-                f.completeExceptionally(Errors.closed());
+                if (f != null) f.completeExceptionally(Errors.closed());
                 socket.requestEnded();
             }
         }

@@ -53,6 +53,8 @@ public final class TcpConnection implements AutoCloseable, EventLoop.Resource {
     private Exception recvError;
     private Operation recvOp;
     private CompletableFuture<Integer> reader;
+    private TcpReceiver receiver;
+    private boolean endDelivered;
     private ByteBuffer readerDst;
 
     // ---- loop-thread state: send ----
@@ -118,6 +120,47 @@ public final class TcpConnection implements AutoCloseable, EventLoop.Resource {
 
     // ------------------------------------------------------------------ receive
 
+    /**
+     * Switches the connection to push mode: {@code r} gets what was already received and then
+     * every later byte, on the loop thread, and may answer at once with {@link #send}: no thread
+     * hand-off and no future per message (what an echo or proxy loop wants). The receiver does its
+     * own flow control (the read path's backpressure does not apply). Set once; from any thread.
+     */
+    public void receive(TcpReceiver r) {
+        java.util.Objects.requireNonNull(r, "receiver");
+        loop.execute(() -> {
+            if (receiver != null || reader != null) {
+                throw new IllegalStateException("a receiver is already set or a read is pending on " + this);
+            }
+            receiver = r;
+            pushHeld();
+            if (!recvArmed && !closed) rearmReceive();
+        });
+    }
+
+    /** Push mode: hands held buffers (and then the end, if seen) to the receiver and recycles them. */
+    private void pushHeld() {
+        RecvBuffers rb = loop.recvBuffers();
+        while (heldCount > 0 && !closed) {
+            int bid = heldBid[heldFirst], len = heldLen[heldFirst], off = heldOffset;
+            heldOffset = 0;
+            heldFirst = (heldFirst + 1) % heldBid.length;
+            heldCount--;
+            try {
+                receiver.onData(this, rb.buffer(bid), off, len - off);
+            } catch (RuntimeException e) {
+                System.err.println("uring4j: the receiver of " + this + " failed, closing it: " + e);
+                closeAsync();
+            } finally {
+                rb.recycle(bid);
+            }
+        }
+        if ((eof || recvError != null) && !endDelivered && !closed) {
+            endDelivered = true;
+            receiver.onEnd(this, recvError);
+        }
+    }
+
     /** Reads what has arrived into {@code dst} (waiting for data); the count, or -1 at end of stream. */
     public int read(ByteBuffer dst) throws IOException {
         return Errors.await(readAsync(dst));
@@ -127,6 +170,10 @@ public final class TcpConnection implements AutoCloseable, EventLoop.Resource {
         if (closed) return CompletableFuture.failedFuture(Errors.closed());
         if (dst.isReadOnly()) return CompletableFuture.failedFuture(new IllegalArgumentException("read into a read-only buffer"));
         return loop.submit(f -> {
+            if (receiver != null) {
+                f.completeExceptionally(new IllegalStateException("a receiver gets the bytes of " + this));
+                return;
+            }
             if (reader != null) {
                 f.completeExceptionally(new IllegalStateException("a read is already pending on " + this));
                 return;
@@ -231,7 +278,7 @@ public final class TcpConnection implements AutoCloseable, EventLoop.Resource {
             eof = true;
         } else if (res == -ENOBUFS) {
             // Wait for a buffer to come back, unless some are there already (a race with recycling).
-            if (!more && !closed && rb.available() == 0) rb.starved(this);
+            if (!more && !closed) rb.starved(this); // the loop re-arms it before its next enter if buffers are back
         } else if (res < 0 && res != -ECANCELED) {
             recvError = Errors.of(res, "recv", remote, false);
         }
@@ -240,6 +287,7 @@ public final class TcpConnection implements AutoCloseable, EventLoop.Resource {
             recvOp = null;
             outstanding--;
         }
+        if (receiver != null) pushHeld();
         if (reader != null && (heldCount > 0 || eof || recvError != null)) {
             CompletableFuture<Integer> r = reader;
             ByteBuffer dst = readerDst;
@@ -249,8 +297,7 @@ public final class TcpConnection implements AutoCloseable, EventLoop.Resource {
             else if (recvError != null) r.completeExceptionally(recvError);
             else r.complete(-1);
         }
-        if (!more && !closed && !eof && recvError == null && heldCount < MAX_HELD
-                && (res != -ENOBUFS || rb.available() > 0)) {
+        if (!more && !closed && !eof && recvError == null && heldCount < MAX_HELD && res != -ENOBUFS) {
             rearmReceive();
         }
         maybeFinishClose();
@@ -288,6 +335,32 @@ public final class TcpConnection implements AutoCloseable, EventLoop.Resource {
             src.position(src.position() + len);
             sends.add(op);
         });
+    }
+
+    /** {@link #send(MemorySegment, long, long)} of all of {@code data}. */
+    public void send(MemorySegment data) {
+        send(data, 0, data.byteSize());
+    }
+
+    /**
+     * From the loop thread (a {@link TcpReceiver}'s callback): queues a copy of {@code length}
+     * bytes at {@code offset} of {@code data} behind every earlier write, like
+     * {@link #writeAsync} without a future. A send that fails closes the connection.
+     */
+    public void send(MemorySegment data, long offset, long length) {
+        if (!loop.inEventLoop()) {
+            throw new IllegalStateException("send(MemorySegment) runs on the connection's event loop; use write or writeAsync elsewhere");
+        }
+        java.util.Objects.checkFromIndexSize(offset, length, data.byteSize());
+        if (length > BufferPool.maxBytes()) {
+            throw new IllegalArgumentException("one send holds at most " + BufferPool.maxBytes() + " bytes, given " + length);
+        }
+        int len = (int) length;
+        if (closed || len == 0) return;
+        Operation op = sends.acquire(null, len);
+        op.buffer = loop.buffers().acquire(len);
+        MemorySegment.copy(data, offset, op.buffer.segment, 0, len);
+        sends.add(op);
     }
 
     /** The SEND of {@code op}'s bytes from {@code sent} on (the queue links it and sets user_data). */
@@ -418,6 +491,11 @@ public final class TcpConnection implements AutoCloseable, EventLoop.Resource {
         @Override
         public Object subject() {
             return remote;
+        }
+
+        @Override
+        public void sendFailed() {
+            if (!closed) closeAsync();
         }
     }
 

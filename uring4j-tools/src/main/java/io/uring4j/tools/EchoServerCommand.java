@@ -2,21 +2,41 @@ package io.uring4j.tools;
 
 import io.uring4j.runtime.EventLoopGroup;
 import io.uring4j.runtime.TcpConnection;
+import io.uring4j.runtime.TcpReceiver;
 import io.uring4j.runtime.TcpServer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
+import java.lang.foreign.MemorySegment;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
-/** {@code uring4j echo-server}: a TCP echo server on the uring4j runtime, one virtual thread per connection. */
+/**
+ * {@code uring4j echo-server}: a TCP echo server on the uring4j runtime. By default each
+ * connection echoes from a {@link TcpReceiver} on its event loop (received bytes are sent back
+ * from the completion handler: no thread hand-off); {@code --threads} serves each connection
+ * from its own virtual thread with blocking read/write instead, the simplest code to write.
+ */
 @Command(name = "echo-server", mixinStandardHelpOptions = true,
         description = "Serve TCP echo on io_uring (multishot accept, buffer-ring receive, linked ordered sends).")
 final class EchoServerCommand implements Callable<Integer> {
+    /** Echoes on the loop thread: every received chunk is queued for sending as it arrives. */
+    private static final TcpReceiver ECHO = new TcpReceiver() {
+        @Override
+        public void onData(TcpConnection connection, MemorySegment buffer, long offset, long length) {
+            connection.send(buffer, offset, length);
+        }
+
+        @Override
+        public void onEnd(TcpConnection connection, Exception error) {
+            connection.closeAsync();
+        }
+    };
+
     @Option(names = "--port", description = "port to listen on, 0 for any (default ${DEFAULT-VALUE})", defaultValue = "7007")
     int port;
 
@@ -25,6 +45,13 @@ final class EchoServerCommand implements Callable<Integer> {
 
     @Option(names = "--loops", description = "event loops (default: one per core)", defaultValue = "0")
     int loops;
+
+    @Option(names = "--threads", description = "serve each connection from a virtual thread (blocking read/write) instead of a receiver on the event loop")
+    boolean threads;
+
+    @Option(names = "--max-seconds", description = "stop by itself after this many seconds (a safety net for harnesses; default: never)",
+            defaultValue = "0")
+    long maxSeconds;
 
     @Override
     public Integer call() throws Exception {
@@ -41,6 +68,17 @@ final class EchoServerCommand implements Callable<Integer> {
             stopped.countDown();
         });
         Runtime.getRuntime().addShutdownHook(hook);
+        if (maxSeconds > 0) {
+            Thread.ofPlatform().daemon(true).name("max-seconds").start(() -> {
+                try {
+                    Thread.sleep(java.time.Duration.ofSeconds(maxSeconds));
+                    System.err.println("echo-server: --max-seconds reached, stopping");
+                    System.exit(0);
+                } catch (InterruptedException e) {
+                    // not reached: nothing interrupts this thread
+                }
+            });
+        }
         InetSocketAddress at = server.localAddress();
         System.out.println("listening on " + at.getAddress().getHostAddress() + ":" + at.getPort()
                 + " with " + group.loops().size() + " event loop(s); Ctrl-C stops");
@@ -48,7 +86,8 @@ final class EchoServerCommand implements Callable<Integer> {
         try {
             while (true) {
                 TcpConnection c = server.accept();
-                Thread.ofVirtual().name("echo-" + c.remoteAddress()).start(() -> serve(c));
+                if (threads) Thread.ofVirtual().name("echo-" + c.remoteAddress()).start(() -> serve(c));
+                else c.receive(ECHO);
             }
         } catch (IOException e) {
             // the server was closed by the shutdown hook

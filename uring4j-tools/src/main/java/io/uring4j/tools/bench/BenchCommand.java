@@ -19,13 +19,13 @@ import java.util.stream.Collectors;
         description = {"Benchmark uring4j against C liburing: contenders interleaved rep by rep, each measurement a",
                 "fresh pinned process; prints median ops/s with p10-p90, the ratio, and B/op.",
                 "Workloads: nop (NOP submit+reap), read (page-cache 4 KiB random reads), direct (O_DIRECT reads),",
-                "copy (sequential file copy), all. Writes a Markdown report and a PNG chart per workload under --out."})
+                "copy (sequential file copy), echo (TCP echo servers on loopback), all. Writes a Markdown report and a PNG chart per workload under --out."})
 public final class BenchCommand implements Callable<Integer> {
     /** Every workload the command knows; adding one is adding a {@link Workload} class here. */
     static final List<Workload> WORKLOADS = List.of(new NopWorkload(), new ReadWorkload(), new DirectWorkload(),
-            new CopyWorkload());
+            new CopyWorkload(), new EchoWorkload());
 
-    @Parameters(index = "0", paramLabel = "WORKLOAD", description = "What to measure: nop, read, direct, copy, or all of them.")
+    @Parameters(index = "0", paramLabel = "WORKLOAD", description = "What to measure: nop, read, direct, copy, echo, or all of them.")
     String workload;
 
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "bench-results",

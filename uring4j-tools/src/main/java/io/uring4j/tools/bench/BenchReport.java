@@ -87,7 +87,7 @@ final class BenchReport {
                     row.add(r.unavailable != null ? "MISSING" : r.error != null ? "FAILED" : "-");
                     while (row.size() < header.size()) row.add("");
                 } else {
-                    row.add(rate(r.medianRate()));
+                    row.add(rate(r.medianRate()) + (r.clientBound() ? " (client-bound)" : ""));
                     row.add(rate(r.quantileRate(0.1)) + "-" + rate(r.quantileRate(0.9)));
                     for (String s : subjects) row.add(ratio(find(e.getValue(), s), r));
                     row.add(duration(r.medianCpuSecondsPerOp()));
@@ -197,6 +197,7 @@ final class BenchReport {
                 sb.append(",\"p90_ops_per_s\":").append(num(r.quantileRate(0.9)));
                 sb.append(",\"cpu_s_per_op\":").append(num(r.medianCpuSecondsPerOp()));
                 sb.append(",\"p99_us\":").append(num(r.medianP99Micros()));
+                sb.append(",\"client_cpu_util\":").append(num(r.medianClientCpuUtil()));
                 sb.append(",\"alloc_bytes_per_op\":").append(num(r.medianBytesPerOp()));
                 sb.append(",\"samples_ops_per_s\":[");
                 for (int i = 0; i < r.samples.size(); i++) {

@@ -15,7 +15,10 @@ public interface Contender {
     /** One measurement (one repetition) of {@code point}; throws with the reason on failure. */
     Sample measure(BenchPoint point, BenchPlan plan) throws Exception;
 
-    /** Releases what the contender keeps between measurements (a child process); called after the workload. */
+    /**
+     * Ends whatever the contender kept running between measurements (a server kept warm across
+     * repetitions); called once when the workload is done, also after failures.
+     */
     default void close() {
     }
 }

@@ -37,10 +37,22 @@ final class ContenderResult {
         return Stats.median(samples.stream().mapToDouble(Sample::cpuSecondsPerOp).toArray());
     }
 
-    /** Median over the repetitions of each one's p99 latency in microseconds, NaN if not measured. */
+    /** Median p99 latency in microseconds, NaN if the contender does not report latency. */
     double medianP99Micros() {
         return Stats.median(samples.stream().mapToDouble(Sample::p99Micros).toArray());
     }
+
+    /** Median CPU utilisation of the load client (1.0 = one core), NaN if there is no separate client. */
+    double medianClientCpuUtil() {
+        return Stats.median(samples.stream().mapToDouble(Sample::clientCpuUtil).toArray());
+    }
+
+    /** Whether the load client, not the contender, was the limit: above 90 % of its core. */
+    boolean clientBound() {
+        return medianClientCpuUtil() > CLIENT_BOUND_UTIL;
+    }
+
+    static final double CLIENT_BOUND_UTIL = 0.9;
 
     /** Median bytes per operation, NaN if the contender does not report allocation. */
     double medianBytesPerOp() {

@@ -1,0 +1,22 @@
+package io.uring4j.runtime;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Gets a connection's bytes pushed as they arrive, on its event loop thread, once given to
+ * {@link TcpConnection#receive}: the callback alternative to {@link TcpConnection#read}, with no
+ * thread hand-off and no future per message. Callbacks run on the loop: they must not block,
+ * and they answer with {@link TcpConnection#send}.
+ */
+public interface TcpReceiver {
+    /**
+     * Bytes received, in order: {@code length} bytes at {@code offset} of {@code buffer}, a
+     * receive buffer that goes back to the kernel when this returns (copy what you keep;
+     * {@link TcpConnection#send} copies). Passed as a range rather than a slice so that the
+     * receive path allocates nothing. An exception thrown here closes the connection.
+     */
+    void onData(TcpConnection connection, MemorySegment buffer, long offset, long length);
+
+    /** End of stream ({@code error} null) or a receive error; called once. The connection stays open until closed. */
+    void onEnd(TcpConnection connection, Exception error);
+}

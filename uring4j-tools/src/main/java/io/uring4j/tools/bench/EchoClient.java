@@ -1,0 +1,90 @@
+package io.uring4j.tools.bench;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The one load client of the echo workload, {@code echo_client.c} (epoll, every byte checked),
+ * compiled at bench time like the other C peers and run pinned to the CPU the servers do not use.
+ * It also reads the server's CPU time from {@code /proc/PID/stat} at the edges of its measured
+ * window, so client and server figures cover exactly the same interval.
+ */
+final class EchoClient {
+    private static final Pattern FIELD = Pattern.compile("\"(\\w+)\":(-?[0-9.]+(?:[eE][-+]?[0-9]+)?)");
+
+    /** One run: the measured window's figures. */
+    record Result(double requestsPerSecond, long requests, double p99Micros, double clientCpuUtil, double serverCpuSeconds) {
+        /** The server's CPU seconds per request, NaN without requests. */
+        double serverCpuSecondsPerRequest() {
+            return requests > 0 ? serverCpuSeconds / requests : Double.NaN;
+        }
+    }
+
+    private final Path workDir;
+    private boolean prepared;
+    private String unavailable;
+    private Path binary;
+
+    EchoClient(Path workDir) {
+        this.workDir = workDir;
+    }
+
+    Path workDir() {
+        return workDir;
+    }
+
+    /** Null if the client can be built here, else why not (compiles it the first time). */
+    synchronized String unavailableReason() {
+        if (!prepared) {
+            prepared = true;
+            unavailable = CPeers.ensureToolchain();
+            if (unavailable == null) {
+                try {
+                    binary = CPeers.compile("echo_client", workDir);
+                } catch (Exception e) {
+                    unavailable = "could not build echo_client: " + e.getMessage();
+                }
+            }
+        }
+        return unavailable;
+    }
+
+    /**
+     * Drives the server on {@code port} with {@code connections} × {@code bytes} ping-pong for
+     * {@code warmup} + {@code seconds}, pinned to {@code cpu} (-1: not pinned); {@code serverPid}
+     * is the process whose CPU time is read over the measured window.
+     */
+    Result run(int port, int connections, int bytes, double warmup, double seconds, long serverPid, int cpu)
+            throws Exception {
+        if (unavailableReason() != null) throw new IllegalStateException(unavailable);
+        List<String> cmd = new ArrayList<>();
+        if (cpu >= 0) cmd.addAll(List.of("taskset", "-c", Integer.toString(cpu)));
+        cmd.addAll(List.of(binary.toString(), "-c", Integer.toString(connections), "-s", Integer.toString(bytes),
+                "-w", BenchPlan.secondsArg(warmup), "-d", BenchPlan.secondsArg(seconds),
+                "--server-pid=" + serverPid, Integer.toString(port)));
+        ChildProcess.Output o = ChildProcess.run(cmd, (long) (warmup + seconds) + 90);
+        if (o.exitCode() != 0) {
+            String what = o.exitCode() == 3 ? "DATA MISMATCH: " : "exited with " + o.exitCode() + ": ";
+            throw new IllegalStateException("echo_client " + what + o.stderrTail());
+        }
+        Map<String, Double> f = parse(o.stdout());
+        for (String key : List.of("requests_per_s", "requests", "p99_us", "client_cpu_util", "server_cpu_s")) {
+            if (!f.containsKey(key)) throw new IllegalStateException("echo_client printed no " + key + ": " + o.stdout().strip());
+        }
+        return new Result(f.get("requests_per_s"), Math.round(f.get("requests")), f.get("p99_us"),
+                f.get("client_cpu_util"), f.get("server_cpu_s"));
+    }
+
+    /** The numeric fields of the client's JSON line. */
+    static Map<String, Double> parse(String json) {
+        Map<String, Double> fields = new HashMap<>();
+        Matcher m = FIELD.matcher(json);
+        while (m.find()) fields.put(m.group(1), Double.parseDouble(m.group(2)));
+        return fields;
+    }
+}
