@@ -25,7 +25,8 @@ public final class BenchCommand implements Callable<Integer> {
     static final List<Workload> WORKLOADS = List.of(new NopWorkload(), new ReadWorkload(), new DirectWorkload(),
             new CopyWorkload(), new EchoWorkload());
 
-    @Parameters(index = "0", paramLabel = "WORKLOAD", description = "What to measure: nop, read, direct, copy, echo, or all of them.")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "WORKLOAD", defaultValue = "all",
+            description = "What to measure: nop, read, direct, copy, echo, or all of them (default).")
     String workload;
 
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "bench-results",
