@@ -40,6 +40,8 @@ public final class AsyncFile implements AutoCloseable, EventLoop.Resource {
     private final int fd;
     private final Path path;
     final boolean direct;
+    /** Deadline of every request that names none, or null: a linked timeout per request. */
+    private volatile Duration defaultTimeout;
     /** Registered file slot on the loop, or -1: then requests use the fd. Loop thread. */
     private int slot = -1;
     private volatile boolean closed;
@@ -55,11 +57,24 @@ public final class AsyncFile implements AutoCloseable, EventLoop.Resource {
 
     /** Opens {@code path} on the next loop of {@code group}; blocking form of {@link #openAsync}. */
     public static AsyncFile open(EventLoopGroup group, Path path, OpenOption... options) throws IOException {
-        return Errors.await(openAsync(group.next(), path, options));
+        return Errors.await(openAsync(group.next(), path, null, options));
+    }
+
+    /** As {@link #open(EventLoopGroup, Path, OpenOption...)}, failing after {@code timeout}. */
+    public static AsyncFile open(EventLoopGroup group, Path path, Duration timeout, OpenOption... options) throws IOException {
+        return Errors.await(openAsync(group.next(), path, timeout, options));
     }
 
     /** Opens {@code path} with OPENAT on {@code loop}. Default: read-only. */
     public static CompletableFuture<AsyncFile> openAsync(EventLoop loop, Path path, OpenOption... options) {
+        return openAsync(loop, path, null, options);
+    }
+
+    /**
+     * Opens {@code path} with OPENAT on {@code loop}, guarded by a linked timeout when
+     * {@code timeout} is not null; an fd that arrives after the caller gave up is closed.
+     */
+    public static CompletableFuture<AsyncFile> openAsync(EventLoop loop, Path path, Duration timeout, OpenOption... options) {
         Set<OpenOption> set = Set.of(options);
         int flags = openFlags(set);
         boolean direct = (flags & Posix.O_DIRECT) != 0;
@@ -72,8 +87,10 @@ public final class AsyncFile implements AutoCloseable, EventLoop.Resource {
             MemorySegment.copy(name, 0, p, JAVA_BYTE, 0, name.length);
             p.set(JAVA_BYTE, name.length, (byte) 0);
             op.context = new Object[] {path, direct, registered};
-            loop.sqe().prepOpenat(Posix.AT_FDCWD, p, flags, 0644).userData(op.userData(UserData.TAG_MAIN));
-            loop.started(op, false);
+            Sqe sqe = loop.sqe().prepOpenat(Posix.AT_FDCWD, p, flags, 0644).userData(op.userData(UserData.TAG_MAIN));
+            if (timeout != null) loop.linkTimeout(op, sqe, timeout);
+            loop.started(op, timeout != null);
+            loop.cancelWith(op, f);
         });
     }
 
@@ -82,7 +99,7 @@ public final class AsyncFile implements AutoCloseable, EventLoop.Resource {
         Object[] ctx = (Object[]) op.context;
         Path path = (Path) ctx[0];
         if (res < 0) {
-            op.future.completeExceptionally(Errors.of(res, "open", path, false));
+            op.future.completeExceptionally(Errors.of(res, "open", path, EventLoop.timedOut(op, res)));
             return;
         }
         AsyncFile file = new AsyncFile(loop, res, path, (Boolean) ctx[1]);
@@ -116,6 +133,36 @@ public final class AsyncFile implements AutoCloseable, EventLoop.Resource {
             }
         }
         return flags;
+    }
+
+    // ------------------------------------------------------------------ deadlines
+
+    /**
+     * Gives every later request of this file that names no timeout of its own (reads, writes,
+     * vectored transfers, syncs, allocate, truncate, size) a linked timeout of {@code timeout};
+     * null removes it. A request that times out fails with
+     * {@link java.nio.channels.InterruptedByTimeoutException}; its memory stays owned until its
+     * completion, as always.
+     */
+    public AsyncFile timeout(Duration timeout) {
+        if (timeout != null && (timeout.isNegative() || timeout.isZero())) {
+            throw new IllegalArgumentException("a timeout must be positive, given " + timeout);
+        }
+        this.defaultTimeout = timeout;
+        return this;
+    }
+
+    /** The deadline of requests that name none, or null. */
+    public Duration timeout() {
+        return defaultTimeout;
+    }
+
+    /** Links the file's default timeout (if any) after {@code sqe}; true if it did. Loop thread. */
+    boolean guard(Operation op, Sqe sqe) {
+        Duration t = defaultTimeout;
+        if (t == null) return false;
+        loop.linkTimeout(op, sqe, t);
+        return true;
     }
 
     // ------------------------------------------------------------------ read / write
@@ -176,8 +223,9 @@ public final class AsyncFile implements AutoCloseable, EventLoop.Resource {
                 sqe = isRead ? loop.sqe().prepRead(fd, data, len, position) : loop.sqe().prepWrite(fd, data, len, position);
             }
             target(sqe).userData(op.userData(UserData.TAG_MAIN));
-            if (timeout != null) loop.linkTimeout(op, sqe, timeout);
-            loop.started(op, timeout != null);
+            Duration t = timeout != null ? timeout : defaultTimeout;
+            if (t != null) loop.linkTimeout(op, sqe, t);
+            loop.started(op, t != null);
             loop.cancelWith(op, f);
         });
     }
@@ -316,15 +364,16 @@ public final class AsyncFile implements AutoCloseable, EventLoop.Resource {
             stx.set(JAVA_BYTE, 0, (byte) 0); // the empty path "" lives at the buffer's start
             MemorySegment out = stx.asSlice(256, 256);
             // path "" with AT_EMPTY_PATH: the fd itself; STATX_SIZE
-            loop.sqe().prepStatx(fd, stx, AT_EMPTY_PATH, STATX_SIZE, out).userData(op.userData(UserData.TAG_MAIN));
-            loop.started(op, false);
+            Sqe sqe = loop.sqe().prepStatx(fd, stx, AT_EMPTY_PATH, STATX_SIZE, out).userData(op.userData(UserData.TAG_MAIN));
+            loop.started(op, guard(op, sqe));
+            loop.cancelWith(op, f);
         });
     }
 
     private static final Operation.Completion STATX_DONE = (loop, op, res, flags, more) -> {
         AsyncFile file = (AsyncFile) op.context;
         if (res < 0) {
-            op.future.completeExceptionally(Errors.of(res, "statx", file.path, false));
+            op.future.completeExceptionally(Errors.of(res, "statx", file.path, EventLoop.timedOut(op, res)));
             return;
         }
         op.future.complete(op.buffer.segment.get(JAVA_LONG, 256 + 40)); // stx_size
@@ -336,8 +385,9 @@ public final class AsyncFile implements AutoCloseable, EventLoop.Resource {
         return loop.submit(f -> {
             Operation op = loop.acquire(INT_RESULT, f);
             op.context = new Object[] {what, path};
-            target(prep.apply(loop.sqe())).userData(op.userData(UserData.TAG_MAIN));
-            loop.started(op, false);
+            Sqe sqe = target(prep.apply(loop.sqe())).userData(op.userData(UserData.TAG_MAIN));
+            loop.started(op, guard(op, sqe));
+            loop.cancelWith(op, f);
         });
     }
 

@@ -63,10 +63,10 @@ final class Vectored {
                 iov.set(JAVA_LONG, 16L * i + 8, b.remaining());
             }
             op.value = dataAt;
-            file.target(isRead ? loop.sqe().prepReadv(file.fd(), iov, copy.length, position)
+            io.uring4j.core.Sqe sqe = file.target(isRead ? loop.sqe().prepReadv(file.fd(), iov, copy.length, position)
                     : loop.sqe().prepWritev(file.fd(), iov, copy.length, position))
                     .userData(op.userData(UserData.TAG_MAIN));
-            loop.started(op, false);
+            loop.started(op, file.guard(op, sqe));
             loop.cancelWith(op, f);
         });
     }
@@ -78,7 +78,7 @@ final class Vectored {
         boolean isRead = (Boolean) ctx[2];
         boolean direct = (Boolean) ctx[3];
         if (res < 0) {
-            op.future.completeExceptionally(Errors.of(res, isRead ? "readv" : "writev", file.path(), false));
+            op.future.completeExceptionally(Errors.of(res, isRead ? "readv" : "writev", file.path(), EventLoop.timedOut(op, res)));
             return;
         }
         long left = res;

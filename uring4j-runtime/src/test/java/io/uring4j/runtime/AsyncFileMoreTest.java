@@ -192,4 +192,22 @@ class AsyncFileMoreTest {
             assertEquals("segment data", dst.getString(0));
         }
     }
+
+    @Test
+    void everyRequestOfAFileCanCarryADeadline(@TempDir Path dir) throws Exception {
+        Path fifo = dir.resolve("fifo3");
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+        try (AsyncFile f = AsyncFile.open(group, fifo, Duration.ofSeconds(5), StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            f.timeout(Duration.ofMillis(100));
+            assertEquals(Duration.ofMillis(100), f.timeout());
+            long start = System.nanoTime();
+            assertThrows(InterruptedByTimeoutException.class, () -> f.read(ByteBuffer.allocate(8), 0));
+            assertThrows(InterruptedByTimeoutException.class,
+                    () -> f.read(new ByteBuffer[] {ByteBuffer.allocate(4), ByteBuffer.allocate(4)}, 0));
+            assertTrue((System.nanoTime() - start) / 1_000_000 < 5000, "both timed out promptly");
+            f.timeout(null);
+            assertEquals(2, f.write(ByteBuffer.wrap("ok".getBytes()), 0), "works again without a deadline");
+            assertThrows(IllegalArgumentException.class, () -> f.timeout(Duration.ZERO));
+        }
+    }
 }
