@@ -166,6 +166,38 @@ public final class TcpConnection implements AutoCloseable, EventLoop.Resource {
         return Errors.await(readAsync(dst));
     }
 
+    /**
+     * As {@link #read(ByteBuffer)}, failing with {@link java.nio.channels.InterruptedByTimeoutException}
+     * when nothing arrives within {@code timeout}. The receive is one multishot request shared by
+     * every read, so the deadline is the read's, not a kernel request's: the receive stays armed
+     * and bytes that arrive later wait for the next read.
+     */
+    public int read(ByteBuffer dst, Duration timeout) throws IOException {
+        CompletableFuture<Integer> f = readAsync(dst);
+        try {
+            return f.get(timeout.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            loop.execute(() -> {
+                if (reader == f) {
+                    reader = null;
+                    readerDst = null;
+                }
+            });
+            if (!f.cancel(false) && f.isDone() && !f.isCompletedExceptionally()) {
+                return f.join(); // completed just as the deadline passed
+            }
+            throw new java.nio.channels.InterruptedByTimeoutException();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            f.cancel(false);
+            throw new java.io.InterruptedIOException("interrupted while reading from " + this);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof IOException io) throw io;
+            if (e.getCause() instanceof RuntimeException re) throw re;
+            throw new IOException(e.getCause());
+        }
+    }
+
     public CompletableFuture<Integer> readAsync(ByteBuffer dst) {
         if (closed) return CompletableFuture.failedFuture(Errors.closed());
         if (dst.isReadOnly()) return CompletableFuture.failedFuture(new IllegalArgumentException("read into a read-only buffer"));

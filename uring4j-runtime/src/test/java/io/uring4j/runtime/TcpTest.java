@@ -225,4 +225,19 @@ class TcpTest {
             }
         }
     }
+
+    @Test
+    void aReadCanCarryADeadline() throws Exception {
+        try (TcpServer server = TcpServer.bind(group, loopback(false), 8);
+             Socket client = new Socket()) {
+            client.connect(server.localAddress(), 5000);
+            try (TcpConnection c = server.accept(Duration.ofSeconds(5))) {
+                long start = System.nanoTime();
+                assertThrows(InterruptedByTimeoutException.class, () -> c.read(ByteBuffer.allocate(8), Duration.ofMillis(100)));
+                assertTrue((System.nanoTime() - start) / 1_000_000 >= 90, "waited the deadline");
+                client.getOutputStream().write(new byte[] {9});
+                assertEquals(1, c.read(ByteBuffer.allocate(8), Duration.ofSeconds(5)), "the next read gets the byte");
+            }
+        }
+    }
 }
