@@ -57,20 +57,21 @@ final class EchoClient {
     /**
      * Drives the server on {@code port} with {@code connections} × {@code bytes} ping-pong for
      * {@code warmup} + {@code seconds}, pinned to {@code cpu} (-1: not pinned); {@code serverPid}
-     * is the process whose CPU time is read over the measured window.
+     * is the process whose CPU time is read over the measured window; the run fails if a
+     * connection waits more than {@code stallSeconds} for an echo.
      */
-    Result run(int port, int connections, int bytes, double warmup, double seconds, long serverPid, int cpu)
-            throws Exception {
+    Result run(int port, int connections, int bytes, double warmup, double seconds, long serverPid, int cpu,
+               double stallSeconds) throws Exception {
         if (unavailableReason() != null) throw new IllegalStateException(unavailable);
         List<String> cmd = new ArrayList<>();
         if (cpu >= 0) cmd.addAll(List.of("taskset", "-c", Integer.toString(cpu)));
         cmd.addAll(List.of(binary.toString(), "-c", Integer.toString(connections), "-s", Integer.toString(bytes),
                 "-w", BenchPlan.secondsArg(warmup), "-d", BenchPlan.secondsArg(seconds),
-                "--server-pid=" + serverPid, Integer.toString(port)));
-        ChildProcess.Output o = ChildProcess.run(cmd, (long) (warmup + seconds) + 90);
+                "--server-pid=" + serverPid, "--stall=" + BenchPlan.secondsArg(stallSeconds), Integer.toString(port)));
+        ChildProcess.Output o = ChildProcess.run(cmd, (long) (warmup + seconds + stallSeconds) + 90);
         if (o.exitCode() != 0) {
             String what = o.exitCode() == 3 ? "DATA MISMATCH: " : "exited with " + o.exitCode() + ": ";
-            throw new IllegalStateException("echo_client " + what + o.stderrTail());
+            throw new IllegalStateException("echo_client " + what + o.stderrTail().replace('\n', ' '));
         }
         Map<String, Double> f = parse(o.stdout());
         for (String key : List.of("requests_per_s", "requests", "p99_us", "client_cpu_util", "server_cpu_s")) {

@@ -26,6 +26,12 @@ import java.util.function.Supplier;
 final class EchoServerContender implements Contender {
     static final long START_TIMEOUT_SECONDS = 60;
     static final long STOP_TIMEOUT_SECONDS = 15;
+    /**
+     * How long one connection may wait for an echo before the run fails: generous while a JVM
+     * server is still cold (interpreted, compiling on the one CPU it is pinned to, which a busy
+     * machine shares), strict once it is warm.
+     */
+    static final double WARMUP_STALL_SECONDS = 30, MEASURE_STALL_SECONDS = 5;
     /** Servers alive right now, killed by a shutdown hook if the harness exits with them still running. */
     private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
 
@@ -87,10 +93,11 @@ final class EchoServerContender implements Contender {
             if (server == null || !server.isAlive() || !point.equals(serverPoint)) {
                 stopServer();
                 startServer(point, plan);
-                client.run(port, connections, bytes, 0, timing.serverWarmupSeconds(), server.pid(), clientCpu(plan));
+                client.run(port, connections, bytes, 0, timing.serverWarmupSeconds(), server.pid(), clientCpu(plan),
+                        WARMUP_STALL_SECONDS);
             }
             EchoClient.Result r = client.run(port, connections, bytes, timing.clientWarmupSeconds(), plan.measureSeconds(),
-                    server.pid(), clientCpu(plan));
+                    server.pid(), clientCpu(plan), MEASURE_STALL_SECONDS);
             if (!server.isAlive()) throw new IllegalStateException("the server exited during the run");
             return new Sample(r.requestsPerSecond(), r.serverCpuSecondsPerRequest(), Double.NaN, r.p99Micros(),
                     r.clientCpuUtil());
