@@ -478,17 +478,23 @@ public final class EventLoop implements AutoCloseable {
         if (op.pendingCqes > 0) {
             release(op);
         } else {
-            if (op.buffer != null) buffers.release(op.buffer);
+            if (op.buffer != null) releaseBuffer(op.buffer);
             op.clear();
             freeSlots[freeCount++] = op.index;
         }
     }
 
     private void release(Operation op) {
-        if (op.buffer != null) buffers.release(op.buffer);
+        if (op.buffer != null) releaseBuffer(op.buffer);
         op.clear();
         freeSlots[freeCount++] = op.index;
         inFlight--;
+    }
+
+    /** An ended operation's buffer goes back where it came from: the pool, or the kernel's receive ring. */
+    private void releaseBuffer(NativeBuffer b) {
+        if (b.receiveBid >= 0) recvBuffers.recycle(b.receiveBid);
+        else buffers.release(b);
     }
 
     /** Whether -ECANCELED for {@code op} means its linked timeout fired rather than a user cancel. */

@@ -25,6 +25,8 @@ final class RecvBuffers {
     private final MemorySegment block;
     /** One view per buffer, made once, so handing a buffer to a connection allocates nothing. */
     private final MemorySegment[] views = new MemorySegment[COUNT];
+    /** The same buffers as operation-held buffers, for a send that takes one over. */
+    private final NativeBuffer[] held = new NativeBuffer[COUNT];
     private final ArrayDeque<TcpConnection> starved = new ArrayDeque<>();
     /** Buffers in the ring for the kernel to fill: recycled and not yet reported taken by a CQE. */
     private int available = COUNT;
@@ -35,6 +37,7 @@ final class RecvBuffers {
         this.ring = BufferRing.register(loop.ring(), COUNT, GROUP);
         for (int bid = 0; bid < COUNT; bid++) {
             views[bid] = block.asSlice((long) bid * SIZE, SIZE);
+            held[bid] = NativeBuffer.receiveBuffer(views[bid], bid);
             ring.add(views[bid], bid, bid);
         }
         ring.advance(COUNT);
@@ -43,6 +46,11 @@ final class RecvBuffers {
     /** The bytes of buffer {@code bid}. */
     MemorySegment buffer(int bid) {
         return views[bid];
+    }
+
+    /** Buffer {@code bid} as a buffer an operation holds; {@link EventLoop} recycles it when the operation ends. */
+    NativeBuffer held(int bid) {
+        return held[bid];
     }
 
     /** A receive CQE handed buffer {@code bid}'s bytes to a connection. */
@@ -55,6 +63,11 @@ final class RecvBuffers {
         ring.add(block.address() + (long) bid * SIZE, SIZE, bid, 0);
         ring.advance(1);
         available++;
+    }
+
+    /** Buffers in the ring for the kernel to fill (every one, when no connection holds any). */
+    int available() {
+        return available;
     }
 
     void starved(TcpConnection c) {

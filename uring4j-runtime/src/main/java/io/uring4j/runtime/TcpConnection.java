@@ -17,6 +17,8 @@ import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
 /**
  * A TCP connection served by one {@link EventLoop}.
  *
@@ -38,6 +40,8 @@ public final class TcpConnection implements AutoCloseable, EventLoop.Resource {
     private static final int MSG_NOSIGNAL = 0x4000, MSG_WAITALL = 0x100;
     private static final int RECV_MULTISHOT = 1 << 1, CANCEL_FD = 1 << 1, CANCEL_ALL = 1 << 0;
     private static final int ENOBUFS = 105, ECANCELED = 125;
+    /** Scratch offset of a send's start within its buffer (not 0 only for a taken-over receive buffer). */
+    private static final long SEND_OFFSET = 0;
 
     final EventLoop loop;
     final int fd;
@@ -138,6 +142,10 @@ public final class TcpConnection implements AutoCloseable, EventLoop.Resource {
         });
     }
 
+    /** Push mode: the receive buffer being handed to the receiver (-1: none), and whether a send took it over. */
+    private int pushing = -1;
+    private boolean pushLent;
+
     /** Push mode: hands held buffers (and then the end, if seen) to the receiver and recycles them. */
     private void pushHeld() {
         RecvBuffers rb = loop.recvBuffers();
@@ -146,13 +154,16 @@ public final class TcpConnection implements AutoCloseable, EventLoop.Resource {
             heldOffset = 0;
             heldFirst = (heldFirst + 1) % heldBid.length;
             heldCount--;
+            pushing = bid;
+            pushLent = false;
             try {
                 receiver.onData(this, rb.buffer(bid), off, len - off);
             } catch (RuntimeException e) {
                 System.err.println("uring4j: the receiver of " + this + " failed, closing it: " + e);
                 closeAsync();
             } finally {
-                rb.recycle(bid);
+                pushing = -1;
+                if (!pushLent) rb.recycle(bid);
             }
         }
         if ((eof || recvError != null) && !endDelivered && !closed) {
@@ -363,6 +374,7 @@ public final class TcpConnection implements AutoCloseable, EventLoop.Resource {
             }
             Operation op = sends.acquire(f, len);
             op.buffer = loop.buffers().acquire(len);
+            op.scratch.set(JAVA_LONG, SEND_OFFSET, 0);
             MemorySegment.copy(MemorySegment.ofBuffer(src), 0, op.buffer.segment, 0, len);
             src.position(src.position() + len);
             sends.add(op);
@@ -375,9 +387,14 @@ public final class TcpConnection implements AutoCloseable, EventLoop.Resource {
     }
 
     /**
-     * From the loop thread (a {@link TcpReceiver}'s callback): queues a copy of {@code length}
-     * bytes at {@code offset} of {@code data} behind every earlier write, like
-     * {@link #writeAsync} without a future. A send that fails closes the connection.
+     * From the loop thread (a {@link TcpReceiver}'s callback): queues {@code length} bytes at
+     * {@code offset} of {@code data} behind every earlier write, like {@link #writeAsync} without
+     * a future. A send that fails closes the connection.
+     *
+     * <p>The bytes are copied, except when {@code data} is the receive buffer being delivered to
+     * this connection's receiver right now (an echo, a proxy): then the send takes that buffer
+     * over, and it goes back to the kernel only when the send has ended, as a C liburing echo
+     * server does (no copy, and no second buffer per message in the cache).
      */
     public void send(MemorySegment data, long offset, long length) {
         if (!loop.inEventLoop()) {
@@ -390,15 +407,23 @@ public final class TcpConnection implements AutoCloseable, EventLoop.Resource {
         int len = (int) length;
         if (closed || len == 0) return;
         Operation op = sends.acquire(null, len);
-        op.buffer = loop.buffers().acquire(len);
-        MemorySegment.copy(data, offset, op.buffer.segment, 0, len);
+        if (pushing >= 0 && !pushLent && data == loop.recvBuffers().buffer(pushing)) {
+            pushLent = true; // the operation holds the receive buffer until its last CQE
+            op.buffer = loop.recvBuffers().held(pushing);
+            op.scratch.set(JAVA_LONG, SEND_OFFSET, offset);
+        } else {
+            op.buffer = loop.buffers().acquire(len);
+            MemorySegment.copy(data, offset, op.buffer.segment, 0, len);
+            op.scratch.set(JAVA_LONG, SEND_OFFSET, 0);
+        }
         sends.add(op);
     }
 
     /** The SEND of {@code op}'s bytes from {@code sent} on (the queue links it and sets user_data). */
     private Sqe prepareSend(Operation op, int sent) {
         int remaining = OrderedSendQueue.length(op) - sent;
-        return loop.sqe().prepRw(Opcode.SEND, fd, op.buffer.segment.address() + sent, remaining, 0)
+        long start = op.buffer.segment.address() + op.scratch.get(JAVA_LONG, SEND_OFFSET) + sent;
+        return loop.sqe().prepRw(Opcode.SEND, fd, start, remaining, 0)
                 .opFlags(MSG_NOSIGNAL | MSG_WAITALL);
     }
 

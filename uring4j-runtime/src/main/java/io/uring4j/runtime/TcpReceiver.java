@@ -11,9 +11,10 @@ import java.lang.foreign.MemorySegment;
 public interface TcpReceiver {
     /**
      * Bytes received, in order: {@code length} bytes at {@code offset} of {@code buffer}, a
-     * receive buffer that goes back to the kernel when this returns (copy what you keep;
-     * {@link TcpConnection#send} copies). Passed as a range rather than a slice so that the
-     * receive path allocates nothing. An exception thrown here closes the connection.
+     * receive buffer that goes back to the kernel when this returns: copy what you keep.
+     * Sending it back with {@link TcpConnection#send} needs no copy: the send takes the buffer
+     * over until it completes. Passed as a range rather than a slice so that the receive path
+     * allocates nothing. An exception thrown here closes the connection.
      */
     void onData(TcpConnection connection, MemorySegment buffer, long offset, long length);
 

@@ -161,6 +161,83 @@ class TcpReceiverTest {
         }
     }
 
+    /** The first send of the delivered buffer takes it over; a second one must copy, and both arrive. */
+    @Test
+    void sendingTheDeliveredBufferTwiceSendsItTwice() throws Exception {
+        TcpReceiver twice = new TcpReceiver() {
+            @Override
+            public void onData(TcpConnection c, MemorySegment buffer, long offset, long length) {
+                c.send(buffer, offset, length);
+                c.send(buffer, offset, length);
+            }
+
+            @Override
+            public void onEnd(TcpConnection c, Exception error) {
+            }
+        };
+        try (TcpServer server = TcpServer.bind(group, any(), 16); Socket client = new Socket()) {
+            client.connect(server.localAddress(), 5000);
+            client.setSoTimeout(10_000);
+            try (TcpConnection c = server.accept(Duration.ofSeconds(5))) {
+                c.receive(twice);
+                for (int i = 0; i < 100; i++) {
+                    byte[] msg = ("message " + i + ";").getBytes();
+                    client.getOutputStream().write(msg);
+                    byte[] back = client.getInputStream().readNBytes(2 * msg.length);
+                    assertEquals(new String(msg) + new String(msg), new String(back), "round " + i);
+                }
+            }
+        }
+    }
+
+    /**
+     * A send of part of the delivered buffer (from an offset) takes the buffer over and sends
+     * exactly that part; after three times as many messages as the loop has receive buffers,
+     * every taken-over buffer must have gone back to the kernel, or receiving would stall.
+     */
+    @Test
+    void takenOverBuffersSendTheirRangeAndReturnToTheKernel() throws Exception {
+        TcpReceiver tail = new TcpReceiver() {
+            @Override
+            public void onData(TcpConnection c, MemorySegment buffer, long offset, long length) {
+                c.send(buffer, offset + 1, length - 1); // drop the first byte of what arrived
+            }
+
+            @Override
+            public void onEnd(TcpConnection c, Exception error) {
+            }
+        };
+        try (TcpServer server = TcpServer.bind(group, any(), 16); Socket client = new Socket()) {
+            client.connect(server.localAddress(), 5000);
+            client.setSoTimeout(10_000);
+            client.setTcpNoDelay(true);
+            try (TcpConnection c = server.accept(Duration.ofSeconds(5))) {
+                c.receive(tail);
+                int rounds = 3 * RecvBuffers.COUNT;
+                for (int i = 0; i < rounds; i++) {
+                    byte[] msg = ("#message " + i).getBytes();
+                    client.getOutputStream().write(msg);
+                    byte[] back = client.getInputStream().readNBytes(msg.length - 1);
+                    assertEquals("message " + i, new String(back), "round " + i);
+                }
+                assertEquals(RecvBuffers.COUNT, waitForFreeReceiveBuffers(c.loop, RecvBuffers.COUNT),
+                        "receive buffers back in the kernel's ring after every send ended");
+            }
+        }
+    }
+
+    /** Polls (on the loop) the count of receive buffers in the kernel's ring until it is {@code want} or 5 s pass. */
+    private static int waitForFreeReceiveBuffers(EventLoop loop, int want) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        int n;
+        do {
+            n = loop.<Integer>submit(f -> f.complete(loop.recvBuffers().available())).get(5, TimeUnit.SECONDS);
+            if (n == want) return n;
+            Thread.sleep(10);
+        } while (System.nanoTime() < deadline);
+        return n;
+    }
+
     @Test
     void aReceiverThatThrowsClosesTheConnection() throws Exception {
         CountDownLatch called = new CountDownLatch(1);
