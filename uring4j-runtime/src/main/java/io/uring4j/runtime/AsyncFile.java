@@ -426,8 +426,12 @@ public final class AsyncFile implements AutoCloseable, EventLoop.Resource {
     // ------------------------------------------------------------------ copy
 
     /**
-     * Copies {@code from} to {@code to} (created or truncated) with 1 MiB linked read-to-write
-     * chunks, 8 in flight; returns the bytes copied and fails if fewer than the source size.
+     * Copies {@code from} to {@code to} (created or truncated) in 1 MiB chunks, 8 in flight; returns
+     * the bytes copied and fails if fewer than the source size. Each chunk is a linked pair of
+     * splices through a pipe of its own (the bytes are copied once, in the kernel, as with
+     * {@code cp}), or of a read and a write through a pooled buffer where the kernel or the pipe
+     * limits do not allow that. An interrupt stops the copy after the chunks in the kernel
+     * have completed, and then throws {@link java.io.InterruptedIOException}.
      */
     public static long copy(EventLoopGroup group, Path from, Path to) throws IOException {
         return FileCopy.copy(group, from, to, FileCopy.DEFAULT_CHUNK, FileCopy.DEFAULT_DEPTH);
@@ -472,14 +476,14 @@ public final class AsyncFile implements AutoCloseable, EventLoop.Resource {
     public void close() throws IOException {
         if (closed) return;
         closed = true;
-        Errors.await(loop.<Integer>submit(f -> {
+        Errors.awaitClose(loop.<Integer>submit(f -> {
             loop.unregister(this);
             if (slot >= 0) {
                 loop.fixedFiles().remove(slot);
                 slot = -1;
             }
             loop.closeFd(fd, f, path);
-        }));
+        }), this);
     }
 
     @Override

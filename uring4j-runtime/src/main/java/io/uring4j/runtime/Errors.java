@@ -71,6 +71,36 @@ final class Errors {
         }
     }
 
+    /**
+     * Waits for a close: not cut short by an interrupt (a close that returned early would leave
+     * the fd open behind the caller's back), but bounded. The interrupt status is kept.
+     */
+    static void awaitClose(Future<?> f, Object what) throws IOException {
+        boolean interrupted = false;
+        long deadline = System.nanoTime() + CLOSE_WAIT.toNanos();
+        try {
+            while (true) {
+                try {
+                    f.get(Math.max(0, deadline - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS);
+                    return;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } catch (java.util.concurrent.TimeoutException e) {
+                    throw new IOException("close of " + what + " did not complete within " + CLOSE_WAIT.toSeconds() + " s");
+                } catch (ExecutionException e) {
+                    throw rethrow(e.getCause());
+                } catch (CompletionException e) {
+                    throw rethrow(e.getCause());
+                }
+            }
+        } finally {
+            if (interrupted) Thread.currentThread().interrupt();
+        }
+    }
+
+    /** How long a close may take before it is reported as stuck. */
+    static final java.time.Duration CLOSE_WAIT = java.time.Duration.ofSeconds(30);
+
     private static IOException rethrow(Throwable t) {
         if (t instanceof IOException io) return io;
         if (t instanceof RuntimeException re) throw re;

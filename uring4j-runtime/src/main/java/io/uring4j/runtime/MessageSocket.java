@@ -381,7 +381,7 @@ public final class MessageSocket implements AutoCloseable, EventLoop.Resource {
     /** Cancels this socket's requests, waits for their completions, then closes the fd. Idempotent. */
     @Override
     public void close() throws IOException {
-        Errors.await(closeAsync());
+        Errors.awaitClose(closeAsync(), this);
     }
 
     public CompletableFuture<Integer> closeAsync() {

@@ -481,7 +481,7 @@ public final class TcpConnection implements AutoCloseable, EventLoop.Resource {
     /** Cancels this connection's requests, waits for their completions, then closes the fd. Idempotent. */
     @Override
     public void close() throws IOException {
-        Errors.await(closeAsync());
+        Errors.awaitClose(closeAsync(), this);
     }
 
     public CompletableFuture<Integer> closeAsync() {

@@ -177,7 +177,7 @@ public final class TcpServer implements AutoCloseable, EventLoop.Resource {
     /** Stops accepting, waits for the accept request to end, closes queued connections and the socket. */
     @Override
     public void close() throws IOException {
-        Errors.await(loop.<Integer>submit(f -> {
+        Errors.awaitClose(loop.<Integer>submit(f -> {
             if (closeFuture != null) {
                 closeFuture.whenComplete((r, t) -> f.complete(0));
                 return;
@@ -191,7 +191,7 @@ public final class TcpServer implements AutoCloseable, EventLoop.Resource {
             TcpConnection c;
             while ((c = ready.pollFirst()) != null) c.closeAsync();
             maybeFinishClose();
-        }));
+        }), this);
     }
 
     private void maybeFinishClose() {

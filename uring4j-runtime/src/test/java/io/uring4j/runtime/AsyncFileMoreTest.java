@@ -39,6 +39,24 @@ class AsyncFileMoreTest {
         group.close();
     }
 
+    /** close() from an interrupted thread still closes the fd before it returns, and keeps the interrupt. */
+    @Test
+    void closeWhileInterruptedClosesTheFd(@TempDir Path dir) throws Exception {
+        Path p = dir.resolve("f");
+        Files.write(p, new byte[10]);
+        int fds = new java.io.File("/proc/self/fd").list().length;
+        AsyncFile f = AsyncFile.open(group, p);
+        assertEquals(fds + 1, new java.io.File("/proc/self/fd").list().length);
+        Thread.currentThread().interrupt();
+        try {
+            f.close();
+            assertTrue(Thread.interrupted(), "the interrupt status is kept (and cleared here)");
+        } finally {
+            Thread.interrupted();
+        }
+        assertEquals(fds, new java.io.File("/proc/self/fd").list().length, "the fd is closed when close returns");
+    }
+
     @Test
     void vectoredWriteAndReadMixHeapAndDirect(@TempDir Path dir) throws Exception {
         Path p = dir.resolve("v");

@@ -20,6 +20,7 @@ public final class Posix {
     public static final int O_RDONLY = 0, O_WRONLY = 1, O_RDWR = 2, O_CREAT = 0100, O_EXCL = 0200,
             O_TRUNC = 01000, O_APPEND = 02000, O_NONBLOCK = 04000, O_DIRECT = 040000, O_CLOEXEC = 02000000;
     public static final int AT_FDCWD = -100;
+    public static final int F_SETPIPE_SZ = 1031, F_GETPIPE_SZ = 1032;
     public static final int EFD_CLOEXEC = O_CLOEXEC, EFD_NONBLOCK = O_NONBLOCK;
     public static final int AF_UNIX = 1, AF_INET = 2, AF_INET6 = 10;
     public static final int SOCK_STREAM = 1, SOCK_DGRAM = 2, SOCK_SEQPACKET = 5, SOCK_NONBLOCK = O_NONBLOCK, SOCK_CLOEXEC = O_CLOEXEC;
@@ -38,6 +39,7 @@ public final class Posix {
     private static final MethodHandle WRITE = h("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
     private static final MethodHandle PREAD = h("pread", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG));
     private static final MethodHandle PWRITE = h("pwrite", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG));
+    private static final MethodHandle FCNTL = h("fcntl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG));
     private static final MethodHandle PIPE2 = h("pipe2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle EVENTFD = h("eventfd", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle SOCKET = h("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
@@ -117,6 +119,11 @@ public final class Posix {
     /** pipe2(2): fills {@code fds[0]} (read end) and {@code fds[1]} (write end); 0 or -errno. */
     public static int pipe(int[] fds, int flags) {
         return pair(fds, seg -> (int) PIPE2.invokeExact(seg[0], seg[1], flags));
+    }
+
+    /** fcntl(2) with an integer argument ({@link #F_SETPIPE_SZ}, …): the call's result or -errno. */
+    public static int fcntl(int fd, int cmd, long arg) {
+        return (int) call(s -> (int) FCNTL.invokeExact(s, fd, cmd, arg));
     }
 
     /** socketpair(2) into {@code fds}; 0 or -errno. */

@@ -1,0 +1,112 @@
+package io.uring4j.runtime;
+
+import io.uring4j.core.Opcode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.io.File;
+import java.io.InterruptedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.*;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/** {@link FileCopy} in both of its modes (splice through pipes, read/write through buffers) on real files. */
+@Timeout(60)
+class FileCopyTest {
+    static EventLoopGroup group;
+
+    @BeforeAll
+    static void start() {
+        group = EventLoopGroup.create(1);
+    }
+
+    @AfterAll
+    static void stop() {
+        group.close();
+    }
+
+    static Stream<Arguments> sizesAndModes() {
+        int chunk = 64 * 1024;
+        return Stream.of(true, false).flatMap(splice -> Stream.of(0, 1, 4095, chunk - 1, chunk, chunk + 1,
+                10 * chunk + 12345, (3 << 20) + 7).map(size -> Arguments.of(splice, size)));
+    }
+
+    @ParameterizedTest(name = "splice={0} size={1}")
+    @MethodSource("sizesAndModes")
+    void copiesEveryByteAndLeaksNoFd(boolean splice, int size, @TempDir Path dir) throws Exception {
+        assumeTrue(!splice || group.next().probe().supports(Opcode.SPLICE), "the kernel has no IORING_OP_SPLICE");
+        Path src = dir.resolve("src");
+        Path dst = dir.resolve("dst");
+        byte[] data = new byte[size];
+        new Random(size).nextBytes(data);
+        Files.write(src, data);
+        Files.write(dst, new byte[100_000]); // longer than some sources: the copy truncates it
+        int fds = openFds();
+        FileCopy.Copied c = FileCopy.run(group, src, dst, 64 * 1024, 4, splice);
+        assertEquals(size, c.bytes());
+        assertArrayEquals(data, Files.readAllBytes(dst));
+        if (size > 0) assertEquals(splice, c.spliced(), "lanes spliced through pipes");
+        assertEquals(fds, openFds(), "every pipe and file closed");
+    }
+
+    /** More lanes than chunks, and chunks that are not a multiple of the page size. */
+    @Test
+    void oddChunksAndSpareLanes(@TempDir Path dir) throws Exception {
+        Path src = dir.resolve("src");
+        Path dst = dir.resolve("dst");
+        byte[] data = new byte[5 * 4100 + 3];
+        new Random(1).nextBytes(data);
+        Files.write(src, data);
+        assertEquals(data.length, FileCopy.run(group, src, dst, 4100, 64, true).bytes());
+        assertArrayEquals(data, Files.readAllBytes(dst));
+    }
+
+    /**
+     * An interrupted copy stops starting chunks, waits for those in the kernel, closes its files
+     * and pipes, and throws InterruptedIOException; the loop goes on serving.
+     */
+    @Test
+    void interruptStopsTheCopyAndLeaksNothing(@TempDir Path dir) throws Exception {
+        Path src = dir.resolve("src");
+        Path dst = dir.resolve("dst");
+        byte[] data = new byte[64 << 20];
+        new Random(2).nextBytes(data);
+        Files.write(src, data);
+        int fds = openFds();
+        CompletableFuture<Throwable> outcome = new CompletableFuture<>();
+        Thread copier = Thread.ofPlatform().start(() -> {
+            try {
+                FileCopy.run(group, src, dst, 4096, 1, true); // 16384 steps one after another
+                outcome.complete(null);
+            } catch (Throwable t) {
+                outcome.complete(t);
+            }
+        });
+        Thread.sleep(30);
+        copier.interrupt();
+        Throwable t = outcome.get(30, TimeUnit.SECONDS);
+        assertInstanceOf(InterruptedIOException.class, t, "the copy ended by the interrupt");
+        copier.join(5000);
+        assertTrue(Files.size(dst) < data.length, "stopped before the end: " + Files.size(dst));
+        assertEquals(fds, openFds(), "every pipe and file closed");
+        byte[] small = {1, 2, 3};
+        Files.write(src, small);
+        assertEquals(3, FileCopy.run(group, src, dst, 4096, 1, true).bytes(), "the loop still copies");
+    }
+
+    private static int openFds() {
+        return new File("/proc/self/fd").list().length;
+    }
+}
