@@ -10,9 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
-/** {@code uring4j cp SRC DST}: linked read-to-write chunks through io_uring. */
+/** {@code uring4j cp SRC DST}: {@code AsyncFile.copy}, linked splice pairs through pipes (or read-to-write chunks) on io_uring. */
 @Command(name = "cp", mixinStandardHelpOptions = true,
-        description = "Copy a file with io_uring (linked read->write chunks) and check the size copied.")
+        description = "Copy a file with io_uring (each chunk spliced through a pipe, or read then written) and check the size copied.")
 final class CpCommand implements Callable<Integer> {
     @Parameters(index = "0", description = "source file")
     Path source;

@@ -88,7 +88,7 @@ public final class CopyWorkload implements Workload {
         srcCrc = BenchFiles.crc32c(src);
         notes.add("source " + src + " (" + bytes(plan) / BenchFiles.MIB + " MiB) on " + DiskInfo.describe(src)
                 + ", destination in the same directory; fsync is NOT inside the timing");
-        notes.add("uring4j-cp = AsyncFile.copy (1 MiB chunks, 8 in flight, read linked to write), event loop started"
+        notes.add("uring4j-cp = AsyncFile.copy (1 MiB chunks, 8 in flight, each a splice into a pipe linked to a splice out of it), event loop started"
                 + " before the timing; the JVM contenders are timed inside their JVM (no start-up), cp around its process");
         notes.add("CPU/op is CPU time per MB: multiply by " + bytes(plan) / 1_000_000 + " for the CPU seconds of one copy");
     }
