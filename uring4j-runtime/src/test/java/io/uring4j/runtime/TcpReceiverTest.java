@@ -134,60 +134,34 @@ class TcpReceiverTest {
     @Test
     void sendChecksItsRangeAndSendsOnlyThatRange() throws Exception {
         CompletableFuture<Throwable> refused = new CompletableFuture<>();
-        TcpReceiver middle = new TcpReceiver() {
-            @Override
-            public void onData(TcpConnection c, MemorySegment buffer, long offset, long length) {
-                try {
-                    c.send(buffer, offset, buffer.byteSize() + 1);
-                } catch (IndexOutOfBoundsException e) {
-                    refused.complete(e);
-                }
-                c.send(buffer, offset + 1, length - 2); // all but the first and the last byte
+        served((c, buffer, offset, length) -> {
+            try {
+                c.send(buffer, offset, buffer.byteSize() + 1);
+            } catch (IndexOutOfBoundsException e) {
+                refused.complete(e);
             }
-
-            @Override
-            public void onEnd(TcpConnection c, Exception error) {
-            }
-        };
-        try (TcpServer server = TcpServer.bind(group, any(), 16); Socket client = new Socket()) {
-            client.connect(server.localAddress(), 5000);
-            client.setSoTimeout(10_000);
-            try (TcpConnection c = server.accept(Duration.ofSeconds(5))) {
-                c.receive(middle);
-                client.getOutputStream().write("[abc]".getBytes());
-                assertEquals("abc", new String(client.getInputStream().readNBytes(3)));
-                assertInstanceOf(IndexOutOfBoundsException.class, refused.get(5, TimeUnit.SECONDS));
-            }
-        }
+            c.send(buffer, offset + 1, length - 2); // all but the first and the last byte
+        }, (client, c) -> {
+            client.getOutputStream().write("[abc]".getBytes());
+            assertEquals("abc", new String(client.getInputStream().readNBytes(3)));
+            assertInstanceOf(IndexOutOfBoundsException.class, refused.get(5, TimeUnit.SECONDS));
+        });
     }
 
     /** The first send of the delivered buffer takes it over; a second one must copy, and both arrive. */
     @Test
     void sendingTheDeliveredBufferTwiceSendsItTwice() throws Exception {
-        TcpReceiver twice = new TcpReceiver() {
-            @Override
-            public void onData(TcpConnection c, MemorySegment buffer, long offset, long length) {
-                c.send(buffer, offset, length);
-                c.send(buffer, offset, length);
+        served((c, buffer, offset, length) -> {
+            c.send(buffer, offset, length);
+            c.send(buffer, offset, length);
+        }, (client, c) -> {
+            for (int i = 0; i < 100; i++) {
+                byte[] msg = ("message " + i + ";").getBytes();
+                client.getOutputStream().write(msg);
+                byte[] back = client.getInputStream().readNBytes(2 * msg.length);
+                assertEquals(new String(msg) + new String(msg), new String(back), "round " + i);
             }
-
-            @Override
-            public void onEnd(TcpConnection c, Exception error) {
-            }
-        };
-        try (TcpServer server = TcpServer.bind(group, any(), 16); Socket client = new Socket()) {
-            client.connect(server.localAddress(), 5000);
-            client.setSoTimeout(10_000);
-            try (TcpConnection c = server.accept(Duration.ofSeconds(5))) {
-                c.receive(twice);
-                for (int i = 0; i < 100; i++) {
-                    byte[] msg = ("message " + i + ";").getBytes();
-                    client.getOutputStream().write(msg);
-                    byte[] back = client.getInputStream().readNBytes(2 * msg.length);
-                    assertEquals(new String(msg) + new String(msg), new String(back), "round " + i);
-                }
-            }
-        }
+        });
     }
 
     /**
@@ -197,10 +171,37 @@ class TcpReceiverTest {
      */
     @Test
     void takenOverBuffersSendTheirRangeAndReturnToTheKernel() throws Exception {
-        TcpReceiver tail = new TcpReceiver() {
+        served((c, buffer, offset, length) -> c.send(buffer, offset + 1, length - 1), // drop the first byte
+                (client, c) -> {
+                    for (int i = 0; i < 3 * RecvBuffers.COUNT; i++) {
+                        byte[] msg = ("#message " + i).getBytes();
+                        client.getOutputStream().write(msg);
+                        byte[] back = client.getInputStream().readNBytes(msg.length - 1);
+                        assertEquals("message " + i, new String(back), "round " + i);
+                    }
+                    assertEquals(RecvBuffers.COUNT, waitForFreeReceiveBuffers(c.loop, RecvBuffers.COUNT),
+                            "receive buffers back in the kernel's ring after every send ended");
+                });
+    }
+
+    /** What a test's receiver does with each delivery (its end is ignored). */
+    @FunctionalInterface
+    interface OnData {
+        void onData(TcpConnection c, MemorySegment buffer, long offset, long length);
+    }
+
+    /** The client side of a test, talking to the accepted connection {@code c}. */
+    @FunctionalInterface
+    interface Talk {
+        void talk(Socket client, TcpConnection c) throws Exception;
+    }
+
+    /** Accepts one JDK client (no Nagle delay, 10 s read timeout), sets {@code onData} as its receiver, runs {@code talk}. */
+    private static void served(OnData onData, Talk talk) throws Exception {
+        TcpReceiver r = new TcpReceiver() {
             @Override
             public void onData(TcpConnection c, MemorySegment buffer, long offset, long length) {
-                c.send(buffer, offset + 1, length - 1); // drop the first byte of what arrived
+                onData.onData(c, buffer, offset, length);
             }
 
             @Override
@@ -212,16 +213,8 @@ class TcpReceiverTest {
             client.setSoTimeout(10_000);
             client.setTcpNoDelay(true);
             try (TcpConnection c = server.accept(Duration.ofSeconds(5))) {
-                c.receive(tail);
-                int rounds = 3 * RecvBuffers.COUNT;
-                for (int i = 0; i < rounds; i++) {
-                    byte[] msg = ("#message " + i).getBytes();
-                    client.getOutputStream().write(msg);
-                    byte[] back = client.getInputStream().readNBytes(msg.length - 1);
-                    assertEquals("message " + i, new String(back), "round " + i);
-                }
-                assertEquals(RecvBuffers.COUNT, waitForFreeReceiveBuffers(c.loop, RecvBuffers.COUNT),
-                        "receive buffers back in the kernel's ring after every send ended");
+                c.receive(r);
+                talk.talk(client, c);
             }
         }
     }
