@@ -71,10 +71,10 @@ public final class MessageSocket implements AutoCloseable, EventLoop.Resource {
     private volatile SocketAddress remote;
 
     // ---- loop-thread state ----
-    private final LoopSocket requests = new Requests();
-    private final OrderedSendQueue sends = new OrderedSendQueue(requests, this::prepareSend, false, "sendmsg");
+    /** This socket as the shared send and receive queues and option requests see it. */
+    private final LoopSocket requests;
+    private final OrderedSendQueue sends;
     private final MessageReceiveQueue receives;
-    private int outstanding;
     private CompletableFuture<Integer> closeFuture;
     private boolean closeStarted;
 
@@ -85,6 +85,8 @@ public final class MessageSocket implements AutoCloseable, EventLoop.Resource {
         this.seqpacket = seqpacket;
         this.local = local;
         this.remote = remote;
+        this.requests = new LoopSocket(loop, fd, () -> closed, this::maybeFinishClose, () -> this, () -> { });
+        this.sends = new OrderedSendQueue(requests, this::prepareSend, false, "sendmsg");
         this.receives = new MessageReceiveQueue(requests, family, seqpacket);
     }
 
@@ -200,7 +202,7 @@ public final class MessageSocket implements AutoCloseable, EventLoop.Resource {
             int len = SocketAddresses.write(op.scratch, peer);
             loop.sqe().prepConnect(fd, op.scratch, len).userData(op.userData(UserData.TAG_MAIN));
             loop.started(op, false);
-            outstanding++;
+            requests.requestStarted();
         });
     }
 
@@ -401,7 +403,7 @@ public final class MessageSocket implements AutoCloseable, EventLoop.Resource {
     }
 
     private void maybeFinishClose() {
-        if (closeFuture == null || outstanding > 0 || closeStarted) return;
+        if (closeFuture == null || requests.inFlight() > 0 || closeStarted) return;
         closeStarted = true;
         loop.closeFd(fd, closeFuture, this);
     }
@@ -413,39 +415,6 @@ public final class MessageSocket implements AutoCloseable, EventLoop.Resource {
         receives.closing();
     }
 
-    /** This socket as the shared send queue and option requests see it. */
-    private final class Requests implements LoopSocket {
-        @Override
-        public EventLoop loop() {
-            return loop;
-        }
-
-        @Override
-        public int fd() {
-            return fd;
-        }
-
-        @Override
-        public boolean closing() {
-            return closed;
-        }
-
-        @Override
-        public void requestStarted() {
-            outstanding++;
-        }
-
-        @Override
-        public void requestEnded() {
-            outstanding--;
-            maybeFinishClose();
-        }
-
-        @Override
-        public Object subject() {
-            return MessageSocket.this;
-        }
-    }
 
     @Override
     public String toString() {

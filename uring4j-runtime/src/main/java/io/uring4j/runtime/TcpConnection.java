@@ -62,11 +62,11 @@ public final class TcpConnection implements AutoCloseable, EventLoop.Resource {
     private ByteBuffer readerDst;
 
     // ---- loop-thread state: send ----
-    private final LoopSocket requests = new Requests();
-    private final OrderedSendQueue sends = new OrderedSendQueue(requests, this::prepareSend, true, "send");
+    /** This connection as the shared send queue and option requests see it. */
+    private final LoopSocket requests;
+    private final OrderedSendQueue sends;
 
     // ---- loop-thread state: lifecycle ----
-    private int outstanding;
     private CompletableFuture<Integer> closeFuture;
     private boolean closeStarted;
 
@@ -74,6 +74,10 @@ public final class TcpConnection implements AutoCloseable, EventLoop.Resource {
         this.loop = loop;
         this.fd = fd;
         this.remote = remote;
+        this.requests = new LoopSocket(loop, fd, () -> closed, this::maybeFinishClose, () -> remote, () -> {
+            if (!closed) closeAsync();
+        });
+        this.sends = new OrderedSendQueue(requests, this::prepareSend, true, "send");
     }
 
     // ------------------------------------------------------------------ connect
@@ -291,7 +295,7 @@ public final class TcpConnection implements AutoCloseable, EventLoop.Resource {
         recvOp = op;
         recvArmed = true;
         recvStopping = false;
-        outstanding++;
+        requests.requestStarted();
     }
 
     private static final Operation.Completion RECEIVED = (loop, op, res, flags, more) -> {
@@ -328,7 +332,6 @@ public final class TcpConnection implements AutoCloseable, EventLoop.Resource {
         if (!more) {
             recvArmed = false;
             recvOp = null;
-            outstanding--;
         }
         if (receiver != null) pushHeld();
         if (reader != null && (heldCount > 0 || eof || recvError != null)) {
@@ -343,7 +346,8 @@ public final class TcpConnection implements AutoCloseable, EventLoop.Resource {
         if (!more && !closed && !eof && recvError == null && heldCount < MAX_HELD && res != -ENOBUFS) {
             rearmReceive();
         }
-        maybeFinishClose();
+        if (!more) requests.requestEnded(); // (then maybeFinishClose)
+        else maybeFinishClose();
     }
 
     // ------------------------------------------------------------------ send
@@ -506,7 +510,7 @@ public final class TcpConnection implements AutoCloseable, EventLoop.Resource {
     }
 
     private void maybeFinishClose() {
-        if (closeFuture == null || outstanding > 0 || closeStarted) return;
+        if (closeFuture == null || requests.inFlight() > 0 || closeStarted) return;
         closeStarted = true;
         RecvBuffers rb = loop.recvBuffers();
         while (heldCount > 0) {
@@ -517,44 +521,6 @@ public final class TcpConnection implements AutoCloseable, EventLoop.Resource {
         loop.closeFd(fd, closeFuture, remote);
     }
 
-    /** This connection as the shared send queue and option requests see it. */
-    private final class Requests implements LoopSocket {
-        @Override
-        public EventLoop loop() {
-            return loop;
-        }
-
-        @Override
-        public int fd() {
-            return fd;
-        }
-
-        @Override
-        public boolean closing() {
-            return closed;
-        }
-
-        @Override
-        public void requestStarted() {
-            outstanding++;
-        }
-
-        @Override
-        public void requestEnded() {
-            outstanding--;
-            maybeFinishClose();
-        }
-
-        @Override
-        public Object subject() {
-            return remote;
-        }
-
-        @Override
-        public void sendFailed() {
-            if (!closed) closeAsync();
-        }
-    }
 
     @Override
     public void closeOnShutdown() {
