@@ -16,6 +16,7 @@
  *   --warmup=S        unmeasured warm-up seconds before the measurement (default 1)
  *   --wait=N          completions to wait for per submit (default 1, at most QD)
  *   --reg-ring        also register the ring fd
+ *   --eager           submit each refilled read at once (one enter per read, as fio does)
  *
  * Output: one JSON line on stdout at the end,
  *   {"ops_per_s":..,"p50_us":..,"p99_us":..,"p999_us":..,"cpu_s_per_op":..,"ops":..,
@@ -152,7 +153,7 @@ static int parse_long(const char *s, long min, long max, long *out)
 static void usage(const char *prog)
 {
 	fprintf(stderr,
-		"usage: %s [--direct] [--warmup=S] [--wait=N] [--reg-ring] FILE QD SECONDS\n"
+		"usage: %s [--direct] [--warmup=S] [--wait=N] [--reg-ring] [--eager] FILE QD SECONDS\n"
 		"  4 KiB random reads of FILE with QD (1..%d) reads in flight for SECONDS (> 0)\n"
 		"  after an unmeasured warm-up (default 1 s); prints one JSON line on stdout.\n",
 		prog, MAX_QD);
@@ -248,10 +249,11 @@ int main(int argc, char **argv)
 		{ "warmup", required_argument, NULL, 'w' },
 		{ "wait", required_argument, NULL, 'n' },
 		{ "reg-ring", no_argument, NULL, 'r' },
+		{ "eager", no_argument, NULL, 'e' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	int direct = 0, reg_ring = 0, opt, fd, ret;
+	int direct = 0, reg_ring = 0, eager = 0, opt, fd, ret;
 	double warmup = 1.0, seconds;
 	long qd, wait_nr = 1;
 
@@ -259,6 +261,7 @@ int main(int argc, char **argv)
 		switch (opt) {
 		case 'd': direct = 1; break;
 		case 'r': reg_ring = 1; break;
+		case 'e': eager = 1; break;
 		case 'w':
 			if (parse_double(optarg, 0, 3600, &warmup) < 0) {
 				fprintf(stderr, "read_bench: --warmup needs seconds in [0, 3600], given '%s'\n", optarg);
@@ -385,10 +388,18 @@ int main(int argc, char **argv)
 				hist_record(t_done - slots[idx].submitted_ns);
 				ops++;
 			}
-			if (stopping)
+			if (stopping) {
 				in_flight--;
-			else
+			} else {
 				queue_read(&ring, idx, buffers, blocks);
+				if (eager) { /* submitted now, so its latency starts now */
+					nfresh--;
+					slots[idx].submitted_ns = now_ns();
+					ret = io_uring_submit(&ring);
+					if (ret < 0)
+						die(2, "io_uring_submit", -ret);
+				}
+			}
 			reaped++;
 		}
 		io_uring_cq_advance(&ring, reaped);

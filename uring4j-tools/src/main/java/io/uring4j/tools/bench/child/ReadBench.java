@@ -25,7 +25,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Arguments (key=value): {@code mode} (filechannel, vthreads, async, core, runtime),
  * {@code file}, {@code qd} (reads in flight; for filechannel the thread count is {@code threads}),
- * {@code direct} (O_DIRECT), {@code warmup} and {@code seconds}.
+ * {@code direct} (O_DIRECT), {@code warmup} and {@code seconds}; for core, {@code eager} (submit
+ * each refilled read at once).
  */
 final class ReadBench {
     static final int BLOCK = 4096;
@@ -48,7 +49,8 @@ final class ReadBench {
             case "filechannel" -> blockingThreads(file, direct, threads, false, blocks, window);
             case "vthreads" -> blockingThreads(file, direct, qd, true, blocks, window);
             case "async" -> asyncChannel(file, direct, qd, blocks, window);
-            case "core" -> UringReads.core(file, direct, qd, blocks, window);
+            case "core" -> UringReads.core(file, direct, qd, blocks, window,
+                    Boolean.parseBoolean(args.getOrDefault("eager", "false")));
             case "runtime" -> UringReads.runtime(file, direct, qd, blocks, window);
             default -> throw new IllegalArgumentException("unknown read mode " + args.get("mode"));
         };

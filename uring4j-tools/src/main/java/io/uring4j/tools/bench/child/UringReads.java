@@ -35,9 +35,11 @@ final class UringReads {
      * one submitAndWait(1), one forEachCqe that refills every finished slot, and two clock reads
      * (latency runs from the clock before the enter that submitted a read to the clock after the
      * one that reaped it). The ring is opened on the thread that drives it (SINGLE_ISSUER).
+     * {@code eager}: each refilled read is submitted at once (one enter per read, as fio does),
+     * trading CPU for a fuller device queue (see docs/benchmarks.md, O_DIRECT on the disk).
      */
-    static LatencyHistogram core(Path file, boolean direct, int qd, long blocks, Window w) throws Exception {
-        CoreLoop loop = new CoreLoop(file, direct, qd, blocks, w);
+    static LatencyHistogram core(Path file, boolean direct, int qd, long blocks, Window w, boolean eager) throws Exception {
+        CoreLoop loop = new CoreLoop(file, direct, qd, blocks, w, eager);
         Thread t = Thread.ofPlatform().name("core-reads").start(loop);
         if (!loop.ready.await(60, TimeUnit.SECONDS)) throw new IOException("the core ring was not set up in 60 s");
         if (loop.failure == null) w.run(List.of(loop.stream));
@@ -52,6 +54,7 @@ final class UringReads {
         private final boolean direct;
         private final int qd;
         private final Window w;
+        private final boolean eager;
         private final long[] offsets;
         private final long[] submitted;
         private final int[] fresh;
@@ -69,7 +72,8 @@ final class UringReads {
         final CountDownLatch ready = new CountDownLatch(1);
         volatile Throwable failure;
 
-        CoreLoop(Path file, boolean direct, int qd, long blocks, Window w) {
+        CoreLoop(Path file, boolean direct, int qd, long blocks, Window w, boolean eager) {
+            this.eager = eager;
             this.stream = new ReadBench.Stream(0, blocks);
             this.file = file;
             this.direct = direct;
@@ -134,8 +138,16 @@ final class UringReads {
             stream.check(cqe.res(), slices[slot].get(JAVA_LONG, 0));
             stream.count();
             if (timing) stream.latencies.record(reapedAt - submitted[slot]);
-            if (stopping) inFlight--;
-            else queue(slot);
+            if (stopping) {
+                inFlight--;
+            } else {
+                queue(slot);
+                if (eager) {
+                    freshCount--; // submitted now, so its latency starts now
+                    submitted[slot] = System.nanoTime();
+                    ring.submit();
+                }
+            }
         }
     }
 
