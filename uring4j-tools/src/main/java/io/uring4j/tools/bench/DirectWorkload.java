@@ -116,7 +116,7 @@ public final class DirectWorkload implements Workload {
             notes.add("disk file " + diskFile + " (" + diskBytes(plan) / BenchFiles.MIB + " MiB) on " + DiskInfo.describe(diskFile)
                     + "; no --hipri unless the queue polls, no SQPOLL (it would take one of the two CPUs)");
         }
-        notes.addAll(ReadContenders.notes());
+        notes.addAll(ReadContenders.notes(true));
     }
 
     @Override

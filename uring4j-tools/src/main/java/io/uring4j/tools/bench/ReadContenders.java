@@ -26,7 +26,7 @@ final class ReadContenders {
         List<Contender> peers = new ArrayList<>();
         peers.add(new CProgramContender("liburing-c", "read_bench", plan, (p, pl) -> {
             List<String> args = new ArrayList<>();
-            if (direct) args.add("--direct");
+            if (direct) args.addAll(List.of("--direct", "--eager"));
             args.add("--warmup=" + BenchPlan.secondsArg(pl.warmupSeconds()));
             args.addAll(List.of(file.apply(p).toString(), Integer.toString(p.intParam(QD)),
                     BenchPlan.secondsArg(pl.measureSeconds())));
@@ -48,11 +48,12 @@ final class ReadContenders {
     }
 
     /** Notes every read workload's report carries: what each contender does. */
-    static List<String> notes() {
+    static List<String> notes(boolean direct) {
         return List.of(
                 "liburing-c = src/main/c/read_bench.c: QD-entry SINGLE_ISSUER|DEFER_TASKRUN ring, registered file,"
-                        + " READ_FIXED into registered buffers, one io_uring_submit_and_wait(1) per loop;"
-                        + " uring4j-core = the same loop on uring4j's core API in a JVM (UringReads.core)",
+                        + " READ_FIXED into registered buffers, one io_uring_submit_and_wait(1) per loop"
+                        + (direct ? ", and (--eager, as fio) each refilled read submitted at once" : "")
+                        + "; uring4j-core = the same loop on uring4j's core API in a JVM (UringReads.core)",
                 "uring4j-runtime = AsyncFile opened with FileOpenOption.REGISTERED on one EventLoop, QD direct"
                         + " buffers each with a readAsync in flight, the next read issued from the completion",
                 "jdk-filechannel: FileChannel.read(dst, pos) on 1 thread; -2t: 2 threads (both on the one pinned CPU,"
@@ -105,6 +106,7 @@ final class ReadContenders {
             args.put("qd", point.intParam(QD));
             args.put("threads", Math.max(1, threads));
             args.put("direct", direct);
+            if (mode.equals("core")) args.put("eager", direct); // O_DIRECT: submit each read at once, as fio does
             args.put("warmup", child.warmupSeconds(plan));
             args.put("seconds", plan.measureSeconds());
             JsonNode r = child.call("read", args, plan.childTimeoutSeconds());

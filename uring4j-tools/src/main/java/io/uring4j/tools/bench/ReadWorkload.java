@@ -63,7 +63,7 @@ public final class ReadWorkload implements Workload {
         BenchFiles.warm(file);
         notes.add("file " + file + " (" + fileBytes(plan) / BenchFiles.MIB + " MiB, buffered reads, fio with --invalidate=0);"
                 + " residency after warming, before the first point: " + BenchFiles.residency(file));
-        notes.addAll(ReadContenders.notes());
+        notes.addAll(ReadContenders.notes(false));
     }
 
     @Override
