@@ -1,13 +1,15 @@
 package io.uring4j.runtime;
 
+import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
  * What the shared socket machinery ({@link OrderedSendQueue}, {@link MessageReceiveQueue},
  * {@link SocketOptionRequests}) needs from a socket owned by one loop: its fd, whether its close
- * has begun, and the count of its requests in flight, which its close waits for before it closes
- * the fd (so no request can outlive the fd, and none can reach whoever reuses its number).
+ * has begun, and the count of its requests in flight; and the close protocol every socket follows:
+ * cancel every request on the fd, wait until the last of them has ended, only then close the fd
+ * (so no request can outlive the fd, and none can reach whoever reuses its number).
  *
  * <p>One per socket, held privately (so that these methods do not become part of the socket's
  * public API) and wired to the socket's own state by the functions it is made with. Every method
@@ -17,23 +19,25 @@ final class LoopSocket {
     private final EventLoop loop;
     private final int fd;
     private final BooleanSupplier closing;
-    private final Runnable afterRequestEnded;
+    private final Runnable beforeFdClose;
     private final Supplier<Object> subject;
     private final Runnable sendFailed;
     private int inFlight;
+    private CompletableFuture<Integer> closeFuture;
+    private boolean fdClosing;
 
     /**
      * @param closing           whether {@code close} has begun: no new request may start on the fd
-     * @param afterRequestEnded runs after each request ended (the socket's close waits for the last)
+     * @param beforeFdClose     runs once no request is left, just before the fd is closed
      * @param subject           what error messages name (the peer, or the socket)
      * @param sendFailed        a send nobody waits for (a loop-thread send) failed: the socket should close
      */
-    LoopSocket(EventLoop loop, int fd, BooleanSupplier closing, Runnable afterRequestEnded, Supplier<Object> subject,
+    LoopSocket(EventLoop loop, int fd, BooleanSupplier closing, Runnable beforeFdClose, Supplier<Object> subject,
                Runnable sendFailed) {
         this.loop = loop;
         this.fd = fd;
         this.closing = closing;
-        this.afterRequestEnded = afterRequestEnded;
+        this.beforeFdClose = beforeFdClose;
         this.subject = subject;
         this.sendFailed = sendFailed;
     }
@@ -58,12 +62,30 @@ final class LoopSocket {
     /** A request of this socket has ended for good; the last one lets a pending close proceed. */
     void requestEnded() {
         inFlight--;
-        afterRequestEnded.run();
+        closeIfIdle();
     }
 
-    /** Requests of this socket still in flight. */
-    int inFlight() {
-        return inFlight;
+    /**
+     * Begins the close: cancels every request on the fd (their CQEs follow) and completes
+     * {@code f} once the fd is closed. A second call only follows the first. Returns whether
+     * this call began it, so the socket can fail what it keeps queued itself.
+     */
+    boolean beginClose(CompletableFuture<Integer> f) {
+        if (closeFuture != null) {
+            closeFuture.whenComplete((r, t) -> f.complete(0));
+            return false;
+        }
+        closeFuture = f;
+        loop.cancelFd(fd); // IORING_ASYNC_CANCEL_FD | ALL
+        return true;
+    }
+
+    /** Closes the fd if a close has begun and no request of this socket is left. */
+    void closeIfIdle() {
+        if (closeFuture == null || inFlight > 0 || fdClosing) return;
+        fdClosing = true;
+        beforeFdClose.run();
+        loop.closeFd(fd, closeFuture, subject());
     }
 
     Object subject() {

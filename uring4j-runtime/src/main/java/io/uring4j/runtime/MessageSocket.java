@@ -75,8 +75,6 @@ public final class MessageSocket implements AutoCloseable, EventLoop.Resource {
     private final LoopSocket requests;
     private final OrderedSendQueue sends;
     private final MessageReceiveQueue receives;
-    private CompletableFuture<Integer> closeFuture;
-    private boolean closeStarted;
 
     private MessageSocket(EventLoop loop, int fd, int family, boolean seqpacket, SocketAddress local, SocketAddress remote) {
         this.loop = loop;
@@ -85,7 +83,7 @@ public final class MessageSocket implements AutoCloseable, EventLoop.Resource {
         this.seqpacket = seqpacket;
         this.local = local;
         this.remote = remote;
-        this.requests = new LoopSocket(loop, fd, () -> closed, this::maybeFinishClose, () -> this, () -> { });
+        this.requests = new LoopSocket(loop, fd, () -> closed, () -> { }, () -> this, () -> { });
         this.sends = new OrderedSendQueue(requests, this::prepareSend, false, "sendmsg");
         this.receives = new MessageReceiveQueue(requests, family, seqpacket);
     }
@@ -388,24 +386,13 @@ public final class MessageSocket implements AutoCloseable, EventLoop.Resource {
 
     public CompletableFuture<Integer> closeAsync() {
         return loop.submit(f -> {
-            if (closeFuture != null) {
-                closeFuture.whenComplete((r, t) -> f.complete(0));
-                return;
-            }
             closed = true;
-            closeFuture = f;
+            if (!requests.beginClose(f)) return;
             loop.unregister(this);
-            loop.cancelFd(fd);
             sends.closing();
             receives.closing();
-            maybeFinishClose();
+            requests.closeIfIdle();
         });
-    }
-
-    private void maybeFinishClose() {
-        if (closeFuture == null || requests.inFlight() > 0 || closeStarted) return;
-        closeStarted = true;
-        loop.closeFd(fd, closeFuture, this);
     }
 
     @Override

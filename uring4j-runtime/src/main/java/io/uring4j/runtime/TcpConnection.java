@@ -67,14 +67,12 @@ public final class TcpConnection implements AutoCloseable, EventLoop.Resource {
     private final OrderedSendQueue sends;
 
     // ---- loop-thread state: lifecycle ----
-    private CompletableFuture<Integer> closeFuture;
-    private boolean closeStarted;
 
     TcpConnection(EventLoop loop, int fd, InetSocketAddress remote) {
         this.loop = loop;
         this.fd = fd;
         this.remote = remote;
-        this.requests = new LoopSocket(loop, fd, () -> closed, this::maybeFinishClose, () -> remote, () -> {
+        this.requests = new LoopSocket(loop, fd, () -> closed, this::returnHeldBuffers, () -> remote, () -> {
             if (!closed) closeAsync();
         });
         this.sends = new OrderedSendQueue(requests, this::prepareSend, true, "send");
@@ -346,8 +344,8 @@ public final class TcpConnection implements AutoCloseable, EventLoop.Resource {
         if (!more && !closed && !eof && recvError == null && heldCount < MAX_HELD && res != -ENOBUFS) {
             rearmReceive();
         }
-        if (!more) requests.requestEnded(); // (then maybeFinishClose)
-        else maybeFinishClose();
+        if (!more) requests.requestEnded(); // the last request of a closing connection closes the fd
+        else requests.closeIfIdle();
     }
 
     // ------------------------------------------------------------------ send
@@ -490,35 +488,27 @@ public final class TcpConnection implements AutoCloseable, EventLoop.Resource {
 
     public CompletableFuture<Integer> closeAsync() {
         return loop.submit(f -> {
-            if (closeFuture != null) {
-                closeFuture.whenComplete((r, t) -> f.complete(0));
-                return;
-            }
             closed = true;
-            closeFuture = f;
+            if (!requests.beginClose(f)) return;
             loop.unregister(this);
             loop.recvBuffers().forget(this);
-            // cancel every request on this fd (IORING_ASYNC_CANCEL_FD | ALL)
-            loop.cancelFd(fd);
             sends.closing();
             if (reader != null) {
                 reader.completeExceptionally(Errors.closed());
                 reader = null;
             }
-            maybeFinishClose();
+            requests.closeIfIdle();
         });
     }
 
-    private void maybeFinishClose() {
-        if (closeFuture == null || requests.inFlight() > 0 || closeStarted) return;
-        closeStarted = true;
+    /** Just before the fd closes: buffers still held go back to the kernel's ring. */
+    private void returnHeldBuffers() {
         RecvBuffers rb = loop.recvBuffers();
         while (heldCount > 0) {
             rb.recycle(heldBid[heldFirst]);
             heldFirst = (heldFirst + 1) % heldBid.length;
             heldCount--;
         }
-        loop.closeFd(fd, closeFuture, remote);
     }
 
 
