@@ -353,15 +353,24 @@ public final class IoUring implements AutoCloseable {
         return Math.max(err, 0);
     }
 
-    /** Port of {@code io_uring_sqring_wait}: with SQPOLL and a full SQ, waits until an entry frees up. */
+    /**
+     * Port of {@code io_uring_sqring_wait}: with SQPOLL and a full SQ, waits until an entry frees
+     * up, so that the next {@link #getSqe} returns one. Unlike liburing's single enter, it enters
+     * again while the SQ still looks full: the kernel wakes SQ_WAIT once its own head has moved,
+     * which can be before it publishes that head to the ring (and a signal ends the wait early).
+     * Entries taken but not yet submitted do not count as full for the kernel: submit them first,
+     * else this returns at once.
+     */
     public void sqringWait() {
         ensureOpen();
-        if (!hasSetupFlag(SetupFlag.SQPOLL) || sq.spaceLeft() > 0) {
+        if (!hasSetupFlag(SetupFlag.SQPOLL)) {
             return;
         }
-        int ret = Native.ioUringEnter(errnoState, enterFd, 0, 0, enterFlags | EnterFlag.SQ_WAIT.mask(), MemorySegment.NULL, 0, true);
-        if (ret < 0 && ret != -EINTR) {
-            throw new IoUringException("io_uring_enter", ret, "SQ_WAIT");
+        while (sq.spaceLeft() == 0 && sq.sqeHead == sq.sqeTail) {
+            int ret = Native.ioUringEnter(errnoState, enterFd, 0, 0, enterFlags | EnterFlag.SQ_WAIT.mask(), MemorySegment.NULL, 0, true);
+            if (ret < 0 && ret != -EINTR) {
+                throw new IoUringException("io_uring_enter", ret, "SQ_WAIT");
+            }
         }
     }
 
