@@ -54,6 +54,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--registered-ring-fd", description = "Register the ring fd in every contender (IORING_REGISTER_RING_FDS).")
     boolean registeredRingFd;
 
+    @Option(names = "--profile", description = "Run every Java contender under async-profiler (CPU, user and kernel): "
+            + "collapsed stacks and a text summary per process under --out/profiles.")
+    boolean profile;
+
     @Option(names = "--cpu", paramLabel = "N", description = "Pin contenders to CPU N with taskset (default 1 if there are 2+ CPUs; -1: do not pin).")
     Integer cpu;
 
@@ -76,7 +80,12 @@ public final class BenchCommand implements Callable<Integer> {
         double warmup = tiny ? 0.1 : quick ? 0.1 : 1;
         double jvmWarmup = tiny ? 0.3 : quick ? 1.5 : 5;
         List<Integer> b = batches != null ? batches : tiny || quick ? List.of(1, 32) : List.of(1, 8, 32, 128);
-        return new BenchPlan(mode, r, warmup, measure, jvmWarmup, pinCpu(), workDir(), b, registeredRingFd);
+        Path profiles = null;
+        if (profile) {
+            profiles = out.toAbsolutePath().resolve("profiles");
+            Files.createDirectories(profiles);
+        }
+        return new BenchPlan(mode, r, warmup, measure, jvmWarmup, pinCpu(), workDir(), b, registeredRingFd, profiles);
     }
 
     private int pinCpu() {

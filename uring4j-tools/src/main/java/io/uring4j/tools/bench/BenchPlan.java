@@ -15,9 +15,15 @@ import java.util.List;
  * @param workDir          where C peers are extracted and compiled
  * @param batches          batch sizes to sweep (workloads that have no batch ignore it)
  * @param registeredRingFd whether rings register their fd (IORING_REGISTER_RING_FDS)
+ * @param profileDir       where Java contenders write async-profiler stacks ({@link Profiling}), or null
  */
 public record BenchPlan(String mode, int reps, double warmupSeconds, double measureSeconds, double javaWarmupSeconds,
-                        int cpu, Path workDir, List<Integer> batches, boolean registeredRingFd) {
+                        int cpu, Path workDir, List<Integer> batches, boolean registeredRingFd, Path profileDir) {
+
+    public BenchPlan(String mode, int reps, double warmupSeconds, double measureSeconds, double javaWarmupSeconds,
+                     int cpu, Path workDir, List<Integer> batches, boolean registeredRingFd) {
+        this(mode, reps, warmupSeconds, measureSeconds, javaWarmupSeconds, cpu, workDir, batches, registeredRingFd, null);
+    }
 
     public BenchPlan {
         if (reps < 1) throw new IllegalArgumentException("reps must be >= 1, given " + reps);

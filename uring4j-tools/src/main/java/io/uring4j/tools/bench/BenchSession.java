@@ -86,6 +86,10 @@ final class BenchSession {
             Files.writeString(outDir.resolve(name + ".md"), r.markdown(machine, chart));
             failed |= r.results().values().stream().flatMap(List::stream).anyMatch(c -> c.error != null && c.unavailable == null);
         }
+        if (plan.profileDir() != null) {
+            out.println("Profiles: " + Profiling.summarizeAll(plan.profileDir()) + " processes, collapsed stacks and summaries in "
+                    + plan.profileDir());
+        }
         out.println();
         out.println("Reports written to " + outDir.toAbsolutePath() + " (" + String.join(", ",
                 reports.stream().map(r -> r.workload().name() + ".md/.png").toList()) + ")");

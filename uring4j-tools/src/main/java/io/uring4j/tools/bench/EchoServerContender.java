@@ -123,7 +123,7 @@ final class EchoServerContender implements Contender {
         log = Files.createTempFile("uring4j-echo-" + name + "-", ".log");
         List<String> cmd = new ArrayList<>(plan.pinPrefix());
         cmd.addAll(command.of(port, lifetimeSeconds(plan)));
-        server = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        server = new ProcessBuilder(Profiling.withAgent(cmd, plan, "echo-" + name + "-" + point)).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         LIVE.add(server);
         serverPoint = point;
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(START_TIMEOUT_SECONDS);

@@ -63,7 +63,8 @@ final class JmhContender implements Contender {
                 Integer.toString(plan.iterations(plan.measureSeconds())),
                 BenchPlan.secondsArg(plan.iterationSeconds(plan.measureSeconds()))));
         jmhParams.apply(point).forEach((k, v) -> cmd.add(k + "=" + v));
-        ChildProcess.Output o = ChildProcess.run(cmd, plan.childTimeoutSeconds());
+        ChildProcess.Output o = ChildProcess.run(Profiling.withAgent(cmd, plan, "jmh-" + name + "-" + point),
+                plan.childTimeoutSeconds());
         if (o.exitCode() != 0) {
             throw new IllegalStateException("the JMH child exited with " + o.exitCode() + ": " + o.stderrTail());
         }

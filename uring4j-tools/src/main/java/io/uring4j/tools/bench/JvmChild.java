@@ -52,7 +52,7 @@ final class JvmChild {
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(JVM_FLAGS);
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), BenchChild.class.getName()));
-        process = new ProcessBuilder(cmd).redirectError(stderr.toFile()).start();
+        process = new ProcessBuilder(Profiling.withAgent(cmd, plan, name)).redirectError(stderr.toFile()).start();
         stdin = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
         Thread.ofVirtual().name("bench-child-" + name).start(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
