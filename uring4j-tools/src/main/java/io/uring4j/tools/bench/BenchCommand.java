@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 
@@ -58,6 +59,10 @@ public final class BenchCommand implements Callable<Integer> {
             + "collapsed stacks and a text summary per process under --out/profiles.")
     boolean profile;
 
+    @Option(names = "--only", split = ",", paramLabel = "KEY=VALUE",
+            description = "Measure only the points with these parameter values, e.g. --only connections=1000,message_bytes=4096.")
+    Map<String, String> only = Map.of();
+
     @Option(names = "--cpu", paramLabel = "N", description = "Pin contenders to CPU N with taskset (default 1 if there are 2+ CPUs; -1: do not pin).")
     Integer cpu;
 
@@ -85,7 +90,7 @@ public final class BenchCommand implements Callable<Integer> {
             profiles = out.toAbsolutePath().resolve("profiles");
             Files.createDirectories(profiles);
         }
-        return new BenchPlan(mode, r, warmup, measure, jvmWarmup, pinCpu(), workDir(), b, registeredRingFd, profiles);
+        return new BenchPlan(mode, r, warmup, measure, jvmWarmup, pinCpu(), workDir(), b, registeredRingFd, profiles, only);
     }
 
     private int pinCpu() {

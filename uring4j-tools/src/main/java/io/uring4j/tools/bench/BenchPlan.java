@@ -2,6 +2,7 @@ package io.uring4j.tools.bench;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 /**
  * How long and how often to measure, and where: shared by every workload and contender.
@@ -16,13 +17,40 @@ import java.util.List;
  * @param batches          batch sizes to sweep (workloads that have no batch ignore it)
  * @param registeredRingFd whether rings register their fd (IORING_REGISTER_RING_FDS)
  * @param profileDir       where Java contenders write async-profiler stacks ({@link Profiling}), or null
+ * @param only             measure only the points whose parameters have these values (empty: every point)
  */
 public record BenchPlan(String mode, int reps, double warmupSeconds, double measureSeconds, double javaWarmupSeconds,
-                        int cpu, Path workDir, List<Integer> batches, boolean registeredRingFd, Path profileDir) {
+                        int cpu, Path workDir, List<Integer> batches, boolean registeredRingFd, Path profileDir,
+                        Map<String, String> only) {
 
     public BenchPlan(String mode, int reps, double warmupSeconds, double measureSeconds, double javaWarmupSeconds,
                      int cpu, Path workDir, List<Integer> batches, boolean registeredRingFd) {
-        this(mode, reps, warmupSeconds, measureSeconds, javaWarmupSeconds, cpu, workDir, batches, registeredRingFd, null);
+        this(mode, reps, warmupSeconds, measureSeconds, javaWarmupSeconds, cpu, workDir, batches, registeredRingFd, null, Map.of());
+    }
+
+    public BenchPlan(String mode, int reps, double warmupSeconds, double measureSeconds, double javaWarmupSeconds,
+                     int cpu, Path workDir, List<Integer> batches, boolean registeredRingFd, Path profileDir) {
+        this(mode, reps, warmupSeconds, measureSeconds, javaWarmupSeconds, cpu, workDir, batches, registeredRingFd, profileDir, Map.of());
+    }
+
+    /**
+     * The points of {@code points} that match {@link #only}; a key no point has is an error (a
+     * typo would otherwise measure nothing), as is a filter that leaves no point.
+     */
+    public List<BenchPoint> select(String workload, List<BenchPoint> points) {
+        if (only.isEmpty()) return points;
+        for (String key : only.keySet()) {
+            if (points.stream().noneMatch(p -> p.params().containsKey(key))) {
+                throw new IllegalArgumentException("--only " + key + ": workload " + workload + " has no such parameter; it has "
+                        + points.stream().flatMap(p -> p.params().keySet().stream()).distinct().toList());
+            }
+        }
+        List<BenchPoint> kept = points.stream().filter(p -> only.entrySet().stream()
+                .allMatch(e -> e.getValue().equals(String.valueOf(p.params().get(e.getKey()))))).toList();
+        if (kept.isEmpty()) {
+            throw new IllegalArgumentException("--only " + only + " matches none of " + workload + "'s points " + points);
+        }
+        return kept;
     }
 
     public BenchPlan {
@@ -32,6 +60,7 @@ public record BenchPlan(String mode, int reps, double warmupSeconds, double meas
             throw new IllegalArgumentException("warm-up seconds must be >= 0, given " + warmupSeconds + " and " + javaWarmupSeconds);
         }
         batches = List.copyOf(batches);
+        only = Map.copyOf(only);
     }
 
     /** The command prefix that pins a child process ({@code taskset -c N}), or empty. */

@@ -27,7 +27,7 @@ final class BenchRunner {
         List<Contender> order = new ArrayList<>(workload.peers(plan));
         Contender subject = workload.subject(plan);
         order.add(subject);
-        List<BenchPoint> points = workload.points(plan);
+        List<BenchPoint> points = plan.select(workload.name(), workload.points(plan));
         progress.plan(points.size() * plan.reps() * order.size());
         Map<BenchPoint, List<ContenderResult>> all = new LinkedHashMap<>();
         try {

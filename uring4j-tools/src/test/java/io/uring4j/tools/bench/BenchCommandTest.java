@@ -8,6 +8,8 @@ import picocli.CommandLine;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -44,6 +46,23 @@ class BenchCommandTest {
     @Test
     void unknownWorkloadIsAUsageError() {
         assertEquals(2, new CommandLine(new BenchCommand()).execute("no-such-workload", "--tiny"));
+    }
+
+    @Test
+    void onlyKeepsTheMatchingPointsAndNamesBadFilters(@TempDir Path dir) {
+        List<BenchPoint> points = new EchoWorkload().points(new BenchPlan("full", 1, 0, 1, 0, -1, dir, List.of(1), false));
+        BenchPlan plan = new BenchPlan("full", 1, 0, 1, 0, -1, dir, List.of(1), false, null,
+                Map.of("connections", "1000", "message_bytes", "4096"));
+        assertEquals(List.of(Map.of("connections", 1000, "message_bytes", 4096)),
+                plan.select("echo", points).stream().map(BenchPoint::params).toList());
+
+        BenchPlan typo = new BenchPlan("full", 1, 0, 1, 0, -1, dir, List.of(1), false, null, Map.of("conections", "1"));
+        var e = assertThrows(IllegalArgumentException.class, () -> typo.select("echo", points));
+        assertTrue(e.getMessage().contains("conections") && e.getMessage().contains("[connections, message_bytes]"), e.getMessage());
+
+        BenchPlan none = new BenchPlan("full", 1, 0, 1, 0, -1, dir, List.of(1), false, null, Map.of("connections", "7"));
+        e = assertThrows(IllegalArgumentException.class, () -> none.select("echo", points));
+        assertTrue(e.getMessage().contains("matches none"), e.getMessage());
     }
 
     /** The JSON object of one result. */
