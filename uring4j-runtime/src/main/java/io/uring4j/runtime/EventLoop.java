@@ -65,6 +65,8 @@ public final class EventLoop implements AutoCloseable {
     private int freeCount;
     private int inFlight;
     private int eventFd = -1;
+    /** Closing: the cancel-everything SQE went out, and whether requests started after it. */
+    private boolean cancelSent;
     private boolean startedSinceCancel;
     private RecvBuffers recvBuffers;
     private FixedFiles fixedFiles;
@@ -202,31 +204,38 @@ public final class EventLoop implements AutoCloseable {
     }
 
     private void loop() {
-        boolean cancelSent = false;
-        while (true) {
-            runTasks();
-            if (closing) {
-                if (!cancelSent || startedSinceCancel) {
-                    // Also catches requests that tasks queued just before closing started later.
-                    cancelEverything();
-                    cancelSent = true;
-                    startedSinceCancel = false;
-                }
-                if (inFlight == 0) {
-                    break;
-                }
-            }
-            if (recvBuffers != null) recvBuffers.rearmStarved();
-            sleeping.set(true);
-            if (!tasks.isEmpty() || (closing && !cancelSent)) {
-                sleeping.set(false);
-                ring.submit();
-            } else {
-                ring.submitAndWait(1);
-                sleeping.set(false);
-            }
-            ring.forEachCqe(dispatcher);
+        // One call per turn: the JIT compiles turn() as an ordinary hot method within the first
+        // thousands of turns, instead of waiting (seconds under load) to replace this frame on stack.
+        while (turn()) {
+            // next turn
         }
+    }
+
+    /** Runs queued tasks, submits, waits for and dispatches completions; false once closed and drained. */
+    private boolean turn() {
+        runTasks();
+        if (closing) {
+            if (!cancelSent || startedSinceCancel) {
+                // Also catches requests that tasks queued just before closing started later.
+                cancelEverything();
+                cancelSent = true;
+                startedSinceCancel = false;
+            }
+            if (inFlight == 0) {
+                return false;
+            }
+        }
+        if (recvBuffers != null) recvBuffers.rearmStarved();
+        sleeping.set(true);
+        if (!tasks.isEmpty() || (closing && !cancelSent)) {
+            sleeping.set(false);
+            ring.submit();
+        } else {
+            ring.submitAndWait(1);
+            sleeping.set(false);
+        }
+        ring.forEachCqe(dispatcher);
+        return true;
     }
 
     private void runTasks() {

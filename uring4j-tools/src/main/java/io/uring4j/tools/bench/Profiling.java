@@ -32,7 +32,8 @@ final class Profiling {
 
     /**
      * Inserts the agent's options after the {@code java} executable of {@code cmd} when the plan
-     * profiles; {@code label} names the output ({@code label-PID.collapsed}).
+     * profiles; {@code label} names the output ({@code label-PID.collapsed}). A command that runs
+     * no JVM is returned as it is.
      */
     static List<String> withAgent(List<String> cmd, BenchPlan plan, String label) {
         if (plan.profileDir() == null) return cmd;
@@ -40,7 +41,7 @@ final class Profiling {
         for (int i = 0; i < cmd.size(); i++) {
             if (cmd.get(i).endsWith("/bin/java")) java = i;
         }
-        if (java < 0) throw new IllegalArgumentException("no java executable to profile in " + cmd);
+        if (java < 0) return cmd; // a C peer: profile it with perf record -p if needed
         Path out = plan.profileDir().resolve(label.replaceAll("[^A-Za-z0-9_.-]", "_") + "-%p.collapsed");
         if (out.toString().contains(",")) {
             throw new IllegalArgumentException("the profile directory must not contain a comma (agent option syntax): " + out);

@@ -43,6 +43,8 @@ class ProfilingTest {
         assertTrue(agent.endsWith("file=" + dir.resolve("p").resolve("echo_a_1_b-%p.collapsed")), agent);
         assertEquals(List.of("-Xmx1g", "Main"), got.subList(7, 9));
         assertTrue(Files.isRegularFile(dir.resolve("libasyncProfiler.so")));
+        List<String> cPeer = List.of("taskset", "-c", "1", "/bench/echo_server", "4000");
+        assertEquals(cPeer, Profiling.withAgent(cPeer, profiled, "c"));
     }
 
     /** The agent loads on this JDK and writes stacks at exit, which get a summary. */
