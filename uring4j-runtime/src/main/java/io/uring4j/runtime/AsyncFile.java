@@ -11,7 +11,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.channels.CompletionHandler;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
@@ -44,6 +46,9 @@ public final class AsyncFile implements AutoCloseable, EventLoop.Resource {
     private volatile Duration defaultTimeout;
     /** Registered file slot on the loop, or -1: then requests use the fd. Loop thread. */
     private int slot = -1;
+    /** Loop thread only: the direct buffer used last and the segment over all of it ({@link #directSegment}). */
+    private ByteBuffer lastDirect;
+    private MemorySegment lastDirectWhole;
     private volatile boolean closed;
 
     private AsyncFile(EventLoop loop, int fd, Path path, boolean direct) {
@@ -197,37 +202,99 @@ public final class AsyncFile implements AutoCloseable, EventLoop.Resource {
         return transfer(Opcode.WRITE, src, position, timeout);
     }
 
+    /**
+     * Reads into {@code dst} at {@code position} and calls {@code handler} on the loop thread with
+     * the count (-1 at end of file) or the failure, like
+     * {@link java.nio.channels.AsynchronousFileChannel#read(ByteBuffer, long, Object, CompletionHandler)}.
+     * Called on the loop thread (from another handler, say) with a direct buffer, a request
+     * allocates nothing; the file's {@link #timeout(Duration) default timeout} applies. Bad
+     * arguments and a closed file reach {@code handler.failed}.
+     */
+    public <A> void read(ByteBuffer dst, long position, A attachment, CompletionHandler<Integer, ? super A> handler) {
+        transfer(true, dst, position, attachment, handler);
+    }
+
+    /** Writes {@code src} at {@code position}; as {@link #read(ByteBuffer, long, Object, CompletionHandler)}. */
+    public <A> void write(ByteBuffer src, long position, A attachment, CompletionHandler<Integer, ? super A> handler) {
+        transfer(false, src, position, attachment, handler);
+    }
+
     private CompletableFuture<Integer> transfer(Opcode opcode, ByteBuffer buf, long position, Duration timeout) {
-        CompletableFuture<Integer> early = check(buf, position);
+        CompletableFuture<Integer> early = check(buf, position, opcode == Opcode.READ);
         if (early != null) return early;
+        return loop.submit(f -> start(opcode == Opcode.READ, buf, position, timeout, f, null, null));
+    }
+
+    private <A> void transfer(boolean isRead, ByteBuffer buf, long position, A attachment, CompletionHandler<Integer, ? super A> handler) {
+        Objects.requireNonNull(handler, "handler");
+        @SuppressWarnings("unchecked")
+        CompletionHandler<Object, Object> h = (CompletionHandler<Object, Object>) (CompletionHandler<?, ?>) handler;
+        CompletableFuture<Integer> early = check(buf, position, isRead);
+        if (early != null) {
+            h.failed(early.exceptionNow(), attachment);
+        } else if (loop.inEventLoop()) {
+            startOrFail(isRead, buf, position, h, attachment);
+        } else {
+            try {
+                loop.execute(() -> startOrFail(isRead, buf, position, h, attachment));
+            } catch (IllegalStateException loopClosed) {
+                h.failed(Errors.closed(), attachment);
+            }
+        }
+    }
+
+    private void startOrFail(boolean isRead, ByteBuffer buf, long position, CompletionHandler<Object, Object> h, Object attachment) {
+        try {
+            start(isRead, buf, position, null, null, h, attachment);
+        } catch (Throwable t) {
+            h.failed(t, attachment);
+        }
+    }
+
+    /**
+     * Loop thread: a segment over {@code buf}'s remaining bytes. The segment over the whole buffer
+     * is kept for the buffer used last, so a caller that reuses its buffer (the usual way) costs
+     * a slice, which the JIT keeps off the heap, instead of a new buffer segment per request. The
+     * entry holds that one buffer reachable until another takes its place.
+     */
+    private MemorySegment directSegment(ByteBuffer buf) {
+        if (buf != lastDirect) {
+            lastDirectWhole = MemorySegment.ofBuffer(buf.duplicate().clear());
+            lastDirect = buf;
+        }
+        return lastDirectWhole.asSlice(buf.position(), buf.remaining());
+    }
+
+    /** Loop thread: one READ or WRITE for {@code buf}, its result going to {@code f} or to {@code h}. */
+    private void start(boolean isRead, ByteBuffer buf, long position, Duration timeout, CompletableFuture<?> f,
+                       CompletionHandler<Object, Object> h, Object attachment) {
         int len = buf.remaining();
-        boolean isRead = opcode == Opcode.READ;
-        return loop.submit(f -> {
-            Operation op = loop.acquire(isRead ? READ_DONE : WRITE_DONE, f);
-            op.context = this;
-            MemorySegment data;
-            op.userBuffer = buf;
-            if (buf.isDirect()) {
-                data = MemorySegment.ofBuffer(buf);
-            } else {
-                op.buffer = loop.buffers().acquire(len);
-                data = op.buffer.segment;
-                if (!isRead) MemorySegment.copy(MemorySegment.ofBuffer(buf), 0, data, 0, len);
-            }
-            int fixed = slot >= 0 && op.buffer != null ? loop.fixedBuffers().indexOf(op.buffer) : -1;
-            Sqe sqe;
-            if (fixed >= 0) {
-                sqe = isRead ? loop.sqe().prepReadFixed(fd, data, len, position, fixed)
-                        : loop.sqe().prepWriteFixed(fd, data, len, position, fixed);
-            } else {
-                sqe = isRead ? loop.sqe().prepRead(fd, data, len, position) : loop.sqe().prepWrite(fd, data, len, position);
-            }
-            target(sqe).userData(op.userData(UserData.TAG_MAIN));
-            Duration t = timeout != null ? timeout : defaultTimeout;
-            if (t != null) loop.linkTimeout(op, sqe, t);
-            loop.started(op, t != null);
-            loop.cancelWith(op, f);
-        });
+        Operation op = loop.acquire(isRead ? READ_DONE : WRITE_DONE, f);
+        op.handler = h;
+        op.attachment = attachment;
+        op.context = this;
+        MemorySegment data;
+        op.userBuffer = buf;
+        if (buf.isDirect()) {
+            data = directSegment(buf);
+        } else {
+            op.buffer = loop.buffers().acquire(len);
+            data = op.buffer.segment;
+            if (!isRead) MemorySegment.copy(MemorySegment.ofBuffer(buf), 0, data, 0, len);
+        }
+        int fixed = slot >= 0 && op.buffer != null ? loop.fixedBuffers().indexOf(op.buffer) : -1;
+        Sqe sqe;
+        if (fixed >= 0) {
+            sqe = isRead ? loop.sqe().prepReadFixed(fd, data, len, position, fixed)
+                    : loop.sqe().prepWriteFixed(fd, data, len, position, fixed);
+        } else {
+            sqe = isRead ? loop.sqe().prepRead(fd, data, len, position) : loop.sqe().prepWrite(fd, data, len, position);
+        }
+        target(sqe).userData(op.userData(UserData.TAG_MAIN));
+        Duration t = timeout != null ? timeout : defaultTimeout;
+        if (t != null) loop.linkTimeout(op, sqe, t);
+        loop.started(op, t != null);
+        if (f != null) loop.cancelWith(op, f);
     }
 
     // ------------------------------------------------------------------ memory segments
@@ -276,8 +343,12 @@ public final class AsyncFile implements AutoCloseable, EventLoop.Resource {
         return Vectored.transfer(this, Opcode.WRITEV, srcs, position);
     }
 
-    <T> CompletableFuture<T> check(ByteBuffer buf, long position) {
+    <T> CompletableFuture<T> check(ByteBuffer buf, long position, boolean isRead) {
         if (closed) return CompletableFuture.failedFuture(Errors.closed());
+        if (isRead && buf.isReadOnly()) {
+            // The kernel would write into it regardless: refuse, as FileChannel does.
+            return CompletableFuture.failedFuture(new IllegalArgumentException("a read needs a writable buffer, given a read-only " + buf));
+        }
         if (position < 0) {
             return CompletableFuture.failedFuture(new IllegalArgumentException("position must be >= 0, given " + position));
         }
@@ -299,7 +370,7 @@ public final class AsyncFile implements AutoCloseable, EventLoop.Resource {
     private static final Operation.Completion READ_DONE = (loop, op, res, flags, more) -> {
         AsyncFile file = (AsyncFile) op.context;
         if (res < 0) {
-            op.future.completeExceptionally(Errors.of(res, "read", file.path, EventLoop.timedOut(op, res)));
+            op.fail(Errors.of(res, "read", file.path, EventLoop.timedOut(op, res)));
             return;
         }
         ByteBuffer dst = op.userBuffer;
@@ -307,18 +378,18 @@ public final class AsyncFile implements AutoCloseable, EventLoop.Resource {
             MemorySegment.copy(op.buffer.segment, 0, MemorySegment.ofBuffer(dst), 0, res);
         }
         dst.position(dst.position() + res);
-        op.future.complete(res == 0 ? -1 : res);
+        op.succeed(res == 0 ? -1 : res);
     };
 
     private static final Operation.Completion WRITE_DONE = (loop, op, res, flags, more) -> {
         AsyncFile file = (AsyncFile) op.context;
         if (res < 0) {
-            op.future.completeExceptionally(Errors.of(res, "write", file.path, EventLoop.timedOut(op, res)));
+            op.fail(Errors.of(res, "write", file.path, EventLoop.timedOut(op, res)));
             return;
         }
         ByteBuffer src = op.userBuffer;
         src.position(src.position() + res);
-        op.future.complete(res);
+        op.succeed(res);
     };
 
     // ------------------------------------------------------------------ metadata and sync

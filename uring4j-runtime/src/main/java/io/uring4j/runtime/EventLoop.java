@@ -468,7 +468,7 @@ public final class EventLoop implements AutoCloseable {
             try {
                 op.completion.complete(this, op, res, flags, more);
             } catch (Throwable t) {
-                if (op.future != null) op.future.completeExceptionally(t);
+                completionThrew(op, t);
             }
             if (more) {
                 return;
@@ -477,6 +477,26 @@ public final class EventLoop implements AutoCloseable {
         if (--op.pendingCqes == 0) {
             release(op);
         }
+    }
+
+    /**
+     * A completion threw: the request's caller hears of it unless it already heard (a caller's
+     * own completion handler threw after its result); the loop goes on either way.
+     */
+    private void completionThrew(Operation op, Throwable t) {
+        try {
+            if (op.future != null) {
+                op.future.completeExceptionally(t);
+                return;
+            }
+            if (op.handler != null) {
+                op.fail(t);
+                return;
+            }
+        } catch (Throwable again) {
+            t = again;
+        }
+        System.err.println("uring4j: a completion handler on event loop " + id + " threw: " + t);
     }
 
     /**

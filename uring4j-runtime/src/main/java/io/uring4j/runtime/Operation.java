@@ -2,6 +2,7 @@ package io.uring4j.runtime;
 
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
+import java.nio.channels.CompletionHandler;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -32,7 +33,10 @@ final class Operation {
     boolean hasTimeout;
 
     Completion completion;
+    /** Where the result goes: the future, or (when the caller gave one) the handler with its attachment. */
     CompletableFuture<Object> future;
+    CompletionHandler<Object, Object> handler;
+    Object attachment;
     /** A user buffer the kernel reads or writes directly (direct ByteBuffer), held until the last CQE. */
     ByteBuffer userBuffer;
     /** A pooled native buffer standing in for a heap buffer, or holding the runtime's own data. */
@@ -51,6 +55,31 @@ final class Operation {
         return UserData.pack(tag, generation, index);
     }
 
+    /**
+     * Delivers a result to the handler if the caller gave one, else to the future. The handler is
+     * dropped first: it hears exactly once, and a handler left set means nothing was delivered.
+     */
+    void succeed(Object result) {
+        CompletionHandler<Object, Object> h = handler;
+        if (h == null) {
+            future.complete(result);
+            return;
+        }
+        handler = null;
+        h.completed(result, attachment);
+    }
+
+    /** Delivers a failure to the handler if the caller gave one, else to the future; as {@link #succeed}. */
+    void fail(Throwable failure) {
+        CompletionHandler<Object, Object> h = handler;
+        if (h == null) {
+            future.completeExceptionally(failure);
+            return;
+        }
+        handler = null;
+        h.failed(failure, attachment);
+    }
+
     /** Drops every reference so the slot can be reused; memory is returned by the loop. */
     void clear() {
         generation++;
@@ -60,6 +89,8 @@ final class Operation {
         hasTimeout = false;
         completion = null;
         future = null;
+        handler = null;
+        attachment = null;
         userBuffer = null;
         buffer = null;
         context = null;

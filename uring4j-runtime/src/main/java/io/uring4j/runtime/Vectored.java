@@ -27,7 +27,7 @@ final class Vectored {
         long total = 0;
         boolean allDirect = true;
         for (ByteBuffer b : bufs) {
-            CompletableFuture<Long> bad = file.check(b, position);
+            CompletableFuture<Long> bad = file.check(b, position, opcode == Opcode.READV);
             if (bad != null) return bad;
             total += b.remaining();
             allDirect &= b.isDirect();

@@ -1,0 +1,225 @@
+package io.uring4j.runtime;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.CompletionHandler;
+import java.nio.file.Files;
+import java.nio.file.OpenOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** AsyncFile's CompletionHandler forms: results on the loop thread, chains issued from handlers, failures. */
+@Timeout(60)
+class AsyncFileHandlerTest {
+    static EventLoopGroup group;
+
+    @BeforeAll
+    static void start() {
+        group = EventLoopGroup.create(1);
+    }
+
+    @AfterAll
+    static void stop() {
+        group.close();
+    }
+
+    /** A handler that completes a future and records whether it ran on the file's loop. */
+    static final class ToFuture implements CompletionHandler<Integer, AsyncFile> {
+        final CompletableFuture<Integer> result = new CompletableFuture<>();
+        volatile boolean onLoop;
+
+        @Override
+        public void completed(Integer n, AsyncFile file) {
+            onLoop = file.loop().inEventLoop();
+            result.complete(n);
+        }
+
+        @Override
+        public void failed(Throwable t, AsyncFile file) {
+            onLoop = file.loop().inEventLoop();
+            result.completeExceptionally(t);
+        }
+
+        int await() throws Exception {
+            return result.get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @ParameterizedTest(name = "direct buffer {0}, registered file {1}")
+    @CsvSource({"false,false", "true,false", "false,true", "true,true"})
+    void writeThenReadBackFromAnotherThread(boolean directBuffer, boolean registered, @TempDir Path dir) throws Exception {
+        byte[] data = new byte[10_000];
+        new Random(3).nextBytes(data);
+        OpenOption[] options = registered
+                ? new OpenOption[] {StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE, FileOpenOption.REGISTERED}
+                : new OpenOption[] {StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE};
+        try (AsyncFile f = AsyncFile.open(group, dir.resolve("f"), options)) {
+            ByteBuffer src = directBuffer ? ByteBuffer.allocateDirect(data.length).put(data).flip() : ByteBuffer.wrap(data);
+            ToFuture w = new ToFuture();
+            f.write(src, 100, f, w);
+            assertEquals(data.length, w.await());
+            assertTrue(w.onLoop, "the handler runs on the loop thread");
+            assertFalse(src.hasRemaining(), "the write advanced the buffer's position");
+
+            ByteBuffer dst = directBuffer ? ByteBuffer.allocateDirect(data.length + 50) : ByteBuffer.allocate(data.length + 50);
+            ToFuture r = new ToFuture();
+            f.read(dst, 100, f, r);
+            assertEquals(data.length, r.await(), "short read at end of file");
+            assertTrue(r.onLoop);
+            byte[] back = new byte[data.length];
+            dst.flip().get(back);
+            assertArrayEquals(data, back);
+
+            ToFuture eof = new ToFuture();
+            f.read(ByteBuffer.allocate(8), 100 + data.length, f, eof);
+            assertEquals(-1, eof.await(), "end of file");
+        }
+    }
+
+    /** Each completion issues the next read from the loop thread: the zero-allocation path. */
+    @ParameterizedTest(name = "direct buffer {0}")
+    @CsvSource({"false", "true"})
+    void readsChainedFromTheHandlerCoverTheFile(boolean directBuffer, @TempDir Path dir) throws Exception {
+        int blocks = 300;
+        byte[] data = new byte[4096 * blocks];
+        for (int i = 0; i < data.length; i += 4096) data[i] = (byte) (i / 4096);
+        Path p = dir.resolve("blocks");
+        Files.write(p, data);
+        try (AsyncFile f = AsyncFile.open(group, p, FileOpenOption.REGISTERED)) {
+            ByteBuffer buf = directBuffer ? ByteBuffer.allocateDirect(4096) : ByteBuffer.allocate(4096);
+            CompletableFuture<Integer> done = new CompletableFuture<>();
+            AtomicInteger wrong = new AtomicInteger();
+            f.read(buf, 0, 0, new CompletionHandler<Integer, Integer>() {
+                @Override
+                public void completed(Integer n, Integer block) {
+                    if (n != 4096 || buf.get(0) != (byte) (int) block || !f.loop().inEventLoop()) wrong.incrementAndGet();
+                    int next = block + 1;
+                    if (next == blocks) {
+                        done.complete(next);
+                        return;
+                    }
+                    f.read(buf.clear(), 4096L * next, next, this);
+                }
+
+                @Override
+                public void failed(Throwable t, Integer block) {
+                    done.completeExceptionally(t);
+                }
+            });
+            assertEquals(blocks, done.get(20, TimeUnit.SECONDS));
+            assertEquals(0, wrong.get(), "reads with a wrong count, wrong data or off the loop thread");
+        }
+    }
+
+    @Test
+    void badArgumentsAndAClosedFileReachFailed(@TempDir Path dir) throws Exception {
+        Path p = dir.resolve("x");
+        Files.write(p, new byte[16]);
+        AsyncFile f = AsyncFile.open(group, p);
+        ToFuture negative = new ToFuture();
+        f.read(ByteBuffer.allocate(4), -5, f, negative);
+        Exception e = assertThrows(Exception.class, negative::await);
+        assertInstanceOf(IllegalArgumentException.class, e.getCause());
+        assertTrue(e.getCause().getMessage().contains("-5"), e.getCause().getMessage());
+        assertThrows(NullPointerException.class, () -> f.read(ByteBuffer.allocate(4), 0, f, null));
+
+        f.close();
+        ToFuture closed = new ToFuture();
+        f.read(ByteBuffer.allocate(4), 0, f, closed);
+        e = assertThrows(Exception.class, closed::await);
+        assertInstanceOf(ClosedChannelException.class, e.getCause());
+    }
+
+    /** The kernel would write into a read-only buffer regardless: refused up front, as FileChannel does. */
+    @Test
+    void aReadIntoAReadOnlyBufferIsRefused(@TempDir Path dir) throws Exception {
+        Path p = dir.resolve("x");
+        Files.write(p, new byte[] {1, 2, 3, 4});
+        try (AsyncFile f = AsyncFile.open(group, p)) {
+            ByteBuffer direct = ByteBuffer.allocateDirect(4);
+            ToFuture r = new ToFuture();
+            f.read(direct.asReadOnlyBuffer(), 0, f, r);
+            Exception e = assertThrows(Exception.class, r::await);
+            assertInstanceOf(IllegalArgumentException.class, e.getCause());
+            assertTrue(e.getCause().getMessage().contains("read-only"), e.getCause().getMessage());
+            Exception viaFuture = assertThrows(Exception.class,
+                    () -> f.readAsync(ByteBuffer.allocate(4).asReadOnlyBuffer(), 0).get(10, TimeUnit.SECONDS));
+            assertInstanceOf(IllegalArgumentException.class, viaFuture.getCause());
+            assertEquals(0, direct.get(0), "nothing was written into the buffer behind the read-only view");
+        }
+    }
+
+    /** Two direct buffers taking turns, and slices of one: each request reads into its own bytes. */
+    @Test
+    void alternatingAndSlicedDirectBuffersGetTheirOwnBytes(@TempDir Path dir) throws Exception {
+        byte[] data = new byte[64];
+        for (int i = 0; i < data.length; i++) data[i] = (byte) (i + 1);
+        Path p = dir.resolve("x");
+        Files.write(p, data);
+        try (AsyncFile f = AsyncFile.open(group, p)) {
+            ByteBuffer a = ByteBuffer.allocateDirect(16);
+            ByteBuffer b = ByteBuffer.allocateDirect(16);
+            for (int round = 0; round < 3; round++) {
+                assertEquals(16, f.read(a.clear(), 0));
+                assertEquals(16, f.read(b.clear(), 16));
+                assertEquals(1, a.get(0));
+                assertEquals(17, b.get(0));
+            }
+            ByteBuffer whole = ByteBuffer.allocateDirect(32);
+            assertEquals(8, f.read(whole.clear().position(8).limit(16), 40));
+            assertEquals(8, f.read(whole.clear().position(24), 0));
+            assertEquals(0, whole.get(7));
+            assertEquals(41, whole.get(8));
+            assertEquals(48, whole.get(15));
+            assertEquals(0, whole.get(16));
+            assertEquals(1, whole.get(24));
+            assertEquals(8, whole.get(31));
+        }
+    }
+
+    /** A handler that throws does not break the loop, and is never called a second time. */
+    @Test
+    void aThrowingHandlerHearsOnceAndTheLoopGoesOn(@TempDir Path dir) throws Exception {
+        Path p = dir.resolve("x");
+        Files.write(p, new byte[64]);
+        try (AsyncFile f = AsyncFile.open(group, p)) {
+            AtomicInteger completed = new AtomicInteger();
+            AtomicInteger failed = new AtomicInteger();
+            CountDownLatch called = new CountDownLatch(1);
+            f.read(ByteBuffer.allocate(64), 0, null, new CompletionHandler<Integer, Object>() {
+                @Override
+                public void completed(Integer n, Object a) {
+                    completed.incrementAndGet();
+                    called.countDown();
+                    throw new IllegalStateException("a handler's own bug");
+                }
+
+                @Override
+                public void failed(Throwable t, Object a) {
+                    failed.incrementAndGet();
+                }
+            });
+            assertTrue(called.await(10, TimeUnit.SECONDS));
+            ToFuture next = new ToFuture();
+            f.read(ByteBuffer.allocate(64), 0, f, next);
+            assertEquals(64, next.await(), "the loop still serves requests");
+            assertEquals(1, completed.get());
+            assertEquals(0, failed.get(), "failed() after completed() threw");
+        }
+    }
+}
