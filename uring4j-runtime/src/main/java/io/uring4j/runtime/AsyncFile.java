@@ -46,9 +46,6 @@ public final class AsyncFile implements AutoCloseable, EventLoop.Resource {
     private volatile Duration defaultTimeout;
     /** Registered file slot on the loop, or -1: then requests use the fd. Loop thread. */
     private int slot = -1;
-    /** Loop thread only: the direct buffer used last and the segment over all of it ({@link #directSegment}). */
-    private ByteBuffer lastDirect;
-    private MemorySegment lastDirectWhole;
     private volatile boolean closed;
 
     private AsyncFile(EventLoop loop, int fd, Path path, boolean direct) {
@@ -251,20 +248,6 @@ public final class AsyncFile implements AutoCloseable, EventLoop.Resource {
         }
     }
 
-    /**
-     * Loop thread: a segment over {@code buf}'s remaining bytes. The segment over the whole buffer
-     * is kept for the buffer used last, so a caller that reuses its buffer (the usual way) costs
-     * a slice, which the JIT keeps off the heap, instead of a new buffer segment per request. The
-     * entry holds that one buffer reachable until another takes its place.
-     */
-    private MemorySegment directSegment(ByteBuffer buf) {
-        if (buf != lastDirect) {
-            lastDirectWhole = MemorySegment.ofBuffer(buf.duplicate().clear());
-            lastDirect = buf;
-        }
-        return lastDirectWhole.asSlice(buf.position(), buf.remaining());
-    }
-
     /** Loop thread: one READ or WRITE for {@code buf}, its result going to {@code f} or to {@code h}. */
     private void start(boolean isRead, ByteBuffer buf, long position, Duration timeout, CompletableFuture<?> f,
                        CompletionHandler<Object, Object> h, Object attachment) {
@@ -276,7 +259,7 @@ public final class AsyncFile implements AutoCloseable, EventLoop.Resource {
         MemorySegment data;
         op.userBuffer = buf;
         if (buf.isDirect()) {
-            data = directSegment(buf);
+            data = loop.directSegment(buf);
         } else {
             op.buffer = loop.buffers().acquire(len);
             data = op.buffer.segment;
@@ -378,7 +361,7 @@ public final class AsyncFile implements AutoCloseable, EventLoop.Resource {
             MemorySegment.copy(op.buffer.segment, 0, MemorySegment.ofBuffer(dst), 0, res);
         }
         dst.position(dst.position() + res);
-        op.succeed(res == 0 ? -1 : res);
+        op.succeed(loop.boxed(res == 0 ? -1 : res));
     };
 
     private static final Operation.Completion WRITE_DONE = (loop, op, res, flags, more) -> {
@@ -389,7 +372,7 @@ public final class AsyncFile implements AutoCloseable, EventLoop.Resource {
         }
         ByteBuffer src = op.userBuffer;
         src.position(src.position() + res);
-        op.succeed(res);
+        op.succeed(loop.boxed(res));
     };
 
     // ------------------------------------------------------------------ metadata and sync

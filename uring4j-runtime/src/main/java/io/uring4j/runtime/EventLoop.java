@@ -15,6 +15,7 @@ import io.uring4j.core.internal.Posix;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -69,6 +70,13 @@ public final class EventLoop implements AutoCloseable {
     private boolean cancelSent;
     private boolean startedSinceCancel;
     private RecvBuffers recvBuffers;
+    /** Segments over recently used direct buffers, by buffer identity ({@link #directSegment}). */
+    private final ByteBuffer[] segmentKeys = new ByteBuffer[SEGMENT_CACHE];
+    private final MemorySegment[] segmentValues = new MemorySegment[SEGMENT_CACHE];
+    /** Boxed results handed out lately ({@link #boxed}). */
+    private final Integer[] boxedResults = new Integer[16];
+    private static final int SEGMENT_CACHE = 128;
+    private static final int SEGMENT_PROBES = 4;
     private FixedFiles fixedFiles;
     private FixedBuffers fixedBuffers;
     /** Files and sockets opened on this loop and not yet closed: closed with the loop. */
@@ -263,6 +271,8 @@ public final class EventLoop implements AutoCloseable {
             r.closeOnShutdown();
         }
         resources.clear();
+        java.util.Arrays.fill(segmentKeys, null);
+        java.util.Arrays.fill(segmentValues, null);
         if (recvBuffers != null) recvBuffers.close();
         if (ring != null) ring.close();
         while (wakers.get() != 0) {
@@ -379,6 +389,45 @@ public final class EventLoop implements AutoCloseable {
     /** Cancels every request on {@code fd} (ASYNC_CANCEL with FD|ALL); their CQEs follow. */
     void cancelFd(int fd) {
         sqe().prepCancelFd(fd, CancelOps.CANCEL_ALL).userData(UserData.pack(UserData.TAG_CANCEL, 0, 0));
+    }
+
+    /**
+     * A segment over {@code buf}'s remaining bytes, for the kernel. The segments over whole
+     * buffers are kept for the last {@value #SEGMENT_CACHE} or so direct buffers used on this
+     * loop, so an application that reuses its buffers (the usual way, one per request in flight)
+     * pays a slice, which the JIT keeps off the heap, instead of a new buffer segment per request.
+     * An entry keeps its buffer reachable until another buffer takes its place or the loop
+     * closes. Loop thread.
+     */
+    MemorySegment directSegment(ByteBuffer buf) {
+        int home = (System.identityHashCode(buf) * 0x9E3779B9 >>> 16) & (SEGMENT_CACHE - 1);
+        int free = -1;
+        for (int p = 0; p < SEGMENT_PROBES; p++) {
+            int i = (home + p) & (SEGMENT_CACHE - 1);
+            ByteBuffer key = segmentKeys[i];
+            if (key == buf) return segmentValues[i].asSlice(buf.position(), buf.remaining());
+            if (key == null && free < 0) free = i;
+        }
+        int i = free >= 0 ? free : home; // all probed slots taken: the home slot's buffer makes room
+        MemorySegment whole = MemorySegment.ofBuffer(buf.duplicate().clear());
+        segmentKeys[i] = buf;
+        segmentValues[i] = whole;
+        return whole.asSlice(buf.position(), buf.remaining());
+    }
+
+    /**
+     * {@code value} boxed, reusing the box of a recent equal result: transfers mostly complete
+     * with the size they asked for, so a handler's {@code Integer} costs no allocation in
+     * steady state (Integer.valueOf caches only -128..127). Loop thread.
+     */
+    Integer boxed(int value) {
+        int i = (value ^ (value >>> 5) ^ (value >>> 13)) & (boxedResults.length - 1);
+        Integer box = boxedResults[i];
+        if (box == null || box != value) {
+            box = value;
+            boxedResults[i] = box;
+        }
+        return box;
     }
 
     /** An SQE, submitting first if the SQ is full. */

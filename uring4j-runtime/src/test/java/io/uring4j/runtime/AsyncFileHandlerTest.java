@@ -192,6 +192,31 @@ class AsyncFileHandlerTest {
         }
     }
 
+    /** More direct buffers than the loop keeps segments for: every read still lands in its own buffer. */
+    @Test
+    void manyDirectBuffersEachGetTheirBlock(@TempDir Path dir) throws Exception {
+        int n = 300;
+        byte[] data = new byte[n * 16];
+        for (int i = 0; i < data.length; i++) data[i] = (byte) (i / 16);
+        Path p = dir.resolve("x");
+        Files.write(p, data);
+        ByteBuffer[] bufs = new ByteBuffer[n];
+        for (int i = 0; i < n; i++) bufs[i] = ByteBuffer.allocateDirect(16);
+        try (AsyncFile f = AsyncFile.open(group, p)) {
+            for (int round = 0; round < 2; round++) {
+                for (int k = 0; k < n; k++) {
+                    int i = round == 0 ? k : n - 1 - k;
+                    bufs[i].clear();
+                    assertEquals(16, f.read(bufs[i], 16L * ((i * 7 + round) % n)));
+                }
+                for (int i = 0; i < n; i++) {
+                    byte want = (byte) ((i * 7 + round) % n);
+                    for (int b = 0; b < 16; b++) assertEquals(want, bufs[i].get(b), "buffer " + i + " round " + round);
+                }
+            }
+        }
+    }
+
     /** A handler that throws does not break the loop, and is never called a second time. */
     @Test
     void aThrowingHandlerHearsOnceAndTheLoopGoesOn(@TempDir Path dir) throws Exception {

@@ -55,7 +55,7 @@ final class ReadContenders {
                         + (direct ? ", and (--eager, as fio) each refilled read submitted at once" : "")
                         + "; uring4j-core = the same loop on uring4j's core API in a JVM (UringReads.core)",
                 "uring4j-runtime = AsyncFile opened with FileOpenOption.REGISTERED on one EventLoop, QD direct"
-                        + " buffers each with a readAsync in flight, the next read issued from the completion",
+                        + " buffers each with a read in flight (AsyncFile.read with a CompletionHandler), the next read issued from the handler on the loop thread",
                 "jdk-filechannel: FileChannel.read(dst, pos) on 1 thread; -2t: 2 threads (both on the one pinned CPU,"
                         + " the CPU budget of every contender); -vthreads: QD virtual threads; jdk-async-filechannel:"
                         + " AsynchronousFileChannel (a thread pool doing blocking preads on Linux) with QD reads outstanding;"

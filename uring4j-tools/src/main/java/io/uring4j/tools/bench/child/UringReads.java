@@ -13,13 +13,13 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
+import java.nio.channels.CompletionHandler;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BiConsumer;
 
 import static io.uring4j.tools.bench.child.ReadBench.BLOCK;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
@@ -152,9 +152,10 @@ final class UringReads {
     }
 
     /**
-     * The runtime as an application would use it: one event loop, the file opened with
-     * {@link FileOpenOption#REGISTERED}, {@code qd} direct buffers each with a read in flight
-     * through {@link AsyncFile#readAsync}; each completion (on the loop thread) issues the next.
+     * The runtime as an event-driven application would use it: one event loop, the file opened
+     * with {@link FileOpenOption#REGISTERED}, {@code qd} direct buffers each with a read in flight
+     * through {@link AsyncFile#read(ByteBuffer, long, Object, java.nio.channels.CompletionHandler)};
+     * each completion (on the loop thread) issues the next, which allocates nothing.
      */
     static LatencyHistogram runtime(Path file, boolean direct, int qd, long blocks, Window w) throws Exception {
         try (EventLoopGroup group = EventLoopGroup.create(1)) {
@@ -176,8 +177,8 @@ final class UringReads {
         }
     }
 
-    /** One read in flight on the runtime; its completion (a reused callback object) issues the next. */
-    private static final class RuntimeSlot extends ReadBench.Stream implements BiConsumer<Integer, Throwable> {
+    /** One read in flight on the runtime; its completion handler (this object) issues the next. */
+    private static final class RuntimeSlot extends ReadBench.Stream implements CompletionHandler<Integer, Void> {
         private final ByteBuffer buf = ReadBench.alignedBlock();
         private final AsyncFile file;
         private final Window w;
@@ -193,21 +194,25 @@ final class UringReads {
         void issue() {
             buf.clear();
             issuing();
-            file.readAsync(buf, nextOffset()).whenComplete(this);
+            file.read(buf, nextOffset(), null, this);
         }
 
         @Override
-        public void accept(Integer got, Throwable t) {
+        public void completed(Integer got, Void unused) {
             try {
-                if (t != null) throw t;
                 completed(got, buf.getLong(0), w);
             } catch (Throwable e) {
-                failure = e;
-                finished.countDown();
+                failed(e, null);
                 return;
             }
             if (w.over()) finished.countDown();
             else issue();
+        }
+
+        @Override
+        public void failed(Throwable t, Void unused) {
+            failure = t;
+            finished.countDown();
         }
     }
 }
