@@ -1,8 +1,7 @@
 package io.uring4j.runtime;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -26,17 +25,8 @@ import static org.junit.jupiter.api.Assertions.*;
 /** AsyncFile's CompletionHandler forms: results on the loop thread, chains issued from handlers, failures. */
 @Timeout(60)
 class AsyncFileHandlerTest {
-    static EventLoopGroup group;
-
-    @BeforeAll
-    static void start() {
-        group = EventLoopGroup.create(1);
-    }
-
-    @AfterAll
-    static void stop() {
-        group.close();
-    }
+    @RegisterExtension
+    static final SharedLoopGroup loops = new SharedLoopGroup(1);
 
     /** A handler that completes a future and records whether it ran on the file's loop. */
     static final class ToFuture implements CompletionHandler<Integer, AsyncFile> {
@@ -68,7 +58,7 @@ class AsyncFileHandlerTest {
         OpenOption[] options = registered
                 ? new OpenOption[] {StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE, FileOpenOption.REGISTERED}
                 : new OpenOption[] {StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE};
-        try (AsyncFile f = AsyncFile.open(group, dir.resolve("f"), options)) {
+        try (AsyncFile f = AsyncFile.open(loops.group(), dir.resolve("f"), options)) {
             ByteBuffer src = directBuffer ? ByteBuffer.allocateDirect(data.length).put(data).flip() : ByteBuffer.wrap(data);
             ToFuture w = new ToFuture();
             f.write(src, 100, f, w);
@@ -100,7 +90,7 @@ class AsyncFileHandlerTest {
         for (int i = 0; i < data.length; i += 4096) data[i] = (byte) (i / 4096);
         Path p = dir.resolve("blocks");
         Files.write(p, data);
-        try (AsyncFile f = AsyncFile.open(group, p, FileOpenOption.REGISTERED)) {
+        try (AsyncFile f = AsyncFile.open(loops.group(), p, FileOpenOption.REGISTERED)) {
             ByteBuffer buf = directBuffer ? ByteBuffer.allocateDirect(4096) : ByteBuffer.allocate(4096);
             CompletableFuture<Integer> done = new CompletableFuture<>();
             AtomicInteger wrong = new AtomicInteger();
@@ -130,7 +120,7 @@ class AsyncFileHandlerTest {
     void badArgumentsAndAClosedFileReachFailed(@TempDir Path dir) throws Exception {
         Path p = dir.resolve("x");
         Files.write(p, new byte[16]);
-        AsyncFile f = AsyncFile.open(group, p);
+        AsyncFile f = AsyncFile.open(loops.group(), p);
         ToFuture negative = new ToFuture();
         f.read(ByteBuffer.allocate(4), -5, f, negative);
         Exception e = assertThrows(Exception.class, negative::await);
@@ -150,7 +140,7 @@ class AsyncFileHandlerTest {
     void aReadIntoAReadOnlyBufferIsRefused(@TempDir Path dir) throws Exception {
         Path p = dir.resolve("x");
         Files.write(p, new byte[] {1, 2, 3, 4});
-        try (AsyncFile f = AsyncFile.open(group, p)) {
+        try (AsyncFile f = AsyncFile.open(loops.group(), p)) {
             ByteBuffer direct = ByteBuffer.allocateDirect(4);
             ToFuture r = new ToFuture();
             f.read(direct.asReadOnlyBuffer(), 0, f, r);
@@ -171,7 +161,7 @@ class AsyncFileHandlerTest {
         for (int i = 0; i < data.length; i++) data[i] = (byte) (i + 1);
         Path p = dir.resolve("x");
         Files.write(p, data);
-        try (AsyncFile f = AsyncFile.open(group, p)) {
+        try (AsyncFile f = AsyncFile.open(loops.group(), p)) {
             ByteBuffer a = ByteBuffer.allocateDirect(16);
             ByteBuffer b = ByteBuffer.allocateDirect(16);
             for (int round = 0; round < 3; round++) {
@@ -202,7 +192,7 @@ class AsyncFileHandlerTest {
         Files.write(p, data);
         ByteBuffer[] bufs = new ByteBuffer[n];
         for (int i = 0; i < n; i++) bufs[i] = ByteBuffer.allocateDirect(16);
-        try (AsyncFile f = AsyncFile.open(group, p)) {
+        try (AsyncFile f = AsyncFile.open(loops.group(), p)) {
             for (int round = 0; round < 2; round++) {
                 for (int k = 0; k < n; k++) {
                     int i = round == 0 ? k : n - 1 - k;
@@ -222,7 +212,7 @@ class AsyncFileHandlerTest {
     void aThrowingHandlerHearsOnceAndTheLoopGoesOn(@TempDir Path dir) throws Exception {
         Path p = dir.resolve("x");
         Files.write(p, new byte[64]);
-        try (AsyncFile f = AsyncFile.open(group, p)) {
+        try (AsyncFile f = AsyncFile.open(loops.group(), p)) {
             AtomicInteger completed = new AtomicInteger();
             AtomicInteger failed = new AtomicInteger();
             CountDownLatch called = new CountDownLatch(1);

@@ -1,8 +1,7 @@
 package io.uring4j.runtime;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,17 +26,8 @@ import static org.junit.jupiter.api.Assertions.*;
 /** Vectored I/O, path operations, cancellation and timeouts of the runtime's file layer. */
 @Timeout(60)
 class AsyncFileMoreTest {
-    static EventLoopGroup group;
-
-    @BeforeAll
-    static void start() {
-        group = EventLoopGroup.create(1);
-    }
-
-    @AfterAll
-    static void stop() {
-        group.close();
-    }
+    @RegisterExtension
+    static final SharedLoopGroup loops = new SharedLoopGroup(1);
 
     /** close() from an interrupted thread still closes the fd before it returns, and keeps the interrupt. */
     @Test
@@ -45,7 +35,7 @@ class AsyncFileMoreTest {
         Path p = dir.resolve("f");
         Files.write(p, new byte[10]);
         int fds = new java.io.File("/proc/self/fd").list().length;
-        AsyncFile f = AsyncFile.open(group, p);
+        AsyncFile f = AsyncFile.open(loops.group(), p);
         assertEquals(fds + 1, new java.io.File("/proc/self/fd").list().length);
         Thread.currentThread().interrupt();
         try {
@@ -60,7 +50,7 @@ class AsyncFileMoreTest {
     @Test
     void vectoredWriteAndReadMixHeapAndDirect(@TempDir Path dir) throws Exception {
         Path p = dir.resolve("v");
-        try (AsyncFile f = AsyncFile.open(group, p, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ)) {
+        try (AsyncFile f = AsyncFile.open(loops.group(), p, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ)) {
             ByteBuffer a = ByteBuffer.wrap("alpha-".getBytes());
             ByteBuffer b = ByteBuffer.allocateDirect(5).put("beta-".getBytes()).flip();
             assertEquals(11, f.write(new ByteBuffer[] {a, b}, 0));
@@ -82,22 +72,22 @@ class AsyncFileMoreTest {
     @Test
     void pathOperations(@TempDir Path dir) throws Exception {
         Path d = dir.resolve("sub");
-        AsyncFile.createDirectory(group, d);
+        AsyncFile.createDirectory(loops.group(), d);
         assertTrue(Files.isDirectory(d));
-        assertThrows(FileAlreadyExistsException.class, () -> AsyncFile.createDirectory(group, d));
+        assertThrows(FileAlreadyExistsException.class, () -> AsyncFile.createDirectory(loops.group(), d));
         Path a = d.resolve("a");
         Files.writeString(a, "x");
-        assertThrows(DirectoryNotEmptyException.class, () -> AsyncFile.deleteDirectory(group, d));
+        assertThrows(DirectoryNotEmptyException.class, () -> AsyncFile.deleteDirectory(loops.group(), d));
         Path b = d.resolve("b");
-        AsyncFile.rename(group, a, b);
+        AsyncFile.rename(loops.group(), a, b);
         assertFalse(Files.exists(a));
         assertEquals("x", Files.readString(b));
-        AsyncFile.delete(group, b);
+        AsyncFile.delete(loops.group(), b);
         assertFalse(Files.exists(b));
-        assertThrows(NoSuchFileException.class, () -> AsyncFile.delete(group, b));
-        AsyncFile.deleteDirectory(group, d);
+        assertThrows(NoSuchFileException.class, () -> AsyncFile.delete(loops.group(), b));
+        AsyncFile.deleteDirectory(loops.group(), d);
         assertFalse(Files.exists(d));
-        assertThrows(IllegalArgumentException.class, () -> AsyncFile.delete(group, Path.of("bad\0name")));
+        assertThrows(IllegalArgumentException.class, () -> AsyncFile.delete(loops.group(), Path.of("bad\0name")));
     }
 
     @Test
@@ -106,7 +96,7 @@ class AsyncFileMoreTest {
         Process mk = new ProcessBuilder("mkfifo", fifo.toString()).start();
         assertEquals(0, mk.waitFor());
         // O_RDWR on a FIFO does not block at open and never sees EOF: a read waits forever.
-        try (AsyncFile f = AsyncFile.open(group, fifo, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+        try (AsyncFile f = AsyncFile.open(loops.group(), fifo, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             long start = System.nanoTime();
             assertThrows(InterruptedByTimeoutException.class, () -> f.read(ByteBuffer.allocate(16), 0, Duration.ofMillis(100)));
             long ms = (System.nanoTime() - start) / 1_000_000;
@@ -123,7 +113,7 @@ class AsyncFileMoreTest {
         Path fifo = dir.resolve("fifo2");
         assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
         long afterFirstRound = 0;
-        try (AsyncFile f = AsyncFile.open(group, fifo, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+        try (AsyncFile f = AsyncFile.open(loops.group(), fifo, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             for (int round = 0; round < 5; round++) {
                 List<CompletableFuture<Integer>> reads = new ArrayList<>();
                 for (int i = 0; i < 500; i++) reads.add(f.readAsync(ByteBuffer.allocate(64), 0));
@@ -155,7 +145,7 @@ class AsyncFileMoreTest {
         Files.writeString(p, "o");
         int before = new java.io.File("/proc/self/fd").list().length;
         for (int i = 0; i < 200; i++) {
-            CompletableFuture<AsyncFile> f = AsyncFile.openAsync(group.next(), p);
+            CompletableFuture<AsyncFile> f = AsyncFile.openAsync(loops.group().next(), p);
             f.cancel(false);
             try {
                 f.get(5, TimeUnit.SECONDS).close();
@@ -164,7 +154,7 @@ class AsyncFileMoreTest {
             }
         }
         // a close through the loop flushes everything queued before it
-        try (AsyncFile g = AsyncFile.open(group, p)) {
+        try (AsyncFile g = AsyncFile.open(loops.group(), p)) {
             assertTrue(g.isOpen());
         }
         assertEquals(before, new java.io.File("/proc/self/fd").list().length, "no fd leaked by cancelled opens");
@@ -173,7 +163,7 @@ class AsyncFileMoreTest {
     @Test
     void registeredFilesUseAFixedSlot(@TempDir Path dir) throws Exception {
         Path p = dir.resolve("reg");
-        try (AsyncFile f = AsyncFile.open(group, p, StandardOpenOption.CREATE, StandardOpenOption.READ,
+        try (AsyncFile f = AsyncFile.open(loops.group(), p, StandardOpenOption.CREATE, StandardOpenOption.READ,
                 StandardOpenOption.WRITE, FileOpenOption.REGISTERED)) {
             assertTrue(f.loop().submit(r -> r.complete(f.slot())).get(5, TimeUnit.SECONDS) instanceof Integer slot && slot >= 0,
                     "the file got a registered slot");
@@ -194,14 +184,14 @@ class AsyncFileMoreTest {
             assertTrue(index instanceof Integer i && i >= 0, "the pooled buffer is registered, index " + index);
         }
         Path copy = dir.resolve("copy");
-        assertEquals(5, AsyncFile.copy(group, p, copy));
+        assertEquals(5, AsyncFile.copy(loops.group(), p, copy));
         assertEquals("fixed", Files.readString(copy));
     }
 
     @Test
     void confinedMemorySegmentsAreCopiedNeverHandedToTheKernel(@TempDir Path dir) throws Exception {
         Path p = dir.resolve("seg");
-        try (AsyncFile f = AsyncFile.open(group, p, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        try (AsyncFile f = AsyncFile.open(loops.group(), p, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
              java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
             java.lang.foreign.MemorySegment src = arena.allocateFrom("segment data");
             assertEquals(src.byteSize(), f.write(src, 0));
@@ -215,7 +205,7 @@ class AsyncFileMoreTest {
     void everyRequestOfAFileCanCarryADeadline(@TempDir Path dir) throws Exception {
         Path fifo = dir.resolve("fifo3");
         assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
-        try (AsyncFile f = AsyncFile.open(group, fifo, Duration.ofSeconds(5), StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+        try (AsyncFile f = AsyncFile.open(loops.group(), fifo, Duration.ofSeconds(5), StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             f.timeout(Duration.ofMillis(100));
             assertEquals(Duration.ofMillis(100), f.timeout());
             long start = System.nanoTime();

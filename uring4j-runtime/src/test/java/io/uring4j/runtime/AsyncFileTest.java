@@ -1,8 +1,7 @@
 package io.uring4j.runtime;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -25,17 +24,8 @@ import static org.junit.jupiter.api.Assertions.*;
 
 @Timeout(60)
 class AsyncFileTest {
-    static EventLoopGroup group;
-
-    @BeforeAll
-    static void start() {
-        group = EventLoopGroup.create(2);
-    }
-
-    @AfterAll
-    static void stop() {
-        group.close();
-    }
+    @RegisterExtension
+    static final SharedLoopGroup loops = new SharedLoopGroup(2);
 
     @ParameterizedTest
     @ValueSource(booleans = {false, true})
@@ -43,7 +33,7 @@ class AsyncFileTest {
         Path p = dir.resolve("data");
         byte[] data = new byte[100_000];
         new Random(7).nextBytes(data);
-        try (AsyncFile f = AsyncFile.open(group, p, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ)) {
+        try (AsyncFile f = AsyncFile.open(loops.group(), p, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ)) {
             ByteBuffer src = directBuffers ? ByteBuffer.allocateDirect(data.length).put(data).flip() : ByteBuffer.wrap(data);
             int written = 0;
             while (src.hasRemaining()) written += f.write(src, written);
@@ -72,7 +62,7 @@ class AsyncFileTest {
         byte[] data = new byte[4096 * 64];
         for (int i = 0; i < data.length; i++) data[i] = (byte) (i / 4096);
         Files.write(p, data);
-        try (AsyncFile f = AsyncFile.open(group, p);
+        try (AsyncFile f = AsyncFile.open(loops.group(), p);
              var exec = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
             List<java.util.concurrent.Future<Boolean>> results = new ArrayList<>();
             for (int t = 0; t < 200; t++) {
@@ -90,7 +80,7 @@ class AsyncFileTest {
     @Test
     void missingFileGivesNoSuchFileException(@TempDir Path dir) {
         Path p = dir.resolve("absent");
-        var e = assertThrows(NoSuchFileException.class, () -> AsyncFile.open(group, p));
+        var e = assertThrows(NoSuchFileException.class, () -> AsyncFile.open(loops.group(), p));
         assertTrue(e.getMessage().contains("absent"), e.getMessage());
     }
 
@@ -98,7 +88,7 @@ class AsyncFileTest {
     void badInputFailsClearly(@TempDir Path dir) throws Exception {
         Path p = dir.resolve("f");
         Files.write(p, "hello".getBytes(StandardCharsets.UTF_8));
-        AsyncFile f = AsyncFile.open(group, p);
+        AsyncFile f = AsyncFile.open(loops.group(), p);
         var neg = assertThrows(IllegalArgumentException.class, () -> f.read(ByteBuffer.allocate(4), -1));
         assertTrue(neg.getMessage().contains("given -1"), neg.getMessage());
         f.close();
@@ -110,7 +100,7 @@ class AsyncFileTest {
     void directIoRefusesUnalignedBuffers(@TempDir Path dir) throws Exception {
         Path p = dir.resolve("direct");
         Files.write(p, new byte[8192]);
-        try (AsyncFile f = AsyncFile.open(group, p, FileOpenOption.DIRECT)) {
+        try (AsyncFile f = AsyncFile.open(loops.group(), p, FileOpenOption.DIRECT)) {
             var e = assertThrows(IllegalArgumentException.class, () -> f.read(ByteBuffer.allocateDirect(100), 0));
             assertTrue(e.getMessage().contains("aligned"), e.getMessage());
             ByteBuffer aligned = ByteBuffer.allocateDirect(8192 + 4096).alignedSlice(4096).limit(4096);
@@ -149,7 +139,7 @@ class AsyncFileTest {
         new Random(size).nextBytes(data);
         Files.write(src, data);
         Files.write(dst, new byte[7]); // truncated by the copy
-        assertEquals(size, AsyncFile.copy(group, src, dst, 64 * 1024, 4));
+        assertEquals(size, AsyncFile.copy(loops.group(), src, dst, 64 * 1024, 4));
         assertArrayEquals(data, Files.readAllBytes(dst));
     }
 }

@@ -1,9 +1,8 @@
 package io.uring4j.runtime;
 
 import io.uring4j.core.Opcode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -25,17 +24,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /** {@link FileCopy} in both of its modes (splice through pipes, read/write through buffers) on real files. */
 @Timeout(60)
 class FileCopyTest {
-    static EventLoopGroup group;
-
-    @BeforeAll
-    static void start() {
-        group = EventLoopGroup.create(1);
-    }
-
-    @AfterAll
-    static void stop() {
-        group.close();
-    }
+    @RegisterExtension
+    static final SharedLoopGroup loops = new SharedLoopGroup(1);
 
     static Stream<Arguments> sizesAndModes() {
         int chunk = 64 * 1024;
@@ -46,7 +36,7 @@ class FileCopyTest {
     @ParameterizedTest(name = "splice={0} size={1}")
     @MethodSource("sizesAndModes")
     void copiesEveryByteAndLeaksNoFd(boolean splice, int size, @TempDir Path dir) throws Exception {
-        assumeTrue(!splice || group.next().probe().supports(Opcode.SPLICE), "the kernel has no IORING_OP_SPLICE");
+        assumeTrue(!splice || loops.group().next().probe().supports(Opcode.SPLICE), "the kernel has no IORING_OP_SPLICE");
         Path src = dir.resolve("src");
         Path dst = dir.resolve("dst");
         byte[] data = new byte[size];
@@ -54,7 +44,7 @@ class FileCopyTest {
         Files.write(src, data);
         Files.write(dst, new byte[100_000]); // longer than some sources: the copy truncates it
         int fds = openFds();
-        FileCopy.Copied c = FileCopy.run(group, src, dst, 64 * 1024, 4, splice);
+        FileCopy.Copied c = FileCopy.run(loops.group(), src, dst, 64 * 1024, 4, splice);
         assertEquals(size, c.bytes());
         assertArrayEquals(data, Files.readAllBytes(dst));
         if (size > 0) assertEquals(splice, c.spliced(), "lanes spliced through pipes");
@@ -69,7 +59,7 @@ class FileCopyTest {
         byte[] data = new byte[5 * 4100 + 3];
         new Random(1).nextBytes(data);
         Files.write(src, data);
-        assertEquals(data.length, FileCopy.run(group, src, dst, 4100, 64, true).bytes());
+        assertEquals(data.length, FileCopy.run(loops.group(), src, dst, 4100, 64, true).bytes());
         assertArrayEquals(data, Files.readAllBytes(dst));
     }
 
@@ -88,7 +78,7 @@ class FileCopyTest {
         CompletableFuture<Throwable> outcome = new CompletableFuture<>();
         Thread copier = Thread.ofPlatform().start(() -> {
             try {
-                FileCopy.run(group, src, dst, 4096, 1, true); // 16384 steps one after another
+                FileCopy.run(loops.group(), src, dst, 4096, 1, true); // 16384 steps one after another
                 outcome.complete(null);
             } catch (Throwable t) {
                 outcome.complete(t);
@@ -103,7 +93,7 @@ class FileCopyTest {
         assertEquals(fds, openFds(), "every pipe and file closed");
         byte[] small = {1, 2, 3};
         Files.write(src, small);
-        assertEquals(3, FileCopy.run(group, src, dst, 4096, 1, true).bytes(), "the loop still copies");
+        assertEquals(3, FileCopy.run(loops.group(), src, dst, 4096, 1, true).bytes(), "the loop still copies");
     }
 
     private static int openFds() {

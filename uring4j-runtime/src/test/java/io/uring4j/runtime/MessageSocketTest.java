@@ -3,9 +3,8 @@ package io.uring4j.runtime;
 import io.uring4j.core.SocketAddresses;
 import io.uring4j.core.internal.Posix;
 import io.uring4j.runtime.MessageSocket.Received;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -37,17 +36,8 @@ import static org.junit.jupiter.api.Assertions.*;
 @Timeout(60)
 class MessageSocketTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
-    static EventLoopGroup group;
-
-    @BeforeAll
-    static void start() {
-        group = EventLoopGroup.create(2);
-    }
-
-    @AfterAll
-    static void stop() {
-        group.close();
-    }
+    @RegisterExtension
+    static final SharedLoopGroup loops = new SharedLoopGroup(2);
 
     private static InetSocketAddress loopback(boolean v6) throws Exception {
         return new InetSocketAddress(InetAddress.getByName(v6 ? "::1" : "127.0.0.1"), 0);
@@ -68,7 +58,7 @@ class MessageSocketTest {
     @ParameterizedTest
     @ValueSource(booleans = {false, true})
     void udpSendToAndReceiveCarryTheSender(boolean v6) throws Exception {
-        try (MessageSocket a = MessageSocket.udp(group, loopback(v6)); MessageSocket b = MessageSocket.udp(group, loopback(v6))) {
+        try (MessageSocket a = MessageSocket.udp(loops.group(), loopback(v6)); MessageSocket b = MessageSocket.udp(loops.group(), loopback(v6))) {
             assertNotEquals(0, ((InetSocketAddress) a.localAddress()).getPort(), "bound to a free port");
             for (boolean direct : new boolean[] {false, true}) {
                 ByteBuffer msg = text("hello over " + (v6 ? "IPv6" : "IPv4"), direct);
@@ -100,7 +90,7 @@ class MessageSocketTest {
 
     @Test
     void aLongDatagramIsCutAndSaysSo() throws Exception {
-        try (MessageSocket a = MessageSocket.udp(group, loopback(false)); MessageSocket b = MessageSocket.udp(group, loopback(false))) {
+        try (MessageSocket a = MessageSocket.udp(loops.group(), loopback(false)); MessageSocket b = MessageSocket.udp(loops.group(), loopback(false))) {
             a.sendTo(ByteBuffer.wrap(new byte[1000]), b.localAddress());
             a.sendTo(text("next", false), b.localAddress());
             ByteBuffer small = ByteBuffer.allocate(10);
@@ -117,7 +107,7 @@ class MessageSocketTest {
     /** Field report 3: a failed member of a send chain does not reorder or lose the ones after it. */
     @Test
     void aFailedSendInAChainLeavesTheOthersInOrder() throws Exception {
-        try (MessageSocket a = MessageSocket.udp(group, loopback(false)); MessageSocket b = MessageSocket.udp(group, loopback(false))) {
+        try (MessageSocket a = MessageSocket.udp(loops.group(), loopback(false)); MessageSocket b = MessageSocket.udp(loops.group(), loopback(false))) {
             List<CompletableFuture<Integer>> fs = new ArrayList<>();
             for (int round = 0; round < 20; round++) {
                 fs.add(a.sendToAsync(text("m" + round + "-0", false), b.localAddress()));
@@ -145,7 +135,7 @@ class MessageSocketTest {
 
     @Test
     void receiveTimesOutAndClosingFailsWaitingReceives() throws Exception {
-        MessageSocket a = MessageSocket.udp(group, loopback(false));
+        MessageSocket a = MessageSocket.udp(loops.group(), loopback(false));
         long start = System.nanoTime();
         assertThrows(InterruptedByTimeoutException.class, () -> a.receive(ByteBuffer.allocate(8), Duration.ofMillis(100)));
         assertTrue(System.nanoTime() - start >= 90_000_000L, "waited the timeout");
@@ -163,7 +153,7 @@ class MessageSocketTest {
 
     @Test
     void seqpacketPairKeepsBoundariesAndOrderAndEnds() throws Exception {
-        MessageSocket[] pair = MessageSocket.seqpacketPair(group);
+        MessageSocket[] pair = MessageSocket.seqpacketPair(loops.group());
         try (MessageSocket a = pair[0]; MessageSocket b = pair[1]) {
             assertNotSame(a.loop(), b.loop(), "the two ends live on different loops");
             List<CompletableFuture<Integer>> fs = new ArrayList<>();
@@ -197,7 +187,7 @@ class MessageSocketTest {
             MemorySegment sa = arena.allocate(SocketAddresses.SOCKADDR_STORAGE_BYTES);
             assertEquals(0, Posix.bind(listener, sa, SocketAddresses.writeUnix(sa, path.toString())));
             assertEquals(0, Posix.listen(listener, 4));
-            try (MessageSocket c = MessageSocket.connectSeqpacket(group, UnixDomainSocketAddress.of(path), WAIT)) {
+            try (MessageSocket c = MessageSocket.connectSeqpacket(loops.group(), UnixDomainSocketAddress.of(path), WAIT)) {
                 assertEquals(UnixDomainSocketAddress.of(path), c.remoteAddress());
                 served = Posix.accept(listener, MemorySegment.NULL, MemorySegment.NULL, Posix.SOCK_CLOEXEC);
                 assertTrue(served >= 0);
@@ -218,13 +208,13 @@ class MessageSocketTest {
             if (served >= 0) Posix.close(served);
             Posix.close(listener);
         }
-        assertThrows(IOException.class, () -> MessageSocket.connectSeqpacket(group, UnixDomainSocketAddress.of(dir.resolve("nobody")), WAIT));
+        assertThrows(IOException.class, () -> MessageSocket.connectSeqpacket(loops.group(), UnixDomainSocketAddress.of(dir.resolve("nobody")), WAIT));
     }
 
     @Test
     void optionsEqualTheSyscall() throws Exception {
-        MessageSocket[] pair = MessageSocket.seqpacketPair(group);
-        try (MessageSocket u = MessageSocket.udp(group, loopback(true)); MessageSocket a = pair[0]; MessageSocket b = pair[1]) {
+        MessageSocket[] pair = MessageSocket.seqpacketPair(loops.group());
+        try (MessageSocket u = MessageSocket.udp(loops.group(), loopback(true)); MessageSocket a = pair[0]; MessageSocket b = pair[1]) {
             for (MessageSocket s : new MessageSocket[] {u, a}) {
                 for (var k : new SocketOptionRequests.Known[] {SocketOptionRequests.Known.SO_RCVBUF, SocketOptionRequests.Known.SO_SNDBUF}) {
                     @SuppressWarnings("unchecked")
@@ -244,8 +234,8 @@ class MessageSocketTest {
 
     @Test
     void badArgumentsAreRefused() throws Exception {
-        MessageSocket[] pair = MessageSocket.seqpacketPair(group);
-        try (MessageSocket u = MessageSocket.udp(group, loopback(false)); MessageSocket a = pair[0]; MessageSocket b = pair[1]) {
+        MessageSocket[] pair = MessageSocket.seqpacketPair(loops.group());
+        try (MessageSocket u = MessageSocket.udp(loops.group(), loopback(false)); MessageSocket a = pair[0]; MessageSocket b = pair[1]) {
             var e = assertThrows(IllegalArgumentException.class, () -> a.send(ByteBuffer.allocate(0)));
             assertTrue(e.getMessage().contains("end of stream"), e.getMessage());
             assertThrows(IllegalArgumentException.class, () -> u.sendTo(ByteBuffer.allocate(1), UnixDomainSocketAddress.of("/x")));

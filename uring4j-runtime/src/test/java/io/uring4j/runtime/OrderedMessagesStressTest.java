@@ -1,9 +1,8 @@
 package io.uring4j.runtime;
 
 import io.uring4j.runtime.MessageSocket.Received;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 
 import java.net.InetAddress;
@@ -33,17 +32,8 @@ class OrderedMessagesStressTest {
     /** Sends each sender keeps in flight: enough for long link chains, bounded native memory. */
     private static final int WINDOW = 256;
     private static final Duration WAIT = Duration.ofSeconds(30);
-    static EventLoopGroup group;
-
-    @BeforeAll
-    static void start() {
-        group = EventLoopGroup.create(2);
-    }
-
-    @AfterAll
-    static void stop() {
-        group.close();
-    }
+    @RegisterExtension
+    static final SharedLoopGroup loops = new SharedLoopGroup(2);
 
     /** Header: sender u8, sequence u32, CRC32 of the payload u32; TCP frames add a payload length u16. */
     private static ByteBuffer message(int sender, int seq, Random r, boolean framed) {
@@ -120,8 +110,8 @@ class OrderedMessagesStressTest {
         long start = System.nanoTime();
         ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
         int[] next = new int[SENDERS];
-        try (TcpServer server = TcpServer.bind(group, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 8);
-             TcpConnection client = TcpConnection.connect(group, server.localAddress(), WAIT);
+        try (TcpServer server = TcpServer.bind(loops.group(), new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 8);
+             TcpConnection client = TcpConnection.connect(loops.group(), server.localAddress(), WAIT);
              TcpConnection served = server.accept(WAIT)) {
             // A small send buffer: sends often wait for room, where unlinked ones would overtake each
             // other (without the links this test fails). The receive buffer stays large: with a tiny
@@ -155,7 +145,7 @@ class OrderedMessagesStressTest {
         long start = System.nanoTime();
         ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
         int[] next = new int[SENDERS];
-        MessageSocket[] pair = MessageSocket.seqpacketPair(group);
+        MessageSocket[] pair = MessageSocket.seqpacketPair(loops.group());
         try (MessageSocket a = pair[0]; MessageSocket b = pair[1]) {
             List<Thread> senders = startSenders(a::sendAsync, false, failures);
             // receives in flight, served one at a time in call order: each future gets the next message

@@ -3,9 +3,8 @@ package io.uring4j.runtime;
 import io.uring4j.core.internal.Posix;
 import io.uring4j.runtime.SocketOptionRequests.Known;
 import io.uring4j.runtime.SocketOptionRequests.Route;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -34,21 +33,12 @@ import static org.junit.jupiter.api.Assertions.*;
 @Timeout(60)
 class SocketOptionsTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
-    static EventLoopGroup group;
-
-    @BeforeAll
-    static void start() {
-        group = EventLoopGroup.create(2);
-    }
-
-    @AfterAll
-    static void stop() {
-        group.close();
-    }
+    @RegisterExtension
+    static final SharedLoopGroup loops = new SharedLoopGroup(2);
 
     /** A connected pair: [0] from connect, [1] from accept (on the other loop, round robin). */
     private static TcpConnection[] pair(TcpServer server) throws Exception {
-        TcpConnection client = TcpConnection.connect(group, server.localAddress(), WAIT);
+        TcpConnection client = TcpConnection.connect(loops.group(), server.localAddress(), WAIT);
         return new TcpConnection[] {client, server.accept(WAIT)};
     }
 
@@ -86,7 +76,7 @@ class SocketOptionsTest {
     void everyOptionEqualsTheSyscall(Route route) throws Exception {
         for (boolean v6 : new boolean[] {false, true}) {
             InetSocketAddress any = new InetSocketAddress(InetAddress.getByName(v6 ? "::1" : "127.0.0.1"), 0);
-            try (TcpServer server = TcpServer.bind(group, any, 8)) {
+            try (TcpServer server = TcpServer.bind(loops.group(), any, 8)) {
                 TcpConnection[] p = pair(server);
                 try (TcpConnection a = p[0]; TcpConnection b = p[1]) {
                     syscallSet(b.fd, Known.TCP_USER_TIMEOUT, 7000);
@@ -105,7 +95,7 @@ class SocketOptionsTest {
     @ParameterizedTest
     @EnumSource(Route.class)
     void setThenGetRoundTrips(Route route) throws Exception {
-        try (TcpServer server = TcpServer.bind(group, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 8)) {
+        try (TcpServer server = TcpServer.bind(loops.group(), new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 8)) {
             TcpConnection[] p = pair(server);
             try (TcpConnection c = p[0]; TcpConnection ref = p[1]) {
                 LoopSocket s = c.requests();
@@ -139,7 +129,7 @@ class SocketOptionsTest {
 
     @Test
     void publicBlockingAndAsyncForms() throws Exception {
-        try (TcpServer server = TcpServer.bind(group, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 8)) {
+        try (TcpServer server = TcpServer.bind(loops.group(), new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 8)) {
             TcpConnection[] p = pair(server);
             try (TcpConnection c = p[0]; TcpConnection d = p[1]) {
                 assertSame(c, c.setOption(StandardSocketOptions.TCP_NODELAY, true));
@@ -164,7 +154,7 @@ class SocketOptionsTest {
      */
     @Test
     void asyncCommandsUnderTinyTimeoutsAllAnswerRight() throws Exception {
-        try (TcpServer server = TcpServer.bind(group, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 8)) {
+        try (TcpServer server = TcpServer.bind(loops.group(), new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 8)) {
             TcpConnection[] p = pair(server);
             try (TcpConnection c = p[0]; TcpConnection d = p[1]) {
                 long before = SocketOptionRequests.FALLBACKS.get();
@@ -238,7 +228,7 @@ class SocketOptionsTest {
 
     @Test
     void badArgumentsAndClosedConnections() throws Exception {
-        try (TcpServer server = TcpServer.bind(group, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 8)) {
+        try (TcpServer server = TcpServer.bind(loops.group(), new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 8)) {
             TcpConnection[] p = pair(server);
             TcpConnection c = p[0];
             try (TcpConnection d = p[1]) {

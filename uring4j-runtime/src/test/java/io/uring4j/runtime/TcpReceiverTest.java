@@ -1,8 +1,7 @@
 package io.uring4j.runtime;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 
 import java.io.OutputStream;
@@ -26,17 +25,8 @@ import static org.junit.jupiter.api.Assertions.*;
 /** Push-mode receiving ({@link TcpReceiver}) and loop-thread sends, against plain JDK sockets. */
 @Timeout(60)
 class TcpReceiverTest {
-    static EventLoopGroup group;
-
-    @BeforeAll
-    static void start() {
-        group = EventLoopGroup.create(1);
-    }
-
-    @AfterAll
-    static void stop() {
-        group.close();
-    }
+    @RegisterExtension
+    static final SharedLoopGroup loops = new SharedLoopGroup(1);
 
     /** Echoes from the loop; records the end and where each callback ran. */
     static final class Echo implements TcpReceiver {
@@ -68,7 +58,7 @@ class TcpReceiverTest {
         byte[] sent = new byte[4 << 20];
         new Random(42).nextBytes(sent);
         Echo echo = new Echo();
-        try (TcpServer server = TcpServer.bind(group, any(), 16); Socket client = new Socket()) {
+        try (TcpServer server = TcpServer.bind(loops.group(), any(), 16); Socket client = new Socket()) {
             client.connect(server.localAddress(), 5000);
             client.setSoTimeout(10_000);
             try (TcpConnection c = server.accept(Duration.ofSeconds(5))) {
@@ -100,7 +90,7 @@ class TcpReceiverTest {
 
     @Test
     void bytesThatArrivedBeforeReceiveComeFirst() throws Exception {
-        try (TcpServer server = TcpServer.bind(group, any(), 16); Socket client = new Socket()) {
+        try (TcpServer server = TcpServer.bind(loops.group(), any(), 16); Socket client = new Socket()) {
             client.connect(server.localAddress(), 5000);
             client.setSoTimeout(10_000);
             try (TcpConnection c = server.accept(Duration.ofSeconds(5))) {
@@ -117,7 +107,7 @@ class TcpReceiverTest {
 
     @Test
     void readFailsOnceAReceiverIsSetAndSendRefusesOtherThreads() throws Exception {
-        try (TcpServer server = TcpServer.bind(group, any(), 16); Socket client = new Socket()) {
+        try (TcpServer server = TcpServer.bind(loops.group(), any(), 16); Socket client = new Socket()) {
             client.connect(server.localAddress(), 5000);
             try (TcpConnection c = server.accept(Duration.ofSeconds(5))) {
                 c.receive(new Echo());
@@ -208,7 +198,7 @@ class TcpReceiverTest {
             public void onEnd(TcpConnection c, Exception error) {
             }
         };
-        try (TcpServer server = TcpServer.bind(group, any(), 16); Socket client = new Socket()) {
+        try (TcpServer server = TcpServer.bind(loops.group(), any(), 16); Socket client = new Socket()) {
             client.connect(server.localAddress(), 5000);
             client.setSoTimeout(10_000);
             client.setTcpNoDelay(true);
@@ -245,7 +235,7 @@ class TcpReceiverTest {
             public void onEnd(TcpConnection c, Exception error) {
             }
         };
-        try (TcpServer server = TcpServer.bind(group, any(), 16); Socket client = new Socket()) {
+        try (TcpServer server = TcpServer.bind(loops.group(), any(), 16); Socket client = new Socket()) {
             client.connect(server.localAddress(), 5000);
             client.setSoTimeout(10_000);
             try (TcpConnection c = server.accept(Duration.ofSeconds(5))) {
@@ -268,7 +258,7 @@ class TcpReceiverTest {
     void connectionsThatRanOutOfReceiveBuffersGetAllTheirBytes() throws Exception {
         int n = 200, each = 48 * 1024;
         assertTrue((long) n * each > (long) RecvBuffers.COUNT * RecvBuffers.SIZE, "the test must exhaust the buffers");
-        try (TcpServer server = TcpServer.bind(group, any(), 256)) {
+        try (TcpServer server = TcpServer.bind(loops.group(), any(), 256)) {
             Socket[] clients = new Socket[n];
             TcpConnection[] served = new TcpConnection[n];
             AtomicLong[] got = new AtomicLong[n];
@@ -304,7 +294,7 @@ class TcpReceiverTest {
 
     @Test
     void manySmallConnectionsEchoAndEnd() throws Exception {
-        try (TcpServer server = TcpServer.bind(group, any(), 256)) {
+        try (TcpServer server = TcpServer.bind(loops.group(), any(), 256)) {
             Socket[] clients = new Socket[200];
             Echo[] echoes = new Echo[clients.length];
             TcpConnection[] served = new TcpConnection[clients.length];

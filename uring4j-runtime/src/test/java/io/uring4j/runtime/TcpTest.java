@@ -1,8 +1,7 @@
 package io.uring4j.runtime;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -30,17 +29,8 @@ import static org.junit.jupiter.api.Assertions.*;
 
 @Timeout(120)
 class TcpTest {
-    static EventLoopGroup group;
-
-    @BeforeAll
-    static void start() {
-        group = EventLoopGroup.create(2);
-    }
-
-    @AfterAll
-    static void stop() {
-        group.close();
-    }
+    @RegisterExtension
+    static final SharedLoopGroup loops = new SharedLoopGroup(2);
 
     private static InetSocketAddress loopback(boolean v6) throws Exception {
         return new InetSocketAddress(InetAddress.getByName(v6 ? "::1" : "127.0.0.1"), 0);
@@ -49,7 +39,7 @@ class TcpTest {
     @ParameterizedTest
     @ValueSource(booleans = {false, true})
     void acceptedConnectionsCarryThePeerAddress(boolean v6) throws Exception {
-        try (TcpServer server = TcpServer.bind(group, loopback(v6), 128)) {
+        try (TcpServer server = TcpServer.bind(loops.group(), loopback(v6), 128)) {
             for (int i = 0; i < 20; i++) {
                 try (Socket client = new Socket()) {
                     client.bind(new InetSocketAddress(server.localAddress().getAddress(), 0));
@@ -65,8 +55,8 @@ class TcpTest {
 
     @Test
     void echoThroughTheRuntimeOnBothSides() throws Exception {
-        try (TcpServer server = TcpServer.bind(group, loopback(false), 128);
-             TcpConnection client = TcpConnection.connect(group, server.localAddress(), Duration.ofSeconds(5));
+        try (TcpServer server = TcpServer.bind(loops.group(), loopback(false), 128);
+             TcpConnection client = TcpConnection.connect(loops.group(), server.localAddress(), Duration.ofSeconds(5));
              TcpConnection served = server.accept(Duration.ofSeconds(5))) {
             byte[] msg = "hello, io_uring".getBytes();
             client.write(ByteBuffer.wrap(msg));
@@ -83,7 +73,7 @@ class TcpTest {
     @Test
     void orderedSendsFromManyThreadsArriveIntact() throws Exception {
         int threads = 4, perThread = 2500;
-        try (TcpServer server = TcpServer.bind(group, loopback(false), 128);
+        try (TcpServer server = TcpServer.bind(loops.group(), loopback(false), 128);
              Socket peer = new Socket()) {
             peer.connect(server.localAddress(), 5000);
             try (TcpConnection c = server.accept(Duration.ofSeconds(5));
@@ -130,7 +120,7 @@ class TcpTest {
         new Random(3).nextBytes(data);
         CRC32 want = new CRC32();
         want.update(data);
-        try (TcpServer server = TcpServer.bind(group, loopback(false), 16);
+        try (TcpServer server = TcpServer.bind(loops.group(), loopback(false), 16);
              Socket peer = new Socket()) {
             peer.connect(server.localAddress(), 5000);
             try (TcpConnection c = server.accept(Duration.ofSeconds(5))) {
@@ -161,20 +151,20 @@ class TcpTest {
     @Test
     void connectToAClosedPortFailsAndTimeoutsFire() throws Exception {
         InetSocketAddress nobody;
-        try (TcpServer s = TcpServer.bind(group, loopback(false), 1)) {
+        try (TcpServer s = TcpServer.bind(loops.group(), loopback(false), 1)) {
             nobody = s.localAddress();
         }
-        var e = assertThrows(java.io.IOException.class, () -> TcpConnection.connect(group, nobody, Duration.ofSeconds(5)));
+        var e = assertThrows(java.io.IOException.class, () -> TcpConnection.connect(loops.group(), nobody, Duration.ofSeconds(5)));
         assertTrue(e.getMessage().contains("ECONNREFUSED"), e.getMessage());
-        try (TcpServer server = TcpServer.bind(group, loopback(false), 1)) {
+        try (TcpServer server = TcpServer.bind(loops.group(), loopback(false), 1)) {
             assertThrows(InterruptedByTimeoutException.class, () -> server.accept(Duration.ofMillis(100)));
         }
     }
 
     @Test
     void closedConnectionRefusesUse() throws Exception {
-        try (TcpServer server = TcpServer.bind(group, loopback(false), 8)) {
-            TcpConnection client = TcpConnection.connect(group, server.localAddress(), Duration.ofSeconds(5));
+        try (TcpServer server = TcpServer.bind(loops.group(), loopback(false), 8)) {
+            TcpConnection client = TcpConnection.connect(loops.group(), server.localAddress(), Duration.ofSeconds(5));
             CompletableFuture<Integer> pendingRead = client.readAsync(ByteBuffer.allocate(10));
             client.close();
             client.close();
@@ -186,7 +176,7 @@ class TcpTest {
     /** Field report 3: close + accept churn leaks neither fds nor native memory. */
     @Test
     void closeAcceptChurnLeaksNothing() throws Exception {
-        try (TcpServer server = TcpServer.bind(group, loopback(false), 256)) {
+        try (TcpServer server = TcpServer.bind(loops.group(), loopback(false), 256)) {
             churn(server, 200); // warm: pools grow to their working size
             int fds = new java.io.File("/proc/self/fd").list().length;
             long bytes = EventLoopGroup.nativeBytes();
@@ -228,7 +218,7 @@ class TcpTest {
 
     @Test
     void aReadCanCarryADeadline() throws Exception {
-        try (TcpServer server = TcpServer.bind(group, loopback(false), 8);
+        try (TcpServer server = TcpServer.bind(loops.group(), loopback(false), 8);
              Socket client = new Socket()) {
             client.connect(server.localAddress(), 5000);
             try (TcpConnection c = server.accept(Duration.ofSeconds(5))) {
