@@ -257,9 +257,11 @@ public final class AsyncFile implements AutoCloseable, EventLoop.Resource {
         op.attachment = attachment;
         op.context = this;
         MemorySegment data;
+        long at = 0; // where in data the transfer starts
         op.userBuffer = buf;
         if (buf.isDirect()) {
-            data = loop.directSegment(buf);
+            data = loop.wholeSegment(buf);
+            at = buf.position();
         } else {
             op.buffer = loop.buffers().acquire(len);
             data = op.buffer.segment;
@@ -273,6 +275,9 @@ public final class AsyncFile implements AutoCloseable, EventLoop.Resource {
         } else {
             sqe = isRead ? loop.sqe().prepRead(fd, data, len, position) : loop.sqe().prepWrite(fd, data, len, position);
         }
+        // The prep checked len against the whole buffer; position + len <= capacity holds for
+        // every ByteBuffer (position <= limit <= capacity), so the moved address stays inside.
+        if (at != 0) sqe.addr(data.address() + at);
         target(sqe).userData(op.userData(UserData.TAG_MAIN));
         Duration t = timeout != null ? timeout : defaultTimeout;
         if (t != null) loop.linkTimeout(op, sqe, t);

@@ -70,12 +70,12 @@ public final class EventLoop implements AutoCloseable {
     private boolean cancelSent;
     private boolean startedSinceCancel;
     private RecvBuffers recvBuffers;
-    /** Segments over recently used direct buffers, by buffer identity ({@link #directSegment}). */
+    /** Segments over recently used direct buffers, by buffer identity ({@link #wholeSegment}). */
     private final ByteBuffer[] segmentKeys = new ByteBuffer[SEGMENT_CACHE];
     private final MemorySegment[] segmentValues = new MemorySegment[SEGMENT_CACHE];
     /** Boxed results handed out lately ({@link #boxed}). */
     private final Integer[] boxedResults = new Integer[16];
-    private static final int SEGMENT_CACHE = 128;
+    private static final int SEGMENT_CACHE = 512;
     private static final int SEGMENT_PROBES = 4;
     private FixedFiles fixedFiles;
     private FixedBuffers fixedBuffers;
@@ -392,27 +392,27 @@ public final class EventLoop implements AutoCloseable {
     }
 
     /**
-     * A segment over {@code buf}'s remaining bytes, for the kernel. The segments over whole
-     * buffers are kept for the last {@value #SEGMENT_CACHE} or so direct buffers used on this
-     * loop, so an application that reuses its buffers (the usual way, one per request in flight)
-     * pays a slice, which the JIT keeps off the heap, instead of a new buffer segment per request.
-     * An entry keeps its buffer reachable until another buffer takes its place or the loop
-     * closes. Loop thread.
+     * The segment over all of direct buffer {@code buf} (position and limit aside), for the
+     * kernel. Kept for the last {@value #SEGMENT_CACHE} or so direct buffers used on this loop, so
+     * an application that reuses its buffers (the usual way, one per request in flight) allocates
+     * nothing per request; callers add the buffer's position to the address themselves (a slice
+     * per request would be an object the JIT does not always keep off the heap). An entry keeps
+     * its buffer reachable until another buffer takes its place or the loop closes. Loop thread.
      */
-    MemorySegment directSegment(ByteBuffer buf) {
+    MemorySegment wholeSegment(ByteBuffer buf) {
         int home = (System.identityHashCode(buf) * 0x9E3779B9 >>> 16) & (SEGMENT_CACHE - 1);
         int free = -1;
         for (int p = 0; p < SEGMENT_PROBES; p++) {
             int i = (home + p) & (SEGMENT_CACHE - 1);
             ByteBuffer key = segmentKeys[i];
-            if (key == buf) return segmentValues[i].asSlice(buf.position(), buf.remaining());
+            if (key == buf) return segmentValues[i];
             if (key == null && free < 0) free = i;
         }
         int i = free >= 0 ? free : home; // all probed slots taken: the home slot's buffer makes room
         MemorySegment whole = MemorySegment.ofBuffer(buf.duplicate().clear());
         segmentKeys[i] = buf;
         segmentValues[i] = whole;
-        return whole.asSlice(buf.position(), buf.remaining());
+        return whole;
     }
 
     /**

@@ -185,7 +185,7 @@ class AsyncFileHandlerTest {
     /** More direct buffers than the loop keeps segments for: every read still lands in its own buffer. */
     @Test
     void manyDirectBuffersEachGetTheirBlock(@TempDir Path dir) throws Exception {
-        int n = 300;
+        int n = 1200;
         byte[] data = new byte[n * 16];
         for (int i = 0; i < data.length; i++) data[i] = (byte) (i / 16);
         Path p = dir.resolve("x");
