@@ -32,7 +32,9 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * position; {@code -1} means end of file.
  *
  * <p>{@link #close()} waits for the close to complete; requests still in flight keep their memory
- * until their own completions.
+ * until their own completions. On the loop's own thread (a completion handler or a future's
+ * callback) blocking forms throw {@link IllegalStateException}, since the loop would wait for
+ * itself, and {@code close()} starts the close and returns at once.
  */
 public final class AsyncFile implements AutoCloseable, EventLoop.Resource {
     static final int AT_EMPTY_PATH = 0x1000;

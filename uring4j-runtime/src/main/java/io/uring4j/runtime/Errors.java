@@ -56,6 +56,12 @@ final class Errors {
      * throws {@link java.io.InterruptedIOException} with the interrupt status kept.
      */
     static <T> T await(Future<T> f) throws IOException {
+        EventLoop loop = EventLoop.current();
+        if (loop != null && !f.isDone()) {
+            // The loop would wait for a completion only it can deliver (or stall every other request).
+            throw new IllegalStateException("a blocking call on " + loop + "'s own thread would wait for the loop"
+                    + " itself; from a completion handler or a future's callback, use the async form");
+        }
         try {
             return f.get();
         } catch (InterruptedException e) {
@@ -73,9 +79,14 @@ final class Errors {
 
     /**
      * Waits for a close: not cut short by an interrupt (a close that returned early would leave
-     * the fd open behind the caller's back), but bounded. The interrupt status is kept.
+     * the fd open behind the caller's back), but bounded. The interrupt status is kept. On an
+     * event loop thread (a handler closing its file) it does not wait: the close was started and
+     * completes with the loop's next turns.
      */
     static void awaitClose(Future<?> f, Object what) throws IOException {
+        if (EventLoop.current() != null) {
+            return; // on a loop thread: the close is under way and finishes on its own; waiting would stall the loop
+        }
         boolean interrupted = false;
         long deadline = System.nanoTime() + CLOSE_WAIT.toNanos();
         try {

@@ -120,6 +120,13 @@ public final class EventLoop implements AutoCloseable {
         return group;
     }
 
+    /** The loop whose thread this is, or null on any other thread. */
+    static EventLoop current() {
+        return CURRENT.get();
+    }
+
+    private static final ThreadLocal<EventLoop> CURRENT = new ThreadLocal<>();
+
     /** Whether the caller runs on this loop's thread. */
     public boolean inEventLoop() {
         return Thread.currentThread() == thread;
@@ -175,6 +182,7 @@ public final class EventLoop implements AutoCloseable {
     // ------------------------------------------------------------------ the loop
 
     private void run(int entries) {
+        CURRENT.set(this);
         try {
             arena = Arena.ofConfined();
             buffers = new BufferPool(arena);

@@ -29,8 +29,14 @@ final class FixedFiles {
         return slot;
     }
 
-    /** Empties {@code slot}; requests still holding the file keep their own reference. */
+    /**
+     * Empties {@code slot}; requests still holding the file keep their own reference. The SQEs
+     * already prepared are submitted first: the update is a syscall that takes effect at once,
+     * and a request still in the SQ would otherwise find the slot empty, or holding the next
+     * file installed there, when the kernel issues it.
+     */
     void remove(int slot) {
+        ring.submit();
         ring.registration().updateFiles(slot, new int[] {-1});
         free[freeCount++] = slot;
     }

@@ -207,6 +207,80 @@ class AsyncFileHandlerTest {
         }
     }
 
+    /** A blocking call on the loop's own thread would wait for itself: refused, and the loop goes on. */
+    @Test
+    void blockingCallsOnTheLoopThreadAreRefused(@TempDir Path dir) throws Exception {
+        Path p = dir.resolve("x");
+        Files.write(p, new byte[32]);
+        try (AsyncFile f = AsyncFile.open(loops.group(), p)) {
+            CompletableFuture<Throwable> thrown = new CompletableFuture<>();
+            f.read(ByteBuffer.allocate(8), 0, null, new CompletionHandler<Integer, Object>() {
+                @Override
+                public void completed(Integer n, Object a) {
+                    try {
+                        f.read(ByteBuffer.allocate(8), 8);
+                        thrown.complete(null);
+                    } catch (Throwable t) {
+                        thrown.complete(t);
+                    }
+                }
+
+                @Override
+                public void failed(Throwable t, Object a) {
+                    thrown.completeExceptionally(t);
+                }
+            });
+            Throwable t = thrown.get(10, TimeUnit.SECONDS);
+            assertInstanceOf(IllegalStateException.class, t);
+            assertTrue(t.getMessage().contains("async form"), t.getMessage());
+            assertEquals(8, f.read(ByteBuffer.allocate(8), 8), "the loop still serves requests");
+        }
+    }
+
+    /**
+     * A handler that reads and then closes its (registered) file in the same turn: close() does
+     * not wait on the loop thread, and the read prepared before it still reads the file (its SQE
+     * goes to the kernel before the file's slot is emptied).
+     */
+    @Test
+    void aHandlerCanCloseItsFileAfterIssuingARead(@TempDir Path dir) throws Exception {
+        Path p = dir.resolve("x");
+        byte[] data = new byte[64];
+        for (int i = 0; i < data.length; i++) data[i] = (byte) (i + 1);
+        Files.write(p, data);
+        AsyncFile f = AsyncFile.open(loops.group(), p, FileOpenOption.REGISTERED);
+        ByteBuffer second = ByteBuffer.allocateDirect(32);
+        ToFuture secondRead = new ToFuture();
+        CompletableFuture<Long> closeTook = new CompletableFuture<>();
+        f.read(ByteBuffer.allocate(32), 0, null, new CompletionHandler<Integer, Object>() {
+            @Override
+            public void completed(Integer n, Object a) {
+                f.read(second, 32, f, secondRead);
+                long t0 = System.nanoTime();
+                try {
+                    f.close();
+                    closeTook.complete(System.nanoTime() - t0);
+                } catch (Throwable t) {
+                    closeTook.completeExceptionally(t);
+                }
+            }
+
+            @Override
+            public void failed(Throwable t, Object a) {
+                closeTook.completeExceptionally(t);
+            }
+        });
+        assertTrue(closeTook.get(10, TimeUnit.SECONDS) < TimeUnit.SECONDS.toNanos(1), "close() returned without waiting");
+        assertEquals(32, secondRead.await(), "the read issued before close() read the file");
+        assertEquals(33, second.get(0));
+        assertEquals(64, second.get(31));
+        assertFalse(f.isOpen());
+        ToFuture after = new ToFuture();
+        f.read(ByteBuffer.allocate(4), 0, f, after);
+        Exception e = assertThrows(Exception.class, after::await);
+        assertInstanceOf(ClosedChannelException.class, e.getCause());
+    }
+
     /** A handler that throws does not break the loop, and is never called a second time. */
     @Test
     void aThrowingHandlerHearsOnceAndTheLoopGoesOn(@TempDir Path dir) throws Exception {
