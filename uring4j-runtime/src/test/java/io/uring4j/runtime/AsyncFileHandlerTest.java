@@ -281,6 +281,48 @@ class AsyncFileHandlerTest {
         assertInstanceOf(ClosedChannelException.class, e.getCause());
     }
 
+    /** Handler reads issued from many threads at once, each with its own direct buffer and block. */
+    @Test
+    void handlerReadsFromManyThreads(@TempDir Path dir) throws Exception {
+        int blocks = 256;
+        byte[] data = new byte[blocks * 512];
+        for (int i = 0; i < data.length; i++) data[i] = (byte) (i / 512 * 31 + i % 512);
+        Path p = dir.resolve("x");
+        Files.write(p, data);
+        try (AsyncFile f = AsyncFile.open(loops.group(), p, FileOpenOption.REGISTERED);
+             var exec = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            AtomicInteger bad = new AtomicInteger();
+            CountDownLatch done = new CountDownLatch(blocks * 4);
+            for (int t = 0; t < blocks * 4; t++) {
+                int block = t % blocks;
+                exec.execute(() -> {
+                    ByteBuffer b = ByteBuffer.allocateDirect(512);
+                    f.read(b, 512L * block, block, new CompletionHandler<Integer, Integer>() {
+                        @Override
+                        public void completed(Integer n, Integer k) {
+                            for (int i = 0; i < 512; i++) {
+                                if (b.get(i) != (byte) (k * 31 + i)) {
+                                    bad.incrementAndGet();
+                                    break;
+                                }
+                            }
+                            if (n != 512) bad.incrementAndGet();
+                            done.countDown();
+                        }
+
+                        @Override
+                        public void failed(Throwable e, Integer k) {
+                            bad.incrementAndGet();
+                            done.countDown();
+                        }
+                    });
+                });
+            }
+            assertTrue(done.await(20, TimeUnit.SECONDS), "every handler was called");
+            assertEquals(0, bad.get(), "reads that failed or read the wrong bytes");
+        }
+    }
+
     /** A handler that throws does not break the loop, and is never called a second time. */
     @Test
     void aThrowingHandlerHearsOnceAndTheLoopGoesOn(@TempDir Path dir) throws Exception {
