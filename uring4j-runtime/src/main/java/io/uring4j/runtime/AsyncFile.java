@@ -149,11 +149,16 @@ public final class AsyncFile implements AutoCloseable, EventLoop.Resource {
      * completion, as always.
      */
     public AsyncFile timeout(Duration timeout) {
+        this.defaultTimeout = positive(timeout);
+        return this;
+    }
+
+    /** {@code timeout} if it is null or positive; else an exception naming it. */
+    static Duration positive(Duration timeout) {
         if (timeout != null && (timeout.isNegative() || timeout.isZero())) {
             throw new IllegalArgumentException("a timeout must be positive, given " + timeout);
         }
-        this.defaultTimeout = timeout;
-        return this;
+        return timeout;
     }
 
     /** The deadline of requests that name none, or null. */
@@ -466,22 +471,43 @@ public final class AsyncFile implements AutoCloseable, EventLoop.Resource {
 
     /** renameat(2) through IORING_OP_RENAMEAT: moves {@code from} to {@code to}, replacing it. */
     public static void rename(EventLoopGroup group, Path from, Path to) throws IOException {
-        Errors.await(PathOps.rename(group.next(), from, to));
+        rename(group, from, to, null);
+    }
+
+    /**
+     * As {@link #rename(EventLoopGroup, Path, Path)} under a linked timeout of {@code timeout}
+     * (null: none); a rename that times out fails with
+     * {@link java.nio.channels.InterruptedByTimeoutException}. Likewise the other path operations.
+     */
+    public static void rename(EventLoopGroup group, Path from, Path to, Duration timeout) throws IOException {
+        Errors.await(PathOps.rename(group.next(), from, to, positive(timeout)));
     }
 
     /** unlinkat(2) through IORING_OP_UNLINKAT: deletes a file. */
     public static void delete(EventLoopGroup group, Path path) throws IOException {
-        Errors.await(PathOps.unlink(group.next(), path, false));
+        delete(group, path, null);
+    }
+
+    public static void delete(EventLoopGroup group, Path path, Duration timeout) throws IOException {
+        Errors.await(PathOps.unlink(group.next(), path, false, positive(timeout)));
     }
 
     /** unlinkat(2) with AT_REMOVEDIR: deletes an empty directory. */
     public static void deleteDirectory(EventLoopGroup group, Path path) throws IOException {
-        Errors.await(PathOps.unlink(group.next(), path, true));
+        deleteDirectory(group, path, null);
+    }
+
+    public static void deleteDirectory(EventLoopGroup group, Path path, Duration timeout) throws IOException {
+        Errors.await(PathOps.unlink(group.next(), path, true, positive(timeout)));
     }
 
     /** mkdirat(2) through IORING_OP_MKDIRAT, mode 0755. */
     public static void createDirectory(EventLoopGroup group, Path path) throws IOException {
-        Errors.await(PathOps.mkdir(group.next(), path, 0755));
+        createDirectory(group, path, null);
+    }
+
+    public static void createDirectory(EventLoopGroup group, Path path, Duration timeout) throws IOException {
+        Errors.await(PathOps.mkdir(group.next(), path, 0755, positive(timeout)));
     }
 
     // ------------------------------------------------------------------ copy

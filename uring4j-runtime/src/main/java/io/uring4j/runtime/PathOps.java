@@ -1,24 +1,27 @@
 package io.uring4j.runtime;
 
+import io.uring4j.core.Sqe;
 import io.uring4j.core.internal.Posix;
 
 import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 
 /**
  * Path operations through io_uring (RENAMEAT, UNLINKAT, MKDIRAT): the NUL-terminated paths live
- * in a pooled buffer of the operation until its completion.
+ * in a pooled buffer of the operation until its completion. A deadline is a linked timeout; an
+ * interrupted blocking caller cancels the request in the kernel (its future is an OpFuture).
  */
 final class PathOps {
     private PathOps() {}
 
     static final int AT_REMOVEDIR = 0x200;
 
-    static CompletableFuture<Integer> rename(EventLoop loop, Path from, Path to) {
+    static CompletableFuture<Integer> rename(EventLoop loop, Path from, Path to, Duration timeout) {
         byte[] a = bytes(from);
         byte[] b = bytes(to);
         return loop.submit(f -> {
@@ -26,31 +29,25 @@ final class PathOps {
             MemorySegment p = op.buffer.segment;
             put(p, 0, a);
             put(p, a.length + 1, b);
-            loop.sqe().prepRenameat(Posix.AT_FDCWD, p, Posix.AT_FDCWD, p.asSlice(a.length + 1), 0)
-                    .userData(op.userData(UserData.TAG_MAIN));
-            loop.started(op, false);
+            started(loop, op, timeout, loop.sqe().prepRenameat(Posix.AT_FDCWD, p, Posix.AT_FDCWD, p.asSlice(a.length + 1), 0));
         });
     }
 
-    static CompletableFuture<Integer> unlink(EventLoop loop, Path path, boolean directory) {
+    static CompletableFuture<Integer> unlink(EventLoop loop, Path path, boolean directory, Duration timeout) {
         byte[] a = bytes(path);
         return loop.submit(f -> {
             Operation op = start(loop, f, directory ? "rmdir" : "unlink", path, a.length + 1);
             put(op.buffer.segment, 0, a);
-            loop.sqe().prepUnlinkat(Posix.AT_FDCWD, op.buffer.segment, directory ? AT_REMOVEDIR : 0)
-                    .userData(op.userData(UserData.TAG_MAIN));
-            loop.started(op, false);
+            started(loop, op, timeout, loop.sqe().prepUnlinkat(Posix.AT_FDCWD, op.buffer.segment, directory ? AT_REMOVEDIR : 0));
         });
     }
 
-    static CompletableFuture<Integer> mkdir(EventLoop loop, Path path, int mode) {
+    static CompletableFuture<Integer> mkdir(EventLoop loop, Path path, int mode, Duration timeout) {
         byte[] a = bytes(path);
         return loop.submit(f -> {
             Operation op = start(loop, f, "mkdir", path, a.length + 1);
             put(op.buffer.segment, 0, a);
-            loop.sqe().prepMkdirat(Posix.AT_FDCWD, op.buffer.segment, mode)
-                    .userData(op.userData(UserData.TAG_MAIN));
-            loop.started(op, false);
+            started(loop, op, timeout, loop.sqe().prepMkdirat(Posix.AT_FDCWD, op.buffer.segment, mode));
         });
     }
 
@@ -59,6 +56,14 @@ final class PathOps {
         op.context = new Object[] {what, subject};
         op.buffer = loop.buffers().acquire(bytes);
         return op;
+    }
+
+    /** Tags {@code sqe} as {@code op}'s, links the timeout if there is one, and counts the request in. */
+    private static void started(EventLoop loop, Operation op, Duration timeout, Sqe sqe) {
+        sqe.userData(op.userData(UserData.TAG_MAIN));
+        if (timeout != null) loop.linkTimeout(op, sqe, timeout);
+        loop.started(op, timeout != null);
+        loop.cancelWith(op, op.future);
     }
 
     private static byte[] bytes(Path p) {

@@ -1,6 +1,8 @@
 package io.uring4j.runtime;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -69,25 +71,40 @@ class AsyncFileMoreTest {
         assertEquals("alpha-beta-", Files.readString(p));
     }
 
-    @Test
-    void pathOperations(@TempDir Path dir) throws Exception {
+    /** With and without a deadline (a linked timeout that does not fire). */
+    @ParameterizedTest(name = "deadline {0}")
+    @ValueSource(booleans = {false, true})
+    void pathOperations(boolean deadline, @TempDir Path dir) throws Exception {
+        Duration t = deadline ? Duration.ofSeconds(5) : null;
+        EventLoopGroup g = loops.group();
         Path d = dir.resolve("sub");
-        AsyncFile.createDirectory(loops.group(), d);
+        AsyncFile.createDirectory(g, d, t);
         assertTrue(Files.isDirectory(d));
-        assertThrows(FileAlreadyExistsException.class, () -> AsyncFile.createDirectory(loops.group(), d));
+        assertThrows(FileAlreadyExistsException.class, () -> AsyncFile.createDirectory(g, d, t));
         Path a = d.resolve("a");
         Files.writeString(a, "x");
-        assertThrows(DirectoryNotEmptyException.class, () -> AsyncFile.deleteDirectory(loops.group(), d));
+        assertThrows(DirectoryNotEmptyException.class, () -> AsyncFile.deleteDirectory(g, d, t));
         Path b = d.resolve("b");
-        AsyncFile.rename(loops.group(), a, b);
+        AsyncFile.rename(g, a, b, t);
         assertFalse(Files.exists(a));
         assertEquals("x", Files.readString(b));
-        AsyncFile.delete(loops.group(), b);
+        AsyncFile.delete(g, b, t);
         assertFalse(Files.exists(b));
-        assertThrows(NoSuchFileException.class, () -> AsyncFile.delete(loops.group(), b));
-        AsyncFile.deleteDirectory(loops.group(), d);
+        assertThrows(NoSuchFileException.class, () -> AsyncFile.delete(g, b, t));
+        AsyncFile.deleteDirectory(g, d, t);
         assertFalse(Files.exists(d));
-        assertThrows(IllegalArgumentException.class, () -> AsyncFile.delete(loops.group(), Path.of("bad\0name")));
+        assertThrows(IllegalArgumentException.class, () -> AsyncFile.delete(g, Path.of("bad\0name"), t));
+    }
+
+    @Test
+    void pathOperationsRefuseANonPositiveDeadline(@TempDir Path dir) {
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> AsyncFile.createDirectory(loops.group(), dir.resolve("x"), Duration.ZERO));
+        assertTrue(e.getMessage().contains("PT0S"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> AsyncFile.rename(loops.group(), dir, dir.resolve("y"), Duration.ofSeconds(-1)));
+        assertTrue(e.getMessage().contains("PT-1S"), e.getMessage());
+        assertFalse(Files.exists(dir.resolve("x")));
     }
 
     @Test
