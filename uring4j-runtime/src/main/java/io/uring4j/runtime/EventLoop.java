@@ -17,8 +17,6 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
@@ -61,7 +59,8 @@ public final class EventLoop implements AutoCloseable {
     private Probe probe;
     private Arena arena;
     private BufferPool buffers;
-    private final List<Operation> slots = new ArrayList<>();
+    /** Operation slots by index (a plain array: every CQE looks its slot up here). */
+    private Operation[] slots = new Operation[0];
     private int[] freeSlots = new int[0];
     private int freeCount;
     private int inFlight;
@@ -288,7 +287,7 @@ public final class EventLoop implements AutoCloseable {
         }
         if (eventFd >= 0) Posix.close(eventFd);
         if (arena != null) {
-            NativeMemory.freed(buffers.bytes() + (long) slots.size() * Operation.SCRATCH_BYTES);
+            NativeMemory.freed(buffers.bytes() + (long) slots.length * Operation.SCRATCH_BYTES);
             arena.close();
         }
     }
@@ -314,7 +313,7 @@ public final class EventLoop implements AutoCloseable {
         if (freeCount == 0) {
             grow();
         }
-        Operation op = slots.get(freeSlots[--freeCount]);
+        Operation op = slots[freeSlots[--freeCount]];
         op.completion = completion;
         @SuppressWarnings("unchecked")
         CompletableFuture<Object> f = (CompletableFuture<Object>) future;
@@ -323,16 +322,18 @@ public final class EventLoop implements AutoCloseable {
     }
 
     private void grow() {
-        int old = slots.size();
+        int old = slots.length;
         int add = Math.max(64, old);
         MemorySegment block = arena.allocate((long) add * Operation.SCRATCH_BYTES, 64);
         NativeMemory.allocated((long) add * Operation.SCRATCH_BYTES);
         int[] free = new int[old + add];
         System.arraycopy(freeSlots, 0, free, 0, freeCount);
+        Operation[] grown = java.util.Arrays.copyOf(slots, old + add);
         for (int i = 0; i < add; i++) {
-            slots.add(new Operation(old + i, block.asSlice((long) i * Operation.SCRATCH_BYTES, Operation.SCRATCH_BYTES)));
+            grown[old + i] = new Operation(old + i, block.asSlice((long) i * Operation.SCRATCH_BYTES, Operation.SCRATCH_BYTES));
             free[freeCount++] = old + add - 1 - i;
         }
+        slots = grown;
         freeSlots = free;
     }
 
@@ -509,7 +510,7 @@ public final class EventLoop implements AutoCloseable {
         if (tag == UserData.TAG_CANCEL) {
             return;
         }
-        Operation op = slots.get(UserData.index(ud));
+        Operation op = slots[UserData.index(ud)];
         if (UserData.generation(ud) != (op.generation & 0xFF_FFFF)) {
             throw new IllegalStateException("CQE for a recycled operation slot: " + cqe);
         }
