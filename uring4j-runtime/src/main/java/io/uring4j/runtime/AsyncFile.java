@@ -348,11 +348,13 @@ public final class AsyncFile implements AutoCloseable, EventLoop.Resource {
             return CompletableFuture.failedFuture(new IllegalArgumentException("position must be >= 0, given " + position));
         }
         if (direct) {
-            long addr = buf.isDirect() ? MemorySegment.ofBuffer(buf).address() : 0;
-            if (position % 512 != 0 || buf.remaining() % 512 != 0 || addr % 512 != 0) {
+            // A heap buffer goes through an aligned pooled buffer; a direct one's address is checked
+            // without making a segment (this runs per request).
+            int misaligned = buf.isDirect() ? buf.alignmentOffset(buf.position(), 512) : 0;
+            if (position % 512 != 0 || buf.remaining() % 512 != 0 || misaligned != 0) {
                 return CompletableFuture.failedFuture(new IllegalArgumentException(
                         "O_DIRECT needs position, length and buffer address aligned to 512 bytes, given position "
-                                + position + ", length " + buf.remaining() + ", address 0x" + Long.toHexString(addr)));
+                                + position + ", length " + buf.remaining() + ", address " + misaligned + " bytes past a 512-byte boundary"));
             }
         }
         if (buf.remaining() > BufferPool.maxBytes() && !buf.isDirect()) {

@@ -104,7 +104,12 @@ class AsyncFileTest {
             var e = assertThrows(IllegalArgumentException.class, () -> f.read(ByteBuffer.allocateDirect(100), 0));
             assertTrue(e.getMessage().contains("aligned"), e.getMessage());
             ByteBuffer aligned = ByteBuffer.allocateDirect(8192 + 4096).alignedSlice(4096).limit(4096);
-            assertEquals(4096, f.read(aligned, 4096));
+            // A 512-byte length at a position 8 bytes into the aligned buffer: the address is off.
+            var off = assertThrows(IllegalArgumentException.class, () -> f.read(aligned.clear().position(8).limit(520), 0));
+            assertTrue(off.getMessage().contains("8 bytes past a 512-byte boundary"), off.getMessage());
+            assertEquals(4096, f.read(aligned.clear().limit(4096), 4096));
+            // The same buffer from an aligned position: accepted.
+            assertEquals(512, f.read(aligned.clear().position(512).limit(1024), 0));
         } catch (java.io.IOException e) {
             org.junit.jupiter.api.Assumptions.abort("O_DIRECT not supported on this filesystem: " + e.getMessage());
         }
