@@ -60,24 +60,24 @@ final class Operation {
      * dropped first: it hears exactly once, and a handler left set means nothing was delivered.
      */
     void succeed(Object result) {
-        CompletionHandler<Object, Object> h = handler;
-        if (h == null) {
-            future.complete(result);
-            return;
-        }
-        handler = null;
-        h.completed(result, attachment);
+        deliver(result, null);
     }
 
     /** Delivers a failure to the handler if the caller gave one, else to the future; as {@link #succeed}. */
     void fail(Throwable failure) {
+        deliver(null, failure);
+    }
+
+    private void deliver(Object result, Throwable failure) {
         CompletionHandler<Object, Object> h = handler;
         if (h == null) {
-            future.completeExceptionally(failure);
+            if (failure == null) future.complete(result);
+            else future.completeExceptionally(failure);
             return;
         }
         handler = null;
-        h.failed(failure, attachment);
+        if (failure == null) h.completed(result, attachment);
+        else h.failed(failure, attachment);
     }
 
     /** Drops every reference so the slot can be reused; memory is returned by the loop. */
