@@ -14,6 +14,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.*;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
@@ -41,7 +42,9 @@ class EchoWorkloadTest {
             assertTrue(number(e, "p99_us") > 0, e);
             assertTrue(number(e, "client_cpu_util") > 0, e);
         }
-        assertFalse(entry(doc, "uring4j-runtime").contains("\"unavailable\""), "the subject itself must run: " + doc);
+        String subject = entry(doc, "uring4j-runtime");
+        assumeFalse(subject.contains("the load client is missing"), () -> "no C load client to drive the servers: " + subject);
+        assertFalse(subject.contains("\"unavailable\""), "the subject itself must run: " + doc);
     }
 
     @Test
