@@ -37,6 +37,16 @@ public final class IoUring implements AutoCloseable {
     private static final int NSIG_BYTES = 8; // _NSIG / 8: the sigset size the kernel expects
     private static final int EINTR = 4, EAGAIN = 11, EINVAL = 22, ETIME = 62;
 
+    /**
+     * The longest wait the timed calls hand to the kernel: 2^32 seconds (about 136 years). A longer
+     * timeout, {@link Registration#NO_TIMEOUT} included, is capped to it, which is a wait without a
+     * deadline in practice. Capping keeps the nanosecond count in a {@code long} (Duration.toNanos
+     * overflows past 292 years) and keeps the kernel's own arithmetic safe: it adds a relative
+     * timeout to its monotonic clock with a plain add.
+     */
+    public static final Duration MAX_TIMEOUT = Duration.ofSeconds(1L << 32);
+    private static final long MAX_TIMEOUT_NANOS = MAX_TIMEOUT.toNanos();
+
     private final Arena arena;
     private final int ringFd;
     private final int setupFlags;
@@ -308,9 +318,14 @@ public final class IoUring implements AutoCloseable {
         return submitAndWait(0);
     }
 
-    /** Port of {@code io_uring_submit_and_wait}: submits, then waits until {@code waitNr} CQEs are ready. */
+    /**
+     * Port of {@code io_uring_submit_and_wait}: submits, then waits until {@code waitNr} CQEs are ready.
+     *
+     * @throws IllegalArgumentException if {@code waitNr} is negative
+     */
     public int submitAndWait(int waitNr) {
         ensureOpen();
+        checkWaitNr(waitNr, "submitAndWait");
         int submitted = sq.flush();
         boolean cqNeedsEnter = waitNr > 0 || cqNeedsEnter();
         int flags = enterFlags;
@@ -334,6 +349,10 @@ public final class IoUring implements AutoCloseable {
      * Port of {@code io_uring_submit_and_wait_timeout}: submits, then waits up to
      * {@code timeout} for {@code waitNr} CQEs, entering the kernel once (never waiting twice).
      * Returns how many SQEs were submitted; whether CQEs arrived shows in {@link #cqReady()}.
+     * A timeout of {@link #MAX_TIMEOUT} or more (such as {@link Registration#NO_TIMEOUT}) waits
+     * without a deadline.
+     *
+     * @throws IllegalArgumentException if {@code waitNr} or {@code timeout} is negative
      */
     public int submitAndWait(int waitNr, Duration timeout) {
         return submitAndWait(waitNr, timeout, 0);
@@ -345,6 +364,7 @@ public final class IoUring implements AutoCloseable {
      */
     public int submitAndWait(int waitNr, Duration timeout, int minWaitMicros) {
         ensureOpen();
+        checkWaitNr(waitNr, "submitAndWait");
         prepareTimedWait(timeout, minWaitMicros);
         int err = getCqe(sq.flush(), waitNr, EnterFlag.EXT_ARG.mask(), eventsArg, Layouts.GETEVENTS_ARG.byteSize(), true);
         if (err < 0 && err != -ETIME && err != -EINTR) {
@@ -404,9 +424,14 @@ public final class IoUring implements AutoCloseable {
         return waitCqes(1);
     }
 
-    /** Port of {@code io_uring_wait_cqe_nr}: blocks until {@code waitNr} CQEs are ready; returns the first. */
+    /**
+     * Port of {@code io_uring_wait_cqe_nr}: blocks until {@code waitNr} CQEs are ready; returns the first.
+     *
+     * @throws IllegalArgumentException if {@code waitNr} is negative
+     */
     public Cqe waitCqes(int waitNr) {
         ensureOpen();
+        checkWaitNr(waitNr, "waitCqes");
         while (true) {
             int err = getCqe(0, waitNr, 0, MemorySegment.NULL, NSIG_BYTES, false);
             if (found != null) {
@@ -418,14 +443,21 @@ public final class IoUring implements AutoCloseable {
         }
     }
 
-    /** Port of {@code io_uring_wait_cqe_timeout}: the next CQE, or null if none arrives in time. */
+    /**
+     * Port of {@code io_uring_wait_cqe_timeout}: the next CQE, or null if none arrives in time.
+     * A timeout of {@link #MAX_TIMEOUT} or more waits without a deadline; a negative one does not wait.
+     */
     public Cqe waitCqe(Duration timeout) {
         return waitCqes(1, timeout);
     }
 
     /**
      * Port of {@code io_uring_wait_cqes} with a timeout (EXT_ARG): waits up to {@code timeout}
-     * for {@code waitNr} CQEs; returns the first ready CQE, or null if none is ready.
+     * for {@code waitNr} CQEs; returns the first ready CQE, or null if none is ready. A timeout
+     * of {@link #MAX_TIMEOUT} or more (such as {@link Registration#NO_TIMEOUT}) waits without a
+     * deadline; a negative one does not wait.
+     *
+     * @throws IllegalArgumentException if {@code waitNr} is negative
      */
     public Cqe waitCqes(int waitNr, Duration timeout) {
         return waitCqes(waitNr, timeout, 0);
@@ -439,8 +471,9 @@ public final class IoUring implements AutoCloseable {
      */
     public Cqe waitCqes(int waitNr, Duration timeout, int minWaitMicros) {
         ensureOpen();
-        long deadline = System.nanoTime() + timeout.toNanos();
-        long left = timeout.toNanos();
+        checkWaitNr(waitNr, "waitCqes");
+        long left = timeoutNanos(timeout);
+        long deadline = System.nanoTime() + left; // compared by difference: correct across wrap-around
         while (true) {
             prepareTimedWait(left, minWaitMicros);
             int err = getCqe(0, waitNr, EnterFlag.EXT_ARG.mask(), eventsArg, Layouts.GETEVENTS_ARG.byteSize(), true);
@@ -560,8 +593,22 @@ public final class IoUring implements AutoCloseable {
 
     private void prepareTimedWait(Duration timeout, int minWaitMicros) {
         prepareTimedWaitChecks(minWaitMicros);
-        KernelTimespec.set(timespec, timeout);
+        if (timeout.isNegative()) {
+            throw new IllegalArgumentException("a timeout cannot be negative, given " + timeout);
+        }
+        KernelTimespec.setNanos(timespec, timeoutNanos(timeout));
         eventsArg.set(JAVA_INT, 12, minWaitMicros);
+    }
+
+    /** {@code timeout} in nanoseconds, capped at {@link #MAX_TIMEOUT}; negative stays negative. */
+    private static long timeoutNanos(Duration timeout) {
+        return timeout.compareTo(MAX_TIMEOUT) >= 0 ? MAX_TIMEOUT_NANOS : timeout.toNanos();
+    }
+
+    private static void checkWaitNr(int waitNr, String method) {
+        if (waitNr < 0) {
+            throw new IllegalArgumentException(method + ": waitNr (CQEs to wait for) must be >= 0, given " + waitNr);
+        }
     }
 
     private void prepareTimedWaitChecks(int minWaitMicros) {
