@@ -143,12 +143,19 @@ public final class IoUring implements AutoCloseable {
     }
 
     /**
-     * Port of {@code io_uring_memory_size_params}: page-rounded rings (64-byte header, CQEs of 16
-     * or 32 bytes, and the 4-byte SQ index array unless NO_SQARRAY) plus page-rounded SQEs (64
-     * or 128 bytes each).
+     * Port of {@code io_uring_memory_size_params}: the bytes {@link #openInMemory} uses for the
+     * same arguments on this kernel, i.e. its {@link #memoryUsed()}. That is page-rounded rings
+     * (64-byte header, CQEs of 16 or 32 bytes, and 4 bytes per SQ entry for the SQ index array
+     * unless the ring goes without it) plus page-rounded SQEs (64 or 128 bytes each). A ring goes
+     * without the array when NO_SQARRAY is asked for, or when {@link IoUringParams#tryNoSqArray}
+     * is on (the default) and this kernel takes NO_SQARRAY (6.6), which is probed once.
      */
     public static long memorySize(int entries, IoUringParams params) {
-        return RingMemory.memorySize(entries, params.flags, params.cqEntries);
+        int flags = params.flags;
+        if (params.tryNoSqArray && RingMemory.kernelTakesNoSqArray()) {
+            flags |= SetupFlag.NO_SQARRAY.mask();
+        }
+        return RingMemory.memorySize(entries, flags, params.cqEntries);
     }
 
     private static IoUring setup(int entries, IoUringParams p, MemorySegment callerMemory) {
