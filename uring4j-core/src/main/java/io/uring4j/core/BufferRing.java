@@ -164,7 +164,7 @@ public final class BufferRing implements AutoCloseable {
         if (size > 0xFFFF_FFFFL) {
             throw new IllegalArgumentException("a provided buffer has at most 2^32-1 bytes, given " + size);
         }
-        add(Sqe.address(buf, "buffer ring entry"), (int) size, bid, offset);
+        add(Sqe.writableAddress(buf, "buffer ring entry"), (int) size, bid, offset);
     }
 
     /**

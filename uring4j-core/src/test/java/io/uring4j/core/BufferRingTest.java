@@ -156,7 +156,7 @@ class BufferRingTest {
             br.add(pool.asSlice(SIZE, SIZE), 11, 1);
             br.advance(2);
             net.writeAll(pipe[1], net.bytes("from a pipe"));
-            maybeAsync(ring.getSqe().prepRw(Opcode.READ, pipe[0], 0, 0, -1), async)
+            maybeAsync(ring.getSqe().prepRead(pipe[0], MemorySegment.NULL, -1), async)
                     .flag(SqeFlag.BUFFER_SELECT).bufGroup(3).userData(1);
             Completion c = submitOne(ring);
             assertEquals(11, c.res(), c.toString());
