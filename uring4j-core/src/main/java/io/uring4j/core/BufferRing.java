@@ -164,14 +164,17 @@ public final class BufferRing implements AutoCloseable {
         if (size > 0xFFFF_FFFFL) {
             throw new IllegalArgumentException("a provided buffer has at most 2^32-1 bytes, given " + size);
         }
-        add(Sqe.writableAddress(buf, "buffer ring entry"), (int) size, bid, offset);
+        addUnchecked(Sqe.writableAddress(buf, "buffer ring entry"), (int) size, bid, offset);
     }
 
     /**
-     * {@link #add(MemorySegment, int, int)} for raw memory: {@code len} bytes at native address
-     * {@code addr}, which the caller vouches for (the kernel will write there).
+     * {@link #add(MemorySegment, int, int)} for raw memory, <b>unchecked</b>: {@code len} bytes at
+     * native address {@code addr}. The caller takes over the kernel's memory contract: the kernel
+     * writes received data there whenever it picks this buffer, so the range must be mapped,
+     * writable and kept alive until the buffer comes back in a CQE or the ring is closed; nothing
+     * here checks it. Prefer the segment form.
      */
-    public void add(long addr, int len, int bid, int offset) {
+    public void addUnchecked(long addr, int len, int bid, int offset) {
         if (bid < 0 || bid > 0xFFFF) {
             throw new IllegalArgumentException("a buffer id is a u16 (0..65535), given " + bid);
         }

@@ -182,13 +182,13 @@ class BufferRingTest {
             assertEquals(7, br.mask());
             var dup = assertThrows(IoUringException.class, () -> BufferRing.register(ring, 8, 5));
             assertEquals(Errno.EEXIST.code(), dup.errno(), dup.getMessage());
-            assertThrows(IllegalArgumentException.class, () -> br.add(0x1000, 16, 70000, 0));
-            assertThrows(IllegalArgumentException.class, () -> br.add(0x1000, 16, 1, 8));
+            assertThrows(IllegalArgumentException.class, () -> br.addUnchecked(0x1000, 16, 70000, 0));
+            assertThrows(IllegalArgumentException.class, () -> br.addUnchecked(0x1000, 16, 1, 8));
             assertThrows(IllegalArgumentException.class, () -> br.add(MemorySegment.ofArray(new byte[8]), 1, 0));
             assertThrows(IllegalArgumentException.class, () -> br.advance(9));
             br.close();
             br.close(); // idempotent
-            assertThrows(IllegalStateException.class, () -> br.add(0x1000, 16, 1, 0));
+            assertThrows(IllegalStateException.class, () -> br.addUnchecked(0x1000, 16, 1, 0));
             assertThrows(IllegalStateException.class, br::head);
             // the group id is free again
             BufferRing again = BufferRing.register(ring, 2, 5);
