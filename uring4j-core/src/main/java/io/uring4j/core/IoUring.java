@@ -35,7 +35,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  */
 public final class IoUring implements AutoCloseable {
     private static final int NSIG_BYTES = 8; // _NSIG / 8: the sigset size the kernel expects
-    private static final int EINTR = 4, EAGAIN = 11, EINVAL = 22, ETIME = 62;
+    private static final int EINTR = 4, EAGAIN = 11, ENOMEM = 12, EINVAL = 22, ETIME = 62;
 
     /**
      * The longest wait the timed calls hand to the kernel: 2^32 seconds (about 136 years). A longer
@@ -188,7 +188,8 @@ public final class IoUring implements AutoCloseable {
     private static IoUringException setupFailure(int err, int entries, IoUringParams p, int flags) {
         String hint = err == -EINVAL ? " (a flag this kernel does not know, or a combination it refuses)"
                 : err == -38 ? " (kernel without io_uring)"
-                : err == -1 ? " (io_uring_disabled sysctl or a seccomp filter)" : "";
+                : err == -1 ? " (io_uring_disabled sysctl or a seccomp filter)"
+                : err == -ENOMEM ? " (" + MemoryHints.setup(err, RingMemory.memorySize(entries, flags, p.cqEntries)) + ")" : "";
         return new IoUringException("io_uring_setup", err, "entries=" + entries + ", flags="
                 + BitFlag.names(SetupFlag.class, flags) + ", cqEntries=" + p.cqEntries + hint);
     }
@@ -797,12 +798,21 @@ public final class IoUring implements AutoCloseable {
 
     // ------------------------------------------------------------------ availability
 
-    /** Whether io_uring can be used by this process; if not, {@link #unavailabilityCause()} says why. */
+    /**
+     * Whether io_uring can be used by this process: checked once per JVM by setting up a ring,
+     * submitting a NOP and reaping its completion (setup, mmap and enter must all work). If not,
+     * {@link #unavailabilityCause()} says why.
+     */
     public static boolean isAvailable() {
         return Availability.CAUSE == null;
     }
 
-    /** Why io_uring cannot be used here (disabled sysctl, seccomp, no kernel support, no native access), or null. */
+    /**
+     * Why io_uring cannot be used here, or null: the call that failed ({@code io_uring_setup},
+     * {@code mmap}, {@code io_uring_enter}) with its errno and the likely cause (the
+     * {@code io_uring_disabled} sysctl, a seccomp filter, no kernel support, the locked-memory
+     * limit), or missing native access with the flag that grants it.
+     */
     public static Throwable unavailabilityCause() {
         return Availability.CAUSE;
     }
