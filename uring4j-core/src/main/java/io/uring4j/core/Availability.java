@@ -32,8 +32,7 @@ final class Availability {
         } catch (IoUringException e) {
             return new UnsupportedOperationException(explain(e.call(), e.errno(), e.getMessage()), e);
         } catch (Throwable t) {
-            IllegalCallerException denied = nativeAccessDenied(t);
-            if (denied != null) {
+            if (nativeAccessDenied(t)) {
                 return new UnsupportedOperationException(NATIVE_ACCESS, t);
             }
             return t;
@@ -47,19 +46,24 @@ final class Availability {
             + " manifest of the executable jar";
 
     /**
-     * The {@link IllegalCallerException} the JVM throws for a restricted method called without
-     * native access, found anywhere in the cause chain (it first surfaces wrapped in an
-     * {@link ExceptionInInitializerError} of the class whose static initializer linked the
-     * syscalls, and later in a {@link NoClassDefFoundError} whose cause is that error), or null.
+     * Whether {@code t} comes from the {@link IllegalCallerException} the JVM throws for a
+     * restricted method called without native access. The first thread to touch the class whose
+     * static initializer links the syscalls gets it wrapped in an
+     * {@link ExceptionInInitializerError}; every later one a {@link NoClassDefFoundError} whose
+     * cause only describes it ("Exception java.lang.IllegalCallerException: ... [in thread ...]").
      */
-    static IllegalCallerException nativeAccessDenied(Throwable t) {
-        for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c instanceof IllegalCallerException e) {
-                return e;
+    static boolean nativeAccessDenied(Throwable t) {
+        int depth = 0;
+        for (Throwable c = t; c != null && depth++ < 16; c = c.getCause()) {
+            if (c instanceof IllegalCallerException) {
+                return true;
             }
-            if (c.getCause() == c) break;
+            String m = c.getMessage();
+            if (c instanceof ExceptionInInitializerError && m != null && m.contains(IllegalCallerException.class.getName())) {
+                return true;
+            }
         }
-        return null;
+        return false;
     }
 
     /** Setup, one NOP through submit and wait, close: throws the first failing call's exception. */

@@ -62,11 +62,14 @@ class AvailabilityTest {
     @Test
     void missingNativeAccessIsFoundThroughTheInitializerErrors() {
         var denied = new IllegalCallerException("Illegal native access from: unnamed module");
-        var init = new ExceptionInInitializerError(denied);
+        assertTrue(Availability.nativeAccessDenied(new ExceptionInInitializerError(denied)), "first thread");
+        // a later thread: the JVM's NoClassDefFoundError only describes the original exception
         var later = new NoClassDefFoundError("Could not initialize class io.uring4j.core.internal.Native");
-        later.initCause(init);
-        assertSame(denied, Availability.nativeAccessDenied(later));
-        assertNull(Availability.nativeAccessDenied(new IllegalStateException("other")));
+        later.initCause(new ExceptionInInitializerError("Exception java.lang.IllegalCallerException: Illegal native access"
+                + " from an unnamed module [in thread \"uring4j-loop-0\"]"));
+        assertTrue(Availability.nativeAccessDenied(later), "later threads");
+        assertFalse(Availability.nativeAccessDenied(new IllegalStateException("other")));
+        assertFalse(Availability.nativeAccessDenied(new ExceptionInInitializerError("Exception java.lang.OutOfMemoryError")));
         assertTrue(Availability.NATIVE_ACCESS.contains("--enable-native-access=ALL-UNNAMED"));
     }
 
