@@ -35,7 +35,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  */
 public final class IoUring implements AutoCloseable {
     private static final int NSIG_BYTES = 8; // _NSIG / 8: the sigset size the kernel expects
-    private static final int EINTR = 4, EAGAIN = 11, ENOMEM = 12, EINVAL = 22, ETIME = 62;
+    private static final int EINTR = 4, EAGAIN = 11, ETIME = 62;
 
     /**
      * The longest wait the timed calls hand to the kernel: 2^32 seconds (about 136 years). A longer
@@ -69,7 +69,8 @@ public final class IoUring implements AutoCloseable {
     /** The CQE the last wait found: a field so that waiting allocates nothing. */
     private Cqe found;
 
-    private IoUring(Arena arena, int fd, MemorySegment params, RingMemory mem, boolean registeredOnly) {
+    /** A ring over what {@link RingSetup} set up: its arena, fd, params and memory. */
+    IoUring(Arena arena, int fd, MemorySegment params, RingMemory mem, boolean registeredOnly) {
         this.arena = arena;
         this.setupFlags = params.get(JAVA_INT, Layouts.params("flags"));
         this.features = params.get(JAVA_INT, Layouts.params("features"));
@@ -115,7 +116,7 @@ public final class IoUring implements AutoCloseable {
      * ring memory is anonymous shared memory owned by the ring.
      */
     public static IoUring open(int entries, IoUringParams params) {
-        return setup(entries, params.copy(), null);
+        return RingSetup.setup(entries, params.copy(), null);
     }
 
     /**
@@ -134,7 +135,7 @@ public final class IoUring implements AutoCloseable {
      */
     public static IoUring openInMemory(int entries, IoUringParams params, MemorySegment memory) {
         IoUringParams p = params.copy().flags(SetupFlag.NO_MMAP);
-        return setup(entries, p, memory);
+        return RingSetup.setup(entries, p, memory);
     }
 
     /** Port of {@code io_uring_memory_size}: bytes a NO_MMAP ring with these flags uses. */
@@ -156,89 +157,6 @@ public final class IoUring implements AutoCloseable {
             flags |= SetupFlag.NO_SQARRAY.mask();
         }
         return RingMemory.memorySize(entries, flags, params.cqEntries);
-    }
-
-    private static IoUring setup(int entries, IoUringParams p, MemorySegment callerMemory) {
-        RingMemory.sizes(entries, p.flags, p.cqEntries); // argument errors before the kernel sees them
-        boolean noMmap = (p.flags & SetupFlag.NO_MMAP.mask()) != 0;
-        if ((p.flags & SetupFlag.REGISTERED_FD_ONLY.mask()) != 0 && !noMmap) {
-            throw new IllegalArgumentException("REGISTERED_FD_ONLY needs NO_MMAP (a registered-only ring cannot be mmap'd), given "
-                    + BitFlag.names(SetupFlag.class, p.flags));
-        }
-        boolean explicitNoSqArray = (p.flags & SetupFlag.NO_SQARRAY.mask()) != 0;
-        if (p.tryNoSqArray && !explicitNoSqArray) {
-            int first = p.flags | SetupFlag.NO_SQARRAY.mask();
-            int[] error = new int[1];
-            IoUring ring = attempt(entries, p, first, callerMemory, error);
-            if (ring != null) {
-                return ring;
-            }
-            if (error[0] != -EINVAL) {
-                throw setupFailure(error[0], entries, p, first);
-            }
-        }
-        int[] error = new int[1];
-        IoUring ring = attempt(entries, p, p.flags, callerMemory, error);
-        if (ring == null) {
-            throw setupFailure(error[0], entries, p, p.flags);
-        }
-        return ring;
-    }
-
-    private static IoUringException setupFailure(int err, int entries, IoUringParams p, int flags) {
-        String hint = err == -EINVAL ? " (a flag this kernel does not know, or a combination it refuses)"
-                : err == -38 ? " (kernel without io_uring)"
-                : err == -1 ? " (io_uring_disabled sysctl or a seccomp filter)"
-                : err == -ENOMEM ? " (" + MemoryHints.setup(err, RingMemory.memorySize(entries, flags, p.cqEntries)) + ")" : "";
-        return new IoUringException("io_uring_setup", err, "entries=" + entries + ", flags="
-                + BitFlag.names(SetupFlag.class, flags) + ", cqEntries=" + p.cqEntries + hint);
-    }
-
-    /** One io_uring_setup try; null with {@code error[0]} = -errno when the kernel refused it. */
-    private static IoUring attempt(int entries, IoUringParams p, int flags, MemorySegment callerMemory, int[] error) {
-        Arena arena = Arena.ofShared();
-        try {
-            MemorySegment params = arena.allocate(Layouts.PARAMS);
-            params.set(JAVA_INT, Layouts.params("flags"), flags);
-            params.set(JAVA_INT, Layouts.params("cq_entries"), p.cqEntries);
-            params.set(JAVA_INT, Layouts.params("sq_thread_cpu"), p.sqThreadCpu);
-            params.set(JAVA_INT, Layouts.params("sq_thread_idle"), p.sqThreadIdleMillis);
-            params.set(JAVA_INT, Layouts.params("wq_fd"), p.wqFd);
-            RingMemory mem = null;
-            if ((flags & SetupFlag.NO_MMAP.mask()) != 0) {
-                long needed = RingMemory.memorySize(entries, flags, p.cqEntries);
-                MemorySegment region;
-                if (callerMemory != null) {
-                    RingMemory.checkCallerMemory(callerMemory, needed);
-                    region = callerMemory;
-                } else {
-                    region = RingMemory.allocateShared(arena, RingMemory.roundUpPage(needed));
-                }
-                mem = RingMemory.inMemory(region, params, entries, flags, p.cqEntries);
-            }
-            int fd = Native.ioUringSetup(entries, params);
-            if (fd < 0) {
-                error[0] = fd;
-                arena.close();
-                return null;
-            }
-            try {
-                if (mem == null) {
-                    mem = RingMemory.map(arena, fd, params);
-                }
-                return new IoUring(arena, fd, params, mem, (flags & SetupFlag.REGISTERED_FD_ONLY.mask()) != 0);
-            } catch (RuntimeException | Error e) {
-                if ((flags & SetupFlag.REGISTERED_FD_ONLY.mask()) == 0) {
-                    Native.close(fd);
-                }
-                throw e;
-            }
-        } catch (RuntimeException | Error e) {
-            if (arena.scope().isAlive()) {
-                arena.close();
-            }
-            throw e;
-        }
     }
 
     // ------------------------------------------------------------------ facts
