@@ -155,6 +155,8 @@ public final class BufferRing implements AutoCloseable {
     /**
      * Port of {@code io_uring_buf_ring_add}: writes descriptor number {@code offset} after the
      * tail (not yet visible to the kernel) for the whole of {@code buf}, with id {@code bid}.
+     * {@code buf} must be native and writable (the kernel writes received data into it), and stay
+     * alive until the buffer comes back in a CQE or the ring is closed.
      *
      * @param offset how many descriptors were already added since the last {@link #advance};
      *               within 0..entries-1
