@@ -5,11 +5,17 @@ import java.nio.file.Path;
 
 /**
  * Answers once per JVM whether io_uring works here, and if not why: Netty's
- * {@code IoUring.isAvailable()/unavailabilityCause()} for uring4j. A two-entry ring is set up
- * and closed; failures are explained from the sysctl, seccomp status and errno.
+ * {@code IoUring.isAvailable()/unavailabilityCause()} for uring4j. A two-entry ring is set up, a
+ * NOP is submitted and its completion reaped, and the ring is closed: setup, mmap and enter must
+ * all work, since a seccomp filter may allow {@code io_uring_setup} and still block
+ * {@code io_uring_enter}. A failure is explained by the call that failed, its errno, the
+ * {@code io_uring_disabled} sysctl and the seccomp status.
  */
 final class Availability {
     private Availability() {}
+
+    private static final int EPERM = 1, ENOMEM = 12, ENOSYS = 38;
+    private static final long PROBE_USER_DATA = 0x75726e67L;
 
     static final Throwable CAUSE = check();
 
@@ -20,28 +26,80 @@ final class Availability {
         if (!System.getProperty("os.name", "").toLowerCase().contains("linux")) {
             return new UnsupportedOperationException("io_uring exists only on Linux, this is " + System.getProperty("os.name"));
         }
-        try (IoUring ring = IoUring.open(2)) {
+        try {
+            roundTrip();
             return null;
         } catch (IoUringException e) {
-            return new UnsupportedOperationException(explain(e), e);
-        } catch (IllegalCallerException e) {
-            return new UnsupportedOperationException("native access is not enabled for uring4j: run with "
-                    + "--enable-native-access=io.uring4j.core (module path) or ALL-UNNAMED (class path)", e);
+            return new UnsupportedOperationException(explain(e.call(), e.errno(), e.getMessage()), e);
         } catch (Throwable t) {
+            if (nativeAccessDenied(t)) {
+                return new UnsupportedOperationException(NATIVE_ACCESS, t);
+            }
             return t;
         }
     }
 
-    private static String explain(IoUringException e) {
+    /** What to do when the JVM refuses uring4j's restricted (native) calls. */
+    static final String NATIVE_ACCESS = "native access is not enabled for uring4j, so it cannot call io_uring:"
+            + " run java with --enable-native-access=io.uring4j.core (module path) or"
+            + " --enable-native-access=ALL-UNNAMED (class path), or put 'Enable-Native-Access: ALL-UNNAMED' in the"
+            + " manifest of the executable jar";
+
+    /**
+     * Whether {@code t} comes from the {@link IllegalCallerException} the JVM throws for a
+     * restricted method called without native access. The first thread to touch the class whose
+     * static initializer links the syscalls gets it wrapped in an
+     * {@link ExceptionInInitializerError}; every later one a {@link NoClassDefFoundError} whose
+     * cause only describes it ("Exception java.lang.IllegalCallerException: ... [in thread ...]").
+     */
+    static boolean nativeAccessDenied(Throwable t) {
+        int depth = 0;
+        for (Throwable c = t; c != null && depth++ < 16; c = c.getCause()) {
+            if (c instanceof IllegalCallerException) {
+                return true;
+            }
+            String m = c.getMessage();
+            if (c instanceof ExceptionInInitializerError && m != null && m.contains(IllegalCallerException.class.getName())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Setup, one NOP through submit and wait, close: throws the first failing call's exception. */
+    private static void roundTrip() {
+        try (IoUring ring = IoUring.open(2)) {
+            ring.getSqe().prepNop().userData(PROBE_USER_DATA);
+            ring.submitAndWait(1); // io_uring_enter: submit, and wait for the completion
+            Cqe cqe = ring.peekCqe();
+            if (cqe == null || cqe.userData() != PROBE_USER_DATA || cqe.res() != 0) {
+                throw new IoUringException("io_uring_enter", cqe == null ? -ENOSYS : cqe.res(),
+                        "a NOP submitted to a new ring did not complete as a NOP (" + (cqe == null ? "no CQE" : "res " + cqe.res()) + ")");
+            }
+            ring.cqeSeen(cqe);
+        }
+    }
+
+    /** The cause for a failed {@code call} with {@code errno}; {@code message} is the exception's own text. */
+    static String explain(String call, int errno, String message) {
         String disabled = readFirstLine("/proc/sys/kernel/io_uring_disabled");
         String seccomp = grep("/proc/self/status", "Seccomp:");
-        return switch (e.errno()) {
-            case 38 -> "the kernel has no io_uring (ENOSYS): too old or built without CONFIG_IO_URING";
-            case 1 -> "io_uring_setup is not permitted (EPERM): kernel.io_uring_disabled=" + disabled
-                    + " (1 allows only the io_uring_group, 2 disables it), " + seccomp
-                    + " (a seccomp filter such as Docker's default profile blocks io_uring)";
-            case 12 -> "io_uring_setup ran out of memory (ENOMEM): check ulimit -l on kernels before 5.12";
-            default -> e.getMessage() + " (kernel.io_uring_disabled=" + disabled + ", " + seccomp + ")";
+        String errnoName = Errno.describe(errno);
+        boolean setup = call.equals("io_uring_setup");
+        return switch (errno) {
+            case ENOSYS -> setup
+                    ? "the kernel has no io_uring (io_uring_setup: " + errnoName + "): too old or built without CONFIG_IO_URING, or a"
+                            + " seccomp filter answers ENOSYS (" + seccomp + ")"
+                    : call + " failed with " + errnoName + " after io_uring_setup worked: a seccomp filter blocks " + call
+                            + " (" + seccomp + ")";
+            case EPERM -> setup
+                    ? "io_uring_setup is not permitted: " + errnoName + ": kernel.io_uring_disabled=" + disabled
+                            + " (1 allows only the io_uring_group, 2 disables it), " + seccomp
+                            + " (a seccomp filter such as Docker's default profile blocks io_uring)"
+                    : call + " is not permitted: " + errnoName + ", although io_uring_setup worked: a seccomp filter or LSM blocks "
+                            + call + " (" + seccomp + ", kernel.io_uring_disabled=" + disabled + ")";
+            case ENOMEM -> message; // IoUring's setup failure names the memory limit in force and the fix
+            default -> message + " (kernel.io_uring_disabled=" + disabled + ", " + seccomp + ")";
         };
     }
 

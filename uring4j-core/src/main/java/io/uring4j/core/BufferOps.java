@@ -40,7 +40,7 @@ public sealed interface BufferOps permits Sqe {
                     + bid + " and nr " + nr);
         }
         Sqe.length(addr, (long) len * nr, "prepProvideBuffers memory (len * nr)");
-        long base = Sqe.address(addr, "prepProvideBuffers memory");
+        long base = Sqe.writableAddress(addr, "prepProvideBuffers memory");
         return ((Sqe) this).prepRw(Opcode.PROVIDE_BUFFERS, nr, base, len, bid).bufGroup(bgid);
     }
 

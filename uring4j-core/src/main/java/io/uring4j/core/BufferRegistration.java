@@ -29,7 +29,7 @@ final class BufferRegistration {
         int n = count(buffers.size(), "registerBuffers");
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment iovecs = iovecs(arena, buffers, "registerBuffers");
-            ring.registerOrThrow(RegisterOp.REGISTER_BUFFERS, iovecs, n, describe(buffers));
+            registerOrExplain(ring, RegisterOp.REGISTER_BUFFERS, iovecs, n, buffers, "");
         }
     }
 
@@ -59,8 +59,8 @@ final class BufferRegistration {
             up.set(JAVA_INT, Layouts.RSRC_UPDATE2_OFFSET, offset);
             up.set(JAVA_LONG, Layouts.RSRC_UPDATE2_DATA, iovecs.address());
             up.set(JAVA_INT, Layouts.RSRC_UPDATE2_NR, n);
-            return ring.registerOrThrow(RegisterOp.REGISTER_BUFFERS_UPDATE, up, (int) Layouts.RSRC_UPDATE2.byteSize(),
-                    "slots " + offset + ".." + (offset + n - 1) + " with " + describe(buffers));
+            return registerOrExplain(ring, RegisterOp.REGISTER_BUFFERS_UPDATE, up, (int) Layouts.RSRC_UPDATE2.byteSize(),
+                    buffers, "slots " + offset + ".." + (offset + n - 1) + " with ");
         }
     }
 
@@ -138,9 +138,17 @@ final class BufferRegistration {
         return iovecs;
     }
 
-    private static String describe(List<MemorySegment> buffers) {
+    /** Registers, or throws naming the buffers and the cause that matches the errno (see {@link MemoryHints}). */
+    private static int registerOrExplain(IoUring ring, int opcode, MemorySegment arg, int nrArgs, List<MemorySegment> buffers,
+                                         String what) {
+        int r = ring.register(opcode, arg, nrArgs);
+        if (r >= 0) {
+            return r;
+        }
         long total = 0;
         for (MemorySegment b : buffers) total += b.byteSize();
-        return buffers.size() + " buffers, " + total + " bytes in all (ENOMEM: RLIMIT_MEMLOCK too low)";
+        String hint = MemoryHints.bufferRegistration(r, total);
+        throw new IoUringException("io_uring_register(" + RegisterOp.name(opcode) + ")", r,
+                what + buffers.size() + " buffers, " + total + " bytes in all" + (hint.isEmpty() ? "" : " (" + hint + ")"));
     }
 }

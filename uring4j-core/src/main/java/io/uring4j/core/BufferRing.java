@@ -155,6 +155,8 @@ public final class BufferRing implements AutoCloseable {
     /**
      * Port of {@code io_uring_buf_ring_add}: writes descriptor number {@code offset} after the
      * tail (not yet visible to the kernel) for the whole of {@code buf}, with id {@code bid}.
+     * {@code buf} must be native and writable (the kernel writes received data into it), and stay
+     * alive until the buffer comes back in a CQE or the ring is closed.
      *
      * @param offset how many descriptors were already added since the last {@link #advance};
      *               within 0..entries-1
@@ -164,14 +166,17 @@ public final class BufferRing implements AutoCloseable {
         if (size > 0xFFFF_FFFFL) {
             throw new IllegalArgumentException("a provided buffer has at most 2^32-1 bytes, given " + size);
         }
-        add(Sqe.address(buf, "buffer ring entry"), (int) size, bid, offset);
+        addUnchecked(Sqe.writableAddress(buf, "buffer ring entry"), (int) size, bid, offset);
     }
 
     /**
-     * {@link #add(MemorySegment, int, int)} for raw memory: {@code len} bytes at native address
-     * {@code addr}, which the caller vouches for (the kernel will write there).
+     * {@link #add(MemorySegment, int, int)} for raw memory, <b>unchecked</b>: {@code len} bytes at
+     * native address {@code addr}. The caller takes over the kernel's memory contract: the kernel
+     * writes received data there whenever it picks this buffer, so the range must be mapped,
+     * writable and kept alive until the buffer comes back in a CQE or the ring is closed; nothing
+     * here checks it. Prefer the segment form.
      */
-    public void add(long addr, int len, int bid, int offset) {
+    public void addUnchecked(long addr, int len, int bid, int offset) {
         if (bid < 0 || bid > 0xFFFF) {
             throw new IllegalArgumentException("a buffer id is a u16 (0..65535), given " + bid);
         }

@@ -32,8 +32,9 @@ public sealed interface CmdOps permits Sqe {
 
     /**
      * Equivalent to {@code io_uring_prep_uring_cmd(3)}; kernel 5.19. Command {@code cmdOp} on
-     * {@code fd}; the command's own payload goes into {@link Sqe#cmd()} (16 bytes, 80 on an
-     * SQE128 ring) and its meaning is defined by the driver behind {@code fd}.
+     * {@code fd}. The command's own payload (16 bytes, 80 on an SQE128 ring; zero as prepared
+     * here) is defined by the driver behind {@code fd} and written through
+     * {@link UncheckedSqe#cmd()}, whose caller answers for every address the driver reads from it.
      */
     @Prep(value = Opcode.URING_CMD, liburing = "io_uring_prep_uring_cmd")
     default Sqe prepUringCmd(int cmdOp, int fd) {
@@ -46,16 +47,25 @@ public sealed interface CmdOps permits Sqe {
     /**
      * Equivalent to {@code io_uring_prep_cmd_sock(3)}; kernel 6.7. A socket command
      * ({@link #SOCKET_URING_OP_GETSOCKOPT}, …) with getsockopt/setsockopt-style arguments.
-     * For SIOCINQ/SIOCOUTQ pass level, optname 0, {@link MemorySegment#NULL} and 0.
+     * For SIOCINQ/SIOCOUTQ pass level, optname 0, {@link MemorySegment#NULL} and 0. Other
+     * {@code cmdOp}s are refused: GETSOCKNAME ({@link #prepCmdGetsockname}) and later commands
+     * read these fields as pointers.
      *
-     * @param optval the option value, read (set) or written (get) when the command runs; lives
-     *               until completion
+     * @param optval the option value, read (set) or written (get, so not read-only) when the
+     *               command runs; lives until completion
      * @param optlen bytes of {@code optval} offered to the kernel (at most its size)
      */
     @Prep(value = Opcode.URING_CMD, liburing = "io_uring_prep_cmd_sock")
     default Sqe prepCmdSock(int cmdOp, int fd, int level, int optname, MemorySegment optval, int optlen) {
+        if (cmdOp != SOCKET_URING_OP_SIOCINQ && cmdOp != SOCKET_URING_OP_SIOCOUTQ && cmdOp != SOCKET_URING_OP_GETSOCKOPT
+                && cmdOp != SOCKET_URING_OP_SETSOCKOPT && cmdOp != SOCKET_URING_OP_TX_TIMESTAMP) {
+            // GETSOCKNAME and commands of later kernels read addr/addr3 as pointers, not as level/optname/optval
+            throw new IllegalArgumentException("prepCmdSock takes SIOCINQ, SIOCOUTQ, GETSOCKOPT, SETSOCKOPT or TX_TIMESTAMP"
+                    + " (prepCmdGetsockname for GETSOCKNAME), given cmd_op " + cmdOp);
+        }
         int len = Sqe.length(optval, optlen, "prepCmdSock optval");
-        long val = Sqe.address(optval, "prepCmdSock optval");
+        long val = cmdOp == SOCKET_URING_OP_GETSOCKOPT ? Sqe.writableAddress(optval, "prepCmdSock optval")
+                : Sqe.address(optval, "prepCmdSock optval");
         // level and optname share the addr word: level the low u32, optname the high one
         long levelAndName = Integer.toUnsignedLong(level) | (Integer.toUnsignedLong(optname) << 32);
         return prepUringCmd(cmdOp, fd).addr(levelAndName).fileIndex(len).addr3(val);
@@ -73,8 +83,8 @@ public sealed interface CmdOps permits Sqe {
      */
     @Prep(value = Opcode.URING_CMD, liburing = "io_uring_prep_cmd_getsockname")
     default Sqe prepCmdGetsockname(int fd, MemorySegment sockaddr, MemorySegment sockaddrLen, boolean peer) {
-        long addr = Sqe.address(sockaddr, "prepCmdGetsockname sockaddr");
-        long lenAddr = Sqe.struct(sockaddrLen, JAVA_INT.byteSize(), "prepCmdGetsockname sockaddrLen (socklen_t)");
+        long addr = Sqe.writableAddress(sockaddr, "prepCmdGetsockname sockaddr");
+        long lenAddr = Sqe.writableStruct(sockaddrLen, JAVA_INT.byteSize(), "prepCmdGetsockname sockaddrLen (socklen_t)");
         int room = sockaddrLen.get(JAVA_INT, 0);
         if (room < 0 || room > sockaddr.byteSize()) {
             throw new IllegalArgumentException("prepCmdGetsockname: *sockaddrLen must be within the sockaddr segment (0.."

@@ -40,7 +40,9 @@ public sealed interface FileOps permits Sqe {
      */
     @Prep(value = Opcode.READV, liburing = "io_uring_prep_readv")
     default Sqe prepReadv(int fd, MemorySegment iovecs, int nrVecs, long offset) {
-        return ((Sqe) this).prepRw(Opcode.READV, fd, iovecArray(iovecs, nrVecs, "prepReadv iovecs"), nrVecs, offset);
+        long addr = iovecArray(iovecs, nrVecs, "prepReadv iovecs");
+        Iovecs.requireWritableBuffers(iovecs, nrVecs, "prepReadv iovecs");
+        return ((Sqe) this).prepRw(Opcode.READV, fd, addr, nrVecs, offset);
     }
 
     /**
@@ -75,7 +77,8 @@ public sealed interface FileOps permits Sqe {
 
     /**
      * Equivalent to {@code io_uring_prep_read_fixed(3)}; kernel 5.1. Reads into {@code buf},
-     * which must lie inside registered buffer {@code bufIndex}; {@code buf}: until completion.
+     * which must lie inside registered buffer {@code bufIndex} and be writable; {@code buf}:
+     * until completion.
      */
     @Prep(value = Opcode.READ_FIXED, liburing = "io_uring_prep_read_fixed")
     default Sqe prepReadFixed(int fd, MemorySegment buf, long offset, int bufIndex) {
@@ -90,7 +93,7 @@ public sealed interface FileOps permits Sqe {
     default Sqe prepReadFixed(int fd, MemorySegment buf, long nbytes, long offset, int bufIndex) {
         int len = Sqe.length(buf, nbytes, "prepReadFixed buffer");
         int index = Sqe.u16(bufIndex, "prepReadFixed buf_index");
-        return ((Sqe) this).prepRw(Opcode.READ_FIXED, fd, Sqe.address(buf, "prepReadFixed buffer"), len, offset)
+        return ((Sqe) this).prepRw(Opcode.READ_FIXED, fd, Sqe.writableAddress(buf, "prepReadFixed buffer"), len, offset)
                 .bufIndex(index);
     }
 
@@ -120,7 +123,7 @@ public sealed interface FileOps permits Sqe {
     /**
      * Equivalent to {@code io_uring_prep_read(3)}; kernel 5.6. Reads up to
      * {@code buf.byteSize()} bytes at {@code offset} ({@code -1}: the file position);
-     * {@code buf}: until completion.
+     * {@code buf} must be writable and live until completion.
      */
     @Prep(value = Opcode.READ, liburing = "io_uring_prep_read")
     default Sqe prepRead(int fd, MemorySegment buf, long offset) {
@@ -134,7 +137,21 @@ public sealed interface FileOps permits Sqe {
     @Prep(value = Opcode.READ, liburing = "io_uring_prep_read")
     default Sqe prepRead(int fd, MemorySegment buf, long nbytes, long offset) {
         int len = Sqe.length(buf, nbytes, "prepRead buffer");
-        return ((Sqe) this).prepRw(Opcode.READ, fd, Sqe.address(buf, "prepRead buffer"), len, offset);
+        return ((Sqe) this).prepRw(Opcode.READ, fd, Sqe.writableAddress(buf, "prepRead buffer"), len, offset);
+    }
+
+    /**
+     * Equivalent to {@code io_uring_prep_read(3)}; kernel 5.6. Reads up to {@code nbytes} into
+     * {@code buf} from byte {@code bufOffset} on, at file offset {@code fileOffset} ({@code -1}:
+     * the file position): a read into part of a segment without slicing it (allocates nothing).
+     *
+     * @throws IndexOutOfBoundsException unless {@code [bufOffset, bufOffset + nbytes)} lies in {@code buf}
+     */
+    @Prep(value = Opcode.READ, liburing = "io_uring_prep_read")
+    default Sqe prepRead(int fd, MemorySegment buf, long bufOffset, int nbytes, long fileOffset) {
+        Sqe.writable(buf, "prepRead buffer");
+        long addr = Sqe.range(buf, bufOffset, nbytes, "prepRead buffer");
+        return ((Sqe) this).prepRw(Opcode.READ, fd, addr, nbytes, fileOffset);
     }
 
     /**
@@ -154,6 +171,19 @@ public sealed interface FileOps permits Sqe {
     default Sqe prepWrite(int fd, MemorySegment buf, long nbytes, long offset) {
         int len = Sqe.length(buf, nbytes, "prepWrite buffer");
         return ((Sqe) this).prepRw(Opcode.WRITE, fd, Sqe.address(buf, "prepWrite buffer"), len, offset);
+    }
+
+    /**
+     * Equivalent to {@code io_uring_prep_write(3)}; kernel 5.6. Writes the {@code nbytes} bytes
+     * of {@code buf} from byte {@code bufOffset} on, at file offset {@code fileOffset}
+     * ({@code -1}: the file position), without slicing the segment (allocates nothing).
+     *
+     * @throws IndexOutOfBoundsException unless {@code [bufOffset, bufOffset + nbytes)} lies in {@code buf}
+     */
+    @Prep(value = Opcode.WRITE, liburing = "io_uring_prep_write")
+    default Sqe prepWrite(int fd, MemorySegment buf, long bufOffset, int nbytes, long fileOffset) {
+        long addr = Sqe.range(buf, bufOffset, nbytes, "prepWrite buffer");
+        return ((Sqe) this).prepRw(Opcode.WRITE, fd, addr, nbytes, fileOffset);
     }
 
     /* ---- kernel 5.7 ---- */
@@ -218,6 +248,7 @@ public sealed interface FileOps permits Sqe {
     default Sqe prepReadvFixed(int fd, MemorySegment iovecs, int nrVecs, long offset, int rwFlags, int bufIndex) {
         int index = Sqe.u16(bufIndex, "prepReadvFixed buf_index");
         long addr = iovecArray(iovecs, nrVecs, "prepReadvFixed iovecs");
+        Iovecs.requireWritableBuffers(iovecs, nrVecs, "prepReadvFixed iovecs");
         return ((Sqe) this).prepRw(Opcode.READV_FIXED, fd, addr, nrVecs, offset).opFlags(rwFlags).bufIndex(index);
     }
 

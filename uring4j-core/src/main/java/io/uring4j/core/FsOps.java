@@ -87,14 +87,14 @@ public sealed interface FsOps permits Sqe {
 
     /**
      * Equivalent to {@code io_uring_prep_statx(3)}; kernel 5.6. Fills {@code statxbuf} (see
-     * {@link Statx}; it must live until completion) with the {@code mask} fields of
+     * {@link Statx}; writable, it must live until completion) with the {@code mask} fields of
      * {@code path} relative to {@code dfd}; {@code flags} are {@code AT_*}. {@code path}: until
      * completion.
      */
     @Prep(value = Opcode.STATX, liburing = "io_uring_prep_statx")
     default Sqe prepStatx(int dfd, MemorySegment path, int flags, int mask, MemorySegment statxbuf) {
         long p = Sqe.cString(path, "prepStatx path");
-        long buf = Sqe.struct(statxbuf, Statx.BYTES, "prepStatx struct statx");
+        long buf = Sqe.writableStruct(statxbuf, Statx.BYTES, "prepStatx struct statx");
         return ((Sqe) this).prepRw(Opcode.STATX, dfd, p, mask, buf).opFlags(flags);
     }
 

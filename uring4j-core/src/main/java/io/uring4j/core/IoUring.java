@@ -35,7 +35,17 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  */
 public final class IoUring implements AutoCloseable {
     private static final int NSIG_BYTES = 8; // _NSIG / 8: the sigset size the kernel expects
-    private static final int EINTR = 4, EAGAIN = 11, EINVAL = 22, ETIME = 62;
+    private static final int EINTR = 4, EAGAIN = 11, ETIME = 62;
+
+    /**
+     * The longest wait the timed calls hand to the kernel: 2^32 seconds (about 136 years). A longer
+     * timeout, {@link Registration#NO_TIMEOUT} included, is capped to it, which is a wait without a
+     * deadline in practice. Capping keeps the nanosecond count in a {@code long} (Duration.toNanos
+     * overflows past 292 years) and keeps the kernel's own arithmetic safe: it adds a relative
+     * timeout to its monotonic clock with a plain add.
+     */
+    public static final Duration MAX_TIMEOUT = Duration.ofSeconds(1L << 32);
+    private static final long MAX_TIMEOUT_NANOS = MAX_TIMEOUT.toNanos();
 
     private final Arena arena;
     private final int ringFd;
@@ -59,7 +69,8 @@ public final class IoUring implements AutoCloseable {
     /** The CQE the last wait found: a field so that waiting allocates nothing. */
     private Cqe found;
 
-    private IoUring(Arena arena, int fd, MemorySegment params, RingMemory mem, boolean registeredOnly) {
+    /** A ring over what {@link RingSetup} set up: its arena, fd, params and memory. */
+    IoUring(Arena arena, int fd, MemorySegment params, RingMemory mem, boolean registeredOnly) {
         this.arena = arena;
         this.setupFlags = params.get(JAVA_INT, Layouts.params("flags"));
         this.features = params.get(JAVA_INT, Layouts.params("features"));
@@ -105,7 +116,7 @@ public final class IoUring implements AutoCloseable {
      * ring memory is anonymous shared memory owned by the ring.
      */
     public static IoUring open(int entries, IoUringParams params) {
-        return setup(entries, params.copy(), null);
+        return RingSetup.setup(entries, params.copy(), null);
     }
 
     /**
@@ -124,7 +135,7 @@ public final class IoUring implements AutoCloseable {
      */
     public static IoUring openInMemory(int entries, IoUringParams params, MemorySegment memory) {
         IoUringParams p = params.copy().flags(SetupFlag.NO_MMAP);
-        return setup(entries, p, memory);
+        return RingSetup.setup(entries, p, memory);
     }
 
     /** Port of {@code io_uring_memory_size}: bytes a NO_MMAP ring with these flags uses. */
@@ -133,94 +144,19 @@ public final class IoUring implements AutoCloseable {
     }
 
     /**
-     * Port of {@code io_uring_memory_size_params}: page-rounded rings (64-byte header, CQEs of 16
-     * or 32 bytes, and the 4-byte SQ index array unless NO_SQARRAY) plus page-rounded SQEs (64
-     * or 128 bytes each).
+     * Port of {@code io_uring_memory_size_params}: the bytes {@link #openInMemory} uses for the
+     * same arguments on this kernel, i.e. its {@link #memoryUsed()}. That is page-rounded rings
+     * (64-byte header, CQEs of 16 or 32 bytes, and 4 bytes per SQ entry for the SQ index array
+     * unless the ring goes without it) plus page-rounded SQEs (64 or 128 bytes each). A ring goes
+     * without the array when NO_SQARRAY is asked for, or when {@link IoUringParams#tryNoSqArray}
+     * is on (the default) and this kernel takes NO_SQARRAY (6.6), which is probed once.
      */
     public static long memorySize(int entries, IoUringParams params) {
-        return RingMemory.memorySize(entries, params.flags, params.cqEntries);
-    }
-
-    private static IoUring setup(int entries, IoUringParams p, MemorySegment callerMemory) {
-        RingMemory.sizes(entries, p.flags, p.cqEntries); // argument errors before the kernel sees them
-        boolean noMmap = (p.flags & SetupFlag.NO_MMAP.mask()) != 0;
-        if ((p.flags & SetupFlag.REGISTERED_FD_ONLY.mask()) != 0 && !noMmap) {
-            throw new IllegalArgumentException("REGISTERED_FD_ONLY needs NO_MMAP (a registered-only ring cannot be mmap'd), given "
-                    + BitFlag.names(SetupFlag.class, p.flags));
+        int flags = params.flags;
+        if (params.tryNoSqArray && RingMemory.kernelTakesNoSqArray()) {
+            flags |= SetupFlag.NO_SQARRAY.mask();
         }
-        boolean explicitNoSqArray = (p.flags & SetupFlag.NO_SQARRAY.mask()) != 0;
-        if (p.tryNoSqArray && !explicitNoSqArray) {
-            int first = p.flags | SetupFlag.NO_SQARRAY.mask();
-            int[] error = new int[1];
-            IoUring ring = attempt(entries, p, first, callerMemory, error);
-            if (ring != null) {
-                return ring;
-            }
-            if (error[0] != -EINVAL) {
-                throw setupFailure(error[0], entries, p, first);
-            }
-        }
-        int[] error = new int[1];
-        IoUring ring = attempt(entries, p, p.flags, callerMemory, error);
-        if (ring == null) {
-            throw setupFailure(error[0], entries, p, p.flags);
-        }
-        return ring;
-    }
-
-    private static IoUringException setupFailure(int err, int entries, IoUringParams p, int flags) {
-        String hint = err == -EINVAL ? " (a flag this kernel does not know, or a combination it refuses)"
-                : err == -38 ? " (kernel without io_uring)"
-                : err == -1 ? " (io_uring_disabled sysctl or a seccomp filter)" : "";
-        return new IoUringException("io_uring_setup", err, "entries=" + entries + ", flags="
-                + BitFlag.names(SetupFlag.class, flags) + ", cqEntries=" + p.cqEntries + hint);
-    }
-
-    /** One io_uring_setup try; null with {@code error[0]} = -errno when the kernel refused it. */
-    private static IoUring attempt(int entries, IoUringParams p, int flags, MemorySegment callerMemory, int[] error) {
-        Arena arena = Arena.ofShared();
-        try {
-            MemorySegment params = arena.allocate(Layouts.PARAMS);
-            params.set(JAVA_INT, Layouts.params("flags"), flags);
-            params.set(JAVA_INT, Layouts.params("cq_entries"), p.cqEntries);
-            params.set(JAVA_INT, Layouts.params("sq_thread_cpu"), p.sqThreadCpu);
-            params.set(JAVA_INT, Layouts.params("sq_thread_idle"), p.sqThreadIdleMillis);
-            params.set(JAVA_INT, Layouts.params("wq_fd"), p.wqFd);
-            RingMemory mem = null;
-            if ((flags & SetupFlag.NO_MMAP.mask()) != 0) {
-                long needed = RingMemory.memorySize(entries, flags, p.cqEntries);
-                MemorySegment region;
-                if (callerMemory != null) {
-                    RingMemory.checkCallerMemory(callerMemory, needed);
-                    region = callerMemory;
-                } else {
-                    region = RingMemory.allocateShared(arena, RingMemory.roundUpPage(needed));
-                }
-                mem = RingMemory.inMemory(region, params, entries, flags, p.cqEntries);
-            }
-            int fd = Native.ioUringSetup(entries, params);
-            if (fd < 0) {
-                error[0] = fd;
-                arena.close();
-                return null;
-            }
-            try {
-                if (mem == null) {
-                    mem = RingMemory.map(arena, fd, params);
-                }
-                return new IoUring(arena, fd, params, mem, (flags & SetupFlag.REGISTERED_FD_ONLY.mask()) != 0);
-            } catch (RuntimeException | Error e) {
-                if ((flags & SetupFlag.REGISTERED_FD_ONLY.mask()) == 0) {
-                    Native.close(fd);
-                }
-                throw e;
-            }
-        } catch (RuntimeException | Error e) {
-            if (arena.scope().isAlive()) {
-                arena.close();
-            }
-            throw e;
-        }
+        return RingMemory.memorySize(entries, flags, params.cqEntries);
     }
 
     // ------------------------------------------------------------------ facts
@@ -308,9 +244,14 @@ public final class IoUring implements AutoCloseable {
         return submitAndWait(0);
     }
 
-    /** Port of {@code io_uring_submit_and_wait}: submits, then waits until {@code waitNr} CQEs are ready. */
+    /**
+     * Port of {@code io_uring_submit_and_wait}: submits, then waits until {@code waitNr} CQEs are ready.
+     *
+     * @throws IllegalArgumentException if {@code waitNr} is negative
+     */
     public int submitAndWait(int waitNr) {
         ensureOpen();
+        checkWaitNr(waitNr, "submitAndWait");
         int submitted = sq.flush();
         boolean cqNeedsEnter = waitNr > 0 || cqNeedsEnter();
         int flags = enterFlags;
@@ -334,6 +275,10 @@ public final class IoUring implements AutoCloseable {
      * Port of {@code io_uring_submit_and_wait_timeout}: submits, then waits up to
      * {@code timeout} for {@code waitNr} CQEs, entering the kernel once (never waiting twice).
      * Returns how many SQEs were submitted; whether CQEs arrived shows in {@link #cqReady()}.
+     * A timeout of {@link #MAX_TIMEOUT} or more (such as {@link Registration#NO_TIMEOUT}) waits
+     * without a deadline.
+     *
+     * @throws IllegalArgumentException if {@code waitNr} or {@code timeout} is negative
      */
     public int submitAndWait(int waitNr, Duration timeout) {
         return submitAndWait(waitNr, timeout, 0);
@@ -345,6 +290,7 @@ public final class IoUring implements AutoCloseable {
      */
     public int submitAndWait(int waitNr, Duration timeout, int minWaitMicros) {
         ensureOpen();
+        checkWaitNr(waitNr, "submitAndWait");
         prepareTimedWait(timeout, minWaitMicros);
         int err = getCqe(sq.flush(), waitNr, EnterFlag.EXT_ARG.mask(), eventsArg, Layouts.GETEVENTS_ARG.byteSize(), true);
         if (err < 0 && err != -ETIME && err != -EINTR) {
@@ -404,9 +350,14 @@ public final class IoUring implements AutoCloseable {
         return waitCqes(1);
     }
 
-    /** Port of {@code io_uring_wait_cqe_nr}: blocks until {@code waitNr} CQEs are ready; returns the first. */
+    /**
+     * Port of {@code io_uring_wait_cqe_nr}: blocks until {@code waitNr} CQEs are ready; returns the first.
+     *
+     * @throws IllegalArgumentException if {@code waitNr} is negative
+     */
     public Cqe waitCqes(int waitNr) {
         ensureOpen();
+        checkWaitNr(waitNr, "waitCqes");
         while (true) {
             int err = getCqe(0, waitNr, 0, MemorySegment.NULL, NSIG_BYTES, false);
             if (found != null) {
@@ -418,14 +369,21 @@ public final class IoUring implements AutoCloseable {
         }
     }
 
-    /** Port of {@code io_uring_wait_cqe_timeout}: the next CQE, or null if none arrives in time. */
+    /**
+     * Port of {@code io_uring_wait_cqe_timeout}: the next CQE, or null if none arrives in time.
+     * A timeout of {@link #MAX_TIMEOUT} or more waits without a deadline; a negative one does not wait.
+     */
     public Cqe waitCqe(Duration timeout) {
         return waitCqes(1, timeout);
     }
 
     /**
      * Port of {@code io_uring_wait_cqes} with a timeout (EXT_ARG): waits up to {@code timeout}
-     * for {@code waitNr} CQEs; returns the first ready CQE, or null if none is ready.
+     * for {@code waitNr} CQEs; returns the first ready CQE, or null if none is ready. A timeout
+     * of {@link #MAX_TIMEOUT} or more (such as {@link Registration#NO_TIMEOUT}) waits without a
+     * deadline; a negative one does not wait.
+     *
+     * @throws IllegalArgumentException if {@code waitNr} is negative
      */
     public Cqe waitCqes(int waitNr, Duration timeout) {
         return waitCqes(waitNr, timeout, 0);
@@ -439,8 +397,9 @@ public final class IoUring implements AutoCloseable {
      */
     public Cqe waitCqes(int waitNr, Duration timeout, int minWaitMicros) {
         ensureOpen();
-        long deadline = System.nanoTime() + timeout.toNanos();
-        long left = timeout.toNanos();
+        checkWaitNr(waitNr, "waitCqes");
+        long left = timeoutNanos(timeout);
+        long deadline = System.nanoTime() + left; // compared by difference: correct across wrap-around
         while (true) {
             prepareTimedWait(left, minWaitMicros);
             int err = getCqe(0, waitNr, EnterFlag.EXT_ARG.mask(), eventsArg, Layouts.GETEVENTS_ARG.byteSize(), true);
@@ -560,8 +519,22 @@ public final class IoUring implements AutoCloseable {
 
     private void prepareTimedWait(Duration timeout, int minWaitMicros) {
         prepareTimedWaitChecks(minWaitMicros);
-        KernelTimespec.set(timespec, timeout);
+        if (timeout.isNegative()) {
+            throw new IllegalArgumentException("a timeout cannot be negative, given " + timeout);
+        }
+        KernelTimespec.setNanos(timespec, timeoutNanos(timeout));
         eventsArg.set(JAVA_INT, 12, minWaitMicros);
+    }
+
+    /** {@code timeout} in nanoseconds, capped at {@link #MAX_TIMEOUT}; negative stays negative. */
+    private static long timeoutNanos(Duration timeout) {
+        return timeout.compareTo(MAX_TIMEOUT) >= 0 ? MAX_TIMEOUT_NANOS : timeout.toNanos();
+    }
+
+    private static void checkWaitNr(int waitNr, String method) {
+        if (waitNr < 0) {
+            throw new IllegalArgumentException(method + ": waitNr (CQEs to wait for) must be >= 0, given " + waitNr);
+        }
     }
 
     private void prepareTimedWaitChecks(int minWaitMicros) {
@@ -743,12 +716,21 @@ public final class IoUring implements AutoCloseable {
 
     // ------------------------------------------------------------------ availability
 
-    /** Whether io_uring can be used by this process; if not, {@link #unavailabilityCause()} says why. */
+    /**
+     * Whether io_uring can be used by this process: checked once per JVM by setting up a ring,
+     * submitting a NOP and reaping its completion (setup, mmap and enter must all work). If not,
+     * {@link #unavailabilityCause()} says why.
+     */
     public static boolean isAvailable() {
         return Availability.CAUSE == null;
     }
 
-    /** Why io_uring cannot be used here (disabled sysctl, seccomp, no kernel support, no native access), or null. */
+    /**
+     * Why io_uring cannot be used here, or null: the call that failed ({@code io_uring_setup},
+     * {@code mmap}, {@code io_uring_enter}) with its errno and the likely cause (the
+     * {@code io_uring_disabled} sysctl, a seccomp filter, no kernel support, the locked-memory
+     * limit), or missing native access with the flag that grants it.
+     */
     public static Throwable unavailabilityCause() {
         return Availability.CAUSE;
     }

@@ -22,6 +22,12 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * <p>An iovec only records addresses: the array must live until the submitting enter returns
  * ({@link Feature#SUBMIT_STABLE}, no SQPOLL; until completion otherwise), and the buffers it
  * points at until the request completes.
+ *
+ * <p><b>Read-only buffers.</b> An array may point at read-only segments: writev and sendmsg only
+ * read them. The entries {@link #set} filled from a read-only segment are remembered, and the
+ * helpers through which the kernel writes into the buffers ({@link FileOps#prepReadv} and its
+ * variants, {@link SendRecvOps#prepRecvmsg}) refuse an array with such an entry. Entries written
+ * by other means are the caller's own: the helpers check the array's size, not its pointers.
  */
 public final class Iovecs {
     private Iovecs() {}
@@ -74,6 +80,38 @@ public final class Iovecs {
         }
         iovecs.set(JAVA_LONG, at + IOV_BASE, Sqe.address(buffer, "iovec " + index + " buffer"));
         iovecs.set(JAVA_LONG, at + IOV_LEN, length);
+        ReadOnlyTargets.note(iovecs, iovecs.address() + at + IOV_BASE, buffer);
+    }
+
+    /**
+     * Refuses an iovec array whose first {@code count} entries include one {@link #set} from a
+     * read-only segment, for a request in which the kernel writes into the buffers.
+     */
+    static void requireWritableBuffers(MemorySegment iovecs, int count, String what) {
+        if (ReadOnlyTargets.none()) {
+            return;
+        }
+        for (int i = 0; i < count; i++) {
+            long at = i * BYTES + IOV_BASE;
+            if (ReadOnlyTargets.isReadOnly(iovecs.address() + at, true, iovecs.get(JAVA_LONG, at))) {
+                throw new IllegalArgumentException(what + ": iovec " + i
+                        + " buffer must be writable (the kernel writes into it), given a read-only segment");
+            }
+        }
+    }
+
+    /** As {@link #requireWritableBuffers} for an array known only by address (a msghdr's msg_iov). */
+    static void requireWritableBuffers(long iovecs, long count, String what) {
+        if (ReadOnlyTargets.none()) {
+            return;
+        }
+        long n = Math.min(count, 1024); // UIO_MAXIOV: the kernel refuses longer arrays
+        for (int i = 0; i < n; i++) {
+            if (ReadOnlyTargets.isReadOnly(iovecs + i * BYTES + IOV_BASE, false, 0)) {
+                throw new IllegalArgumentException(what + ": iovec " + i
+                        + " buffer must be writable (the kernel writes into it), given a read-only segment");
+            }
+        }
     }
 
     /** {@code iov_base} of entry {@code index}. */

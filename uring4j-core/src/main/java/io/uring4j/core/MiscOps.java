@@ -84,6 +84,7 @@ public sealed interface MiscOps permits Sqe {
      */
     @Prep(value = Opcode.FILES_UPDATE, liburing = "io_uring_prep_files_update")
     default Sqe prepFilesUpdateAlloc(MemorySegment fds, int nrFds) {
+        Sqe.writable(fds, "prepFilesUpdateAlloc fds"); // overwritten with the slots picked
         return filesUpdate(fds, nrFds, FsOps.FILE_INDEX_ALLOC, "prepFilesUpdateAlloc fds");
     }
 
@@ -145,7 +146,7 @@ public sealed interface MiscOps permits Sqe {
     @Prep(value = Opcode.WAITID, liburing = "io_uring_prep_waitid")
     default Sqe prepWaitid(int idtype, int id, MemorySegment infop, int options, int flags) {
         boolean none = infop.isNative() && infop.address() == 0;
-        long info = none ? 0 : Sqe.struct(infop, Siginfo.BYTES, "prepWaitid siginfo");
+        long info = none ? 0 : Sqe.writableStruct(infop, Siginfo.BYTES, "prepWaitid siginfo");
         return ((Sqe) this).prepRw(Opcode.WAITID, id, 0, idtype, info) // infop travels in addr2
                 .opFlags(flags)
                 .fileIndex(options);
@@ -178,7 +179,7 @@ public sealed interface MiscOps permits Sqe {
      */
     @Prep(value = Opcode.PIPE, liburing = "io_uring_prep_pipe")
     default Sqe prepPipe(MemorySegment fds, int pipeFlags) {
-        long addr = Sqe.struct(fds, 8, "prepPipe fds (int[2])");
+        long addr = Sqe.writableStruct(fds, 8, "prepPipe fds (int[2])");
         return ((Sqe) this).prepRw(Opcode.PIPE, 0, addr, 0, 0).opFlags(pipeFlags);
     }
 

@@ -30,6 +30,10 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * {@code msg_controllen} and {@code msg_flags} back into the header when it completes, so a
  * recvmsg header lives until completion. The name, control and data buffers always live until
  * completion.
+ *
+ * <p>Name, control and data buffers may be read-only for sendmsg. recvmsg writes into them:
+ * {@link SendRecvOps#prepRecvmsg} refuses a read-only header, and one whose name, control or
+ * iovec buffers were set here (or through {@link Iovecs#set}) from a read-only segment.
  */
 public final class Msghdr {
     private Msghdr() {}
@@ -76,8 +80,7 @@ public final class Msghdr {
         MemorySegment msg = allocator.allocate(LAYOUT);
         MemorySegment iov = buffers.length == 0 ? MemorySegment.NULL : allocator.allocate(IOVEC_BYTES * buffers.length, 8);
         for (int i = 0; i < buffers.length; i++) {
-            iov.set(JAVA_LONG, i * IOVEC_BYTES, Sqe.address(buffers[i], "msghdr buffer " + i));
-            iov.set(JAVA_LONG, i * IOVEC_BYTES + 8, buffers[i].byteSize());
+            Iovecs.set(iov, i, buffers[i]); // remembers read-only buffers, refused by prepRecvmsg
         }
         setName(msg, name, name.byteSize());
         setControl(msg, control, control.byteSize());
@@ -90,6 +93,7 @@ public final class Msghdr {
         checkLength(name, length, Integer.MAX_VALUE, "msg_namelen");
         msg.set(JAVA_LONG, NAME, name.equals(MemorySegment.NULL) ? 0 : Sqe.address(name, "msg_name"));
         msg.set(JAVA_INT, NAMELEN, (int) length);
+        ReadOnlyTargets.note(msg, msg.address() + NAME, name);
     }
 
     /** Sets {@code msg_control} to the first {@code length} bytes of {@code control} (NULL: none). */
@@ -97,6 +101,7 @@ public final class Msghdr {
         checkLength(control, length, Long.MAX_VALUE, "msg_controllen");
         msg.set(JAVA_LONG, CONTROL, control.equals(MemorySegment.NULL) ? 0 : Sqe.address(control, "msg_control"));
         msg.set(JAVA_LONG, CONTROLLEN, length);
+        ReadOnlyTargets.note(msg, msg.address() + CONTROL, control);
     }
 
     /** Points {@code msg_iov} at the first {@code count} entries of an iovec array. */
@@ -107,6 +112,25 @@ public final class Msghdr {
         }
         msg.set(JAVA_LONG, IOV, iovecs.equals(MemorySegment.NULL) ? 0 : Sqe.address(iovecs, "msg_iov"));
         msg.set(JAVA_LONG, IOVLEN, count);
+    }
+
+    /**
+     * Refuses a header recvmsg cannot write through: read-only itself, or with a name, control
+     * or iovec buffer set from a read-only segment.
+     */
+    static void requireWritableTargets(MemorySegment msg, String what) {
+        Sqe.writable(msg, what);
+        if (ReadOnlyTargets.none()) {
+            return;
+        }
+        long at = msg.address();
+        if (ReadOnlyTargets.isReadOnly(at + NAME, true, msg.get(JAVA_LONG, NAME))) {
+            throw new IllegalArgumentException(what + ": msg_name must be writable (the kernel writes into it), given a read-only segment");
+        }
+        if (ReadOnlyTargets.isReadOnly(at + CONTROL, true, msg.get(JAVA_LONG, CONTROL))) {
+            throw new IllegalArgumentException(what + ": msg_control must be writable (the kernel writes into it), given a read-only segment");
+        }
+        Iovecs.requireWritableBuffers(msg.get(JAVA_LONG, IOV), msg.get(JAVA_LONG, IOVLEN), what);
     }
 
     /** {@code msg_namelen}: after recvmsg, the length of the sender's address. */

@@ -185,7 +185,7 @@ public sealed interface NetOps permits Sqe {
     /**
      * Checks accept's output pair and returns the address of {@code addrLen} (0 when both are
      * NULL). The kernel writes at most {@code *addrLen} bytes into {@code addr}, so that value
-     * must fit the segment.
+     * must fit the segment, and writes both: neither may be read-only.
      */
     private static long acceptAddrLen(MemorySegment addr, MemorySegment addrLen, String who) {
         boolean noAddr = addr.equals(MemorySegment.NULL);
@@ -197,8 +197,8 @@ public sealed interface NetOps permits Sqe {
             }
             return 0;
         }
-        Sqe.address(addr, who + " addr");
-        long lenAddr = Sqe.struct(addrLen, JAVA_INT.byteSize(), who + " addrLen (socklen_t)");
+        Sqe.writableAddress(addr, who + " addr");
+        long lenAddr = Sqe.writableStruct(addrLen, JAVA_INT.byteSize(), who + " addrLen (socklen_t)");
         int room = addrLen.get(JAVA_INT, 0);
         if (room < 0 || room > addr.byteSize()) {
             throw new IllegalArgumentException(who + ": *addrLen must be within the addr segment (0.."

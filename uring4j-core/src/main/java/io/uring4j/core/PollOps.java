@@ -81,7 +81,7 @@ public sealed interface PollOps permits Sqe {
      */
     @Prep(value = Opcode.POLL_ADD, liburing = "io_uring_prep_poll_multishot")
     default Sqe prepPollMultishot(int fd, int pollMask) {
-        return prepPollAdd(fd, pollMask).len(POLL_ADD_MULTI);
+        return prepPollAdd(fd, pollMask).len(POLL_ADD_MULTI); // IORING_POLL_* flags travel in len
     }
 
     /**
@@ -107,7 +107,7 @@ public sealed interface PollOps permits Sqe {
         if (maxEvents < 0) {
             throw new IllegalArgumentException("prepEpollWait maxEvents must be >= 0, given " + maxEvents);
         }
-        long addr = Sqe.struct(events, maxEvents * EpollEvent.BYTES, "prepEpollWait events");
+        long addr = Sqe.writableStruct(events, maxEvents * EpollEvent.BYTES, "prepEpollWait events");
         return ((Sqe) this).prepRw(Opcode.EPOLL_WAIT, fd, addr, maxEvents, 0).opFlags(flags);
     }
 }

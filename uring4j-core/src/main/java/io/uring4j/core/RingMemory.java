@@ -116,7 +116,34 @@ final class RingMemory {
         return (n + page - 1) & -page;
     }
 
-    /** Port of {@code io_uring_memory_size_params}: bytes of memory a NO_MMAP ring uses. */
+    /**
+     * Whether this kernel accepts IORING_SETUP_NO_SQARRAY (6.6), which setup tries first by
+     * default: a one-entry ring is set up with it once per JVM and closed. Any refusal other
+     * than EINVAL (no io_uring at all, a seccomp filter, no memory) answers true, liburing's
+     * default assumption, since then no ring will be set up either way.
+     */
+    static boolean kernelTakesNoSqArray() {
+        return NoSqArrayProbe.TAKEN;
+    }
+
+    private static final class NoSqArrayProbe {
+        static final boolean TAKEN = probe();
+
+        private static boolean probe() {
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment params = arena.allocate(Layouts.PARAMS);
+                params.set(JAVA_INT, Layouts.params("flags"), SetupFlag.NO_SQARRAY.mask());
+                int fd = Native.ioUringSetup(1, params);
+                if (fd >= 0) {
+                    Native.close(fd);
+                    return true;
+                }
+                return fd != -22; // EINVAL: a kernel before 6.6
+            }
+        }
+    }
+
+    /** Port of {@code io_uring_memory_size_params}: bytes of memory a NO_MMAP ring with exactly these flags uses. */
     static long memorySize(int entries, int flags, int cqEntries) {
         Sizes s = sizes(entries, flags, cqEntries);
         return roundUpPage(ringBytes(flags, s.sq, s.cq)) + roundUpPage(sqeBytes(flags, s.sq));

@@ -58,11 +58,20 @@ public sealed interface SendRecvOps permits Sqe {
 
     /**
      * Equivalent to {@code io_uring_prep_recvmsg(3)}; kernel 5.3. Like recvmsg(2) with a
-     * {@link Msghdr}; the header, name, control and data buffers all live until completion.
+     * {@link Msghdr}; the header, name, control and data buffers all live until completion. The
+     * kernel writes into all of them: a read-only header, or one whose buffers were set from
+     * read-only segments through {@link Msghdr} or {@link Iovecs}, is refused.
      */
     @Prep(value = Opcode.RECVMSG, liburing = "io_uring_prep_recvmsg")
     default Sqe prepRecvmsg(int fd, MemorySegment msg, int flags) {
         long addr = Sqe.struct(msg, Msghdr.BYTES, "prepRecvmsg msghdr");
+        Msghdr.requireWritableTargets(msg, "prepRecvmsg msghdr");
+        return ((Sqe) this).prepRw(Opcode.RECVMSG, fd, addr, 1, 0).opFlags(flags);
+    }
+
+    /** The multishot form reads the header only; the kernel writes into provided buffers. */
+    private Sqe recvmsgHeaderOnly(int fd, MemorySegment msg, int flags) {
+        long addr = Sqe.struct(msg, Msghdr.BYTES, "prepRecvmsgMultishot msghdr");
         return ((Sqe) this).prepRw(Opcode.RECVMSG, fd, addr, 1, 0).opFlags(flags);
     }
 
@@ -76,6 +85,19 @@ public sealed interface SendRecvOps permits Sqe {
     default Sqe prepSend(int fd, MemorySegment buf, long len, int flags) {
         int n = Sqe.length(buf, len, "prepSend buffer");
         return ((Sqe) this).prepRw(Opcode.SEND, fd, Sqe.address(buf, "prepSend buffer"), n, 0).opFlags(flags);
+    }
+
+    /**
+     * Equivalent to {@code io_uring_prep_send(3)}; kernel 5.6. Sends the {@code len} bytes of
+     * {@code buf} from byte {@code bufOffset} on, without slicing the segment (allocates
+     * nothing); {@code buf} lives until completion.
+     *
+     * @throws IndexOutOfBoundsException unless {@code [bufOffset, bufOffset + len)} lies in {@code buf}
+     */
+    @Prep(value = Opcode.SEND, liburing = "io_uring_prep_send")
+    default Sqe prepSend(int fd, MemorySegment buf, long bufOffset, int len, int flags) {
+        long addr = Sqe.range(buf, bufOffset, len, "prepSend buffer");
+        return ((Sqe) this).prepRw(Opcode.SEND, fd, addr, len, 0).opFlags(flags);
     }
 
     /** Equivalent to {@code io_uring_prep_send(3)}; kernel 5.6. Sends the whole buffer. */
@@ -99,7 +121,21 @@ public sealed interface SendRecvOps permits Sqe {
             return ((Sqe) this).prepRw(Opcode.RECV, fd, 0, (int) len, 0).opFlags(flags);
         }
         int n = Sqe.length(buf, len, "prepRecv buffer");
-        return ((Sqe) this).prepRw(Opcode.RECV, fd, Sqe.address(buf, "prepRecv buffer"), n, 0).opFlags(flags);
+        return ((Sqe) this).prepRw(Opcode.RECV, fd, Sqe.writableAddress(buf, "prepRecv buffer"), n, 0).opFlags(flags);
+    }
+
+    /**
+     * Equivalent to {@code io_uring_prep_recv(3)}; kernel 5.6. Receives up to {@code len} bytes
+     * into {@code buf} from byte {@code bufOffset} on, without slicing the segment (allocates
+     * nothing); {@code buf} must be writable and live until completion.
+     *
+     * @throws IndexOutOfBoundsException unless {@code [bufOffset, bufOffset + len)} lies in {@code buf}
+     */
+    @Prep(value = Opcode.RECV, liburing = "io_uring_prep_recv")
+    default Sqe prepRecv(int fd, MemorySegment buf, long bufOffset, int len, int flags) {
+        Sqe.writable(buf, "prepRecv buffer");
+        long addr = Sqe.range(buf, bufOffset, len, "prepRecv buffer");
+        return ((Sqe) this).prepRw(Opcode.RECV, fd, addr, len, 0).opFlags(flags);
     }
 
     /** Equivalent to {@code io_uring_prep_recv(3)}; kernel 5.6. Receives into the whole buffer. */
@@ -130,15 +166,24 @@ public sealed interface SendRecvOps permits Sqe {
      */
     @Prep(value = Opcode.RECVMSG, liburing = "io_uring_prep_recvmsg_multishot")
     default Sqe prepRecvmsgMultishot(int fd, MemorySegment msg, int flags) {
-        return prepRecvmsg(fd, msg, flags).ioprio(RECV_MULTISHOT);
+        return recvmsgHeaderOnly(fd, msg, flags).ioprio(RECV_MULTISHOT);
     }
 
     /**
      * Equivalent to {@code io_uring_prep_send_set_addr(3)}; kernel 6.0. Gives a SEND or SEND_ZC
      * a destination address (sendto semantics), copied when the request is issued. Call after
      * the prep helper. Not itself a prep helper: it writes no opcode.
+     *
+     * @throws IllegalArgumentException if this entry is not a SEND or SEND_ZC (other opcodes
+     *                                  read {@code addr2} as something else), or the length does not
+     *                                  fit {@code destAddr}
      */
     default Sqe prepSendSetAddr(MemorySegment destAddr, int addrLen) {
+        int op = ((Sqe) this).opcode();
+        if (op != Opcode.SEND.code() && op != Opcode.SEND_ZC.code()) {
+            throw new IllegalArgumentException("prepSendSetAddr applies to a SEND or SEND_ZC prepared before it, given "
+                    + Opcode.of(op).kernelName());
+        }
         if (addrLen < 0 || addrLen > 0xFFFF) {
             throw new IllegalArgumentException("prepSendSetAddr: addr_len is a u16 (0..65535), given " + addrLen);
         }

@@ -13,15 +13,51 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
  * and then to a later {@code getSqe}.
  *
  * <p>The prep helpers ({@code prepRead}, {@code prepTimeout}, …) come from the family
- * interfaces this class implements; each writes the opcode's required fields, and the setters
- * here add the optional ones ({@link #userData}, {@link #flag}, {@link #ioprio}, …). Field
- * setters use the kernel's names.
+ * interfaces this class implements; each writes the opcode's required fields after checking
+ * every segment it is given (native, long enough, writable where the kernel writes), and the
+ * setters here add the optional ones ({@link #userData}, {@link #flag}, {@link #ioprio}, …).
+ * A prep helper starts a new request: it clears the optional fields a previous helper or setter
+ * left in this entry (user_data and the IOSQE flags stay). Field setters use the kernel's names.
+ *
+ * <p><b>Checked by construction.</b> No public method of this class can make the kernel touch
+ * memory outside a segment a helper checked: the fields that hold addresses and lengths
+ * ({@code addr}, {@code len}, {@code off}/{@code addr2}, {@code addr3}, {@code file_index} and
+ * the command area) are written only by the helpers. Raw access to them is the separate
+ * {@link UncheckedSqe} view ({@link #unchecked()}), whose caller takes over the kernel's memory
+ * contract. The optional setters that stay here were audited against every opcode:
+ * <ul>
+ * <li>{@link #userData}, {@link #flag}, {@link #flags}, {@link #personality}: request identity,
+ *     chaining, credentials; none is read as an address. {@code BUFFER_SELECT} makes the kernel
+ *     use a provided buffer, memory registered through checked calls; clearing it leaves the
+ *     helper's address, which for the NULL-buffer forms is 0 (an immediate EFAULT).</li>
+ * <li>{@link #opFlags}: {@code rw_flags}, {@code msg_flags}, {@code splice_flags}
+ *     (SPLICE_F_FD_IN_FIXED only changes how a descriptor is looked up; {@code splice_off_in}
+ *     is an offset, not a pointer), {@code timeout_flags} (TIMEOUT_UPDATE makes {@code off} a
+ *     timespec pointer only for TIMEOUT_REMOVE, where the helpers write 0 or a checked timespec
+ *     there), poll, open, statx, cancel and msg_ring flags: none turns a field the helpers wrote
+ *     as a value into a pointer, or widens a length.</li>
+ * <li>{@link #ioprio}: an I/O priority, or the IORING_RECVSEND_* / IORING_ACCEPT_* flags.
+ *     {@link SendRecvOps#SEND_VECTORIZED} is refused on SEND and SEND_ZC: it makes the checked
+ *     buffer an iovec array whose raw contents the kernel would follow. The other flags keep the
+ *     memory the helper checked, or switch to provided or registered buffers whose bounds the
+ *     kernel enforces.</li>
+ * <li>{@link #bufIndex}/{@link #bufGroup}: the kernel checks a fixed transfer lies inside the
+ *     registered buffer, and takes provided buffers whole.</li>
+ * <li>{@link #fd} and {@link #fixedFile}: for PROVIDE_BUFFERS the fd word is the buffer count and
+ *     for FUTEX_WAIT/FUTEX_WAKE the futex word size, both checked against memory by the helper,
+ *     so they cannot be changed there; {@code fixedFile} is refused on opcodes whose
+ *     {@link Opcode#fileKind()} is not {@link Opcode.FileKind#FIXABLE}.</li>
+ * </ul>
+ * Memory the caller builds itself (iovec arrays, msghdrs, futex_waitv arrays written without
+ * {@link Iovecs} or {@link Msghdr}) holds whatever pointers the caller stored: the helpers
+ * check its size, not the addresses inside it.
  *
  * <p><b>Memory lifetime.</b> A helper that takes a {@link MemorySegment} records only its
  * address. The segment must stay alive until the request's completion (for inputs such as
  * timespecs, iovecs, msghdrs and sockaddrs, until the submitting enter returns when the ring
  * has {@link Feature#SUBMIT_STABLE} and no SQPOLL; until completion otherwise). Heap segments are
- * refused: the kernel can only address native memory.
+ * refused: the kernel can only address native memory. Read-only segments are refused wherever the
+ * kernel writes.
  */
 public final class Sqe implements FileOps, SyncOps, FsOps, XattrOps, TimeoutOps, CancelOps, PollOps, MiscOps,
         NetOps, SendRecvOps, BufferOps, CmdOps, MsgRingOps {
@@ -39,6 +75,9 @@ public final class Sqe implements FileOps, SyncOps, FsOps, XattrOps, TimeoutOps,
     private final MemorySegment sqes;
     private final long base;
     private final long size;
+    /** True from {@link #clear()} until an optional field is written: prepRw has nothing to clear. */
+    private boolean optionalClear;
+    private UncheckedSqe unchecked;
 
     Sqe(MemorySegment sqes, long base, long size) {
         this.sqes = sqes;
@@ -57,6 +96,7 @@ public final class Sqe implements FileOps, SyncOps, FsOps, XattrOps, TimeoutOps,
         if (size == 128) {
             clear64(base + 64); // SQE128: the command area's second half
         }
+        optionalClear = true;
     }
 
     private void clear64(long at) {
@@ -71,20 +111,97 @@ public final class Sqe implements FileOps, SyncOps, FsOps, XattrOps, TimeoutOps,
         s.set(U64, at + 56, 0L);
     }
 
+    // ---- raw writers: the prep helpers and UncheckedSqe only ----
+
     /**
      * Port of liburing's {@code io_uring_prep_rw}: the fields every request has. All other prep
-     * helpers start here.
+     * helpers start here. Clears ioprio, the op flags, buf_index, personality, file_index and
+     * the command area if anything wrote them since {@link #clear()}, so no field of an earlier
+     * preparation of this entry survives into a request it was not checked for.
      */
-    public Sqe prepRw(Opcode op, int fd, long addr, int len, long off) {
-        sqes.set(JAVA_BYTE, base + SQE_OPCODE, (byte) op.code());
-        sqes.set(U32, base + SQE_FD, fd);
+    Sqe prepRw(Opcode op, int fd, long addr, int len, long off) {
+        MemorySegment s = sqes;
+        if (!optionalClear) {
+            s.set(U16, base + SQE_IOPRIO, (short) 0);
+            s.set(U32, base + SQE_OP_FLAGS, 0);
+            s.set(U64, base + SQE_BUF_INDEX, 0L); // buf_index, personality, file_index
+            s.set(U64, base + SQE_ADDR3, 0L);
+            s.set(U64, base + SQE_PAD2, 0L);
+            if (size == 128) {
+                clear64(base + 64);
+            }
+            optionalClear = true;
+        }
+        s.set(JAVA_BYTE, base + SQE_OPCODE, (byte) op.code());
+        s.set(U32, base + SQE_FD, fd);
+        s.set(U64, base + SQE_OFF, off);
+        s.set(U64, base + SQE_ADDR, addr);
+        s.set(U32, base + SQE_LEN, len);
+        return this;
+    }
+
+    /** {@code off} / {@code addr2} / {@code cmd_op}. */
+    Sqe off(long off) {
         sqes.set(U64, base + SQE_OFF, off);
+        return this;
+    }
+
+    /** {@code addr} / {@code splice_off_in} / {@code level, optname}. */
+    Sqe addr(long addr) {
         sqes.set(U64, base + SQE_ADDR, addr);
+        return this;
+    }
+
+    Sqe len(int len) {
         sqes.set(U32, base + SQE_LEN, len);
         return this;
     }
 
+    /** {@code file_index} / {@code splice_fd_in} / {@code optlen}: the 32-bit word at 44. */
+    Sqe fileIndex(int value) {
+        optionalClear = false;
+        sqes.set(U32, base + SQE_FILE_INDEX, value);
+        return this;
+    }
+
+    /** {@code addr3} / {@code optval}. */
+    Sqe addr3(long addr3) {
+        optionalClear = false;
+        sqes.set(U64, base + SQE_ADDR3, addr3);
+        return this;
+    }
+
+    Sqe rawFd(int fd) {
+        sqes.set(U32, base + SQE_FD, fd);
+        return this;
+    }
+
+    Sqe rawIoprio(int ioprio) {
+        optionalClear = false;
+        sqes.set(U16, base + SQE_IOPRIO, (short) ioprio);
+        return this;
+    }
+
+    /** The command area {@code cmd[]} at 48: 16 bytes, or 80 with SQE128; aliases the ring. */
+    MemorySegment cmdArea() {
+        optionalClear = false;
+        return sqes.asSlice(base + SQE_CMD, size - SQE_CMD);
+    }
+
     // ---- optional fields, chained ----
+
+    /**
+     * The raw view of this entry, for fields and values no checked helper writes. Its caller
+     * takes over the kernel's memory contract; see {@link UncheckedSqe}. The view is made once per
+     * ring slot and shares this entry's validity.
+     */
+    public UncheckedSqe unchecked() {
+        UncheckedSqe u = unchecked;
+        if (u == null) {
+            unchecked = u = new UncheckedSqe(this);
+        }
+        return u;
+    }
 
     public Sqe userData(long userData) {
         sqes.set(U64, base + SQE_USER_DATA, userData);
@@ -101,10 +218,18 @@ public final class Sqe implements FileOps, SyncOps, FsOps, XattrOps, TimeoutOps,
     /**
      * Targets a registered file: writes {@code index} as the fd and sets IOSQE_FIXED_FILE, so a
      * table index can never be mistaken for an fd. Call after the prep helper.
+     *
+     * @throws IllegalArgumentException if {@code index} is negative, or the opcode does not
+     *                                  resolve {@code sqe->fd} as a file (see {@link Opcode#fileKind()})
      */
     public Sqe fixedFile(int index) {
         if (index < 0) {
             throw new IllegalArgumentException("a registered file index is >= 0, given " + index);
+        }
+        Opcode op = Opcode.of(opcode());
+        if (op.fileKind() != Opcode.FileKind.FIXABLE) {
+            throw new IllegalArgumentException("fixedFile: " + op.kernelName() + " does not take a registered file in sqe->fd"
+                    + " (its fd word is " + (op.fileKind() == Opcode.FileKind.FD ? "a plain descriptor" : "not a file") + ")");
         }
         sqes.set(U32, base + SQE_FD, index);
         return flag(SqeFlag.FIXED_FILE);
@@ -119,32 +244,41 @@ public final class Sqe implements FileOps, SyncOps, FsOps, XattrOps, TimeoutOps,
         return this;
     }
 
-    /** {@code ioprio}: the I/O priority, or the op-specific flags of send/recv/accept/zero-copy. */
+    /**
+     * {@code ioprio}: the I/O priority, or the op-specific flags of send/recv/accept/zero-copy.
+     *
+     * @throws IllegalArgumentException for {@link SendRecvOps#SEND_VECTORIZED} on SEND or
+     *                                  SEND_ZC (it would make the kernel follow the raw contents of
+     *                                  the checked buffer as iovecs), or a value beyond 16 bits
+     */
     public Sqe ioprio(int ioprio) {
-        sqes.set(U16, base + SQE_IOPRIO, (short) ioprio);
-        return this;
+        if ((ioprio & ~0xFFFF) != 0) {
+            throw new IllegalArgumentException("ioprio is 16 bits, given 0x" + Integer.toHexString(ioprio));
+        }
+        if ((ioprio & SendRecvOps.SEND_VECTORIZED) != 0) {
+            int op = opcode();
+            if (op == Opcode.SEND.code() || op == Opcode.SEND_ZC.code()) {
+                throw new IllegalArgumentException("IORING_SEND_VECTORIZED makes " + Opcode.of(op).kernelName()
+                        + " read its buffer as raw iovecs, which no helper checks: use sendmsg, or unchecked().ioprio(...)");
+            }
+        }
+        return rawIoprio(ioprio);
     }
 
+    /**
+     * Replaces {@code sqe->fd}. For a registered file use {@link #fixedFile}.
+     *
+     * @throws IllegalArgumentException on PROVIDE_BUFFERS, FUTEX_WAIT and FUTEX_WAKE, whose fd
+     *                                  word is the buffer count or futex size the helper checked
+     *                                  against memory (prepare the request again instead)
+     */
     public Sqe fd(int fd) {
-        sqes.set(U32, base + SQE_FD, fd);
-        return this;
-    }
-
-    /** {@code off} / {@code addr2} / {@code cmd_op}. */
-    public Sqe off(long off) {
-        sqes.set(U64, base + SQE_OFF, off);
-        return this;
-    }
-
-    /** {@code addr} / {@code splice_off_in} / {@code level, optname}: a raw address or value. */
-    public Sqe addr(long addr) {
-        sqes.set(U64, base + SQE_ADDR, addr);
-        return this;
-    }
-
-    public Sqe len(int len) {
-        sqes.set(U32, base + SQE_LEN, len);
-        return this;
+        int op = opcode();
+        if (op == Opcode.PROVIDE_BUFFERS.code() || op == Opcode.FUTEX_WAIT.code() || op == Opcode.FUTEX_WAKE.code()) {
+            throw new IllegalArgumentException("fd: the fd word of " + Opcode.of(op).kernelName()
+                    + " is a count or size its helper checked against memory; prepare the request again, given " + fd);
+        }
+        return rawFd(fd);
     }
 
     /**
@@ -153,44 +287,28 @@ public final class Sqe implements FileOps, SyncOps, FsOps, XattrOps, TimeoutOps,
      * {@code cancel_flags}, {@code open_flags}, {@code statx_flags}, … (one union in the kernel).
      */
     public Sqe opFlags(int flags) {
+        optionalClear = false;
         sqes.set(U32, base + SQE_OP_FLAGS, flags);
         return this;
     }
 
-    /** {@code buf_index}: the registered buffer for *_FIXED requests. */
+    /** {@code buf_index}: the registered buffer for *_FIXED requests (0..65535). */
     public Sqe bufIndex(int index) {
-        sqes.set(U16, base + SQE_BUF_INDEX, (short) index);
+        optionalClear = false;
+        sqes.set(U16, base + SQE_BUF_INDEX, (short) u16(index, "bufIndex"));
         return this;
     }
 
     /** {@code buf_group}: the provided-buffer group for BUFFER_SELECT (same field as buf_index). */
     public Sqe bufGroup(int group) {
-        return bufIndex(group);
+        return bufIndex(u16(group, "bufGroup"));
     }
 
+    /** {@code personality}: credentials registered with {@link Registration#registerPersonality()} (0..65535). */
     public Sqe personality(int personality) {
-        sqes.set(U16, base + SQE_PERSONALITY, (short) personality);
+        optionalClear = false;
+        sqes.set(U16, base + SQE_PERSONALITY, (short) u16(personality, "personality"));
         return this;
-    }
-
-    /** {@code file_index} / {@code splice_fd_in} / {@code optlen}: the raw 32-bit word at 44. */
-    public Sqe fileIndex(int value) {
-        sqes.set(U32, base + SQE_FILE_INDEX, value);
-        return this;
-    }
-
-    /** {@code addr3} / {@code optval}. */
-    public Sqe addr3(long addr3) {
-        sqes.set(U64, base + SQE_ADDR3, addr3);
-        return this;
-    }
-
-    /**
-     * The command area {@code cmd[]} at offset 48, for URING_CMD: 16 bytes, or 80 with
-     * SQE128. The slice aliases the ring; it is valid while this SQE is.
-     */
-    public MemorySegment cmd() {
-        return sqes.asSlice(base + SQE_CMD, size - SQE_CMD);
     }
 
     // ---- getters, for tests and tracing ----
@@ -227,6 +345,11 @@ public final class Sqe implements FileOps, SyncOps, FsOps, XattrOps, TimeoutOps,
         return sqes.get(U32, base + SQE_OP_FLAGS);
     }
 
+    /** {@code ioprio}, unsigned. */
+    public int getIoprio() {
+        return Short.toUnsignedInt(sqes.get(U16, base + SQE_IOPRIO));
+    }
+
     /** Bytes of this entry: 64, or 128 with SQE128. */
     public long byteSize() {
         return size;
@@ -242,6 +365,19 @@ public final class Sqe implements FileOps, SyncOps, FsOps, XattrOps, TimeoutOps,
         return segment.address();
     }
 
+    /** {@link #address} of a segment the kernel writes into: refuses read-only segments too. */
+    static long writableAddress(MemorySegment segment, String what) {
+        writable(segment, what);
+        return address(segment, what);
+    }
+
+    /** Refuses a read-only segment as a target the kernel writes into. */
+    static void writable(MemorySegment segment, String what) {
+        if (segment.isReadOnly()) {
+            throw new IllegalArgumentException(what + " must be writable (the kernel writes into it), given a read-only segment");
+        }
+    }
+
     /** A byte count that must fit in the segment and in the SQE's 32-bit length. */
     static int length(MemorySegment segment, long nbytes, String what) {
         if (nbytes < 0 || nbytes > segment.byteSize()) {
@@ -251,6 +387,22 @@ public final class Sqe implements FileOps, SyncOps, FsOps, XattrOps, TimeoutOps,
             throw new IllegalArgumentException(what + ": at most " + Integer.MAX_VALUE + " bytes per request, given " + nbytes);
         }
         return (int) nbytes;
+    }
+
+    /**
+     * The address of bytes {@code [offset, offset + nbytes)} of a native segment, with
+     * {@link java.util.Objects#checkFromIndexSize} semantics over exactly those bytes; allocates
+     * nothing unless it throws.
+     *
+     * @throws IndexOutOfBoundsException naming the offset, count and segment size
+     */
+    static long range(MemorySegment segment, long offset, int nbytes, String what) {
+        long size = segment.byteSize();
+        if ((offset | nbytes) < 0 || offset > size - nbytes) {
+            throw new IndexOutOfBoundsException(what + ": bytes [" + offset + ", " + offset + " + " + nbytes
+                    + ") must lie within the segment of " + size + " bytes");
+        }
+        return address(segment, what) + offset;
     }
 
     /** A value for a 16-bit SQE field ({@code buf_index}, {@code buf_group}): 0..65535. */
@@ -295,5 +447,11 @@ public final class Sqe implements FileOps, SyncOps, FsOps, XattrOps, TimeoutOps,
             throw new IllegalArgumentException(what + " needs " + required + " bytes, given a segment of " + segment.byteSize());
         }
         return address(segment, what);
+    }
+
+    /** {@link #struct} the kernel writes into: refuses read-only segments too. */
+    static long writableStruct(MemorySegment segment, long required, String what) {
+        writable(segment, what);
+        return struct(segment, required, what);
     }
 }

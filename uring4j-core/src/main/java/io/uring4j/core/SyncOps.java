@@ -38,6 +38,10 @@ public sealed interface SyncOps permits Sqe {
     int MADV_SEQUENTIAL = 2;
     int MADV_WILLNEED = 3;
     int MADV_DONTNEED = 4;
+    /** Frees the pages lazily: their contents may read back as zeros (4.5). */
+    int MADV_FREE = 8;
+    /** Frees the range and its backing store: the contents are gone. */
+    int MADV_REMOVE = 9;
 
     /* ---- kernel 5.1 ---- */
 
@@ -97,11 +101,13 @@ public sealed interface SyncOps permits Sqe {
     /**
      * Equivalent to {@code io_uring_prep_madvise(3)}; kernel 5.6. Advice for the first
      * {@code length} bytes of {@code region}, which should be page-aligned (else -EINVAL);
-     * {@code region}: mapped until completion.
+     * {@code region}: mapped until completion. Advice that may discard the contents
+     * ({@link #MADV_DONTNEED}, {@link #MADV_FREE}, {@link #MADV_REMOVE}) needs a writable segment.
      */
     @Prep(value = Opcode.MADVISE, liburing = "io_uring_prep_madvise")
     default Sqe prepMadvise(MemorySegment region, int length, int advice) {
         int len = Sqe.length(region, length, "prepMadvise region");
+        discardingAdviceNeedsWritable(region, advice, "prepMadvise region");
         return ((Sqe) this).prepRw(Opcode.MADVISE, -1, Sqe.address(region, "prepMadvise region"), len, 0)
                 .opFlags(advice);
     }
@@ -139,8 +145,16 @@ public sealed interface SyncOps permits Sqe {
             throw new IllegalArgumentException("prepMadvise64 region: length must be within the segment (0.."
                     + region.byteSize() + "), given " + length);
         }
+        discardingAdviceNeedsWritable(region, advice, "prepMadvise64 region");
         return ((Sqe) this).prepRw(Opcode.MADVISE, -1, Sqe.address(region, "prepMadvise64 region"), 0, length)
                 .opFlags(advice);
+    }
+
+    /** MADV_DONTNEED, MADV_FREE and MADV_REMOVE may zero the range: a write in effect. */
+    private static void discardingAdviceNeedsWritable(MemorySegment region, int advice, String what) {
+        if (advice == MADV_DONTNEED || advice == MADV_FREE || advice == MADV_REMOVE) {
+            Sqe.writable(region, what + " (advice " + advice + " may discard its contents)");
+        }
     }
 
     private static void nonNegative(int value, String what) {

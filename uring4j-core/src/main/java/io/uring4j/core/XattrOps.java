@@ -51,13 +51,13 @@ public sealed interface XattrOps permits Sqe {
      * Equivalent to {@code io_uring_prep_fgetxattr(3)}; kernel 5.19. Reads attribute
      * {@code name} of {@code fd} into the first {@code len} bytes of {@code value};
      * {@code cqe.res} is the attribute's size (-ERANGE if {@code len} is too small, -ENODATA
-     * if absent). {@code name}, {@code value}: until completion.
+     * if absent). {@code value} must be writable. {@code name}, {@code value}: until completion.
      */
     @Prep(value = Opcode.FGETXATTR, liburing = "io_uring_prep_fgetxattr")
     default Sqe prepFgetxattr(int fd, MemorySegment name, MemorySegment value, int len) {
         long n = Sqe.cString(name, "prepFgetxattr name");
         int l = Sqe.length(value, len, "prepFgetxattr value");
-        return ((Sqe) this).prepRw(Opcode.FGETXATTR, fd, n, l, Sqe.address(value, "prepFgetxattr value"))
+        return ((Sqe) this).prepRw(Opcode.FGETXATTR, fd, n, l, Sqe.writableAddress(value, "prepFgetxattr value"))
                 .opFlags(0);
     }
 
@@ -70,7 +70,7 @@ public sealed interface XattrOps permits Sqe {
         long n = Sqe.cString(name, "prepGetxattr name");
         long p = Sqe.cString(path, "prepGetxattr path");
         int l = Sqe.length(value, len, "prepGetxattr value");
-        return ((Sqe) this).prepRw(Opcode.GETXATTR, 0, n, l, Sqe.address(value, "prepGetxattr value"))
+        return ((Sqe) this).prepRw(Opcode.GETXATTR, 0, n, l, Sqe.writableAddress(value, "prepGetxattr value"))
                 .addr3(p)
                 .opFlags(0);
     }

@@ -180,7 +180,7 @@ class AcceptTest {
             MemorySegment ts = KernelTimespec.allocate(net.arena, Duration.ofMillis(100));
             maybeAsync(ring.getSqe().prepAccept(listener, MemorySegment.NULL, MemorySegment.NULL, 0).userData(1), async)
                     .flag(SqeFlag.IO_LINK);
-            ring.getSqe().prepRw(Opcode.LINK_TIMEOUT, -1, ts.address(), 1, 0).userData(2);
+            ring.getSqe().prepLinkTimeout(ts, 0).userData(2);
             long start = System.nanoTime();
             List<Completion> cs = submitAndAwait(ring, 2);
             assertEquals(-Errno.ECANCELED.code(), byUserData(cs, 1).res(), cs.toString());

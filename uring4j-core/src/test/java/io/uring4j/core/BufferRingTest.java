@@ -156,7 +156,7 @@ class BufferRingTest {
             br.add(pool.asSlice(SIZE, SIZE), 11, 1);
             br.advance(2);
             net.writeAll(pipe[1], net.bytes("from a pipe"));
-            maybeAsync(ring.getSqe().prepRw(Opcode.READ, pipe[0], 0, 0, -1), async)
+            maybeAsync(ring.getSqe().prepRead(pipe[0], MemorySegment.NULL, -1), async)
                     .flag(SqeFlag.BUFFER_SELECT).bufGroup(3).userData(1);
             Completion c = submitOne(ring);
             assertEquals(11, c.res(), c.toString());
@@ -182,13 +182,13 @@ class BufferRingTest {
             assertEquals(7, br.mask());
             var dup = assertThrows(IoUringException.class, () -> BufferRing.register(ring, 8, 5));
             assertEquals(Errno.EEXIST.code(), dup.errno(), dup.getMessage());
-            assertThrows(IllegalArgumentException.class, () -> br.add(0x1000, 16, 70000, 0));
-            assertThrows(IllegalArgumentException.class, () -> br.add(0x1000, 16, 1, 8));
+            assertThrows(IllegalArgumentException.class, () -> br.addUnchecked(0x1000, 16, 70000, 0));
+            assertThrows(IllegalArgumentException.class, () -> br.addUnchecked(0x1000, 16, 1, 8));
             assertThrows(IllegalArgumentException.class, () -> br.add(MemorySegment.ofArray(new byte[8]), 1, 0));
             assertThrows(IllegalArgumentException.class, () -> br.advance(9));
             br.close();
             br.close(); // idempotent
-            assertThrows(IllegalStateException.class, () -> br.add(0x1000, 16, 1, 0));
+            assertThrows(IllegalStateException.class, () -> br.addUnchecked(0x1000, 16, 1, 0));
             assertThrows(IllegalStateException.class, br::head);
             // the group id is free again
             BufferRing again = BufferRing.register(ring, 2, 5);

@@ -78,6 +78,49 @@ class CallerMemoryTest {
         }
     }
 
+    /**
+     * Issue 9: without an explicit NO_SQARRAY, setup still takes it where the kernel has it, so
+     * memorySize must not count the SQ index array then (it did: 16 KiB too much at 4096 entries).
+     * For the same arguments memorySize equals memoryUsed, and both equal the documented formula.
+     */
+    @Test
+    void memorySizeEqualsMemoryUsedWithTheDefaultNoSqArrayAttempt() {
+        int[] entries = {1, 8, 64, 1024, 4096};
+        SetupFlag[][] flagSets = {{}, {SetupFlag.SQE128}, {SetupFlag.CQE32}, {SetupFlag.SINGLE_ISSUER, SetupFlag.DEFER_TASKRUN}};
+        try (Arena arena = Arena.ofConfined()) {
+            for (int n : entries) {
+                for (SetupFlag[] flags : flagSets) {
+                    for (boolean tryNoSqArray : new boolean[] {true, false}) {
+                        IoUringParams p = IoUringParams.create().flags(flags).tryNoSqArray(tryNoSqArray);
+                        String what = n + " entries, " + java.util.Arrays.toString(flags) + ", tryNoSqArray=" + tryNoSqArray;
+                        long size = IoUring.memorySize(n, p);
+                        MemorySegment mem = arena.allocate(size, PAGE);
+                        try (IoUring ring = IoUring.openInMemory(n, p, mem)) {
+                            assertEquals(size, ring.memoryUsed(), what);
+                            boolean sqArray = !ring.hasSetupFlag(SetupFlag.NO_SQARRAY);
+                            assertEquals(!tryNoSqArray || !sqArray, true, what + ": NO_SQARRAY is tried first");
+                            long cqeSize = ring.hasSetupFlag(SetupFlag.CQE32) ? 32 : 16;
+                            long sqeSize = ring.hasSetupFlag(SetupFlag.SQE128) ? 128 : 64;
+                            long rings = 64 + ring.cqEntries() * cqeSize + (sqArray ? 4L * ring.sqEntries() : 0);
+                            long formula = roundUpPage(rings) + roundUpPage(ring.sqEntries() * sqeSize);
+                            assertEquals(formula, size, what);
+                            roundTrip(ring, Math.min(ring.sqEntries(), 8), what);
+                        }
+                    }
+                }
+            }
+        }
+        if (PAGE == 4096) {
+            // the figure of the issue: 4096 entries, defaults
+            assertEquals(IoUring.memorySize(4096, IoUringParams.create().flags(SetupFlag.NO_SQARRAY)),
+                    IoUring.memorySize(4096, IoUringParams.create()));
+        }
+    }
+
+    private static long roundUpPage(long n) {
+        return (n + PAGE - 1) / PAGE * PAGE;
+    }
+
     @Test
     void memorySizeMatchesLiburingWorkedValues() {
         assumePage4k();

@@ -197,12 +197,12 @@ final class OpTesting {
 
     /**
      * Provides {@code count} buffers of {@code size} bytes from {@code memory} to group
-     * {@code group} with IORING_OP_PROVIDE_BUFFERS, written raw because its helper lives in
-     * another family; returns after the kernel accepted them.
+     * {@code group} with IORING_OP_PROVIDE_BUFFERS (ids from 0); returns after the kernel
+     * accepted them.
      */
     static void provideBuffers(IoUring ring, MemorySegment memory, int size, int count, int group) {
         assertTrue(memory.byteSize() >= (long) size * count);
-        ring.getSqe().prepRw(Opcode.PROVIDE_BUFFERS, count, memory.address(), size, 0).bufGroup(group).userData(-7);
+        ring.getSqe().prepProvideBuffers(memory, size, count, group, 0).userData(-7);
         Completion c = submitOne(ring);
         assertTrue(c.res() >= 0, () -> "provide buffers: " + c);
     }

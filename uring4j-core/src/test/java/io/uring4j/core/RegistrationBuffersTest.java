@@ -24,7 +24,8 @@ class RegistrationBuffersTest {
     Path dir;
 
     private static Sqe fixed(IoUring ring, Opcode op, int fd, MemorySegment buf, int len, long off, int index, boolean async) {
-        Sqe sqe = ring.getSqe().prepRw(op, fd, buf.address(), len, off).bufIndex(index);
+        Sqe sqe = op == Opcode.READ_FIXED ? ring.getSqe().prepReadFixed(fd, buf, len, off, index)
+                : ring.getSqe().prepWriteFixed(fd, buf, len, off, index);
         if (async) sqe.flag(SqeFlag.ASYNC);
         return sqe;
     }

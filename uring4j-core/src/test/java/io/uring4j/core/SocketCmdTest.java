@@ -111,7 +111,7 @@ class SocketCmdTest {
             MemorySegment ts = KernelTimespec.allocate(net.arena, Duration.ofSeconds(1));
             maybeAsync(ring.getSqe().prepCmdSock(SOCKET_URING_OP_GETSOCKOPT, pair[0], Posix.SOL_SOCKET, Posix.SO_RCVBUF, val, 4)
                     .userData(1), async).flag(SqeFlag.IO_LINK);
-            ring.getSqe().prepRw(Opcode.LINK_TIMEOUT, -1, ts.address(), 1, 0).userData(2);
+            ring.getSqe().prepLinkTimeout(ts, 0).userData(2);
             long start = System.nanoTime();
             List<Completion> cs = submitAndAwait(ring, 2);
             assertTrue(System.nanoTime() - start < Duration.ofSeconds(3).toNanos(), "bounded by the timeout");

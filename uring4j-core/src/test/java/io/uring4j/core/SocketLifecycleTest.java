@@ -121,7 +121,7 @@ class SocketLifecycleTest {
             int client = net.tcpSocket(V4);
             MemorySegment ts = KernelTimespec.allocate(net.arena, Duration.ofMillis(200));
             maybeAsync(ring.getSqe().prepConnect(client, to).userData(1), async).flag(SqeFlag.IO_LINK);
-            ring.getSqe().prepRw(Opcode.LINK_TIMEOUT, -1, ts.address(), 1, 0).userData(2);
+            ring.getSqe().prepLinkTimeout(ts, 0).userData(2);
             long start = System.nanoTime();
             List<Completion> cs = submitAndAwait(ring, 2);
             long ms = (System.nanoTime() - start) / 1_000_000;
@@ -142,7 +142,7 @@ class SocketLifecycleTest {
             int client2 = net.tcpSocket(V4);
             maybeAsync(ring.getSqe().prepConnect(client2, to2).userData(3), async).flag(SqeFlag.IO_LINK);
             KernelTimespec.set(ts, Duration.ofSeconds(2));
-            ring.getSqe().prepRw(Opcode.LINK_TIMEOUT, -1, ts.address(), 1, 0).userData(4);
+            ring.getSqe().prepLinkTimeout(ts, 0).userData(4);
             List<Completion> ok = submitAndAwait(ring, 2);
             assertEquals(0, byUserData(ok, 3).res(), ok.toString());
             assertEquals(-Errno.ECANCELED.code(), byUserData(ok, 4).res(), ok.toString());

@@ -280,11 +280,8 @@ public final class AsyncFile implements AutoCloseable, EventLoop.Resource {
             sqe = isRead ? loop.sqe().prepReadFixed(fd, data, len, position, fixed)
                     : loop.sqe().prepWriteFixed(fd, data, len, position, fixed);
         } else {
-            sqe = isRead ? loop.sqe().prepRead(fd, data, len, position) : loop.sqe().prepWrite(fd, data, len, position);
+            sqe = isRead ? loop.sqe().prepRead(fd, data, at, len, position) : loop.sqe().prepWrite(fd, data, at, len, position);
         }
-        // The prep checked len against the whole buffer; position + len <= capacity holds for
-        // every ByteBuffer (position <= limit <= capacity), so the moved address stays inside.
-        if (at != 0) sqe.addr(data.address() + at);
         target(sqe).userData(op.userData(UserData.TAG_MAIN));
         Duration t = timeout != null ? timeout : defaultTimeout;
         if (t != null) loop.linkTimeout(op, sqe, t);

@@ -110,8 +110,20 @@ public final class EventLoop implements AutoCloseable {
             throw new IllegalStateException("interrupted while starting event loop " + id, e);
         }
         if (startFailure != null) {
-            throw new IllegalStateException("event loop " + id + " could not start: " + startFailure.getMessage(), startFailure);
+            throw new IllegalStateException("event loop " + id + " could not start: " + startFailureReason(startFailure), startFailure);
         }
+    }
+
+    /**
+     * Why the loop could not start: io_uring's own unavailability cause when it is unavailable
+     * (no native access, seccomp, sysctl, memlock: core names the failing call and the fix),
+     * else the failure's message (an initializer error has none, hence its description).
+     */
+    private static String startFailureReason(Throwable failure) {
+        if (!IoUring.isAvailable()) {
+            return IoUring.unavailabilityCause().getMessage();
+        }
+        return failure.getMessage() != null ? failure.getMessage() : failure.toString();
     }
 
     /** The group this loop belongs to. */

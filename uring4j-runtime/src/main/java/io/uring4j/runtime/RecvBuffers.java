@@ -60,7 +60,7 @@ final class RecvBuffers {
 
     /** Gives buffer {@code bid} back to the kernel. */
     void recycle(int bid) {
-        ring.add(block.address() + (long) bid * SIZE, SIZE, bid, 0);
+        ring.add(views[bid], bid, 0);
         ring.advance(1);
         available++;
     }

@@ -1,7 +1,6 @@
 package io.uring4j.runtime;
 
 import io.uring4j.core.CqeFlag;
-import io.uring4j.core.Opcode;
 import io.uring4j.core.SocketAddresses;
 import io.uring4j.core.Sqe;
 import io.uring4j.core.SqeFlag;
@@ -100,7 +99,7 @@ public final class TcpConnection implements AutoCloseable, EventLoop.Resource {
             Operation op = loop.acquire(CONNECTED, f);
             op.context = new Object[] {remote, fd};
             int len = SocketAddresses.write(op.scratch, remote);
-            Sqe sqe = loop.sqe().prepRw(Opcode.CONNECT, fd, op.scratch.address(), 0, len)
+            Sqe sqe = loop.sqe().prepConnect(fd, op.scratch, len)
                     .userData(op.userData(UserData.TAG_MAIN));
             if (timeout != null) loop.linkTimeout(op, sqe, timeout);
             loop.started(op, timeout != null);
@@ -287,7 +286,7 @@ public final class TcpConnection implements AutoCloseable, EventLoop.Resource {
         loop.recvBuffers(); // the buffer group must be registered before a BUFFER_SELECT recv reaches the kernel
         Operation op = loop.acquire(RECEIVED, null);
         op.context = this;
-        loop.sqe().prepRw(Opcode.RECV, fd, 0, 0, 0).ioprio(RECV_MULTISHOT).flag(SqeFlag.BUFFER_SELECT)
+        loop.sqe().prepRecvMultishot(fd, MemorySegment.NULL, 0, 0).flag(SqeFlag.BUFFER_SELECT)
                 .bufGroup(RecvBuffers.GROUP).userData(op.userData(UserData.TAG_MAIN));
         loop.started(op, false);
         recvOp = op;
@@ -424,9 +423,8 @@ public final class TcpConnection implements AutoCloseable, EventLoop.Resource {
     /** The SEND of {@code op}'s bytes from {@code sent} on (the queue links it and sets user_data). */
     private Sqe prepareSend(Operation op, int sent) {
         int remaining = OrderedSendQueue.length(op) - sent;
-        long start = op.buffer.segment.address() + op.scratch.get(JAVA_LONG, SEND_OFFSET) + sent;
-        return loop.sqe().prepRw(Opcode.SEND, fd, start, remaining, 0)
-                .opFlags(MSG_NOSIGNAL | MSG_WAITALL);
+        long start = op.scratch.get(JAVA_LONG, SEND_OFFSET) + sent;
+        return loop.sqe().prepSend(fd, op.buffer.segment, start, remaining, MSG_NOSIGNAL | MSG_WAITALL);
     }
 
     // ------------------------------------------------------------------ socket options

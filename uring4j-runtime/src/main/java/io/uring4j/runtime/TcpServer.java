@@ -1,6 +1,5 @@
 package io.uring4j.runtime;
 
-import io.uring4j.core.Opcode;
 import io.uring4j.core.SocketAddresses;
 import io.uring4j.core.internal.Posix;
 
@@ -111,7 +110,7 @@ public final class TcpServer implements AutoCloseable, EventLoop.Resource {
     private void armAccept() {
         Operation op = loop.acquire(ACCEPTED, null);
         op.context = this;
-        loop.sqe().prepRw(Opcode.ACCEPT, fd, 0, 0, 0).ioprio(ACCEPT_MULTISHOT).opFlags(Posix.SOCK_CLOEXEC)
+        loop.sqe().prepMultishotAccept(fd, MemorySegment.NULL, MemorySegment.NULL, Posix.SOCK_CLOEXEC)
                 .userData(op.userData(UserData.TAG_MAIN));
         loop.started(op, false);
         acceptOp = op;

@@ -1,6 +1,5 @@
 package io.uring4j.runtime;
 
-import io.uring4j.core.Opcode;
 import io.uring4j.core.SqeFlag;
 import io.uring4j.core.internal.Posix;
 
@@ -31,8 +30,7 @@ final class BlockingOpen {
             MemorySegment p = op.buffer.segment;
             MemorySegment.copy(name, 0, p, JAVA_BYTE, 0, name.length);
             p.set(JAVA_BYTE, name.length, (byte) 0);
-            // no prepOpenat helper in core yet: the fields AsyncFile writes too
-            loop.sqe().prepRw(Opcode.OPENAT, Posix.AT_FDCWD, p.address(), 0, 0).opFlags(Posix.O_RDONLY | Posix.O_CLOEXEC)
+            loop.sqe().prepOpenat(Posix.AT_FDCWD, p, Posix.O_RDONLY | Posix.O_CLOEXEC, 0)
                     .flag(SqeFlag.ASYNC).userData(op.userData(UserData.TAG_MAIN));
             loop.started(op, false);
         });

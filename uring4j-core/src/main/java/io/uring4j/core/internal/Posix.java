@@ -31,6 +31,8 @@ public final class Posix {
     public static final long FIONREAD = 0x541B, SIOCINQ = FIONREAD, SIOCOUTQ = 0x5411;
     /** getrlimit/setrlimit resource of the open-file limit; {@code struct rlimit} is two u64s (cur, max). */
     public static final int RLIMIT_NOFILE = 7;
+    /** getrlimit resource of the locked-memory limit (ulimit -l), in bytes. */
+    public static final int RLIMIT_MEMLOCK = 8;
     public static final long RLIMIT_BYTES = 16;
 
     private static final MethodHandle OPEN = h("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
