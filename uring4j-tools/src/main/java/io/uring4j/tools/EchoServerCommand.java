@@ -55,16 +55,10 @@ final class EchoServerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        EventLoopGroup group = loops > 0 ? EventLoopGroup.create(loops) : EventLoopGroup.create();
-        TcpServer server = TcpServer.bind(group, new InetSocketAddress(InetAddress.getByName(host), port), 4096);
+        Running running = start();
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
-            try {
-                server.close();
-            } catch (IOException | RuntimeException ignored) {
-                // already closing
-            }
-            group.close();
+            running.close();
             stopped.countDown();
         });
         Runtime.getRuntime().addShutdownHook(hook);
@@ -79,21 +73,64 @@ final class EchoServerCommand implements Callable<Integer> {
                 }
             });
         }
-        InetSocketAddress at = server.localAddress();
+        InetSocketAddress at = running.localAddress();
         System.out.println("listening on " + at.getAddress().getHostAddress() + ":" + at.getPort()
-                + " with " + group.loops().size() + " event loop(s); Ctrl-C stops");
+                + " with " + running.group.loops().size() + " event loop(s); Ctrl-C stops");
         System.out.flush();
+        running.acceptor.join();
+        stopped.await();
+        return 0;
+    }
+
+    /** A started server: its group, its listening socket and the thread accepting on it. */
+    static final class Running implements AutoCloseable {
+        final EventLoopGroup group;
+        final TcpServer server;
+        final Thread acceptor;
+
+        private Running(EventLoopGroup group, TcpServer server, boolean threads) {
+            this.group = group;
+            this.server = server;
+            this.acceptor = Thread.ofPlatform().name("echo-accept").start(() -> acceptAll(server, threads));
+        }
+
+        InetSocketAddress localAddress() {
+            return server.localAddress();
+        }
+
+        /** Stops accepting and closes the group (and with it every connection). */
+        @Override
+        public void close() {
+            try {
+                server.close();
+            } catch (IOException | RuntimeException ignored) {
+                // already closing
+            }
+            group.close();
+        }
+    }
+
+    /** Binds and starts accepting, as {@link #call} does, without waiting: for tests in this JVM. */
+    Running start() throws IOException {
+        EventLoopGroup group = loops > 0 ? EventLoopGroup.create(loops) : EventLoopGroup.create();
+        try {
+            return new Running(group, TcpServer.bind(group, new InetSocketAddress(InetAddress.getByName(host), port), 4096), threads);
+        } catch (IOException | RuntimeException e) {
+            group.close();
+            throw e;
+        }
+    }
+
+    private static void acceptAll(TcpServer server, boolean threads) {
         try {
             while (true) {
                 TcpConnection c = server.accept();
                 if (threads) Thread.ofVirtual().name("echo-" + c.remoteAddress()).start(() -> serve(c));
                 else c.receive(ECHO);
             }
-        } catch (IOException e) {
-            // the server was closed by the shutdown hook
+        } catch (IOException | RuntimeException e) {
+            // the server was closed
         }
-        stopped.await();
-        return 0;
     }
 
     private static void serve(TcpConnection c) {
