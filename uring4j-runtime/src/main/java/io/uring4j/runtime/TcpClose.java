@@ -59,6 +59,7 @@ final class TcpClose {
 
     /** Any thread: begins a close (or an abort); the future completes once the fd is closed. */
     CompletableFuture<Integer> start(boolean abort) {
+        // closed is set on the loop, in order: a write this thread made before close() is still sent
         CompletableFuture<Integer> f = new CompletableFuture<>();
         try {
             loop.execute(() -> begin(f, abort));

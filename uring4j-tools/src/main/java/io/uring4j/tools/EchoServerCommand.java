@@ -24,7 +24,13 @@ import java.util.concurrent.CountDownLatch;
 @Command(name = "echo-server", mixinStandardHelpOptions = true,
         description = "Serve TCP echo on io_uring (multishot accept, buffer-ring receive, linked ordered sends).")
 final class EchoServerCommand implements Callable<Integer> {
-    /** Echoes on the loop thread: every received chunk is queued for sending as it arrives. */
+    /**
+     * Echoes on the loop thread: every received chunk is queued for sending as it arrives. At the
+     * peer's end of stream the close sends every queued byte before the fd closes (a client that
+     * half-closes gets its whole echo, then the end); after a receive error there is nobody to
+     * send to, so the connection is aborted. A peer that does not read its echo stops being read
+     * once the connection's send queue is full.
+     */
     private static final TcpReceiver ECHO = new TcpReceiver() {
         @Override
         public void onData(TcpConnection connection, MemorySegment buffer, long offset, long length) {
@@ -33,7 +39,15 @@ final class EchoServerCommand implements Callable<Integer> {
 
         @Override
         public void onEnd(TcpConnection connection, Exception error) {
-            connection.closeAsync();
+            if (error == null) {
+                connection.closeAsync();
+            } else {
+                try {
+                    connection.abort(); // on the loop thread it starts the abort and returns
+                } catch (IOException ignored) {
+                    // not thrown on the loop thread
+                }
+            }
         }
     };
 
