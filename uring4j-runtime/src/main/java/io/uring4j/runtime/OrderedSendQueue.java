@@ -1,10 +1,12 @@
 package io.uring4j.runtime;
 
 import io.uring4j.core.Errno;
+import io.uring4j.core.KernelTimespec;
 import io.uring4j.core.Sqe;
 import io.uring4j.core.SqeFlag;
 
 import java.nio.channels.AsynchronousCloseException;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
@@ -27,10 +29,18 @@ import java.util.function.Supplier;
  * <p>A send cut short by the socket's or the loop's close fails with
  * {@link AsynchronousCloseException}; after {@link #cut} every send not complete fails with the
  * cut's exception and none is sent again.
+ *
+ * <p>Cancelling a chain is repeated until its last member ended: a member whose predecessor
+ * completed just before the cancel is issued by the kernel (as the link moves on) after the
+ * cancel looked for it, and would then wait for a peer that may never read. So every chain CQE
+ * seen while stopping cancels the members left, and a {@link #RECANCEL_EVERY} TIMEOUT repeats
+ * that while any is left.
  */
 final class OrderedSendQueue {
     static final int MAX_CHAIN = 64;
     private static final int ECANCELED = Errno.ECANCELED.code();
+    /** How often the members of a cancelled chain are cancelled again while any is in the kernel. */
+    static final Duration RECANCEL_EVERY = Duration.ofMillis(20);
 
     /** Writes the SQE that sends {@code op}'s bytes from {@code sent} on; the queue links it and sets user_data. */
     @FunctionalInterface
@@ -58,6 +68,8 @@ final class OrderedSendQueue {
     private long queuedBytes;
     /** Set by {@link #cut}: what every send not complete fails with. */
     private Supplier<? extends Throwable> cut;
+    /** The TIMEOUT that repeats the chain's cancel, while one is armed. */
+    private Operation recancel;
 
     OrderedSendQueue(LoopSocket socket, Prep prep, boolean stream, String what) {
         this(socket, prep, stream, what, op -> { });
@@ -154,8 +166,32 @@ final class OrderedSendQueue {
         if (chainInFlight == 0) {
             if (stopping || cut != null) failQueued();
             else flush();
+        } else if (stopping || cut != null) {
+            cancelChain(); // the next member may have been issued after the last cancel looked for it
         }
     }
+
+    /** Cancels every member of the chain in the kernel, and again every {@link #RECANCEL_EVERY} while any is left. */
+    private void cancelChain() {
+        EventLoop loop = socket.loop();
+        for (Operation op : chain) {
+            // Not EventLoop.cancel: that sends one cancel per operation, and this one may need more.
+            loop.sqe().prepCancel64(op.userData(UserData.TAG_MAIN), 0).userData(UserData.pack(UserData.TAG_CANCEL, 0, 0));
+        }
+        if (chainInFlight == 0 || recancel != null) return;
+        Operation t = loop.acquire(RECANCEL_DUE, null);
+        t.context = this;
+        KernelTimespec.set(t.scratch.asSlice(Operation.TIMESPEC_OFFSET, 16), RECANCEL_EVERY);
+        loop.sqe().prepTimeout(t.scratch.asSlice(Operation.TIMESPEC_OFFSET, 16), 0, 0).userData(t.userData(UserData.TAG_MAIN));
+        loop.started(t, false);
+        recancel = t;
+    }
+
+    private static final Operation.Completion RECANCEL_DUE = (loop, op, res, flags, more) -> {
+        OrderedSendQueue q = (OrderedSendQueue) op.context;
+        q.recancel = null;
+        if (q.chainInFlight > 0 && (q.cut != null || q.stopping())) q.cancelChain();
+    };
 
     /** Whether the socket or its loop is closing: a cancelled send is not sent again. */
     private boolean stopping() {
@@ -208,6 +244,7 @@ final class OrderedSendQueue {
      */
     void closing() {
         if (chainInFlight == 0) failQueued();
+        else cancelChain();
     }
 
     /**
@@ -217,8 +254,8 @@ final class OrderedSendQueue {
     void cut(Supplier<? extends Throwable> failure) {
         if (cut != null) return;
         cut = failure;
-        for (Operation op : chain.toArray(new Operation[0])) socket.loop().cancel(op);
         if (chainInFlight == 0) failQueued();
+        else cancelChain();
     }
 
     private void failQueued() {
