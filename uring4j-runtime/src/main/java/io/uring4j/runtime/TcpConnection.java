@@ -47,7 +47,6 @@ import java.util.concurrent.CompletableFuture;
  * {@link java.nio.channels.ClosedChannelException}.
  */
 public final class TcpConnection implements AutoCloseable, EventLoop.Resource {
-    static final int MAX_HELD = TcpReceive.MAX_HELD;
     /** Default {@link #closeTimeout()}. */
     static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(10);
 
