@@ -73,4 +73,48 @@ class TcpClosedFailuresTest {
             }
         }
     }
+
+    /** Loop-thread sends with a handler hear a closed-channel failure too, when an abort cuts them. */
+    @Test
+    void sendHandlersCutShortByAnAbortHearAClosedChannel() throws Exception {
+        try (EventLoopGroup group = EventLoopGroup.create(1)) {
+            for (int round = 0; round < 20; round++) {
+                try (TcpPeer p = TcpPeer.open(group, 16 * 1024)) {
+                    List<CompletableFuture<Integer>> outcomes = java.util.Collections.synchronizedList(new ArrayList<>());
+                    java.util.concurrent.CountDownLatch sent = new java.util.concurrent.CountDownLatch(1);
+                    java.lang.foreign.MemorySegment big = java.lang.foreign.MemorySegment.ofArray(new byte[1 << 20]);
+                    p.conn.receive(new TcpReceiver() {
+                        @Override
+                        public void onData(TcpConnection c, java.lang.foreign.MemorySegment buffer, long offset, long length) {
+                            for (int i = 0; i < 6; i++) {
+                                CompletableFuture<Integer> outcome = new CompletableFuture<>();
+                                outcomes.add(outcome);
+                                c.send(big, 0, big.byteSize(), outcome, new java.nio.channels.CompletionHandler<Integer, CompletableFuture<Integer>>() {
+                                    @Override
+                                    public void completed(Integer n, CompletableFuture<Integer> o) {
+                                        o.complete(n);
+                                    }
+
+                                    @Override
+                                    public void failed(Throwable t, CompletableFuture<Integer> o) {
+                                        o.completeExceptionally(t);
+                                    }
+                                });
+                            }
+                            sent.countDown();
+                        }
+
+                        @Override
+                        public void onEnd(TcpConnection c, Exception error) {
+                        }
+                    });
+                    p.peer.getOutputStream().write(1);
+                    assertTrue(sent.await(5, TimeUnit.SECONDS));
+                    if (round % 2 == 1) Thread.sleep(round % 5);
+                    p.conn.abort();
+                    assertEndedClosed(outcomes);
+                }
+            }
+        }
+    }
 }
