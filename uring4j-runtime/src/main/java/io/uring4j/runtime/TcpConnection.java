@@ -241,7 +241,7 @@ public final class TcpConnection implements AutoCloseable, EventLoop.Resource {
                 try {
                     body.run();
                 } catch (RuntimeException e) {
-                    f.settleFailure(e);
+                    f.fail(e);
                 }
             });
         } catch (IllegalStateException loopClosed) {

@@ -78,6 +78,12 @@ final class TcpFuture<T> extends CompletableFuture<T> {
         return true;
     }
 
+    /** Loop thread, whatever state it is in: fails it (a bug or misuse the request's code did not expect) unless it is done. */
+    void fail(Throwable failure) {
+        take();
+        super.completeExceptionally(failure);
+    }
+
     /** Gives the request up, completing it with {@code failure}; false if the loop took it first. */
     private boolean giveUp(Throwable failure, boolean cancel) {
         if (!STATE.compareAndSet(this, WAITING, ABANDONED)) return false;

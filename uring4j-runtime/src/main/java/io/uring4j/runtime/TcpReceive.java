@@ -122,7 +122,13 @@ final class TcpReceive implements TcpFuture.Owner {
         }
         TcpFuture<Integer> f = new TcpFuture<>(loop, this);
         try {
-            loop.execute(() -> startRead(f, dst, pos, lim));
+            loop.execute(() -> {
+                try {
+                    startRead(f, dst, pos, lim);
+                } catch (RuntimeException e) {
+                    f.fail(e);
+                }
+            });
         } catch (IllegalStateException loopClosed) {
             f.settleFailure(Errors.closed());
         }
@@ -142,7 +148,7 @@ final class TcpReceive implements TcpFuture.Owner {
         } else if (inputShut) {
             f.settle(-1);
         } else if (heldCount > 0) {
-            if (f.take()) f.deliver(loop.boxed(drainInto(dst, pos, lim)));
+            if (f.take()) deliverHeld(f, dst, pos, lim);
         } else if (recvError != null) {
             f.settleFailure(recvError);
         } else if (eof) {
@@ -163,6 +169,22 @@ final class TcpReceive implements TcpFuture.Owner {
             reader = null;
             readerDst = null;
         }
+    }
+
+    /**
+     * Completes the taken read {@code f} with the held bytes that fit. A buffer the loop cannot
+     * write (a direct buffer over another thread's confined arena) fails the read; no byte was
+     * consumed, since the copy comes before a buffer is let go.
+     */
+    private void deliverHeld(TcpFuture<Integer> f, ByteBuffer dst, int pos, int lim) {
+        int n;
+        try {
+            n = drainInto(dst, pos, lim);
+        } catch (RuntimeException e) {
+            f.deliverFailure(e);
+            return;
+        }
+        f.deliver(loop.boxed(n));
     }
 
     /** Copies held bytes into {@code dst[pos, lim)}, recycling emptied buffers; re-arms if below the limit. */
@@ -276,7 +298,7 @@ final class TcpReceive implements TcpFuture.Owner {
             reader = null;
             readerDst = null;
             if (heldCount > 0) {
-                if (r.take()) r.deliver(loop.boxed(drainInto(dst, readerPos, readerLim)));
+                if (r.take()) deliverHeld(r, dst, readerPos, readerLim);
             } else if (recvError != null) {
                 r.settleFailure(recvError);
             } else {

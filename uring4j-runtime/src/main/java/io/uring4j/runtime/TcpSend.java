@@ -95,7 +95,13 @@ final class TcpSend implements TcpFuture.Owner {
         }
         TcpFuture<Integer> f = new TcpFuture<>(loop, this);
         try {
-            loop.execute(() -> startWrite(f, src, pos, len));
+            loop.execute(() -> {
+                try {
+                    startWrite(f, src, pos, len);
+                } catch (RuntimeException e) {
+                    f.fail(e);
+                }
+            });
         } catch (IllegalStateException loopClosed) {
             f.settleFailure(Errors.closed());
         }

@@ -143,4 +143,22 @@ class TcpBufferSnapshotTest {
             drain.interrupt();
         }
     }
+
+    /** A direct buffer over another thread's confined arena: the loop cannot touch it, and says so; no byte is lost. */
+    @org.junit.jupiter.api.Test
+    void aBufferTheLoopCannotTouchFailsItsRequestAndLosesNoByte() throws Exception {
+        try (TcpPeer p = TcpPeer.open(loops.group()); java.lang.foreign.Arena confined = java.lang.foreign.Arena.ofConfined()) {
+            ByteBuffer mine = confined.allocate(64).asByteBuffer();
+            ExecutionException w = assertThrows(ExecutionException.class, () -> p.conn.writeAsync(mine).get(5, TimeUnit.SECONDS));
+            assertInstanceOf(WrongThreadException.class, w.getCause());
+            p.peer.getOutputStream().write(new byte[] {1, 2, 3});
+            Thread.sleep(50); // the bytes are held by the connection
+            ExecutionException r = assertThrows(ExecutionException.class, () -> p.conn.readAsync(mine.clear()).get(5, TimeUnit.SECONDS));
+            assertInstanceOf(WrongThreadException.class, r.getCause());
+            ByteBuffer ok = ByteBuffer.allocate(8);
+            assertEquals(3, p.conn.read(ok, java.time.Duration.ofSeconds(5)), "the next read gets every byte");
+            p.conn.write(ByteBuffer.wrap(new byte[] {4}), java.time.Duration.ofSeconds(5));
+            assertEquals(4, p.peer.getInputStream().read(), "the output still works");
+        }
+    }
 }
