@@ -188,7 +188,7 @@ public final class TcpConnection implements AutoCloseable, EventLoop.Resource {
      */
     public int read(ByteBuffer dst, Duration timeout) throws IOException {
         CompletableFuture<Integer> f = receive.readAsync(dst);
-        if (f instanceof TcpFuture<Integer> t) return t.await(timeout, "a read from " + remote);
+        if (f instanceof TcpFuture<Integer> t) return t.await(timeout, "a read from", remote);
         return Errors.await(f);
     }
 
@@ -223,7 +223,7 @@ public final class TcpConnection implements AutoCloseable, EventLoop.Resource {
             loop.started(op, false);
             requests.requestStarted();
         });
-        f.await(null, "the input shutdown of " + remote);
+        f.await(null, "the input shutdown of", remote);
     }
 
     private static final Operation.Completion SHUT_DONE = (loop, op, res, flags, more) -> {
@@ -266,7 +266,7 @@ public final class TcpConnection implements AutoCloseable, EventLoop.Resource {
      */
     public void write(ByteBuffer src, Duration timeout) throws IOException {
         CompletableFuture<Integer> f = send.writeAsync(src);
-        if (f instanceof TcpFuture<Integer> t) t.await(timeout, "a write to " + remote);
+        if (f instanceof TcpFuture<Integer> t) t.await(timeout, "a write to", remote);
         else Errors.await(f);
     }
 

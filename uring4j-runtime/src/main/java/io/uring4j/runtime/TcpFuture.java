@@ -139,13 +139,14 @@ final class TcpFuture<T> extends CompletableFuture<T> {
     }
 
     /**
-     * Waits for the result as a blocking call does, at most {@code timeout} (null: no deadline).
+     * Waits for the result as a blocking call does, at most {@code timeout} (null: no deadline);
+     * {@code action} and {@code subject} name it in exceptions only (no message is built otherwise).
      * A deadline that passes or an interrupt gives the request up and throws
      * {@link InterruptedByTimeoutException} or {@link InterruptedIOException} (the interrupt
      * status kept); if the loop had already taken it, its result is returned instead, so bytes a
      * read received are never dropped. Failures are rethrown as {@link Errors#await} does.
      */
-    T await(Duration timeout, Object what) throws IOException {
+    T await(Duration timeout, String action, Object subject) throws IOException {
         EventLoop current = EventLoop.current();
         if (current != null && !isDone()) {
             throw new IllegalStateException("a blocking call on " + current + "'s own thread would wait for the loop"
@@ -156,13 +157,13 @@ final class TcpFuture<T> extends CompletableFuture<T> {
             if (timeout == null) get();
             else get(nanos(timeout), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
-            InterruptedIOException io = new InterruptedIOException("interrupted while waiting for " + what);
+            InterruptedIOException io = new InterruptedIOException("interrupted while waiting for " + action + " " + subject);
             io.initCause(e);
             giveUp(io, false);
             interrupted = true;
         } catch (TimeoutException e) {
             InterruptedByTimeoutException t = new InterruptedByTimeoutException();
-            t.initCause(new IOException(what + " did not complete within " + timeout));
+            t.initCause(new IOException(action + " " + subject + " did not complete within " + timeout));
             giveUp(t, false);
         } catch (ExecutionException | java.util.concurrent.CancellationException e) {
             // rethrown below
