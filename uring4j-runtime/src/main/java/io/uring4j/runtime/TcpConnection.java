@@ -1,9 +1,9 @@
 package io.uring4j.runtime;
 
-import io.uring4j.core.CqeFlag;
+import io.uring4j.core.Errno;
+import io.uring4j.core.NetOps;
 import io.uring4j.core.SocketAddresses;
 import io.uring4j.core.Sqe;
-import io.uring4j.core.SqeFlag;
 import io.uring4j.core.internal.Posix;
 
 import java.io.IOException;
@@ -12,69 +12,83 @@ import java.net.InetSocketAddress;
 import java.net.SocketOption;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
+import java.nio.channels.CompletionHandler;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * A TCP connection served by one {@link EventLoop}.
  *
  * <p><b>Receiving</b>: a multishot recv fills buffers of the loop's provided-buffer ring; a
  * buffer stays with this connection until the user has read it. When the user falls behind
- * ({@link #MAX_HELD} buffers held) the receive is cancelled and re-armed only once the user
- * has caught up: backpressure instead of unbounded memory.
+ * (16 buffers held) the receive is cancelled and re-armed only once the user has caught up:
+ * backpressure instead of unbounded memory. One read at a time may wait; a read that is
+ * cancelled, interrupted or times out leaves its place at once, and the bytes that arrive later go
+ * to the next read.
  *
  * <p><b>Sending</b> (field report 3): writes go into a per-connection queue; the queued messages go
  * out as one IOSQE_IO_LINK chain, and the next chain only after the previous one completed; a
  * short send is resumed before anything after it. Bytes reach the peer in the order the
- * {@code write} calls were made, from any number of threads.
+ * {@code write} calls were made, from any number of threads. The queue holds at most
+ * {@link #sendQueueLimit()} bytes in native memory: later writes wait, bytes still in their
+ * buffers, until it drained to half of that. A write given up (cancelled, interrupted, timed
+ * out) makes the output unusable, as with {@link java.nio.channels.AsynchronousSocketChannel}:
+ * an unknown part of it was sent.
  *
- * <p><b>Closing</b>: {@link #close()} cancels the connection's requests, waits for all of their
- * completions, then closes the fd; no request can outlive the fd, and no memory is freed early.
+ * <p><b>Closing</b>: {@link #close()} first lets every write already made reach the kernel (at most
+ * {@link #closeTimeout()}; past it, or with a zero timeout, it aborts), then cancels the
+ * connection's requests, waits for all of their completions and closes the fd. {@link #abort()}
+ * does not wait for the writes: they fail, and the peer gets a reset (SO_LINGER 0).
+ * {@link #shutdownOutput()} and {@link #shutdownInput()} half-close as a JDK socket's do. No
+ * request can outlive the fd, and no memory is freed early. A request cut short by a close fails
+ * with {@link java.nio.channels.AsynchronousCloseException}, one made after it with
+ * {@link java.nio.channels.ClosedChannelException}.
  */
 public final class TcpConnection implements AutoCloseable, EventLoop.Resource {
-    static final int MAX_HELD = 16;
-    private static final int MSG_NOSIGNAL = 0x4000, MSG_WAITALL = 0x100;
-    private static final int RECV_MULTISHOT = 1 << 1, CANCEL_FD = 1 << 1, CANCEL_ALL = 1 << 0;
-    private static final int ENOBUFS = 105, ECANCELED = 125;
-    /** Scratch offset of a send's start within its buffer (not 0 only for a taken-over receive buffer). */
-    private static final long SEND_OFFSET = 0;
+    /** Default {@link #closeTimeout()}. */
+    static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(10);
 
     final EventLoop loop;
     final int fd;
     private final InetSocketAddress remote;
-    private volatile boolean closed;
+    /** Set when a close or abort began: no new request is accepted. */
+    volatile boolean closed;
+    private volatile Duration defaultTimeout;
+    private volatile Duration closeTimeout = DEFAULT_CLOSE_TIMEOUT;
 
-    // ---- loop-thread state: receive ----
-    private int[] heldBid = new int[2 * MAX_HELD];
-    private int[] heldLen = new int[2 * MAX_HELD];
-    private int heldOffset;       // bytes of the first held buffer already read
-    private int heldFirst, heldCount;
-    private boolean recvArmed, recvStopping, eof;
-    private Exception recvError;
-    private Operation recvOp;
-    private CompletableFuture<Integer> reader;
-    private TcpReceiver receiver;
-    private boolean endDelivered;
-    private ByteBuffer readerDst;
-
-    // ---- loop-thread state: send ----
     /** This connection as the shared send queue and option requests see it. */
     private final LoopSocket requests;
-    private final OrderedSendQueue sends;
-
-    // ---- loop-thread state: lifecycle ----
+    private final TcpReceive receive;
+    private final TcpSend send;
+    private final TcpClose lifecycle;
 
     TcpConnection(EventLoop loop, int fd, InetSocketAddress remote) {
         this.loop = loop;
         this.fd = fd;
         this.remote = remote;
-        this.requests = new LoopSocket(loop, fd, () -> closed, this::returnHeldBuffers, () -> remote, () -> {
-            if (!closed) closeAsync();
-        });
-        this.sends = new OrderedSendQueue(requests, this::prepareSend, true, "send");
+        this.lifecycle = new TcpClose(this);
+        this.requests = new LoopSocket(loop, fd, lifecycle::finishing, this::returnHeldBuffers, () -> remote, this::abortOnLoop);
+        this.receive = new TcpReceive(this);
+        this.send = new TcpSend(this);
+    }
+
+    TcpSend sendSide() {
+        return send;
+    }
+
+    /** Loop thread: aborts now (a send nobody waited for failed, a receiver threw). */
+    void abortOnLoop() {
+        lifecycle.abort();
+    }
+
+    LoopSocket requests() {
+        return requests;
+    }
+
+    TcpReceive receiveSide() {
+        return receive;
     }
 
     // ------------------------------------------------------------------ connect
@@ -123,263 +137,149 @@ public final class TcpConnection implements AutoCloseable, EventLoop.Resource {
         }
     };
 
+    // ------------------------------------------------------------------ deadlines
+
+    /**
+     * The deadline of every blocking {@link #read(ByteBuffer)} and {@link #write(ByteBuffer)}
+     * that names none; null (the default) removes it. A read that times out gives up its place
+     * (later bytes go to the next read); a write that times out makes the output unusable.
+     *
+     * @throws IllegalArgumentException if {@code timeout} is zero or negative
+     */
+    public TcpConnection timeout(Duration timeout) {
+        if (timeout != null && (timeout.isNegative() || timeout.isZero())) {
+            throw new IllegalArgumentException("a timeout must be positive, given " + timeout);
+        }
+        this.defaultTimeout = timeout;
+        return this;
+    }
+
+    /** The deadline of blocking reads and writes that name none, or null. */
+    public Duration timeout() {
+        return defaultTimeout;
+    }
+
     // ------------------------------------------------------------------ receive
 
     /**
      * Switches the connection to push mode: {@code r} gets what was already received and then
      * every later byte, on the loop thread, and may answer at once with {@link #send}: no thread
-     * hand-off and no future per message (what an echo or proxy loop wants). The receiver does its
-     * own flow control (the read path's backpressure does not apply). Set once; from any thread.
+     * hand-off and no future per message (what an echo or proxy loop wants). The read path's
+     * backpressure does not apply; instead the connection stops receiving while its own send
+     * queue is at {@link #sendQueueLimit()}, so a peer that does not read the answers stops being
+     * read. Set once; from any thread.
      */
     public void receive(TcpReceiver r) {
-        java.util.Objects.requireNonNull(r, "receiver");
-        loop.execute(() -> {
-            if (receiver != null || reader != null) {
-                throw new IllegalStateException("a receiver is already set or a read is pending on " + this);
-            }
-            receiver = r;
-            pushHeld();
-            if (!recvArmed && !closed) rearmReceive();
-        });
+        Objects.requireNonNull(r, "receiver");
+        loop.execute(() -> receive.receive(r));
     }
 
-    /** Push mode: the receive buffer being handed to the receiver (-1: none), and whether a send took it over. */
-    private int pushing = -1;
-    private boolean pushLent;
-
-    /** Push mode: hands held buffers (and then the end, if seen) to the receiver and recycles them. */
-    private void pushHeld() {
-        RecvBuffers rb = loop.recvBuffers();
-        while (heldCount > 0 && !closed) {
-            int bid = heldBid[heldFirst], len = heldLen[heldFirst], off = heldOffset;
-            heldOffset = 0;
-            heldFirst = (heldFirst + 1) % heldBid.length;
-            heldCount--;
-            pushing = bid;
-            pushLent = false;
-            try {
-                receiver.onData(this, rb.buffer(bid), off, len - off);
-            } catch (RuntimeException e) {
-                System.err.println("uring4j: the receiver of " + this + " failed, closing it: " + e);
-                closeAsync();
-            } finally {
-                pushing = -1;
-                if (!pushLent) rb.recycle(bid);
-            }
-        }
-        if ((eof || recvError != null) && !endDelivered && !closed) {
-            endDelivered = true;
-            receiver.onEnd(this, recvError);
-        }
-    }
-
-    /** Reads what has arrived into {@code dst} (waiting for data); the count, or -1 at end of stream. */
+    /** Reads what has arrived into {@code dst} (waiting for data, at most {@link #timeout()}); the count, or -1 at end of stream. */
     public int read(ByteBuffer dst) throws IOException {
-        return Errors.await(readAsync(dst));
+        return read(dst, defaultTimeout);
     }
 
     /**
      * As {@link #read(ByteBuffer)}, failing with {@link java.nio.channels.InterruptedByTimeoutException}
-     * when nothing arrives within {@code timeout}. The receive is one multishot request shared by
-     * every read, so the deadline is the read's, not a kernel request's: the receive stays armed
-     * and bytes that arrive later wait for the next read.
+     * when nothing arrives within {@code timeout} (null: no deadline). The receive is one
+     * multishot request shared by every read, so the deadline is the read's, not a kernel
+     * request's: the receive stays armed and bytes that arrive later wait for the next read. An
+     * interrupt gives the read up the same way ({@link java.io.InterruptedIOException}).
      */
     public int read(ByteBuffer dst, Duration timeout) throws IOException {
-        CompletableFuture<Integer> f = readAsync(dst);
-        try {
-            return f.get(timeout.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
-        } catch (java.util.concurrent.TimeoutException e) {
-            loop.execute(() -> {
-                if (reader == f) {
-                    reader = null;
-                    readerDst = null;
-                }
-            });
-            if (!f.cancel(false) && f.isDone() && !f.isCompletedExceptionally()) {
-                return f.join(); // completed just as the deadline passed
-            }
-            throw new java.nio.channels.InterruptedByTimeoutException();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            f.cancel(false);
-            throw new java.io.InterruptedIOException("interrupted while reading from " + this);
-        } catch (java.util.concurrent.ExecutionException e) {
-            if (e.getCause() instanceof IOException io) throw io;
-            if (e.getCause() instanceof RuntimeException re) throw re;
-            throw new IOException(e.getCause());
-        }
+        CompletableFuture<Integer> f = receive.readAsync(dst);
+        if (f instanceof TcpFuture<Integer> t) return t.await(timeout, "a read from", remote);
+        return Errors.await(f);
     }
 
+    /**
+     * Reads what has arrived into {@code dst}'s remaining space, waiting for data; completes with
+     * the count, or -1 at end of stream. One read may wait at a time. Cancelling the future gives
+     * the read up (unless its bytes are being copied right now, when {@code cancel} returns false
+     * and the future completes with them): its buffer is left alone and later bytes go to the
+     * next read. The buffer's position and limit are read here, once; the bytes land in that
+     * range and the position is set after them on the loop.
+     */
     public CompletableFuture<Integer> readAsync(ByteBuffer dst) {
-        if (closed) return CompletableFuture.failedFuture(Errors.closed());
-        if (dst.isReadOnly()) return CompletableFuture.failedFuture(new IllegalArgumentException("read into a read-only buffer"));
-        return loop.submit(f -> {
-            if (receiver != null) {
-                f.completeExceptionally(new IllegalStateException("a receiver gets the bytes of " + this));
+        return receive.readAsync(dst);
+    }
+
+    /**
+     * Ends this side's input as {@link java.net.Socket#shutdownInput} does: reads return -1 from
+     * now on, a receiver gets its end, and bytes received but not read, or arriving later, are
+     * dropped. The kernel gets SHUT_RD. Idempotent.
+     */
+    public void shutdownInput() throws IOException {
+        TcpFuture<Integer> f = new TcpFuture<>(loop, g -> { });
+        submit(f, () -> {
+            if (closed) {
+                f.settleFailure(Errors.closed());
                 return;
             }
-            if (reader != null) {
-                f.completeExceptionally(new IllegalStateException("a read is already pending on " + this));
-                return;
-            }
-            if (!dst.hasRemaining()) {
-                f.complete(0);
-                return;
-            }
-            if (heldCount > 0) {
-                f.complete(drainInto(dst));
-            } else if (recvError != null) {
-                f.completeExceptionally(recvError);
-            } else if (eof) {
-                f.complete(-1);
-            } else {
-                reader = f;
-                readerDst = dst;
-                if (!recvArmed) rearmReceive();
-            }
+            receive.shutdownInput();
+            Operation op = loop.acquire(SHUT_DONE, f);
+            op.context = this;
+            loop.sqe().prepShutdown(fd, NetOps.SHUT_RD).userData(op.userData(UserData.TAG_MAIN));
+            loop.started(op, false);
+            requests.requestStarted();
         });
+        f.await(null, "the input shutdown of", remote);
     }
 
-    /** Copies held bytes into {@code dst}, recycling emptied buffers; re-arms if below the limit. */
-    private int drainInto(ByteBuffer dst) {
-        RecvBuffers rb = loop.recvBuffers();
-        MemorySegment out = MemorySegment.ofBuffer(dst);
-        int copied = 0;
-        while (heldCount > 0 && copied < out.byteSize()) {
-            int bid = heldBid[heldFirst];
-            int avail = heldLen[heldFirst] - heldOffset;
-            int n = (int) Math.min(avail, out.byteSize() - copied);
-            MemorySegment.copy(rb.buffer(bid), heldOffset, out, copied, n);
-            copied += n;
-            if (n == avail) {
-                heldOffset = 0;
-                heldFirst = (heldFirst + 1) % heldBid.length;
-                heldCount--;
-                rb.recycle(bid);
-            } else {
-                heldOffset += n;
-            }
-        }
-        dst.position(dst.position() + copied);
-        if (!recvArmed && !eof && recvError == null && heldCount <= MAX_HELD / 2 && !closed) {
-            rearmReceive();
-        }
-        return copied;
-    }
-
-    private void growHeld() {
-        int n = heldBid.length;
-        int[] bids = new int[2 * n];
-        int[] lens = new int[2 * n];
-        for (int i = 0; i < heldCount; i++) {
-            bids[i] = heldBid[(heldFirst + i) % n];
-            lens[i] = heldLen[(heldFirst + i) % n];
-        }
-        heldBid = bids;
-        heldLen = lens;
-        heldFirst = 0;
-    }
-
-    /** (Re)starts the multishot receive. Loop thread. */
-    void rearmReceive() {
-        if (recvArmed || closed || eof || loop.isClosing()) return; // a closing loop cancels, never re-arm
-        loop.recvBuffers(); // the buffer group must be registered before a BUFFER_SELECT recv reaches the kernel
-        Operation op = loop.acquire(RECEIVED, null);
-        op.context = this;
-        loop.sqe().prepRecvMultishot(fd, MemorySegment.NULL, 0, 0).flag(SqeFlag.BUFFER_SELECT)
-                .bufGroup(RecvBuffers.GROUP).userData(op.userData(UserData.TAG_MAIN));
-        loop.started(op, false);
-        recvOp = op;
-        recvArmed = true;
-        recvStopping = false;
-        requests.requestStarted();
-    }
-
-    private static final Operation.Completion RECEIVED = (loop, op, res, flags, more) -> {
+    private static final Operation.Completion SHUT_DONE = (loop, op, res, flags, more) -> {
         TcpConnection c = (TcpConnection) op.context;
-        c.onReceive(res, flags, more);
+        TcpFuture<?> f = (TcpFuture<?>) op.future;
+        if (res >= 0 || res == -Errno.ENOTCONN.code()) f.settle(null); // ENOTCONN: the peer is gone; nothing to read anyway
+        else f.settleFailure(Errors.of(res, "shutdown", c.remote, false));
+        c.requests.requestEnded();
     };
 
-    private void onReceive(int res, int flags, boolean more) {
-        RecvBuffers rb = loop.recvBuffers();
-        if (res > 0 && (flags & CqeFlag.BUFFER.mask()) != 0) {
-            int bid = flags >>> CqeFlag.BUFFER_SHIFT;
-            rb.taken();
-            if (closed) {
-                rb.recycle(bid);
-            } else {
-                if (heldCount == heldBid.length) growHeld(); // CQEs racing a cancel may exceed the limit
-                int slot = (heldFirst + heldCount) % heldBid.length;
-                heldBid[slot] = bid;
-                heldLen[slot] = res;
-                heldCount++;
-                if (heldCount >= MAX_HELD && more && !recvStopping) {
-                    recvStopping = true; // the user is not keeping up: stop receiving for now
-                    loop.cancel(recvOp);
+    /** Runs {@code body} on the loop; a closed loop fails {@code f} with a closed-channel exception. */
+    private void submit(TcpFuture<?> f, Runnable body) {
+        try {
+            loop.execute(() -> {
+                try {
+                    body.run();
+                } catch (RuntimeException e) {
+                    f.fail(e);
                 }
-            }
-        } else if (res == 0) {
-            eof = true;
-        } else if (res == -ENOBUFS) {
-            // Wait for a buffer to come back, unless some are there already (a race with recycling).
-            if (!more && !closed) rb.starved(this); // the loop re-arms it before its next enter if buffers are back
-        } else if (res < 0 && res != -ECANCELED) {
-            recvError = Errors.of(res, "recv", remote, false);
+            });
+        } catch (IllegalStateException loopClosed) {
+            f.settleFailure(Errors.closed());
         }
-        if (!more) {
-            recvArmed = false;
-            recvOp = null;
-        }
-        if (receiver != null) pushHeld();
-        if (reader != null && (heldCount > 0 || eof || recvError != null)) {
-            CompletableFuture<Integer> r = reader;
-            ByteBuffer dst = readerDst;
-            reader = null;
-            readerDst = null;
-            if (heldCount > 0) r.complete(drainInto(dst));
-            else if (recvError != null) r.completeExceptionally(recvError);
-            else r.complete(-1);
-        }
-        if (!more && !closed && !eof && recvError == null && heldCount < MAX_HELD && res != -ENOBUFS) {
-            rearmReceive();
-        }
-        if (!more) requests.requestEnded(); // the last request of a closing connection closes the fd
-        else requests.closeIfIdle();
     }
 
     // ------------------------------------------------------------------ send
 
-    /** Sends all of {@code src}, in order after every earlier write; waits until the kernel took it. */
+    /** Sends all of {@code src}, in order after every earlier write; waits (at most {@link #timeout()}) until the kernel took it. */
     public void write(ByteBuffer src) throws IOException {
-        Errors.await(writeAsync(src));
+        write(src, defaultTimeout);
+    }
+
+    /**
+     * As {@link #write(ByteBuffer)} with a deadline (null: none). A write that times out fails
+     * with {@link java.nio.channels.InterruptedByTimeoutException} and, as in
+     * {@link java.nio.channels.AsynchronousSocketChannel}, leaves the output unusable, since an
+     * unknown part of it was sent: every later write fails with {@link IllegalStateException},
+     * and {@link #close()} resets the connection. An interrupt does the same
+     * ({@link java.io.InterruptedIOException}).
+     */
+    public void write(ByteBuffer src, Duration timeout) throws IOException {
+        CompletableFuture<Integer> f = send.writeAsync(src);
+        if (f instanceof TcpFuture<Integer> t) t.await(timeout, "a write to", remote);
+        else Errors.await(f);
     }
 
     /**
      * Queues all of {@code src}'s remaining bytes behind every earlier write and completes with
-     * the count once the kernel has sent them. As with NIO's asynchronous channels, leave
-     * {@code src} alone until the future completes (its bytes are copied into native memory on
-     * the loop, and its position is advanced there).
+     * the count once the kernel has taken them. {@code src}'s position and limit are read here,
+     * once; leave the buffer alone until the future completes (its bytes are copied on the loop,
+     * where its position is set after them). While the connection's queue holds
+     * {@link #sendQueueLimit()} bytes the write waits, uncopied, until the queue drained to half
+     * of it. Cancelling the future makes the output unusable (see {@link #write(ByteBuffer, Duration)}).
      */
     public CompletableFuture<Integer> writeAsync(ByteBuffer src) {
-        if (closed) return CompletableFuture.failedFuture(Errors.closed());
-        int len = src.remaining();
-        if (len == 0) return CompletableFuture.completedFuture(0);
-        if (len > BufferPool.maxBytes()) {
-            return CompletableFuture.failedFuture(new IllegalArgumentException(
-                    "one write holds at most " + BufferPool.maxBytes() + " bytes, given " + len));
-        }
-        return loop.submit(f -> {
-            if (closed) {
-                f.completeExceptionally(Errors.closed());
-                return;
-            }
-            Operation op = sends.acquire(f, len);
-            op.buffer = loop.buffers().acquire(len);
-            op.scratch.set(JAVA_LONG, SEND_OFFSET, 0);
-            MemorySegment.copy(MemorySegment.ofBuffer(src), 0, op.buffer.segment, 0, len);
-            src.position(src.position() + len);
-            sends.add(op);
-        });
+        return send.writeAsync(src);
     }
 
     /** {@link #send(MemorySegment, long, long)} of all of {@code data}. */
@@ -390,41 +290,81 @@ public final class TcpConnection implements AutoCloseable, EventLoop.Resource {
     /**
      * From the loop thread (a {@link TcpReceiver}'s callback): queues {@code length} bytes at
      * {@code offset} of {@code data} behind every earlier write, like {@link #writeAsync} without
-     * a future. A send that fails closes the connection.
+     * a future, whatever the queue holds (the loop cannot wait). A send that fails aborts the
+     * connection. On a closed connection it does nothing.
      *
      * <p>The bytes are copied, except when {@code data} is the receive buffer being delivered to
      * this connection's receiver right now (an echo, a proxy): then the send takes that buffer
      * over, and it goes back to the kernel only when the send has ended, as a C liburing echo
      * server does (no copy, and no second buffer per message in the cache).
+     *
+     * @throws IllegalStateException if called off the loop, after {@link #shutdownOutput()}, or
+     *                               once a given-up write made the output unusable
      */
     public void send(MemorySegment data, long offset, long length) {
+        send(data, offset, length, null, null);
+    }
+
+    /**
+     * As {@link #send(MemorySegment, long, long)}, and {@code handler} hears, on the loop thread,
+     * when the kernel has taken every byte (the count) or the send failed (the connection is then
+     * not aborted: the handler decides). A closed connection fails it at once with
+     * {@link java.nio.channels.ClosedChannelException}; a close under way with
+     * {@link java.nio.channels.AsynchronousCloseException}. A handler that throws is reported
+     * on stderr.
+     */
+    public <A> void send(MemorySegment data, long offset, long length, A attachment,
+                         CompletionHandler<Integer, ? super A> handler) {
         if (!loop.inEventLoop()) {
             throw new IllegalStateException("send(MemorySegment) runs on the connection's event loop; use write or writeAsync elsewhere");
         }
-        java.util.Objects.checkFromIndexSize(offset, length, data.byteSize());
+        Objects.checkFromIndexSize(offset, length, data.byteSize());
         if (length > BufferPool.maxBytes()) {
             throw new IllegalArgumentException("one send holds at most " + BufferPool.maxBytes() + " bytes, given " + length);
         }
-        int len = (int) length;
-        if (closed || len == 0) return;
-        Operation op = sends.acquire(null, len);
-        if (pushing >= 0 && !pushLent && data == loop.recvBuffers().buffer(pushing)) {
-            pushLent = true; // the operation holds the receive buffer until its last CQE
-            op.buffer = loop.recvBuffers().held(pushing);
-            op.scratch.set(JAVA_LONG, SEND_OFFSET, offset);
-        } else {
-            op.buffer = loop.buffers().acquire(len);
-            MemorySegment.copy(data, offset, op.buffer.segment, 0, len);
-            op.scratch.set(JAVA_LONG, SEND_OFFSET, 0);
+        if (length == 0) {
+            if (handler != null) handler.completed(0, attachment);
+            return;
         }
-        sends.add(op);
+        @SuppressWarnings("unchecked")
+        CompletionHandler<Object, Object> h = (CompletionHandler<Object, Object>) (CompletionHandler<?, ?>) handler;
+        send.send(data, offset, (int) length, attachment, h);
     }
 
-    /** The SEND of {@code op}'s bytes from {@code sent} on (the queue links it and sets user_data). */
-    private Sqe prepareSend(Operation op, int sent) {
-        int remaining = OrderedSendQueue.length(op) - sent;
-        long start = op.scratch.get(JAVA_LONG, SEND_OFFSET) + sent;
-        return loop.sqe().prepSend(fd, op.buffer.segment, start, remaining, MSG_NOSIGNAL | MSG_WAITALL);
+    /**
+     * Ends this side's output as {@link java.net.Socket#shutdownOutput} does, after every earlier
+     * write (the SHUTDOWN is queued in their order): waits until they reached the kernel and the
+     * FIN is on its way. Later writes fail with {@link java.nio.channels.ClosedChannelException}.
+     * Idempotent.
+     */
+    public void shutdownOutput() throws IOException {
+        CompletableFuture<Void> f = shutdownOutputAsync();
+        Errors.await(f);
+    }
+
+    /** As {@link #shutdownOutput()}, completing once every earlier write and the SHUTDOWN went to the kernel. */
+    public CompletableFuture<Void> shutdownOutputAsync() {
+        TcpFuture<Integer> f = new TcpFuture<>(loop, g -> { }); // giving it up cuts no write
+        if (closed) f.settleFailure(Errors.closed());
+        else submit(f, () -> send.shutdownOutput(f));
+        return f.thenApply(r -> null);
+    }
+
+    /**
+     * Lets at most {@code bytes} wait in this connection's send queue (native memory) before
+     * writes wait, uncopied, until it drained to half (a write larger than the limit goes alone).
+     * 0 sends one write at a time. Default 4 MiB.
+     *
+     * @throws IllegalArgumentException if {@code bytes} is negative
+     */
+    public TcpConnection sendQueueLimit(int bytes) {
+        send.limit(bytes);
+        return this;
+    }
+
+    /** See {@link #sendQueueLimit(int)}. */
+    public int sendQueueLimit() {
+        return send.limit();
     }
 
     // ------------------------------------------------------------------ socket options
@@ -456,16 +396,13 @@ public final class TcpConnection implements AutoCloseable, EventLoop.Resource {
     }
 
     public <T> CompletableFuture<Void> setOptionAsync(SocketOption<T> option, T value) {
+        if (closed) return CompletableFuture.failedFuture(Errors.closed());
         return SocketOptionRequests.set(requests, OPTIONS, option, value, SocketOptionRequests.Route.COMMAND, SocketOptionRequests.TIMEOUT);
     }
 
     public <T> CompletableFuture<T> getOptionAsync(SocketOption<T> option) {
+        if (closed) return CompletableFuture.failedFuture(Errors.closed());
         return SocketOptionRequests.get(requests, OPTIONS, option, SocketOptionRequests.Route.COMMAND, SocketOptionRequests.TIMEOUT);
-    }
-
-    /** This connection as the option requests see it (tests choose the route). */
-    LoopSocket requests() {
-        return requests;
     }
 
     // ------------------------------------------------------------------ close
@@ -478,46 +415,67 @@ public final class TcpConnection implements AutoCloseable, EventLoop.Resource {
         return !closed;
     }
 
-    /** Cancels this connection's requests, waits for their completions, then closes the fd. Idempotent. */
-    @Override
-    public void close() throws IOException {
-        Errors.awaitClose(closeAsync(), this);
+    /**
+     * How long {@link #close()} lets writes already made reach the kernel before it aborts
+     * (SO_LINGER's role; the kernel still sends what it holds after the fd closed, as TCP always
+     * does). Zero makes {@code close()} an {@link #abort()}. Default 10 s.
+     *
+     * @throws IllegalArgumentException if {@code timeout} is null or negative
+     */
+    public TcpConnection closeTimeout(Duration timeout) {
+        if (timeout == null || timeout.isNegative()) {
+            throw new IllegalArgumentException("a close timeout is zero or positive, given " + timeout);
+        }
+        this.closeTimeout = timeout;
+        return this;
     }
 
+    /** See {@link #closeTimeout(Duration)}. */
+    public Duration closeTimeout() {
+        return closeTimeout;
+    }
+
+    /**
+     * Closes gracefully: refuses new requests, fails a pending read, lets every write already
+     * made reach the kernel (at most {@link #closeTimeout()}; past it the connection is aborted,
+     * its remaining writes fail and the peer gets a reset), then cancels the connection's
+     * requests, waits for their completions and closes the fd. Waits for all of that (an interrupt
+     * turns it into an {@link #abort()}, and the interrupt status is kept); on the loop thread it
+     * starts the close and returns. Idempotent.
+     */
+    @Override
+    public void close() throws IOException {
+        lifecycle.awaitClose(closeAsync(), closeTimeout);
+    }
+
+    /** As {@link #close()}, without waiting: the future completes once the fd is closed. */
     public CompletableFuture<Integer> closeAsync() {
-        return loop.submit(f -> {
-            closed = true;
-            if (!requests.beginClose(f)) return;
-            loop.unregister(this);
-            loop.recvBuffers().forget(this);
-            sends.closing();
-            if (reader != null) {
-                reader.completeExceptionally(Errors.closed());
-                reader = null;
-            }
-            requests.closeIfIdle();
-        });
+        return lifecycle.start(false);
+    }
+
+    /**
+     * Closes at once: writes not yet in the kernel and those under way fail with
+     * {@link java.nio.channels.AsynchronousCloseException}, what the kernel holds is dropped and
+     * the peer gets a reset (SO_LINGER 0), then the fd closes as in {@link #close()}.
+     * Idempotent; also ends a graceful close that is still waiting.
+     */
+    public void abort() throws IOException {
+        Errors.awaitClose(lifecycle.start(true), this);
     }
 
     /** Just before the fd closes: buffers still held go back to the kernel's ring. */
     private void returnHeldBuffers() {
-        RecvBuffers rb = loop.recvBuffers();
-        while (heldCount > 0) {
-            rb.recycle(heldBid[heldFirst]);
-            heldFirst = (heldFirst + 1) % heldBid.length;
-            heldCount--;
-        }
+        receive.returnHeldBuffers();
     }
 
+    /** (Re)starts the multishot receive. Loop thread (the server and the buffer ring call it). */
+    void rearmReceive() {
+        receive.rearm();
+    }
 
     @Override
     public void closeOnShutdown() {
-        closed = true;
-        Posix.close(fd);
-        if (reader != null) {
-            reader.completeExceptionally(Errors.closed()); // the loop is gone: no data will come
-            reader = null;
-        }
+        lifecycle.closeOnShutdown();
     }
 
     @Override

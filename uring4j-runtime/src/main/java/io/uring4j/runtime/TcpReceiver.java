@@ -18,6 +18,11 @@ public interface TcpReceiver {
      */
     void onData(TcpConnection connection, MemorySegment buffer, long offset, long length);
 
-    /** End of stream ({@code error} null) or a receive error; called once. The connection stays open until closed. */
+    /**
+     * End of stream ({@code error} null: the peer shut its output, or {@link TcpConnection#shutdownInput}
+     * was called) or a receive error; called once. The connection stays open until closed:
+     * {@link TcpConnection#closeAsync()} from here still sends every byte queued by earlier
+     * {@link TcpConnection#send}s before the fd closes (an echo's answer to a half-closing peer).
+     */
     void onEnd(TcpConnection connection, Exception error);
 }

@@ -24,7 +24,13 @@ import java.util.concurrent.CountDownLatch;
 @Command(name = "echo-server", mixinStandardHelpOptions = true,
         description = "Serve TCP echo on io_uring (multishot accept, buffer-ring receive, linked ordered sends).")
 final class EchoServerCommand implements Callable<Integer> {
-    /** Echoes on the loop thread: every received chunk is queued for sending as it arrives. */
+    /**
+     * Echoes on the loop thread: every received chunk is queued for sending as it arrives. At the
+     * peer's end of stream the close sends every queued byte before the fd closes (a client that
+     * half-closes gets its whole echo, then the end); after a receive error there is nobody to
+     * send to, so the connection is aborted. A peer that does not read its echo stops being read
+     * once the connection's send queue is full.
+     */
     private static final TcpReceiver ECHO = new TcpReceiver() {
         @Override
         public void onData(TcpConnection connection, MemorySegment buffer, long offset, long length) {
@@ -33,7 +39,15 @@ final class EchoServerCommand implements Callable<Integer> {
 
         @Override
         public void onEnd(TcpConnection connection, Exception error) {
-            connection.closeAsync();
+            if (error == null) {
+                connection.closeAsync();
+            } else {
+                try {
+                    connection.abort(); // on the loop thread it starts the abort and returns
+                } catch (IOException ignored) {
+                    // not thrown on the loop thread
+                }
+            }
         }
     };
 
@@ -55,16 +69,10 @@ final class EchoServerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        EventLoopGroup group = loops > 0 ? EventLoopGroup.create(loops) : EventLoopGroup.create();
-        TcpServer server = TcpServer.bind(group, new InetSocketAddress(InetAddress.getByName(host), port), 4096);
+        Running running = start();
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
-            try {
-                server.close();
-            } catch (IOException | RuntimeException ignored) {
-                // already closing
-            }
-            group.close();
+            running.close();
             stopped.countDown();
         });
         Runtime.getRuntime().addShutdownHook(hook);
@@ -79,21 +87,64 @@ final class EchoServerCommand implements Callable<Integer> {
                 }
             });
         }
-        InetSocketAddress at = server.localAddress();
+        InetSocketAddress at = running.localAddress();
         System.out.println("listening on " + at.getAddress().getHostAddress() + ":" + at.getPort()
-                + " with " + group.loops().size() + " event loop(s); Ctrl-C stops");
+                + " with " + running.group.loops().size() + " event loop(s); Ctrl-C stops");
         System.out.flush();
+        running.acceptor.join();
+        stopped.await();
+        return 0;
+    }
+
+    /** A started server: its group, its listening socket and the thread accepting on it. */
+    static final class Running implements AutoCloseable {
+        final EventLoopGroup group;
+        final TcpServer server;
+        final Thread acceptor;
+
+        private Running(EventLoopGroup group, TcpServer server, boolean threads) {
+            this.group = group;
+            this.server = server;
+            this.acceptor = Thread.ofPlatform().name("echo-accept").start(() -> acceptAll(server, threads));
+        }
+
+        InetSocketAddress localAddress() {
+            return server.localAddress();
+        }
+
+        /** Stops accepting and closes the group (and with it every connection). */
+        @Override
+        public void close() {
+            try {
+                server.close();
+            } catch (IOException | RuntimeException ignored) {
+                // already closing
+            }
+            group.close();
+        }
+    }
+
+    /** Binds and starts accepting, as {@link #call} does, without waiting: for tests in this JVM. */
+    Running start() throws IOException {
+        EventLoopGroup group = loops > 0 ? EventLoopGroup.create(loops) : EventLoopGroup.create();
+        try {
+            return new Running(group, TcpServer.bind(group, new InetSocketAddress(InetAddress.getByName(host), port), 4096), threads);
+        } catch (IOException | RuntimeException e) {
+            group.close();
+            throw e;
+        }
+    }
+
+    private static void acceptAll(TcpServer server, boolean threads) {
         try {
             while (true) {
                 TcpConnection c = server.accept();
                 if (threads) Thread.ofVirtual().name("echo-" + c.remoteAddress()).start(() -> serve(c));
                 else c.receive(ECHO);
             }
-        } catch (IOException e) {
-            // the server was closed by the shutdown hook
+        } catch (IOException | RuntimeException e) {
+            // the server was closed
         }
-        stopped.await();
-        return 0;
     }
 
     private static void serve(TcpConnection c) {

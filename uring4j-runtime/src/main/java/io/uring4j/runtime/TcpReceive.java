@@ -1,0 +1,380 @@
+package io.uring4j.runtime;
+
+import io.uring4j.core.CqeFlag;
+import io.uring4j.core.Errno;
+import io.uring4j.core.SqeFlag;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.channels.AsynchronousCloseException;
+import java.util.concurrent.CompletableFuture;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+
+/**
+ * The receive side of one {@link TcpConnection}: the multishot receive, the receive buffers it
+ * filled that the user has not read yet, the one pending read, or the push-mode receiver.
+ * Loop thread only, except {@link #readAsync}'s first lines.
+ *
+ * <p><b>Reads and giving up</b> (issue 9 item 4): a read is a {@link TcpFuture}; the loop takes
+ * it before copying a byte into its buffer, and a read given up (cancelled, timed out,
+ * interrupted) before that is removed from its place on the loop, so the bytes that arrive later
+ * go to the next read and none is ever copied for a read nobody waits for.
+ *
+ * <p><b>Buffers</b>: a read snapshots its buffer's position and limit on the calling thread and
+ * the loop copies into exactly that range ({@code position + count <= limit <= capacity}), so a
+ * buffer whose position another thread moves meanwhile can get a wrong result, never a byte
+ * outside it or a loop-thread exception.
+ *
+ * <p><b>Backpressure</b>: when the user holds {@link #MAX_HELD} unread buffers the receive is
+ * cancelled and re-armed once the user caught up; in push mode, while the connection's own send
+ * queue is above its limit (a peer that does not read its answers stops being read).
+ */
+final class TcpReceive implements TcpFuture.Owner {
+    static final int MAX_HELD = 16;
+    private static final int ENOBUFS = Errno.ENOBUFS.code(), ECANCELED = Errno.ECANCELED.code();
+
+    private final TcpConnection conn;
+    private final EventLoop loop;
+
+    private int[] heldBid = new int[2 * MAX_HELD];
+    private int[] heldLen = new int[2 * MAX_HELD];
+    private int heldOffset;       // bytes of the first held buffer already read
+    private int heldFirst, heldCount;
+    private boolean recvArmed, recvStopping, eof, inputShut, pausedForSends;
+    private Exception recvError;
+    private Operation recvOp;
+
+    /** The pending read, its buffer and the range of it the caller gave (snapshot). */
+    private TcpFuture<Integer> reader;
+    private ByteBuffer readerDst;
+    private int readerPos, readerLim;
+
+    private TcpReceiver receiver;
+    private boolean endDelivered;
+    /** Push mode: the receive buffer being handed to the receiver (-1: none), and whether a send took it over. */
+    private int pushing = -1;
+    private boolean pushLent;
+
+    TcpReceive(TcpConnection conn) {
+        this.conn = conn;
+        this.loop = conn.loop;
+    }
+
+    // ------------------------------------------------------------------ push mode
+
+    /** Loop thread: sets the receiver and hands it what was held. */
+    void receive(TcpReceiver r) {
+        if (receiver != null || reader != null) {
+            throw new IllegalStateException("a receiver is already set or a read is pending on " + conn);
+        }
+        receiver = r;
+        pushHeld();
+        if (!recvArmed && !conn.closed) rearm();
+    }
+
+    /** Push mode: hands held buffers (and then the end, if seen) to the receiver and recycles them. */
+    private void pushHeld() {
+        RecvBuffers rb = loop.recvBuffers();
+        while (heldCount > 0 && !conn.closed && !inputShut) {
+            int bid = heldBid[heldFirst], len = heldLen[heldFirst], off = heldOffset;
+            heldOffset = 0;
+            heldFirst = (heldFirst + 1) % heldBid.length;
+            heldCount--;
+            pushing = bid;
+            pushLent = false;
+            try {
+                receiver.onData(conn, rb.buffer(bid), off, len - off);
+            } catch (RuntimeException e) {
+                System.err.println("uring4j: the receiver of " + conn + " failed, closing it: " + e);
+                conn.abortOnLoop();
+            } finally {
+                pushing = -1;
+                if (!pushLent) rb.recycle(bid);
+            }
+        }
+        if ((eof || recvError != null || inputShut) && !endDelivered && !conn.closed) {
+            endDelivered = true;
+            receiver.onEnd(conn, inputShut ? null : recvError);
+        }
+    }
+
+    /**
+     * A send of {@code data} from the receiver's callback: the receive buffer being delivered
+     * if that is what {@code data} is (the send holds it until its last CQE), else null.
+     */
+    NativeBuffer lendDelivering(MemorySegment data) {
+        if (pushing < 0 || pushLent || data != loop.recvBuffers().buffer(pushing)) return null;
+        pushLent = true;
+        return loop.recvBuffers().held(pushing);
+    }
+
+    // ------------------------------------------------------------------ pull mode
+
+    /** Any thread: the read of {@code dst}'s remaining bytes (snapshot taken here). */
+    CompletableFuture<Integer> readAsync(ByteBuffer dst) {
+        if (conn.closed) return CompletableFuture.failedFuture(Errors.closed());
+        if (dst.isReadOnly()) return CompletableFuture.failedFuture(new IllegalArgumentException("read into a read-only buffer"));
+        int pos = dst.position(), lim = dst.limit();
+        if (pos > lim) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException(
+                    "buffer position " + pos + " is beyond its limit " + lim + " (moved by another thread meanwhile?)"));
+        }
+        TcpFuture<Integer> f = new TcpFuture<>(loop, this);
+        try {
+            loop.execute(() -> {
+                try {
+                    startRead(f, dst, pos, lim);
+                } catch (RuntimeException e) {
+                    f.fail(e);
+                }
+            });
+        } catch (IllegalStateException loopClosed) {
+            f.settleFailure(Errors.closed());
+        }
+        return f;
+    }
+
+    private void startRead(TcpFuture<Integer> f, ByteBuffer dst, int pos, int lim) {
+        if (f.isDone()) return; // given up before the loop saw it
+        if (conn.closed) {
+            f.settleFailure(Errors.closed());
+        } else if (receiver != null) {
+            f.settleFailure(new IllegalStateException("a receiver gets the bytes of " + conn));
+        } else if (reader != null) {
+            f.settleFailure(new IllegalStateException("a read is already pending on " + conn));
+        } else if (pos == lim) {
+            f.settle(0);
+        } else if (inputShut) {
+            f.settle(-1);
+        } else if (heldCount > 0) {
+            if (f.take()) deliverHeld(f, dst, pos, lim);
+        } else if (recvError != null) {
+            f.settleFailure(recvError);
+        } else if (eof) {
+            f.settle(-1);
+        } else {
+            reader = f;
+            readerDst = dst;
+            readerPos = pos;
+            readerLim = lim;
+            if (!recvArmed) rearm();
+        }
+    }
+
+    /** A read was given up: it leaves its place at once (the bytes wait for the next read). */
+    @Override
+    public void abandoned(TcpFuture<?> f) {
+        if (reader == f) {
+            reader = null;
+            readerDst = null;
+        }
+    }
+
+    /**
+     * Completes the taken read {@code f} with the held bytes that fit. A buffer the loop cannot
+     * write (a direct buffer over another thread's confined arena) fails the read; no byte was
+     * consumed, since the copy comes before a buffer is let go.
+     */
+    private void deliverHeld(TcpFuture<Integer> f, ByteBuffer dst, int pos, int lim) {
+        int n;
+        try {
+            n = drainInto(dst, pos, lim);
+        } catch (RuntimeException e) {
+            f.deliverFailure(e);
+            return;
+        }
+        f.deliver(loop.boxed(n));
+    }
+
+    /** Copies held bytes into {@code dst[pos, lim)}, recycling emptied buffers; re-arms if below the limit. */
+    private int drainInto(ByteBuffer dst, int pos, int lim) {
+        RecvBuffers rb = loop.recvBuffers();
+        MemorySegment direct = dst.isDirect() ? loop.wholeSegment(dst) : null;
+        MemorySegment other = direct == null && !dst.hasArray() ? MemorySegment.ofBuffer(dst.duplicate().clear()) : null;
+        int room = lim - pos;
+        int copied = 0;
+        while (heldCount > 0 && copied < room) {
+            int bid = heldBid[heldFirst];
+            int avail = heldLen[heldFirst] - heldOffset;
+            int n = Math.min(avail, room - copied);
+            MemorySegment from = rb.buffer(bid);
+            if (direct != null) MemorySegment.copy(from, heldOffset, direct, pos + copied, n);
+            else if (other != null) MemorySegment.copy(from, heldOffset, other, pos + copied, n);
+            else MemorySegment.copy(from, JAVA_BYTE, heldOffset, dst.array(), dst.arrayOffset() + pos + copied, n);
+            copied += n;
+            if (n == avail) {
+                heldOffset = 0;
+                heldFirst = (heldFirst + 1) % heldBid.length;
+                heldCount--;
+                rb.recycle(bid);
+            } else {
+                heldOffset += n;
+            }
+        }
+        try {
+            dst.position(pos + copied);
+        } catch (IllegalArgumentException limitMoved) {
+            // another thread lowered the limit meanwhile: the bytes are in the buffer, the count stands
+        }
+        if (!recvArmed && !eof && recvError == null && heldCount <= MAX_HELD / 2 && !conn.closed) {
+            rearm();
+        }
+        return copied;
+    }
+
+    private void growHeld() {
+        int n = heldBid.length;
+        int[] bids = new int[2 * n];
+        int[] lens = new int[2 * n];
+        for (int i = 0; i < heldCount; i++) {
+            bids[i] = heldBid[(heldFirst + i) % n];
+            lens[i] = heldLen[(heldFirst + i) % n];
+        }
+        heldBid = bids;
+        heldLen = lens;
+        heldFirst = 0;
+    }
+
+    // ------------------------------------------------------------------ the multishot receive
+
+    /** (Re)starts the multishot receive. */
+    void rearm() {
+        if (recvArmed || conn.closed || eof || pausedForSends || loop.isClosing()) return; // a closing loop cancels, never re-arm
+        loop.recvBuffers(); // the buffer group must be registered before a BUFFER_SELECT recv reaches the kernel
+        Operation op = loop.acquire(RECEIVED, null);
+        op.context = this;
+        loop.sqe().prepRecvMultishot(conn.fd, MemorySegment.NULL, 0, 0).flag(SqeFlag.BUFFER_SELECT)
+                .bufGroup(RecvBuffers.GROUP).userData(op.userData(UserData.TAG_MAIN));
+        loop.started(op, false);
+        recvOp = op;
+        recvArmed = true;
+        recvStopping = false;
+        conn.requests().requestStarted();
+    }
+
+    /** Stops the multishot receive (its end comes as a CQE); a later {@link #rearm} starts it again. */
+    private void stop() {
+        if (recvArmed && !recvStopping) {
+            recvStopping = true;
+            loop.cancel(recvOp);
+        }
+    }
+
+    private static final Operation.Completion RECEIVED = (loop, op, res, flags, more) ->
+            ((TcpReceive) op.context).onReceive(res, flags, more);
+
+    private void onReceive(int res, int flags, boolean more) {
+        RecvBuffers rb = loop.recvBuffers();
+        if (res > 0 && (flags & CqeFlag.BUFFER.mask()) != 0) {
+            int bid = flags >>> CqeFlag.BUFFER_SHIFT;
+            rb.taken();
+            if (conn.closed || inputShut) {
+                rb.recycle(bid); // nobody will read it: dropped, as a shut-down input drops what arrives
+            } else {
+                if (heldCount == heldBid.length) growHeld(); // CQEs racing a cancel may exceed the limit
+                int slot = (heldFirst + heldCount) % heldBid.length;
+                heldBid[slot] = bid;
+                heldLen[slot] = res;
+                heldCount++;
+                if (heldCount >= MAX_HELD && more) stop(); // the user is not keeping up: stop receiving for now
+            }
+        } else if (res == 0) {
+            eof = true;
+        } else if (res == -ENOBUFS) {
+            // Wait for a buffer to come back, unless some are there already (a race with recycling).
+            if (!more && !conn.closed) rb.starved(conn); // the loop re-arms it before its next enter if buffers are back
+        } else if (res < 0 && res != -ECANCELED) {
+            recvError = Errors.of(res, "recv", conn.remoteAddress(), false);
+        }
+        if (!more) {
+            recvArmed = false;
+            recvOp = null;
+        }
+        if (receiver != null) pushHeld();
+        if (reader != null && (heldCount > 0 || eof || recvError != null)) {
+            TcpFuture<Integer> r = reader;
+            ByteBuffer dst = readerDst;
+            reader = null;
+            readerDst = null;
+            if (heldCount > 0) {
+                if (r.take()) deliverHeld(r, dst, readerPos, readerLim);
+            } else if (recvError != null) {
+                r.settleFailure(recvError);
+            } else {
+                r.settle(-1);
+            }
+        }
+        if (!more && !conn.closed && !eof && recvError == null && heldCount < MAX_HELD && res != -ENOBUFS) {
+            rearm();
+        }
+        if (!more) conn.requests().requestEnded(); // the last request of a closing connection closes the fd
+        else conn.requests().closeIfIdle();
+    }
+
+    // ------------------------------------------------------------------ send queue backpressure (push mode)
+
+    /** The connection's send queue reached its limit: a receiver stops getting bytes until it drains. */
+    void sendQueueFull() {
+        if (receiver == null || pausedForSends) return;
+        pausedForSends = true;
+        stop();
+    }
+
+    /** The send queue drained below half its limit. */
+    void sendQueueDrained() {
+        if (!pausedForSends) return;
+        pausedForSends = false;
+        if (!recvArmed && !conn.closed && !eof && recvError == null) rearm();
+    }
+
+    // ------------------------------------------------------------------ half-close and close
+
+    /**
+     * {@link TcpConnection#shutdownInput}: reads return -1 from now on, a receiver gets its end,
+     * what was received and not read is dropped, and so is whatever arrives later.
+     */
+    void shutdownInput() {
+        if (inputShut) return;
+        inputShut = true;
+        returnHeldBuffers();
+        if (reader != null) {
+            TcpFuture<Integer> r = reader;
+            reader = null;
+            readerDst = null;
+            r.settle(-1);
+        }
+        if (receiver != null) pushHeld();
+    }
+
+    /** The close began: the pending read fails, nothing more is received. */
+    void closing() {
+        stop();
+        if (reader != null) {
+            TcpFuture<Integer> r = reader;
+            reader = null;
+            readerDst = null;
+            r.settleFailure(new AsynchronousCloseException());
+        }
+    }
+
+    /** Just before the fd closes: buffers still held go back to the kernel's ring. */
+    void returnHeldBuffers() {
+        RecvBuffers rb = loop.recvBuffers();
+        while (heldCount > 0) {
+            rb.recycle(heldBid[heldFirst]);
+            heldFirst = (heldFirst + 1) % heldBid.length;
+            heldCount--;
+        }
+        heldOffset = 0;
+    }
+
+    /** The loop is gone: the pending read fails, no data will come. */
+    void closeOnShutdown() {
+        if (reader != null) {
+            TcpFuture<Integer> r = reader;
+            reader = null;
+            r.settleFailure(new AsynchronousCloseException());
+        }
+    }
+}
