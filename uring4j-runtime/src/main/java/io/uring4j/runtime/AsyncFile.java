@@ -29,7 +29,11 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * <p>Buffers: a direct {@link ByteBuffer} is handed to the kernel as is and held by the request
  * until its completion; a heap buffer is copied through a pooled native buffer. As with
  * {@code FileChannel}, reads fill from the buffer's position to its limit and advance the
- * position; {@code -1} means end of file.
+ * position; {@code -1} means end of file (a read of no bytes is 0). A buffer belongs to its
+ * request until the request completes: its position and limit are read once, when the request
+ * is made, and the position is set from them at completion. A buffer another thread moves
+ * meanwhile (misuse) gets wrong bytes or a {@link java.util.ConcurrentModificationException},
+ * never a transfer outside the buffer.
  *
  * <p>{@link #close()} waits for the close to complete; requests still in flight keep their memory
  * until their own completions. On the loop's own thread (a completion handler or a future's
@@ -224,55 +228,73 @@ public final class AsyncFile implements AutoCloseable, EventLoop.Resource {
     }
 
     private CompletableFuture<Integer> transfer(Opcode opcode, ByteBuffer buf, long position, Duration timeout) {
-        CompletableFuture<Integer> early = check(buf, position, opcode == Opcode.READ);
+        boolean isRead = opcode == Opcode.READ;
+        long bounds;
+        try {
+            bounds = BufferBounds.snapshot(buf); // the one read of position and limit for this request
+        } catch (RuntimeException moved) {
+            return CompletableFuture.failedFuture(moved);
+        }
+        CompletableFuture<Integer> early = check(buf, bounds, position, isRead);
         if (early != null) return early;
-        return loop.submit(f -> start(opcode == Opcode.READ, buf, position, timeout, f, null, null));
+        return loop.submit(f -> start(isRead, buf, bounds, position, timeout, f, null, null));
     }
 
     private <A> void transfer(boolean isRead, ByteBuffer buf, long position, A attachment, CompletionHandler<Integer, ? super A> handler) {
         Objects.requireNonNull(handler, "handler");
         @SuppressWarnings("unchecked")
         CompletionHandler<Object, Object> h = (CompletionHandler<Object, Object>) (CompletionHandler<?, ?>) handler;
-        CompletableFuture<Integer> early = check(buf, position, isRead);
+        long bounds;
+        try {
+            bounds = BufferBounds.snapshot(buf); // the one read of position and limit for this request
+        } catch (RuntimeException moved) {
+            h.failed(moved, attachment);
+            return;
+        }
+        CompletableFuture<Integer> early = check(buf, bounds, position, isRead);
         if (early != null) {
             h.failed(early.exceptionNow(), attachment);
         } else if (loop.inEventLoop()) {
-            startOrFail(isRead, buf, position, h, attachment);
+            startOrFail(isRead, buf, bounds, position, h, attachment);
         } else {
             try {
-                loop.execute(() -> startOrFail(isRead, buf, position, h, attachment));
+                loop.execute(() -> startOrFail(isRead, buf, bounds, position, h, attachment));
             } catch (IllegalStateException loopClosed) {
                 h.failed(Errors.closed(), attachment);
             }
         }
     }
 
-    private void startOrFail(boolean isRead, ByteBuffer buf, long position, CompletionHandler<Object, Object> h, Object attachment) {
+    private void startOrFail(boolean isRead, ByteBuffer buf, long bounds, long position, CompletionHandler<Object, Object> h, Object attachment) {
         try {
-            start(isRead, buf, position, null, null, h, attachment);
+            start(isRead, buf, bounds, position, null, null, h, attachment);
         } catch (Throwable t) {
             h.failed(t, attachment);
         }
     }
 
-    /** Loop thread: one READ or WRITE for {@code buf}, its result going to {@code f} or to {@code h}. */
-    private void start(boolean isRead, ByteBuffer buf, long position, Duration timeout, CompletableFuture<?> f,
+    /**
+     * Loop thread: one READ or WRITE of the part of {@code buf} that {@code bounds} (its one
+     * {@link BufferBounds#snapshot snapshot}) names, its result going to {@code f} or to {@code h}.
+     */
+    private void start(boolean isRead, ByteBuffer buf, long bounds, long position, Duration timeout, CompletableFuture<?> f,
                        CompletionHandler<Object, Object> h, Object attachment) {
-        int len = buf.remaining();
+        int len = BufferBounds.length(bounds);
         Operation op = loop.acquire(isRead ? READ_DONE : WRITE_DONE, f);
         op.handler = h;
         op.attachment = attachment;
         op.context = this;
+        op.value = bounds; // the completion advances the position from this snapshot, not from the buffer
         MemorySegment data;
         long at = 0; // where in data the transfer starts
         op.userBuffer = buf;
         if (buf.isDirect()) {
-            data = loop.wholeSegment(buf);
-            at = buf.position();
+            data = loop.wholeSegment(buf); // all of the buffer: its capacity, which the snapshot fits in
+            at = BufferBounds.start(bounds);
         } else {
             op.buffer = loop.buffers().acquire(len);
             data = op.buffer.segment;
-            if (!isRead) MemorySegment.copy(MemorySegment.ofBuffer(buf), 0, data, 0, len);
+            if (!isRead) BufferBounds.copyIn(buf, bounds, data, 0);
         }
         int fixed = slot >= 0 && op.buffer != null ? loop.fixedBuffers().indexOf(op.buffer) : -1;
         Sqe sqe;
@@ -338,7 +360,11 @@ public final class AsyncFile implements AutoCloseable, EventLoop.Resource {
         return Vectored.transfer(this, Opcode.WRITEV, srcs, position);
     }
 
-    <T> CompletableFuture<T> check(ByteBuffer buf, long position, boolean isRead) {
+    /**
+     * The early failure of a transfer of {@code buf} (snapshot {@code bounds}) at {@code position},
+     * or null if it may go ahead. Reads nothing of the buffer but what the snapshot holds.
+     */
+    <T> CompletableFuture<T> check(ByteBuffer buf, long bounds, long position, boolean isRead) {
         if (closed) return CompletableFuture.failedFuture(Errors.closed());
         if (isRead && buf.isReadOnly()) {
             // The kernel would write into it regardless: refuse, as FileChannel does.
@@ -347,23 +373,30 @@ public final class AsyncFile implements AutoCloseable, EventLoop.Resource {
         if (position < 0) {
             return CompletableFuture.failedFuture(new IllegalArgumentException("position must be >= 0, given " + position));
         }
+        int length = BufferBounds.length(bounds);
         if (direct) {
             // A heap buffer goes through an aligned pooled buffer; a direct one's address is checked
             // without making a segment (this runs per request).
-            int misaligned = buf.isDirect() ? buf.alignmentOffset(buf.position(), 512) : 0;
-            if (position % 512 != 0 || buf.remaining() % 512 != 0 || misaligned != 0) {
+            int misaligned = buf.isDirect() ? buf.alignmentOffset(BufferBounds.start(bounds), 512) : 0;
+            if (position % 512 != 0 || length % 512 != 0 || misaligned != 0) {
                 return CompletableFuture.failedFuture(new IllegalArgumentException(
                         "O_DIRECT needs position, length and buffer address aligned to 512 bytes, given position "
-                                + position + ", length " + buf.remaining() + ", address " + misaligned + " bytes past a 512-byte boundary"));
+                                + position + ", length " + length + ", address " + misaligned + " bytes past a 512-byte boundary"));
             }
         }
-        if (buf.remaining() > BufferPool.maxBytes() && !buf.isDirect()) {
+        if (length > BufferPool.maxBytes() && !buf.isDirect()) {
             return CompletableFuture.failedFuture(new IllegalArgumentException(
-                    "a heap buffer transfer holds at most " + BufferPool.maxBytes() + " bytes, given " + buf.remaining()));
+                    "a heap buffer transfer holds at most " + BufferPool.maxBytes() + " bytes, given " + length));
         }
         return null;
     }
 
+    /**
+     * A read's completion: the bytes are copied back (heap buffer) and the position advanced from
+     * the request's snapshot, by absolute index, so a buffer moved meanwhile is never written
+     * outside and the loop never throws for it. {@code -1} only at end of file: a read of 0 bytes
+     * asked is 0, as with FileChannel.
+     */
     private static final Operation.Completion READ_DONE = (loop, op, res, flags, more) -> {
         AsyncFile file = (AsyncFile) op.context;
         if (res < 0) {
@@ -371,11 +404,13 @@ public final class AsyncFile implements AutoCloseable, EventLoop.Resource {
             return;
         }
         ByteBuffer dst = op.userBuffer;
-        if (op.buffer != null && res > 0) {
-            MemorySegment.copy(op.buffer.segment, 0, MemorySegment.ofBuffer(dst), 0, res);
+        long bounds = op.value;
+        if (op.buffer != null) BufferBounds.copyOut(op.buffer.segment, 0, dst, bounds, res);
+        if (!BufferBounds.advance(dst, bounds, res)) {
+            op.fail(BufferBounds.movedAfter(dst, bounds, res));
+            return;
         }
-        dst.position(dst.position() + res);
-        op.succeed(loop.boxed(res == 0 ? -1 : res));
+        op.succeed(loop.boxed(res == 0 && BufferBounds.length(bounds) > 0 ? -1 : res));
     };
 
     private static final Operation.Completion WRITE_DONE = (loop, op, res, flags, more) -> {
@@ -385,7 +420,10 @@ public final class AsyncFile implements AutoCloseable, EventLoop.Resource {
             return;
         }
         ByteBuffer src = op.userBuffer;
-        src.position(src.position() + res);
+        if (!BufferBounds.advance(src, op.value, res)) {
+            op.fail(BufferBounds.movedAfter(src, op.value, res));
+            return;
+        }
         op.succeed(loop.boxed(res));
     };
 

@@ -96,6 +96,28 @@ class AsyncFileTest {
         assertThrows(ClosedChannelException.class, () -> f.read(ByteBuffer.allocate(4), 0));
     }
 
+    /**
+     * A read that asks for no bytes reads 0, not end of file (as FileChannel), and the position
+     * advances from where the request found it, in every form.
+     */
+    @Test
+    void aReadOfNoBytesIsZeroAndEndOfFileIsMinusOne(@TempDir Path dir) throws Exception {
+        Path p = dir.resolve("f");
+        Files.write(p, "hello".getBytes(StandardCharsets.UTF_8));
+        try (AsyncFile f = AsyncFile.open(loops.group(), p)) {
+            for (ByteBuffer empty : new ByteBuffer[] {ByteBuffer.allocate(0), ByteBuffer.allocateDirect(8).position(8)}) {
+                assertEquals(0, f.read(empty, 0), "nothing asked: " + empty);
+                assertEquals(0L, f.read(new ByteBuffer[] {empty}, 0), "vectored, nothing asked: " + empty);
+            }
+            ByteBuffer some = ByteBuffer.allocateDirect(8).position(3);
+            assertEquals(-1, f.read(some, 5), "end of file");
+            assertEquals(3, some.position());
+            assertEquals(-1L, f.read(new ByteBuffer[] {some}, 5), "vectored: end of file");
+            assertEquals(5, f.read(some, 0));
+            assertEquals(8, some.position(), "advanced from the position the read started at");
+        }
+    }
+
     @Test
     void directIoRefusesUnalignedBuffers(@TempDir Path dir) throws Exception {
         Path p = dir.resolve("direct");
