@@ -57,7 +57,7 @@ final class Vectored {
             } catch (RuntimeException moved) {
                 return CompletableFuture.failedFuture(moved);
             }
-            CompletableFuture<Long> bad = file.check(b, bounds[i], position, isRead);
+            CompletableFuture<Long> bad = FileTransfer.check(file, b, bounds[i], position, isRead);
             if (bad != null) return bad;
             total += BufferBounds.length(bounds[i]);
             allDirect &= b.isDirect();

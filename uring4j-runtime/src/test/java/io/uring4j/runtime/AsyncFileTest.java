@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
@@ -165,8 +166,8 @@ class AsyncFileTest {
         byte[] data = new byte[size];
         new Random(size).nextBytes(data);
         Files.write(src, data);
-        Files.write(dst, new byte[7]); // truncated by the copy
-        assertEquals(size, AsyncFile.copy(loops.group(), src, dst, 64 * 1024, 4));
+        Files.write(dst, new byte[7]); // replaced by the copy
+        assertEquals(size, AsyncFile.copy(loops.group(), src, dst, 64 * 1024, 4, null, StandardCopyOption.REPLACE_EXISTING));
         assertArrayEquals(data, Files.readAllBytes(dst));
     }
 }

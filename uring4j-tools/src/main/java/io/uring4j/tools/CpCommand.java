@@ -8,6 +8,7 @@ import picocli.CommandLine.Parameters;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.concurrent.Callable;
 
 /** {@code uring4j cp SRC DST}: {@code AsyncFile.copy}, linked splice pairs through pipes (or read-to-write chunks) on io_uring. */
@@ -37,7 +38,7 @@ final class CpCommand implements Callable<Integer> {
         long start = System.nanoTime();
         long n;
         try (EventLoopGroup group = EventLoopGroup.create(1)) {
-            n = AsyncFile.copy(group, source, destination, chunk, depth);
+            n = AsyncFile.copy(group, source, destination, chunk, depth, null, StandardCopyOption.REPLACE_EXISTING);
         }
         long expected = Files.size(source);
         long got = Files.size(destination);
