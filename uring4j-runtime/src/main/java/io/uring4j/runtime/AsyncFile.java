@@ -77,6 +77,8 @@ public final class AsyncFile implements AutoCloseable, EventLoop.Resource {
     /**
      * Opens {@code path} with OPENAT on {@code loop}, guarded by a linked timeout when
      * {@code timeout} is not null; an fd that arrives after the caller gave up is closed.
+     *
+     * @throws IllegalArgumentException {@code timeout} is zero or negative
      */
     public static CompletableFuture<AsyncFile> openAsync(EventLoop loop, Path path, Duration timeout, OpenOption... options) {
         return FileOpen.open(loop, path, timeout, options);
@@ -138,6 +140,11 @@ public final class AsyncFile implements AutoCloseable, EventLoop.Resource {
 
     public int write(ByteBuffer src, long position) throws IOException {
         return Errors.await(writeAsync(src, position, null));
+    }
+
+    /** As {@link #write(ByteBuffer, long)}, failing after {@code timeout} (see {@link #timeout(Duration)}). */
+    public int write(ByteBuffer src, long position, Duration timeout) throws IOException {
+        return Errors.await(writeAsync(src, position, timeout));
     }
 
     public CompletableFuture<Integer> writeAsync(ByteBuffer src, long position) {

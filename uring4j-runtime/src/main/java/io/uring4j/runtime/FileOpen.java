@@ -36,6 +36,7 @@ final class FileOpen {
      * guarded by a linked timeout when {@code timeout} is not null.
      */
     static CompletableFuture<AsyncFile> open(EventLoop loop, Path path, Duration timeout, int flags, int mode, boolean registered) {
+        AsyncFile.positive(timeout); // before the SQE exists (see FileTransfer.submit)
         Request request = new Request(path, (flags & Posix.O_DIRECT) != 0, registered);
         byte[] name = PathOps.bytes(path);
         return loop.submit(f -> {

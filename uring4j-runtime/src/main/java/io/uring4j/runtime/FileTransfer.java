@@ -18,9 +18,12 @@ final class FileTransfer {
     static CompletableFuture<Integer> submit(AsyncFile file, boolean isRead, ByteBuffer buf, long position, Duration timeout) {
         long bounds;
         try {
+            // Checked here, before the SQE exists: a linked timeout refused on the loop would leave
+            // the request's SQE flagged IOSQE_IO_LINK with no timeout after it.
+            AsyncFile.positive(timeout);
             bounds = BufferBounds.snapshot(buf); // the one read of position and limit for this request
-        } catch (RuntimeException moved) {
-            return CompletableFuture.failedFuture(moved);
+        } catch (RuntimeException badTimeoutOrMoved) {
+            return CompletableFuture.failedFuture(badTimeoutOrMoved);
         }
         CompletableFuture<Integer> early = check(file, buf, bounds, position, isRead);
         if (early != null) return early;
