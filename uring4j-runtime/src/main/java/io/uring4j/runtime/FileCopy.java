@@ -219,8 +219,11 @@ final class FileCopy {
                         Posix.O_WRONLY | Posix.O_CREAT | Posix.O_EXCL | Posix.O_CLOEXEC, mode, false));
             } catch (FileAlreadyExistsException taken) {
                 if (attempt == 16) throw taken;
-            } catch (NoSuchFileException noDirectory) { // name the target, not the temporary file
-                throw new NoSuchFileException(target.toString(), null, "its directory " + target.getParent() + " does not exist");
+            } catch (NoSuchFileException e) { // name the target, not the temporary file
+                boolean noDirectory = statOrNull(loop, target.getParent(), true, deadline) == null;
+                throw new NoSuchFileException(target.toString(), null, noDirectory
+                        ? "its directory " + target.getParent() + " does not exist"
+                        : "cannot create a file in " + target.getParent()); // /proc, say
             } catch (AccessDeniedException denied) {
                 throw new AccessDeniedException(target.toString(), null, "cannot create a file in " + target.getParent());
             }

@@ -117,7 +117,8 @@ class CliErrorsTest {
         Path f = Files.writeString(dir.resolve("f"), "x");
         String t = dir.resolve("t").toString();
         run("cp", dir.toString(), t).failedWithOneLine("cp", "directory");
-        run("cp", f.toString(), "/sys/uring4j-unwritable").failedWithOneLine("cp", "/sys/uring4j-unwritable");
+        run("cp", f.toString(), "/sys/uring4j-unwritable").failedWithOneLine("cp", "/sys/uring4j-unwritable", "cannot create a file in /sys");
+        run("cp", f.toString(), "/proc/version").failedWithOneLine("cp", "/proc/version", "cannot create a file in /proc");
         run("cp", f.toString(), dir.resolve("no/such/dir/t").toString()).failedWithOneLine("cp", "does not exist");
         run("cp", "--chunk", "5", f.toString(), t).failedWithOneLine("cp", "chunk", "given 5");
         run("cp", "--depth", "0", f.toString(), t).failedWithOneLine("cp", "depth", "given 0");
