@@ -226,6 +226,12 @@ final class FileCopy {
                         : "cannot create a file in " + target.getParent()); // /proc, say
             } catch (AccessDeniedException denied) {
                 throw new AccessDeniedException(target.toString(), null, "cannot create a file in " + target.getParent());
+            } catch (IOException | RuntimeException gaveUp) {
+                // Interrupted or timed out: the open may have created the file all the same (its fd
+                // is then closed by the open's completion). The name is fresh and O_EXCL: if it is
+                // there, it is this copy's.
+                unlinkQuietly(loop, temporary);
+                throw gaveUp;
             }
         }
     }
@@ -258,16 +264,21 @@ final class FileCopy {
 
     /** After a failure: closes and deletes the temporary file, even if the thread was interrupted. */
     private static void discard(EventLoop loop, AsyncFile out, Path temporary) {
-        boolean interrupted = Thread.interrupted(); // a blocking call of an interrupted thread would give up at once
         try {
-            out.close();
+            out.close(); // not cut short by an interrupt
         } catch (IOException | RuntimeException ignored) {
             // the copy's own failure is what the caller hears
         }
+        unlinkQuietly(loop, temporary);
+    }
+
+    /** Deletes {@code path} if it is there, even if the thread was interrupted; best effort. */
+    private static void unlinkQuietly(EventLoop loop, Path path) {
+        boolean interrupted = Thread.interrupted(); // a blocking call of an interrupted thread would give up at once
         try {
-            Errors.await(PathOps.unlink(loop, temporary, false, ABORT_WAIT));
+            Errors.await(PathOps.unlink(loop, path, false, ABORT_WAIT));
         } catch (IOException | RuntimeException ignored) {
-            // best effort: its name says what it is
+            // absent (never created), or the loop is closing: its name says what it is
         } finally {
             if (interrupted) Thread.currentThread().interrupt();
         }

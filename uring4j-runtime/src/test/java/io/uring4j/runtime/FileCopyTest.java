@@ -101,6 +101,49 @@ class FileCopyTest {
         assertEquals(3, FileCopy.run(loops.group(), src, dst, 4096, 1, true, null).bytes(), "the loop still copies");
     }
 
+    /**
+     * Interrupted at any point (opening, statx, creating the temporary file, moving data,
+     * renaming), a copy leaves either no target or a complete one, and never its temporary file.
+     */
+    @Test
+    void anInterruptAtAnyPointLeavesNoTemporaryFile(@TempDir Path dir) throws Exception {
+        Path src = dir.resolve("src");
+        byte[] data = new byte[1 << 20];
+        new Random(3).nextBytes(data);
+        Files.write(src, data);
+        Path dst = dir.resolve("dst");
+        Random random = new Random(4);
+        int interrupted = 0;
+        for (int i = 0; i < 400; i++) {
+            CompletableFuture<Throwable> outcome = new CompletableFuture<>();
+            Thread copier = Thread.ofPlatform().start(() -> {
+                try {
+                    FileCopy.run(loops.group(), src, dst, 65536, 2, true, null);
+                    outcome.complete(null);
+                } catch (Throwable t) {
+                    outcome.complete(t);
+                }
+            });
+            java.util.concurrent.locks.LockSupport.parkNanos(random.nextInt(3_000_000));
+            copier.interrupt();
+            Throwable t = outcome.get(30, TimeUnit.SECONDS);
+            copier.join(5000);
+            if (t == null) {
+                assertEquals(-1, Files.mismatch(src, dst), "a copy that completed is complete");
+                Files.delete(dst);
+            } else {
+                assertInstanceOf(java.io.IOException.class, t, "interrupted: " + t);
+                interrupted++;
+                if (Files.exists(dst)) { // the rename was done when the interrupt came
+                    assertEquals(-1, Files.mismatch(src, dst));
+                    Files.delete(dst);
+                }
+            }
+            assertEquals(List.of("src"), names(dir), "round " + i + ": nothing left behind after " + t);
+        }
+        assertTrue(interrupted > 0, "some copies were interrupted");
+    }
+
     static List<String> names(Path dir) throws java.io.IOException {
         try (Stream<Path> s = Files.list(dir)) {
             return s.map(p -> p.getFileName().toString()).sorted().toList();
