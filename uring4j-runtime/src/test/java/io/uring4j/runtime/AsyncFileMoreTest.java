@@ -262,4 +262,22 @@ class AsyncFileMoreTest {
             }
         }
     }
+
+    /** Read-only buffers (heap: no array to copy from; direct: a read-only segment) can be written, single and vectored. */
+    @Test
+    void readOnlyBuffersCanBeWritten(@TempDir Path dir) throws Exception {
+        Path p = dir.resolve("ro");
+        try (AsyncFile f = AsyncFile.open(loops.group(), p, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            ByteBuffer heap = ByteBuffer.wrap("xxheapxx".getBytes()).position(2).limit(6).slice().asReadOnlyBuffer();
+            ByteBuffer direct = ByteBuffer.allocateDirect(6).put("direct".getBytes()).flip().asReadOnlyBuffer();
+            assertEquals(4, f.write(heap, 0));
+            assertEquals(4, heap.position());
+            assertEquals(6, f.write(direct, 4));
+            heap.rewind();
+            direct.rewind();
+            assertEquals(10L, f.write(new ByteBuffer[] {heap, direct}, 10));
+            assertEquals(10L, f.write(new ByteBuffer[] {direct.rewind(), ByteBuffer.allocateDirect(0), heap.rewind()}, 20));
+        }
+        assertEquals("heapdirectheapdirectdirectheap", Files.readString(p));
+    }
 }
