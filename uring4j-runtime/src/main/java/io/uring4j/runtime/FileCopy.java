@@ -16,6 +16,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -84,11 +85,15 @@ final class FileCopy {
         }
         Deadline deadline = new Deadline(AsyncFile.positive(timeout));
         EventLoop loop = group.next();
-        AsyncFile in = Errors.await(FileOpen.open(loop, from, deadline.left(), Posix.O_RDONLY | Posix.O_CLOEXEC, 0, false));
+        // The target's statx goes with the source's open: each is a round trip to an io-wq worker.
+        Duration left = deadline.left();
+        CompletableFuture<AsyncFile> opening = FileOpen.open(loop, from, left, Posix.O_RDONLY | Posix.O_CLOEXEC, 0, false);
+        CompletableFuture<FileStat> targetStat = FileStat.of(loop, to, false, left);
+        AsyncFile in = Errors.await(opening);
         try {
             FileStat source = Errors.await(FileStat.of(in, deadline.left()));
             if (source.isDirectory()) throw new FileSystemException(from.toString(), null, "is a directory; copy copies files");
-            FileStat target = statOrNull(loop, to, false, deadline);
+            FileStat target = orNull(targetStat);
             if (target != null) {
                 FileStat reached = target.isSymbolicLink() ? statOrNull(loop, to, true, deadline) : target;
                 if (reached != null && reached.sameFile(source)) return new Copied(0, false); // nothing to do, as Files.copy
@@ -286,8 +291,12 @@ final class FileCopy {
 
     /** The statx of {@code path}, or null if there is nothing there. */
     private static FileStat statOrNull(EventLoop loop, Path path, boolean followLinks, Deadline deadline) throws IOException {
+        return orNull(FileStat.of(loop, path, followLinks, deadline.left()));
+    }
+
+    private static FileStat orNull(CompletableFuture<FileStat> stat) throws IOException {
         try {
-            return Errors.await(FileStat.of(loop, path, followLinks, deadline.left()));
+            return Errors.await(stat);
         } catch (NoSuchFileException absent) {
             return null;
         }
