@@ -7,18 +7,15 @@ import io.uring4j.core.internal.Posix;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
+import java.nio.file.CopyOption;
 import java.nio.file.OpenOption;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.channels.CompletionHandler;
 import java.time.Duration;
-import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * A file opened through io_uring on one {@link EventLoop}. Every operation has an async form
@@ -29,7 +26,11 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * <p>Buffers: a direct {@link ByteBuffer} is handed to the kernel as is and held by the request
  * until its completion; a heap buffer is copied through a pooled native buffer. As with
  * {@code FileChannel}, reads fill from the buffer's position to its limit and advance the
- * position; {@code -1} means end of file.
+ * position; {@code -1} means end of file (a read of no bytes is 0). A buffer belongs to its
+ * request until the request completes: its position and limit are read once, when the request
+ * is made, and the position is set from them at completion. A buffer another thread moves
+ * meanwhile (misuse) gets wrong bytes or a {@link java.util.ConcurrentModificationException},
+ * never a transfer outside the buffer.
  *
  * <p>{@link #close()} waits for the close to complete; requests still in flight keep their memory
  * until their own completions. On the loop's own thread (a completion handler or a future's
@@ -37,9 +38,6 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * itself, and {@code close()} starts the close and returns at once.
  */
 public final class AsyncFile implements AutoCloseable, EventLoop.Resource {
-    static final int AT_EMPTY_PATH = 0x1000;
-    static final int STATX_SIZE = 0x200;
-
     private final EventLoop loop;
     private final int fd;
     private final Path path;
@@ -47,14 +45,16 @@ public final class AsyncFile implements AutoCloseable, EventLoop.Resource {
     /** Deadline of every request that names none, or null: a linked timeout per request. */
     private volatile Duration defaultTimeout;
     /** Registered file slot on the loop, or -1: then requests use the fd. Loop thread. */
-    private int slot = -1;
+    private int slot;
     private volatile boolean closed;
 
-    private AsyncFile(EventLoop loop, int fd, Path path, boolean direct) {
+    /** A file just opened on {@code loop} ({@link FileOpen}); {@code slot}: its registered slot or -1. */
+    AsyncFile(EventLoop loop, int fd, Path path, boolean direct, int slot) {
         this.loop = loop;
         this.fd = fd;
         this.path = path;
         this.direct = direct;
+        this.slot = slot;
     }
 
     // ------------------------------------------------------------------ open
@@ -77,66 +77,11 @@ public final class AsyncFile implements AutoCloseable, EventLoop.Resource {
     /**
      * Opens {@code path} with OPENAT on {@code loop}, guarded by a linked timeout when
      * {@code timeout} is not null; an fd that arrives after the caller gave up is closed.
+     *
+     * @throws IllegalArgumentException {@code timeout} is zero or negative
      */
     public static CompletableFuture<AsyncFile> openAsync(EventLoop loop, Path path, Duration timeout, OpenOption... options) {
-        Set<OpenOption> set = Set.of(options);
-        int flags = openFlags(set);
-        boolean direct = (flags & Posix.O_DIRECT) != 0;
-        boolean registered = set.contains(FileOpenOption.REGISTERED);
-        byte[] name = path.toString().getBytes(StandardCharsets.UTF_8);
-        return loop.submit(f -> {
-            Operation op = loop.acquire(OPEN, f);
-            op.buffer = loop.buffers().acquire(name.length + 1);
-            MemorySegment p = op.buffer.segment;
-            MemorySegment.copy(name, 0, p, JAVA_BYTE, 0, name.length);
-            p.set(JAVA_BYTE, name.length, (byte) 0);
-            op.context = new Object[] {path, direct, registered};
-            Sqe sqe = loop.sqe().prepOpenat(Posix.AT_FDCWD, p, flags, 0644).userData(op.userData(UserData.TAG_MAIN));
-            if (timeout != null) loop.linkTimeout(op, sqe, timeout);
-            loop.started(op, timeout != null);
-            loop.cancelWith(op, f);
-        });
-    }
-
-    /** OPENAT's completion: wraps the fd, or closes it if the caller gave up meanwhile (no leak). */
-    private static final Operation.Completion OPEN = (loop, op, res, flags, more) -> {
-        Object[] ctx = (Object[]) op.context;
-        Path path = (Path) ctx[0];
-        if (res < 0) {
-            op.future.completeExceptionally(Errors.of(res, "open", path, EventLoop.timedOut(op, res)));
-            return;
-        }
-        AsyncFile file = new AsyncFile(loop, res, path, (Boolean) ctx[1]);
-        if ((Boolean) ctx[2]) {
-            file.slot = loop.fixedFiles().install(res);
-        }
-        if (op.future.complete(file)) {
-            loop.register(file);
-        } else {
-            if (file.slot >= 0) loop.fixedFiles().remove(file.slot);
-            Posix.close(res); // the caller gave up (cancelled): the fd must not leak
-        }
-    };
-
-    static int openFlags(Set<? extends OpenOption> options) {
-        boolean read = options.contains(StandardOpenOption.READ);
-        boolean write = options.contains(StandardOpenOption.WRITE) || options.contains(StandardOpenOption.APPEND);
-        int flags = Posix.O_CLOEXEC;
-        flags |= read && write ? Posix.O_RDWR : write ? Posix.O_WRONLY : Posix.O_RDONLY;
-        for (OpenOption o : options) {
-            if (o == StandardOpenOption.CREATE && !options.contains(StandardOpenOption.CREATE_NEW)) flags |= Posix.O_CREAT;
-            else if (o == StandardOpenOption.CREATE_NEW) flags |= Posix.O_CREAT | Posix.O_EXCL;
-            else if (o == StandardOpenOption.TRUNCATE_EXISTING && write) flags |= Posix.O_TRUNC;
-            else if (o == StandardOpenOption.APPEND) flags |= Posix.O_APPEND;
-            else if (o == StandardOpenOption.DSYNC) flags |= 010000;
-            else if (o == StandardOpenOption.SYNC) flags |= 04010000;
-            else if (o == FileOpenOption.DIRECT) flags |= Posix.O_DIRECT;
-            else if (o == FileOpenOption.REGISTERED) continue;
-            else if (o != StandardOpenOption.READ && o != StandardOpenOption.WRITE && o != StandardOpenOption.TRUNCATE_EXISTING) {
-                throw new UnsupportedOperationException("open option not supported: " + o);
-            }
-        }
-        return flags;
+        return FileOpen.open(loop, path, timeout, options);
     }
 
     // ------------------------------------------------------------------ deadlines
@@ -190,11 +135,16 @@ public final class AsyncFile implements AutoCloseable, EventLoop.Resource {
 
     /** Reads into {@code dst} at {@code position}; completes with the count, or -1 at end of file. */
     public CompletableFuture<Integer> readAsync(ByteBuffer dst, long position, Duration timeout) {
-        return transfer(Opcode.READ, dst, position, timeout);
+        return FileTransfer.submit(this, true, dst, position, timeout);
     }
 
     public int write(ByteBuffer src, long position) throws IOException {
         return Errors.await(writeAsync(src, position, null));
+    }
+
+    /** As {@link #write(ByteBuffer, long)}, failing after {@code timeout} (see {@link #timeout(Duration)}). */
+    public int write(ByteBuffer src, long position, Duration timeout) throws IOException {
+        return Errors.await(writeAsync(src, position, timeout));
     }
 
     public CompletableFuture<Integer> writeAsync(ByteBuffer src, long position) {
@@ -203,7 +153,7 @@ public final class AsyncFile implements AutoCloseable, EventLoop.Resource {
 
     /** Writes {@code src} at {@code position}; completes with the count written (may be short). */
     public CompletableFuture<Integer> writeAsync(ByteBuffer src, long position, Duration timeout) {
-        return transfer(Opcode.WRITE, src, position, timeout);
+        return FileTransfer.submit(this, false, src, position, timeout);
     }
 
     /**
@@ -215,64 +165,36 @@ public final class AsyncFile implements AutoCloseable, EventLoop.Resource {
      * arguments and a closed file reach {@code handler.failed}.
      */
     public <A> void read(ByteBuffer dst, long position, A attachment, CompletionHandler<Integer, ? super A> handler) {
-        transfer(true, dst, position, attachment, handler);
+        FileTransfer.submit(this, true, dst, position, attachment, handler);
     }
 
     /** Writes {@code src} at {@code position}; as {@link #read(ByteBuffer, long, Object, CompletionHandler)}. */
     public <A> void write(ByteBuffer src, long position, A attachment, CompletionHandler<Integer, ? super A> handler) {
-        transfer(false, src, position, attachment, handler);
+        FileTransfer.submit(this, false, src, position, attachment, handler);
     }
 
-    private CompletableFuture<Integer> transfer(Opcode opcode, ByteBuffer buf, long position, Duration timeout) {
-        CompletableFuture<Integer> early = check(buf, position, opcode == Opcode.READ);
-        if (early != null) return early;
-        return loop.submit(f -> start(opcode == Opcode.READ, buf, position, timeout, f, null, null));
-    }
-
-    private <A> void transfer(boolean isRead, ByteBuffer buf, long position, A attachment, CompletionHandler<Integer, ? super A> handler) {
-        Objects.requireNonNull(handler, "handler");
-        @SuppressWarnings("unchecked")
-        CompletionHandler<Object, Object> h = (CompletionHandler<Object, Object>) (CompletionHandler<?, ?>) handler;
-        CompletableFuture<Integer> early = check(buf, position, isRead);
-        if (early != null) {
-            h.failed(early.exceptionNow(), attachment);
-        } else if (loop.inEventLoop()) {
-            startOrFail(isRead, buf, position, h, attachment);
-        } else {
-            try {
-                loop.execute(() -> startOrFail(isRead, buf, position, h, attachment));
-            } catch (IllegalStateException loopClosed) {
-                h.failed(Errors.closed(), attachment);
-            }
-        }
-    }
-
-    private void startOrFail(boolean isRead, ByteBuffer buf, long position, CompletionHandler<Object, Object> h, Object attachment) {
-        try {
-            start(isRead, buf, position, null, null, h, attachment);
-        } catch (Throwable t) {
-            h.failed(t, attachment);
-        }
-    }
-
-    /** Loop thread: one READ or WRITE for {@code buf}, its result going to {@code f} or to {@code h}. */
-    private void start(boolean isRead, ByteBuffer buf, long position, Duration timeout, CompletableFuture<?> f,
+    /**
+     * Loop thread: one READ or WRITE of the part of {@code buf} that {@code bounds} (its one
+     * {@link BufferBounds#snapshot snapshot}) names, its result going to {@code f} or to {@code h}.
+     */
+    void start(boolean isRead, ByteBuffer buf, long bounds, long position, Duration timeout, CompletableFuture<?> f,
                        CompletionHandler<Object, Object> h, Object attachment) {
-        int len = buf.remaining();
-        Operation op = loop.acquire(isRead ? READ_DONE : WRITE_DONE, f);
+        int len = BufferBounds.length(bounds);
+        Operation op = loop.acquire(isRead ? FileTransfer.READ_DONE : FileTransfer.WRITE_DONE, f);
         op.handler = h;
         op.attachment = attachment;
         op.context = this;
+        op.value = bounds; // the completion advances the position from this snapshot, not from the buffer
         MemorySegment data;
         long at = 0; // where in data the transfer starts
         op.userBuffer = buf;
         if (buf.isDirect()) {
-            data = loop.wholeSegment(buf);
-            at = buf.position();
+            data = loop.wholeSegment(buf); // all of the buffer: its capacity, which the snapshot fits in
+            at = BufferBounds.start(bounds);
         } else {
             op.buffer = loop.buffers().acquire(len);
             data = op.buffer.segment;
-            if (!isRead) MemorySegment.copy(MemorySegment.ofBuffer(buf), 0, data, 0, len);
+            if (!isRead) BufferBounds.copyIn(buf, bounds, data, 0);
         }
         int fixed = slot >= 0 && op.buffer != null ? loop.fixedBuffers().indexOf(op.buffer) : -1;
         Sqe sqe;
@@ -335,57 +257,6 @@ public final class AsyncFile implements AutoCloseable, EventLoop.Resource {
         return Vectored.transfer(this, Opcode.WRITEV, srcs, position);
     }
 
-    <T> CompletableFuture<T> check(ByteBuffer buf, long position, boolean isRead) {
-        if (closed) return CompletableFuture.failedFuture(Errors.closed());
-        if (isRead && buf.isReadOnly()) {
-            // The kernel would write into it regardless: refuse, as FileChannel does.
-            return CompletableFuture.failedFuture(new IllegalArgumentException("a read needs a writable buffer, given a read-only " + buf));
-        }
-        if (position < 0) {
-            return CompletableFuture.failedFuture(new IllegalArgumentException("position must be >= 0, given " + position));
-        }
-        if (direct) {
-            // A heap buffer goes through an aligned pooled buffer; a direct one's address is checked
-            // without making a segment (this runs per request).
-            int misaligned = buf.isDirect() ? buf.alignmentOffset(buf.position(), 512) : 0;
-            if (position % 512 != 0 || buf.remaining() % 512 != 0 || misaligned != 0) {
-                return CompletableFuture.failedFuture(new IllegalArgumentException(
-                        "O_DIRECT needs position, length and buffer address aligned to 512 bytes, given position "
-                                + position + ", length " + buf.remaining() + ", address " + misaligned + " bytes past a 512-byte boundary"));
-            }
-        }
-        if (buf.remaining() > BufferPool.maxBytes() && !buf.isDirect()) {
-            return CompletableFuture.failedFuture(new IllegalArgumentException(
-                    "a heap buffer transfer holds at most " + BufferPool.maxBytes() + " bytes, given " + buf.remaining()));
-        }
-        return null;
-    }
-
-    private static final Operation.Completion READ_DONE = (loop, op, res, flags, more) -> {
-        AsyncFile file = (AsyncFile) op.context;
-        if (res < 0) {
-            op.fail(Errors.of(res, "read", file.path, EventLoop.timedOut(op, res)));
-            return;
-        }
-        ByteBuffer dst = op.userBuffer;
-        if (op.buffer != null && res > 0) {
-            MemorySegment.copy(op.buffer.segment, 0, MemorySegment.ofBuffer(dst), 0, res);
-        }
-        dst.position(dst.position() + res);
-        op.succeed(loop.boxed(res == 0 ? -1 : res));
-    };
-
-    private static final Operation.Completion WRITE_DONE = (loop, op, res, flags, more) -> {
-        AsyncFile file = (AsyncFile) op.context;
-        if (res < 0) {
-            op.fail(Errors.of(res, "write", file.path, EventLoop.timedOut(op, res)));
-            return;
-        }
-        ByteBuffer src = op.userBuffer;
-        src.position(src.position() + res);
-        op.succeed(loop.boxed(res));
-    };
-
     // ------------------------------------------------------------------ metadata and sync
 
     public void fsync() throws IOException {
@@ -420,29 +291,8 @@ public final class AsyncFile implements AutoCloseable, EventLoop.Resource {
     }
 
     public CompletableFuture<Long> sizeAsync() {
-        if (closed) return CompletableFuture.failedFuture(Errors.closed());
-        return loop.submit(f -> {
-            Operation op = loop.acquire(STATX_DONE, f);
-            op.context = this;
-            op.buffer = loop.buffers().acquire(512);
-            MemorySegment stx = op.buffer.segment;
-            stx.set(JAVA_BYTE, 0, (byte) 0); // the empty path "" lives at the buffer's start
-            MemorySegment out = stx.asSlice(256, 256);
-            // path "" with AT_EMPTY_PATH: the fd itself; STATX_SIZE
-            Sqe sqe = loop.sqe().prepStatx(fd, stx, AT_EMPTY_PATH, STATX_SIZE, out).userData(op.userData(UserData.TAG_MAIN));
-            loop.started(op, guard(op, sqe));
-            loop.cancelWith(op, f);
-        });
+        return FileStat.size(this);
     }
-
-    private static final Operation.Completion STATX_DONE = (loop, op, res, flags, more) -> {
-        AsyncFile file = (AsyncFile) op.context;
-        if (res < 0) {
-            op.future.completeExceptionally(Errors.of(res, "statx", file.path, EventLoop.timedOut(op, res)));
-            return;
-        }
-        op.future.complete(op.buffer.segment.get(JAVA_LONG, 256 + 40)); // stx_size
-    };
 
     /** A request whose SQE needs nothing but the fd and what {@code prep} writes. */
     private CompletableFuture<Integer> simple(String what, java.util.function.Function<Sqe, Sqe> prep) {
@@ -512,20 +362,57 @@ public final class AsyncFile implements AutoCloseable, EventLoop.Resource {
     // ------------------------------------------------------------------ copy
 
     /**
-     * Copies {@code from} to {@code to} (created or truncated) in 1 MiB chunks, 8 in flight; returns
-     * the bytes copied and fails if fewer than the source size. Each chunk is a linked pair of
-     * splices through a pipe of its own (the bytes are copied once, in the kernel, as with
-     * {@code cp}), or of a read and a write through a pooled buffer where the kernel or the pipe
-     * limits do not allow that. An interrupt stops the copy after the chunks in the kernel
-     * have completed, and then throws {@link java.io.InterruptedIOException}.
+     * Copies the file {@code from} to {@code to} with the semantics of
+     * {@link java.nio.file.Files#copy(Path, Path, CopyOption...)}, and returns the bytes copied
+     * (the source's length, holes included).
+     * <ul>
+     * <li>If both name the same file (same device and inode, through hard or symbolic links too),
+     *     nothing is done and 0 is returned; the source is never opened for writing.</li>
+     * <li>An existing target is replaced only with {@link StandardCopyOption#REPLACE_EXISTING},
+     *     else {@link java.nio.file.FileAlreadyExistsException}. A symbolic link is replaced
+     *     itself, an empty directory is replaced, a non-empty one is not
+     *     ({@link java.nio.file.DirectoryNotEmptyException}); an existing FIFO or device is
+     *     written into, in order.</li>
+     * <li>A regular target is written under a temporary name beside it
+     *     ({@code .NAME.RANDOM.uring4j-part}, the source's permission bits) and renamed over
+     *     {@code to} only once complete: {@code to} never holds a partial copy, even if the
+     *     process is killed (which leaves the temporary file behind under its own name). A
+     *     failed, interrupted or timed-out copy deletes it. No fsync is made.</li>
+     * <li>The source is read until end of file, not for its statx size (FIFOs, /proc and /sys
+     *     files, character devices: a copy of {@code /dev/zero} ends only at its deadline); the
+     *     holes of a sparse source stay holes where the filesystem reports them (SEEK_DATA).</li>
+     * </ul>
+     * Data moves in 1 MiB chunks, 8 in flight; see
+     * {@link #copy(EventLoopGroup, Path, Path, int, int, Duration, CopyOption...)}. Supported
+     * option: {@code REPLACE_EXISTING}; others throw {@link UnsupportedOperationException}.
+     *
+     * @throws java.io.InterruptedIOException the thread was interrupted: the requests in the
+     *         kernel were cancelled and have completed, the interrupt status is kept
+     * @throws IllegalStateException called on an event loop's own thread
      */
-    public static long copy(EventLoopGroup group, Path from, Path to) throws IOException {
-        return FileCopy.copy(group, from, to, FileCopy.DEFAULT_CHUNK, FileCopy.DEFAULT_DEPTH);
+    public static long copy(EventLoopGroup group, Path from, Path to, CopyOption... options) throws IOException {
+        return copy(group, from, to, null, options);
     }
 
-    /** As {@link #copy(EventLoopGroup, Path, Path)} with a chunk size and chunks in flight. */
-    public static long copy(EventLoopGroup group, Path from, Path to, int chunkBytes, int chunksInFlight) throws IOException {
-        return FileCopy.copy(group, from, to, chunkBytes, chunksInFlight);
+    /**
+     * As {@link #copy(EventLoopGroup, Path, Path, CopyOption...)}, bounded by {@code timeout} as
+     * a whole (null: none): when it passes, what is in the kernel is cancelled, the temporary
+     * file is deleted and {@link java.nio.channels.InterruptedByTimeoutException} is thrown.
+     */
+    public static long copy(EventLoopGroup group, Path from, Path to, Duration timeout, CopyOption... options) throws IOException {
+        return copy(group, from, to, FileCopy.DEFAULT_CHUNK, FileCopy.DEFAULT_DEPTH, timeout, options);
+    }
+
+    /**
+     * As {@link #copy(EventLoopGroup, Path, Path, Duration, CopyOption...)}, moving
+     * {@code chunkBytes} (4096 to 16 MiB) per request pair with {@code chunksInFlight} (1 to 256)
+     * pairs in flight. Each chunk is a linked pair of splices through a pipe of its own (the
+     * bytes are copied once, in the kernel, as with {@code cp}), or of a read and a write through
+     * a pooled buffer where the kernel or the pipe limits do not allow that.
+     */
+    public static long copy(EventLoopGroup group, Path from, Path to, int chunkBytes, int chunksInFlight, Duration timeout,
+                            CopyOption... options) throws IOException {
+        return FileCopy.copy(group, from, to, chunkBytes, chunksInFlight, timeout, options);
     }
 
     // ------------------------------------------------------------------ close

@@ -1,143 +1,211 @@
 package io.uring4j.runtime;
 
-import io.uring4j.core.FileOps;
+import io.uring4j.core.FsOps;
 import io.uring4j.core.Opcode;
-import io.uring4j.core.SqeFlag;
 import io.uring4j.core.internal.Posix;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.nio.channels.InterruptedByTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.CopyOption;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-
-import static java.lang.foreign.ValueLayout.JAVA_INT;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
- * Copies one file into another on one loop, keeping {@code depth} chunks in flight, each in its
- * own lane. A lane moves its chunk with a pair of linked (IOSQE_IO_LINK) requests, so the kernel
- * orders the pair and the data never enters Java:
+ * {@link AsyncFile#copy}: the checks and the publication around the data movement of
+ * {@link CopyLanes}, with the semantics of {@link java.nio.file.Files#copy(Path, Path, CopyOption...)}:
  * <ul>
- * <li><b>splice</b> (the default where the kernel has IORING_OP_SPLICE and a pipe of the chunk's
- *     size can be had): file to the lane's pipe, pipe to the file. The page cache pages travel
- *     by reference into the pipe, so each byte is copied once (into the destination's page
- *     cache), as {@code cp}'s copy_file_range does, instead of twice through a buffer;</li>
- * <li><b>read/write</b> through a pooled buffer otherwise.</li>
+ * <li>the same file (same device and inode, through hard or symbolic links) is left alone: the
+ *     copy does nothing and returns 0; the source is never opened for writing, so never truncated;</li>
+ * <li>an existing target is replaced only with {@link StandardCopyOption#REPLACE_EXISTING}, else
+ *     {@link FileAlreadyExistsException}; a symbolic link is replaced itself (not the file it
+ *     points at); an empty directory is replaced, a non-empty one is not
+ *     ({@code DirectoryNotEmptyException}); an existing FIFO or device is written into (in
+ *     order, never replaced), as {@code cp} does;</li>
+ * <li><b>never a target that looks complete when it is not</b>: into a regular target the data
+ *     goes to a new temporary file beside it ({@code .NAME.RANDOM.uring4j-part}, created with
+ *     O_EXCL and the source's permission bits), which is sized and then renamed over the target
+ *     (RENAME_NOREPLACE without REPLACE_EXISTING) only after every chunk completed. Until then
+ *     the target is untouched (absent, or its old content); a failed, interrupted or timed-out
+ *     copy deletes the temporary file, and a process killed midway leaves it behind under its
+ *     telltale name, never under the target's. The rename is atomic, not durable: the copy does
+ *     not fsync (nor does {@code cp});</li>
+ * <li>a source is read until end of file, not for its statx size (FIFOs, /proc and /sys files,
+ *     character devices), and its holes stay holes where the filesystem reports them.</li>
  * </ul>
- * A short transfer severs the link; the lane then sends on what is in its pipe (splice) and
- * issues the rest of its chunk again, so nothing is lost. The lanes' pipes are closed on the
- * loop once the last request has completed, never while the kernel may still look one up.
+ * A deadline bounds the whole copy; an interrupt or the deadline cancels what is in the kernel,
+ * waits for those completions (pipes and buffers live until then), removes the temporary file
+ * and throws {@link InterruptedIOException} (interrupt status kept) or
+ * {@link InterruptedByTimeoutException}.
  */
 final class FileCopy {
+    private FileCopy() {}
+
     static final int DEFAULT_CHUNK = 1 << 20;
     static final int DEFAULT_DEPTH = 8;
-    /** In the op's scratch: the chunk length asked of this step, and the first request's result. */
-    private static final long STEP_LEN = 0, FIRST_RESULT = 4;
-    private static final int NONE = Integer.MIN_VALUE;
+    /** How long an aborted copy waits for its cancelled requests before it reports them stuck. */
+    private static final Duration ABORT_WAIT = Duration.ofSeconds(30);
 
-    private final EventLoop loop;
-    private final AsyncFile src;
-    private final AsyncFile dst;
-    private final long size;
-    private final int chunk;
-    private final int depth;
-    private final boolean splice;
-    private final CompletableFuture<Long> done = new CompletableFuture<>();
-    private Lane[] lanes;
-    private long nextOffset;
-    private long copied;
-    private int active;
-    private Throwable failure;
-    /** Set (on the loop) when the caller gave up: no further chunk is started. */
-    private boolean stopped;
-
-    /** One chunk in flight: where it stands, and (splice) its pipe and what sits in it. */
-    private static final class Lane {
-        final FileCopy job;
-        /** The pipe's read and write ends, or -1 (read/write mode). */
-        final int pipeRead, pipeWrite;
-        /** The next file offset to write, and the end of the lane's chunk. */
-        long pos, end;
-        /** Bytes read into the pipe and not yet written out of it. */
-        int inPipe;
-
-        Lane(FileCopy job, int pipeRead, int pipeWrite) {
-            this.job = job;
-            this.pipeRead = pipeRead;
-            this.pipeWrite = pipeWrite;
-        }
-    }
-
-    private FileCopy(AsyncFile src, AsyncFile dst, long size, int chunk, int depth, boolean splice) {
-        this.loop = src.loop();
-        this.src = src;
-        this.dst = dst;
-        this.size = size;
-        this.chunk = chunk;
-        this.depth = depth;
-        this.splice = splice;
-    }
-
-    /** What a copy did: the bytes copied, and whether its lanes spliced through pipes. */
+    /** What a copy did: the bytes of the source (its length), and whether its lanes spliced through pipes. */
     record Copied(long bytes, boolean spliced) {
     }
 
-    /**
-     * Opens both files, copies, closes both. {@code splice} false forces read/write (tests); true
-     * splices where the kernel and the pipe limits allow.
-     */
-    static Copied run(EventLoopGroup group, Path from, Path to, int chunk, int depth, boolean splice) throws IOException {
+    static long copy(EventLoopGroup group, Path from, Path to, int chunk, int depth, Duration timeout, CopyOption... options)
+            throws IOException {
+        return run(group, from, to, chunk, depth, true, timeout, options).bytes();
+    }
+
+    /** As {@link #copy}; {@code splice} false forces read/write lanes (tests). */
+    static Copied run(EventLoopGroup group, Path from, Path to, int chunk, int depth, boolean splice, Duration timeout,
+                      CopyOption... options) throws IOException {
         if (chunk < 4096 || chunk > BufferPool.maxBytes()) {
             throw new IllegalArgumentException("chunk must be 4096.." + BufferPool.maxBytes() + " bytes, given " + chunk);
         }
         if (depth < 1 || depth > 256) {
             throw new IllegalArgumentException("depth must be 1..256 chunks in flight, given " + depth);
         }
+        boolean replace = false;
+        for (CopyOption o : options) {
+            if (o == StandardCopyOption.REPLACE_EXISTING) replace = true;
+            else throw new UnsupportedOperationException("copy option not supported: " + o + " (supported: REPLACE_EXISTING)");
+        }
+        if (EventLoop.current() != null) {
+            throw new IllegalStateException("a copy on " + EventLoop.current() + "'s own thread would wait for the loop itself");
+        }
+        Deadline deadline = new Deadline(AsyncFile.positive(timeout));
         EventLoop loop = group.next();
-        try (AsyncFile in = Errors.await(AsyncFile.openAsync(loop, from));
-             AsyncFile out = Errors.await(AsyncFile.openAsync(loop, to, StandardOpenOption.WRITE,
-                     StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING))) {
-            long size = in.size();
-            FileCopy job = new FileCopy(in, out, size, chunk, depth, splice && loop.probe().supports(Opcode.SPLICE));
-            loop.execute(job::start);
-            long n = job.await();
-            if (n != size) {
-                throw new IOException("copied " + n + " bytes of " + size + " from " + from + " (the source changed?)");
+        // The target's statx goes with the source's open: each is a round trip to an io-wq worker.
+        Duration left = deadline.left();
+        CompletableFuture<AsyncFile> opening = FileOpen.open(loop, from, left, Posix.O_RDONLY | Posix.O_CLOEXEC, 0, false);
+        CompletableFuture<FileStat> targetStat = FileStat.of(loop, to, false, left);
+        AsyncFile in = Errors.await(opening);
+        try {
+            FileStat source = Errors.await(FileStat.of(in, deadline.left()));
+            if (source.isDirectory()) throw new FileSystemException(from.toString(), null, "is a directory; copy copies files");
+            FileStat target = orNull(targetStat);
+            if (target != null) {
+                FileStat reached = target.isSymbolicLink() ? statOrNull(loop, to, true, deadline) : target;
+                if (reached != null && reached.sameFile(source)) return new Copied(0, false); // nothing to do, as Files.copy
+                if (!replace) throw new FileAlreadyExistsException(to.toString());
+                if (target.isDirectory()) {
+                    // Files.copy replaces an empty directory; a full one fails with DirectoryNotEmptyException.
+                    Errors.await(PathOps.unlink(loop, to, true, deadline.left()));
+                    target = null;
+                }
             }
-            return new Copied(n, job.lanes != null && job.lanes[0].pipeRead >= 0);
+            if (target != null && !target.isRegularFile() && !target.isSymbolicLink()) {
+                return intoStream(loop, in, source, to, chunk, depth, splice, deadline);
+            }
+            return viaTemporary(loop, in, source, to, replace, chunk, depth, splice, deadline);
+        } finally {
+            in.close();
         }
     }
 
-    static long copy(EventLoopGroup group, Path from, Path to, int chunk, int depth) throws IOException {
-        return run(group, from, to, chunk, depth, true).bytes();
+    /** Copies into a new temporary file beside {@code to}, then renames it over {@code to}. */
+    private static Copied viaTemporary(EventLoop loop, AsyncFile in, FileStat source, Path to, boolean replace,
+                                       int chunk, int depth, boolean splice, Deadline deadline) throws IOException {
+        Path absolute = to.toAbsolutePath();
+        if (absolute.getParent() == null) throw new FileSystemException(to.toString(), null, "cannot be replaced by a file");
+        AsyncFile out = createTemporary(loop, absolute, source.permissions() & 0777, deadline);
+        Path temporary = out.path();
+        boolean published = false;
+        try {
+            CopyLanes.Result r = move(loop, in, out, source, true, chunk, depth, splice, deadline);
+            if (r.writtenEnd() != r.length()) { // a hole at the end, or a source that shrank: the length comes last
+                out.timeout(deadline.left());
+                if (loop.probe().supports(Opcode.FTRUNCATE)) {
+                    out.truncate(r.length());
+                } else { // before 6.9: the plain syscall, on the loop (callers may be virtual threads)
+                    long length = r.length();
+                    int rc = Errors.await(loop.<Integer>submit(f -> f.complete(Posix.ftruncate(out.fd(), length))));
+                    if (rc < 0) throw new IOException("ftruncate " + temporary + " failed: " + io.uring4j.core.Errno.describe(rc));
+                }
+            }
+            out.close();
+            publish(loop, temporary, to, replace, deadline);
+            published = true;
+            return new Copied(r.length(), r.spliced());
+        } finally {
+            if (!published) discard(loop, out, temporary);
+        }
     }
 
-    /**
-     * Waits for the copy. An interrupt stops further chunks but still waits for those in the
-     * kernel: the files and pipes they name are closed only after their last completion.
-     */
-    private long await() throws IOException {
-        boolean interrupted = false;
+    /** Copies in order into an existing FIFO or device, which is written into, never replaced. */
+    private static Copied intoStream(EventLoop loop, AsyncFile in, FileStat source, Path to, int chunk, int depth,
+                                     boolean splice, Deadline deadline) throws IOException {
+        // O_CREAT (a no-op on an existing FIFO or device) makes io_uring open in a worker, where
+        // the open of a FIFO waits for its reader; its first, non-blocking try would fail with
+        // ENXIO instead. Without O_TRUNC: should the path have become a regular file meanwhile,
+        // nothing in it is cut.
+        int flags = Posix.O_WRONLY | Posix.O_CREAT | Posix.O_CLOEXEC;
+        try (AsyncFile out = Errors.await(FileOpen.open(loop, to, deadline.left(), flags, source.permissions() & 0777, false))) {
+            return new Copied(move(loop, in, out, source, false, chunk, depth, splice, deadline).length(), false);
+        }
+    }
+
+    /** Runs the lanes and waits for them, under the deadline; an interrupt or the deadline aborts them. */
+    private static CopyLanes.Result move(EventLoop loop, AsyncFile in, AsyncFile out, FileStat source, boolean seekableTarget,
+                                         int chunk, int depth, boolean splice, Deadline deadline) throws IOException {
+        boolean seekableSource = source.isRegularFile();
+        long size = seekableSource ? source.size() : 0;
+        CopyLanes.Plan plan = new CopyLanes.Plan(size, seekableSource && seekableTarget && size > 0, seekableSource, seekableTarget);
+        CopyLanes lanes = new CopyLanes(in, out, plan, chunk, depth, splice && loop.probe().supports(Opcode.SPLICE));
         try {
+            loop.execute(lanes::start);
+        } catch (IllegalStateException closing) {
+            throw Errors.closed();
+        }
+        try {
+            Duration left = deadline.left();
+            return left == null ? lanes.done.get() : lanes.done.get(left.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            abort(loop, lanes);
+            Thread.currentThread().interrupt();
+            InterruptedIOException io = new InterruptedIOException("copy from " + in.path() + " interrupted");
+            io.initCause(e);
+            throw io;
+        } catch (TimeoutException e) {
+            abort(loop, lanes);
+            throw deadline.passed();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) throw io;
+            if (e.getCause() instanceof RuntimeException re) throw re;
+            throw new IOException(e.getCause());
+        }
+    }
+
+    /** Stops the lanes, cancels their requests and waits (uninterruptibly, bounded) until none is in the kernel. */
+    private static void abort(EventLoop loop, CopyLanes lanes) throws IOException {
+        try {
+            loop.execute(lanes::abort);
+        } catch (IllegalStateException closing) {
+            // The loop is closing: its close cancels what is in flight, and the lanes end with it.
+        }
+        boolean interrupted = Thread.interrupted();
+        try {
+            long end = System.nanoTime() + ABORT_WAIT.toNanos();
             while (true) {
                 try {
-                    long n = done.get();
-                    if (interrupted) throw new InterruptedIOException("copy interrupted after " + n + " bytes");
-                    return n;
-                } catch (InterruptedException e) {
-                    if (!interrupted) {
-                        try {
-                            loop.execute(() -> stopped = true);
-                        } catch (IllegalStateException closed) {
-                            // The loop is closing: its close fails what is in flight.
-                        }
-                    }
+                    lanes.done.get(Math.max(0, end - System.nanoTime()), TimeUnit.NANOSECONDS);
+                    return;
+                } catch (InterruptedException again) {
                     interrupted = true;
-                } catch (ExecutionException e) {
-                    if (e.getCause() instanceof IOException io) throw io;
-                    if (e.getCause() instanceof RuntimeException re) throw re;
-                    throw new IOException(e.getCause());
+                } catch (ExecutionException ended) {
+                    return;
+                } catch (TimeoutException stuck) {
+                    throw new IOException("the copy's cancelled requests did not complete within " + ABORT_WAIT.toSeconds() + " s");
                 }
             }
         } finally {
@@ -145,137 +213,127 @@ final class FileCopy {
         }
     }
 
-    private void start() {
-        if (size == 0) {
-            done.complete(0L);
+    /** Creates the temporary file beside {@code target}: O_EXCL, under a fresh random name. */
+    private static AsyncFile createTemporary(EventLoop loop, Path target, int mode, Deadline deadline) throws IOException {
+        String name = shortened(target.getFileName().toString());
+        for (int attempt = 0; ; attempt++) {
+            Path temporary = target.resolveSibling("." + name + "." + Long.toHexString(ThreadLocalRandom.current().nextLong())
+                    + ".uring4j-part");
+            try {
+                return Errors.await(FileOpen.open(loop, temporary, deadline.left(),
+                        Posix.O_WRONLY | Posix.O_CREAT | Posix.O_EXCL | Posix.O_CLOEXEC, mode, false));
+            } catch (FileAlreadyExistsException taken) {
+                if (attempt == 16) throw taken;
+            } catch (NoSuchFileException e) { // name the target, not the temporary file
+                boolean noDirectory = statOrNull(loop, target.getParent(), true, deadline) == null;
+                throw new NoSuchFileException(target.toString(), null, noDirectory
+                        ? "its directory " + target.getParent() + " does not exist"
+                        : "cannot create a file in " + target.getParent()); // /proc, say
+            } catch (AccessDeniedException denied) {
+                throw new AccessDeniedException(target.toString(), null, "cannot create a file in " + target.getParent());
+            } catch (IOException | RuntimeException gaveUp) {
+                // Interrupted or timed out: the open may have created the file all the same (its fd
+                // is then closed by the open's completion). The name is fresh and O_EXCL: if it is
+                // there, it is this copy's.
+                unlinkQuietly(loop, temporary);
+                throw gaveUp;
+            }
+        }
+    }
+
+    /** {@code name}, cut (at a character boundary) so the temporary name stays within NAME_MAX (255 bytes). */
+    private static String shortened(String name) {
+        while (name.getBytes(StandardCharsets.UTF_8).length > 200) {
+            name = name.substring(0, name.offsetByCodePoints(0, name.codePointCount(0, name.length()) - 1));
+        }
+        return name;
+    }
+
+    /** Renames the complete temporary file to {@code to}: atomically, replacing only if asked. */
+    private static void publish(EventLoop loop, Path temporary, Path to, boolean replace, Deadline deadline) throws IOException {
+        if (replace) {
+            Errors.await(PathOps.rename(loop, temporary, to, 0, deadline.left()));
             return;
         }
-        int n = (int) Math.min(depth, (size + chunk - 1) / chunk);
-        lanes = new Lane[n];
-        for (int i = 0; i < n; i++) {
-            lanes[i] = splice ? pipeLane() : new Lane(this, -1, -1);
-            if (lanes[i] == null) { // no pipe of the chunk's size: read/write for every lane
-                closePipes();
-                for (int j = 0; j < n; j++) lanes[j] = new Lane(this, -1, -1);
-                break;
-            }
+        try {
+            Errors.await(PathOps.rename(loop, temporary, to, FsOps.RENAME_NOREPLACE, deadline.left()));
+        } catch (FileAlreadyExistsException appeared) { // created by someone else during the copy
+            throw new FileAlreadyExistsException(to.toString(), null, "created while the copy ran; not replaced");
+        } catch (IOException e) {
+            if (e.getMessage() == null || !e.getMessage().contains("EINVAL")) throw e;
+            // A filesystem without RENAME_NOREPLACE: check, then rename (a narrow race, as Files.copy has).
+            if (statOrNull(loop, to, false, deadline) != null) throw new FileAlreadyExistsException(to.toString());
+            Errors.await(PathOps.rename(loop, temporary, to, 0, deadline.left()));
         }
-        for (Lane lane : lanes) nextChunk(lane);
-        if (active == 0) finish();
     }
 
-    /** A lane with a pipe that holds a whole chunk, or null if the system will not give one. */
-    private Lane pipeLane() {
-        int[] fds = new int[2];
-        if (Posix.pipe(fds, Posix.O_CLOEXEC) < 0) return null;
-        int got = Posix.fcntl(fds[1], Posix.F_SETPIPE_SZ, chunk);
-        if (got < chunk) { // -EPERM past pipe-max-size or the user's pipe budget
-            Posix.close(fds[0]);
-            Posix.close(fds[1]);
+    /** After a failure: closes and deletes the temporary file, even if the thread was interrupted. */
+    private static void discard(EventLoop loop, AsyncFile out, Path temporary) {
+        try {
+            out.close(); // not cut short by an interrupt
+        } catch (IOException | RuntimeException ignored) {
+            // the copy's own failure is what the caller hears
+        }
+        unlinkQuietly(loop, temporary);
+    }
+
+    /** Deletes {@code path} if it is there, even if the thread was interrupted; best effort. */
+    private static void unlinkQuietly(EventLoop loop, Path path) {
+        boolean interrupted = Thread.interrupted(); // a blocking call of an interrupted thread would give up at once
+        try {
+            Errors.await(PathOps.unlink(loop, path, false, ABORT_WAIT));
+        } catch (IOException | RuntimeException ignored) {
+            // absent (never created), or the loop is closing: its name says what it is
+        } finally {
+            if (interrupted) Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The statx of {@code path}, or null if there is nothing there. */
+    private static FileStat statOrNull(EventLoop loop, Path path, boolean followLinks, Deadline deadline) throws IOException {
+        return orNull(FileStat.of(loop, path, followLinks, deadline.left()));
+    }
+
+    private static FileStat orNull(CompletableFuture<FileStat> stat) throws IOException {
+        try {
+            return Errors.await(stat);
+        } catch (NoSuchFileException absent) {
             return null;
         }
-        return new Lane(this, fds[0], fds[1]);
     }
 
-    /** Gives {@code lane} the next chunk of the file, if any is left and the copy goes on. */
-    private void nextChunk(Lane lane) {
-        if (stopped || failure != null || nextOffset >= size) return;
-        lane.pos = nextOffset;
-        lane.end = Math.min(size, nextOffset + chunk);
-        nextOffset = lane.end;
-        step(lane);
-    }
+    /** The end of a copy's deadline; each step gets what is left of it as its linked timeout. */
+    private static final class Deadline {
+        private final Duration timeout;
+        private final long end;
 
-    /** Issues the lane's next requests: drain its pipe, or move (the rest of) its chunk. */
-    private void step(Lane lane) {
-        Operation op = loop.acquire(STEPPED, null);
-        op.context = lane;
-        op.scratch.set(JAVA_INT, FIRST_RESULT, NONE);
-        if (lane.inPipe > 0) {
-            // What a short splice left in the pipe goes out first, on its own.
-            op.scratch.set(JAVA_INT, STEP_LEN, lane.inPipe);
-            loop.sqe().prepSplice(lane.pipeRead, -1, dst.fd(), lane.pos, lane.inPipe, FileOps.SPLICE_F_MOVE)
-                    .userData(op.userData(UserData.TAG_MAIN));
-            loop.started(op, false);
-        } else {
-            int len = (int) (lane.end - lane.pos);
-            op.scratch.set(JAVA_INT, STEP_LEN, len);
-            if (lane.pipeRead >= 0) {
-                loop.sqe().prepSplice(src.fd(), lane.pos, lane.pipeWrite, -1, len, FileOps.SPLICE_F_MOVE)
-                        .flag(SqeFlag.IO_LINK).userData(op.userData(UserData.TAG_LINKED));
-                loop.sqe().prepSplice(lane.pipeRead, -1, dst.fd(), lane.pos, len, FileOps.SPLICE_F_MOVE)
-                        .userData(op.userData(UserData.TAG_MAIN));
-            } else {
-                op.buffer = loop.buffers().acquire(len);
-                src.target(loop.sqe().prepRead(src.fd(), op.buffer.segment, len, lane.pos)).flag(SqeFlag.IO_LINK)
-                        .userData(op.userData(UserData.TAG_LINKED));
-                dst.target(loop.sqe().prepWrite(dst.fd(), op.buffer.segment, len, lane.pos))
-                        .userData(op.userData(UserData.TAG_MAIN));
-            }
-            loop.started(op, 2, false);
-        }
-        active++;
-    }
-
-    private static final Operation.Completion STEPPED = new Operation.Completion() {
-        @Override
-        public void linked(EventLoop loop, Operation op, int res) {
-            op.scratch.set(JAVA_INT, FIRST_RESULT, res); // bytes read (into the buffer or the pipe)
+        Deadline(Duration timeout) {
+            this.timeout = timeout;
+            long nanos = timeout == null ? Long.MAX_VALUE : saturatedNanos(timeout);
+            long now = System.nanoTime();
+            this.end = nanos > Long.MAX_VALUE - now ? Long.MAX_VALUE : now + nanos;
         }
 
-        @Override
-        public void complete(EventLoop loop, Operation op, int res, int flags, boolean more) {
-            Lane lane = (Lane) op.context;
-            lane.job.stepped(lane, op.scratch.get(JAVA_INT, FIRST_RESULT), res);
-        }
-    };
-
-    /** One step of {@code lane} ended: {@code read} (NONE for a drain) and {@code written} are the kernel's results. */
-    private void stepped(Lane lane, int read, int written) {
-        active--;
-        boolean piped = lane.pipeRead >= 0;
-        if (read != NONE) {
-            if (read < 0) {
-                fail(Errors.of(read, piped ? "splice from" : "read", src.path(), false));
-            } else if (read == 0) {
-                fail(new IOException(src.path() + " ended at " + lane.pos + " before its size " + size));
-            } else if (piped) {
-                lane.inPipe += read;
+        private static long saturatedNanos(Duration d) {
+            try {
+                return d.toNanos();
+            } catch (ArithmeticException huge) {
+                return Long.MAX_VALUE;
             }
         }
-        if (written >= 0) {
-            lane.pos += written;
-            copied += written;
-            if (piped) lane.inPipe -= written;
-        } else if (written != -Errors.ECANCELED || read == NONE) {
-            // (-ECANCELED after a read means the read failed or came up short and severed the link.)
-            fail(Errors.of(written, piped ? "splice to" : "write", dst.path(), false));
+
+        /** What is left, or null without a deadline; throws once it has passed. */
+        Duration left() throws InterruptedByTimeoutException {
+            if (timeout == null || end == Long.MAX_VALUE) return null;
+            long left = end - System.nanoTime();
+            if (left <= 0) throw passed();
+            return Duration.ofNanos(left);
         }
-        if (failure == null && !stopped) {
-            if (lane.inPipe > 0 || lane.pos < lane.end) step(lane); // short: the rest of this chunk
-            else nextChunk(lane);
-        }
-        if (active == 0) finish();
-    }
 
-    private void fail(Exception e) {
-        if (failure == null) failure = e;
-    }
-
-    /** Every lane is idle and nothing of this copy is in the kernel: close the pipes and report. */
-    private void finish() {
-        closePipes();
-        if (failure != null) done.completeExceptionally(failure);
-        else done.complete(copied);
-    }
-
-    private void closePipes() {
-        if (lanes == null) return;
-        for (Lane lane : lanes) {
-            if (lane != null && lane.pipeRead >= 0) {
-                Posix.close(lane.pipeRead);
-                Posix.close(lane.pipeWrite);
-            }
+        InterruptedByTimeoutException passed() {
+            InterruptedByTimeoutException e = new InterruptedByTimeoutException();
+            e.initCause(new IOException("copy did not complete within " + timeout));
+            return e;
         }
     }
 }

@@ -22,6 +22,11 @@ final class PathOps {
     static final int AT_REMOVEDIR = 0x200;
 
     static CompletableFuture<Integer> rename(EventLoop loop, Path from, Path to, Duration timeout) {
+        return rename(loop, from, to, 0, timeout);
+    }
+
+    /** renameat2(2) with {@code flags} ({@code FsOps.RENAME_*}). */
+    static CompletableFuture<Integer> rename(EventLoop loop, Path from, Path to, int flags, Duration timeout) {
         byte[] a = bytes(from);
         byte[] b = bytes(to);
         return loop.submit(f -> {
@@ -29,7 +34,7 @@ final class PathOps {
             MemorySegment p = op.buffer.segment;
             put(p, 0, a);
             put(p, a.length + 1, b);
-            started(loop, op, timeout, loop.sqe().prepRenameat(Posix.AT_FDCWD, p, Posix.AT_FDCWD, p.asSlice(a.length + 1), 0));
+            started(loop, op, timeout, loop.sqe().prepRenameat(Posix.AT_FDCWD, p, Posix.AT_FDCWD, p.asSlice(a.length + 1), flags));
         });
     }
 
@@ -66,7 +71,8 @@ final class PathOps {
         loop.cancelWith(op, op.future);
     }
 
-    private static byte[] bytes(Path p) {
+    /** The NUL-free UTF-8 bytes of {@code p}, for a path the kernel reads; at most 4095. */
+    static byte[] bytes(Path p) {
         byte[] b = p.toString().getBytes(StandardCharsets.UTF_8);
         for (byte x : b) {
             if (x == 0) throw new IllegalArgumentException("a path cannot contain NUL: " + p);
@@ -75,7 +81,8 @@ final class PathOps {
         return b;
     }
 
-    private static void put(MemorySegment seg, long at, byte[] b) {
+    /** Writes {@code b} and a NUL at {@code at} of {@code seg}. */
+    static void put(MemorySegment seg, long at, byte[] b) {
         MemorySegment.copy(b, 0, seg, JAVA_BYTE, at, b.length);
         seg.set(JAVA_BYTE, at + b.length, (byte) 0);
     }

@@ -235,4 +235,49 @@ class AsyncFileMoreTest {
             assertThrows(IllegalArgumentException.class, () -> f.timeout(Duration.ZERO));
         }
     }
+
+    /**
+     * A negative or zero per-call deadline is refused before anything reaches the loop: it used to
+     * throw on the loop after the request's SQE was prepared with IOSQE_IO_LINK, linking the next
+     * request of the loop to it and leaking the operation slot.
+     */
+    @Test
+    void aBadPerCallDeadlineIsRefusedAndTheLoopGoesOn(@TempDir Path dir) throws Exception {
+        Path p = dir.resolve("f");
+        Files.write(p, "0123456789".getBytes());
+        try (AsyncFile f = AsyncFile.open(loops.group(), p, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            for (Duration bad : List.of(Duration.ofSeconds(-1), Duration.ZERO)) {
+                var e = assertThrows(ExecutionException.class, () -> f.readAsync(ByteBuffer.allocate(4), 0, bad).get(5, TimeUnit.SECONDS));
+                assertInstanceOf(IllegalArgumentException.class, e.getCause());
+                assertTrue(e.getCause().getMessage().contains(bad.toString()), e.getCause().getMessage());
+                e = assertThrows(ExecutionException.class, () -> f.writeAsync(ByteBuffer.allocate(4), 0, bad).get(5, TimeUnit.SECONDS));
+                assertInstanceOf(IllegalArgumentException.class, e.getCause());
+                assertThrows(IllegalArgumentException.class, () -> f.write(ByteBuffer.allocate(4), 0, bad));
+                assertThrows(IllegalArgumentException.class, () -> AsyncFile.open(loops.group(), p, bad));
+            }
+            for (int i = 0; i < 50; i++) { // the loop's next requests are not linked to anything
+                ByteBuffer b = ByteBuffer.allocate(10);
+                assertEquals(10, f.read(b, 0, Duration.ofSeconds(5)));
+                assertEquals(4, f.write(ByteBuffer.wrap("abcd".getBytes()), 0, Duration.ofSeconds(5)));
+            }
+        }
+    }
+
+    /** Read-only buffers (heap: no array to copy from; direct: a read-only segment) can be written, single and vectored. */
+    @Test
+    void readOnlyBuffersCanBeWritten(@TempDir Path dir) throws Exception {
+        Path p = dir.resolve("ro");
+        try (AsyncFile f = AsyncFile.open(loops.group(), p, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            ByteBuffer heap = ByteBuffer.wrap("xxheapxx".getBytes()).position(2).limit(6).slice().asReadOnlyBuffer();
+            ByteBuffer direct = ByteBuffer.allocateDirect(6).put("direct".getBytes()).flip().asReadOnlyBuffer();
+            assertEquals(4, f.write(heap, 0));
+            assertEquals(4, heap.position());
+            assertEquals(6, f.write(direct, 4));
+            heap.rewind();
+            direct.rewind();
+            assertEquals(10L, f.write(new ByteBuffer[] {heap, direct}, 10));
+            assertEquals(10L, f.write(new ByteBuffer[] {direct.rewind(), ByteBuffer.allocateDirect(0), heap.rewind()}, 20));
+        }
+        assertEquals("heapdirectheapdirectdirectheap", Files.readString(p));
+    }
 }

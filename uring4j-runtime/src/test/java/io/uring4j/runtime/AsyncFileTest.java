@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
@@ -96,6 +97,28 @@ class AsyncFileTest {
         assertThrows(ClosedChannelException.class, () -> f.read(ByteBuffer.allocate(4), 0));
     }
 
+    /**
+     * A read that asks for no bytes reads 0, not end of file (as FileChannel), and the position
+     * advances from where the request found it, in every form.
+     */
+    @Test
+    void aReadOfNoBytesIsZeroAndEndOfFileIsMinusOne(@TempDir Path dir) throws Exception {
+        Path p = dir.resolve("f");
+        Files.write(p, "hello".getBytes(StandardCharsets.UTF_8));
+        try (AsyncFile f = AsyncFile.open(loops.group(), p)) {
+            for (ByteBuffer empty : new ByteBuffer[] {ByteBuffer.allocate(0), ByteBuffer.allocateDirect(8).position(8)}) {
+                assertEquals(0, f.read(empty, 0), "nothing asked: " + empty);
+                assertEquals(0L, f.read(new ByteBuffer[] {empty}, 0), "vectored, nothing asked: " + empty);
+            }
+            ByteBuffer some = ByteBuffer.allocateDirect(8).position(3);
+            assertEquals(-1, f.read(some, 5), "end of file");
+            assertEquals(3, some.position());
+            assertEquals(-1L, f.read(new ByteBuffer[] {some}, 5), "vectored: end of file");
+            assertEquals(5, f.read(some, 0));
+            assertEquals(8, some.position(), "advanced from the position the read started at");
+        }
+    }
+
     @Test
     void directIoRefusesUnalignedBuffers(@TempDir Path dir) throws Exception {
         Path p = dir.resolve("direct");
@@ -143,8 +166,8 @@ class AsyncFileTest {
         byte[] data = new byte[size];
         new Random(size).nextBytes(data);
         Files.write(src, data);
-        Files.write(dst, new byte[7]); // truncated by the copy
-        assertEquals(size, AsyncFile.copy(loops.group(), src, dst, 64 * 1024, 4));
+        Files.write(dst, new byte[7]); // replaced by the copy
+        assertEquals(size, AsyncFile.copy(loops.group(), src, dst, 64 * 1024, 4, null, StandardCopyOption.REPLACE_EXISTING));
         assertArrayEquals(data, Files.readAllBytes(dst));
     }
 }

@@ -3,7 +3,9 @@ package io.uring4j.tools;
 import io.uring4j.runtime.AsyncFile;
 import io.uring4j.runtime.EventLoopGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 import java.io.FileOutputStream;
 import java.io.FileDescriptor;
@@ -16,6 +18,9 @@ import java.util.concurrent.Callable;
 /** {@code uring4j cat FILE…}: reads files through io_uring and writes them to standard output. */
 @Command(name = "cat", mixinStandardHelpOptions = true, description = "Print files, read through io_uring.")
 final class CatCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     @Parameters(arity = "1..*", description = "files to print, in order")
     List<Path> files;
 
@@ -37,8 +42,9 @@ final class CatCommand implements Callable<Integer> {
                         out.write(chunk, 0, n);
                         pos += n;
                     }
-                } catch (java.io.IOException e) {
-                    System.err.println("uring4j cat: " + e.getMessage());
+                } catch (java.io.IOException e) { // one line per file that fails; the others are still printed
+                    spec.commandLine().getErr().println(Main.prefix(spec.commandLine()) + Main.describe(e));
+                    spec.commandLine().getErr().flush();
                     status = 1;
                 }
             }

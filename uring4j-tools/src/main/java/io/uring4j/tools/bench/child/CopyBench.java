@@ -39,7 +39,7 @@ final class CopyBench {
                     yield Files.size(dst);
                 }
                 case "transferto" -> transferTo(src, dst);
-                case "uring4j" -> AsyncFile.copy(group, src, dst);
+                case "uring4j" -> AsyncFile.copy(group, src, dst, StandardCopyOption.REPLACE_EXISTING);
                 default -> throw new IllegalArgumentException("unknown copy mode " + mode);
             };
             long t1 = System.nanoTime();

@@ -1,0 +1,111 @@
+package io.uring4j.runtime;
+
+import io.uring4j.core.FsOps;
+import io.uring4j.core.Sqe;
+import io.uring4j.core.Statx;
+import io.uring4j.core.internal.Posix;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+
+import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
+/**
+ * What the runtime reads of a file's {@code statx(2)} (through IORING_OP_STATX): type and
+ * permission bits, size, allocated blocks and identity (device and inode). The struct and the
+ * path live in a pooled buffer of the operation until its completion.
+ */
+record FileStat(int mode, long size, long blocks, long ino, int devMajor, int devMinor) {
+    private static final long DEV_MAJOR = Statx.LAYOUT.byteOffset(groupElement("stx_dev_major"));
+    private static final long DEV_MINOR = Statx.LAYOUT.byteOffset(groupElement("stx_dev_minor"));
+    /** Where the path ("" for an fd) starts in the operation's buffer, after the struct. */
+    private static final long PATH_AT = Statx.BYTES;
+
+    boolean isRegularFile() {
+        return (mode & Statx.S_IFMT) == Statx.S_IFREG;
+    }
+
+    boolean isDirectory() {
+        return (mode & Statx.S_IFMT) == Statx.S_IFDIR;
+    }
+
+    boolean isSymbolicLink() {
+        return (mode & Statx.S_IFMT) == Statx.S_IFLNK;
+    }
+
+    /** The permission bits (e.g. 0644). */
+    int permissions() {
+        return mode & 07777;
+    }
+
+    /** Whether both name the same file: the same inode on the same device, however reached. */
+    boolean sameFile(FileStat other) {
+        return ino == other.ino && devMajor == other.devMajor && devMinor == other.devMinor;
+    }
+
+    /** The file behind {@code file}'s fd, under {@code timeout} (null: the file's default timeout). */
+    static CompletableFuture<FileStat> of(AsyncFile file, Duration timeout) {
+        if (!file.isOpen()) return CompletableFuture.failedFuture(Errors.closed());
+        return request(file.loop(), file, file.fd(), null, FsOps.AT_EMPTY_PATH, timeout, STATED);
+    }
+
+    /**
+     * The file at {@code path}, through a final symlink if {@code followLinks}; under a linked
+     * timeout when {@code timeout} is not null. Fails with NoSuchFileException if there is none.
+     */
+    static CompletableFuture<FileStat> of(EventLoop loop, Path path, boolean followLinks, Duration timeout) {
+        return request(loop, null, Posix.AT_FDCWD, path, followLinks ? 0 : FsOps.AT_SYMLINK_NOFOLLOW, timeout, STATED);
+    }
+
+    /** The size of {@code file}, for {@link AsyncFile#sizeAsync()}. */
+    static CompletableFuture<Long> size(AsyncFile file) {
+        if (!file.isOpen()) return CompletableFuture.failedFuture(Errors.closed());
+        return request(file.loop(), file, file.fd(), null, FsOps.AT_EMPTY_PATH, null, SIZED);
+    }
+
+    private static <T> CompletableFuture<T> request(EventLoop loop, AsyncFile file, int dfd, Path path, int flags,
+                                                    Duration timeout, Operation.Completion completion) {
+        byte[] name = path == null ? new byte[0] : PathOps.bytes(path);
+        Path subject = file != null ? file.path() : path; // what an error names
+        return loop.submit(f -> {
+            Operation op = loop.acquire(completion, f);
+            op.context = subject;
+            op.buffer = loop.buffers().acquire(PATH_AT + name.length + 1);
+            MemorySegment buf = op.buffer.segment;
+            PathOps.put(buf, PATH_AT, name);
+            Sqe sqe = loop.sqe().prepStatx(dfd, buf.asSlice(PATH_AT), flags, Statx.STATX_BASIC_STATS, buf.asSlice(0, Statx.BYTES))
+                    .userData(op.userData(UserData.TAG_MAIN));
+            boolean timed;
+            if (timeout != null) {
+                loop.linkTimeout(op, sqe, timeout);
+                timed = true;
+            } else {
+                timed = file != null && file.guard(op, sqe);
+            }
+            loop.started(op, timed);
+            loop.cancelWith(op, f);
+        });
+    }
+
+    private static boolean failed(Operation op, int res) {
+        if (res >= 0) return false;
+        op.future.completeExceptionally(Errors.of(res, "statx", op.context, EventLoop.timedOut(op, res)));
+        return true;
+    }
+
+    private static final Operation.Completion STATED = (loop, op, res, flags, more) -> {
+        if (failed(op, res)) return;
+        MemorySegment buf = op.buffer.segment;
+        Statx stx = Statx.of(buf);
+        op.future.complete(new FileStat(stx.mode(), stx.size(), stx.blocks(), stx.ino(),
+                buf.get(JAVA_INT, DEV_MAJOR), buf.get(JAVA_INT, DEV_MINOR)));
+    };
+
+    private static final Operation.Completion SIZED = (loop, op, res, flags, more) -> {
+        if (failed(op, res)) return;
+        op.future.complete(Statx.of(op.buffer.segment).size());
+    };
+}
