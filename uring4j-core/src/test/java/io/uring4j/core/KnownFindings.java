@@ -17,6 +17,9 @@ final class KnownFindings {
     /** Prep helpers take the address of a segment whose arena is closed (freed memory). */
     static final String F2_CLOSED_SEGMENT_ACCEPTED = "F2 closed-arena segment accepted";
 
+    /** Read-only segments are accepted where the kernel writes (a READ's buffer), and it writes them. */
+    static final String F3_READ_ONLY_SEGMENT_WRITTEN = "F3 read-only segment written by the kernel";
+
     /**
      * Kernel behaviour, not a uring4j bug: a SEND_ZC / SENDMSG_ZC that fails (cancelled in flight,
      * or refused with -EINVAL at prep) completes without IORING_CQE_F_MORE, and an F_NOTIF CQE
