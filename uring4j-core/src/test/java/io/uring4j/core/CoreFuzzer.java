@@ -379,7 +379,7 @@ final class CoreFuzzer {
             if (setup != null) setup.closeBufferRings();
         } finally {
             fds.close();
-            mem.retire();
+            mem.retire("  last actions:\n    " + String.join("\n    ", trace));
         }
     }
 

@@ -52,8 +52,7 @@ final class FuzzSetup {
             if (in.oneIn(6)) {
                 long size = IoUring.memorySize(entries, params.copy().flags(SetupFlag.NO_MMAP));
                 if (size > GuardedMemory.BLOCK_BYTES / 2) return null;
-                MemorySegment memory = f.mem.allocate(size, GuardedMemory.PAGE);
-                memory.fill((byte) 0);
+                MemorySegment memory = f.mem.ringMemory(size);
                 what = "openInMemory(" + entries + ", flags 0x" + Integer.toHexString(mask) + ", " + size + " bytes)";
                 ring = IoUring.openInMemory(entries, params, memory);
                 f.callerMemory = true;

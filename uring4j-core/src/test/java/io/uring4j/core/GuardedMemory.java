@@ -93,6 +93,39 @@ final class GuardedMemory implements SegmentAllocator {
         return allocate(size, align);
     }
 
+    /**
+     * Memory for a ring in caller memory: a mapping of its own, never reused, between guard
+     * pages (checked with the blocks) and unmapped at {@link #retire}. Not a block buffer: a
+     * ring whose teardown is held up keeps storing its CQ tail into this memory long after
+     * close (finding F4), so the memory must never be handed to anything else; unmapping it is
+     * safe, the kernel keeps its own references to the pages.
+     */
+    MemorySegment ringMemory(long size) {
+        long bytes = (size + PAGE - 1) / PAGE * PAGE + 2L * PAGE;
+        long addr = io.uring4j.core.internal.Native.mmap(0, bytes, io.uring4j.core.internal.Native.PROT_READ
+                | io.uring4j.core.internal.Native.PROT_WRITE, io.uring4j.core.internal.Native.MAP_PRIVATE
+                | io.uring4j.core.internal.Native.MAP_ANONYMOUS, -1, 0);
+        if (addr < 0) throw new IllegalStateException("fuzz harness: mmap of " + bytes + " bytes failed: " + Errno.describe((int) addr));
+        MemorySegment all = MemorySegment.ofAddress(addr).reinterpret(bytes);
+        MemorySegment.copy(PATTERN, 0, all, 0, PAGE);
+        MemorySegment.copy(PATTERN, PAGE, all, bytes - PAGE, PAGE);
+        ringMappings.add(all);
+        return all.asSlice(PAGE, size); // fresh anonymous memory: zeroed, as openInMemory wants
+    }
+
+    private final List<MemorySegment> ringMappings = new ArrayList<>();
+
+    private void checkRingGuards(String when) {
+        for (MemorySegment all : ringMappings) {
+            long end = all.byteSize();
+            if (MemorySegment.mismatch(all, 0, PAGE, PATTERN, 0, PAGE) >= 0
+                    || MemorySegment.mismatch(all, end - PAGE, end, PATTERN, PAGE, 2 * PAGE) >= 0) {
+                throw new AssertionError(scenario + ", " + when + ": the kernel wrote next to the caller memory of the ring ("
+                        + (end - 2 * PAGE) + " bytes at 0x" + Long.toHexString(all.address() + PAGE) + ")");
+            }
+        }
+    }
+
     /** A read-only view of a fresh buffer; the content it must keep is recorded. */
     MemorySegment readOnly(MemorySegment buf) {
         MemorySegment view = buf.asReadOnly();
@@ -123,6 +156,7 @@ final class GuardedMemory implements SegmentAllocator {
         for (Block b : blocks) {
             check(b, scenario + ", " + when);
         }
+        checkRingGuards(when);
         for (var it = readOnly.iterator(); it.hasNext(); ) {
             ReadOnlyView r = it.next();
             if (!Arrays.equals(r.content, r.view.toArray(JAVA_BYTE))) {
@@ -162,16 +196,19 @@ final class GuardedMemory implements SegmentAllocator {
         return sb.isEmpty() ? "no buffer within 8 KiB" : sb.toString();
     }
 
-    /** Ends this scenario's use of its blocks: they cool down before reuse. */
-    void retire() {
+    /** Ends this scenario's use of its blocks: they cool down before reuse ({@code story}: what the scenario did). */
+    void retire(String story) {
+        checkRingGuards("at the end");
+        for (MemorySegment all : ringMappings) io.uring4j.core.internal.Native.munmap(all.address(), all.byteSize());
+        ringMappings.clear();
         for (Block b : blocks) {
-            b.lastUse = scenario;
+            b.lastUse = scenario + " (block at 0x" + Long.toHexString(b.seg.address()) + ")\n" + story;
             COOLING.addLast(b);
         }
         blocks.clear();
         while (COOLING.size() > COOL_DOWN) {
             Block b = COOLING.removeFirst();
-            check(b, "a later scenario, in the memory of " + b.lastUse + " (a write after its ring closed)");
+            check(b, "a later scenario, in the memory of " + b.lastUse + "\n  (a write after its ring closed)");
             FREE.addLast(b);
         }
     }
