@@ -28,7 +28,7 @@ final class CoreFuzzer {
     /** Every @Prep helper, in a stable order (so an input replays the same calls). */
     static final List<Method> HELPERS = OpcodeCoverageTest.prepHelpers().stream()
             .sorted(Comparator.comparing(Method::toGenericString)).toList();
-    private static final Duration DRAIN = Duration.ofSeconds(3);
+    private static final Duration DRAIN = Duration.ofSeconds(1);
 
     /** Totals over the JVM's scenarios, for the run summary. */
     static long scenarios, sqes, cqes, refusals, setupRefusals;
@@ -300,29 +300,30 @@ final class CoreFuzzer {
         long deadline = System.nanoTime() + DRAIN.toNanos();
         cancels = 0;
         while (true) {
-            int consumed;
             try {
                 ring.submit();
             } catch (RuntimeException e) {
                 expected(e, "submit in the drain");
             }
-            consumed = ledger.preparedCount() - ring.sqReady();
+            int consumed = ledger.preparedCount() - ring.sqReady();
             if (ledger.settled(consumed) || System.nanoTime() > deadline) break;
-            if (cancels < 4 && ring.sqSpaceLeft() > 0 && ring.cqReady() == 0) {
-                cancels++;
-                Sqe sqe = ring.getSqe();
-                long ud = ledger.reserve();
-                sqe.prepCancel(0, CancelFlags.ANY | CancelFlags.ALL).userData(ud);
-                ledger.prepared(ud, "drain: cancel any, all", Opcode.ASYNC_CANCEL, 0);
-                continue;
-            }
+            int reaped = 0;
             try {
-                Cqe c = ring.waitCqe(Duration.ofMillis(20));
-                if (c != null) {
-                    take(c);
-                    ring.cqeSeen(c);
+                reaped = ring.forEachCqe(this::take);
+                if (reaped == 0) {
+                    if (cancels < 4 && ring.sqSpaceLeft() > 0) {
+                        cancels++;
+                        long ud = ledger.reserve();
+                        ring.getSqe().prepCancel(0, CancelFlags.ANY | CancelFlags.ALL).userData(ud);
+                        ledger.prepared(ud, "drain: cancel any, all", Opcode.ASYNC_CANCEL, 0);
+                        continue;
+                    }
+                    Cqe c = ring.waitCqe(Duration.ofMillis(5));
+                    if (c != null) {
+                        take(c);
+                        ring.cqeSeen(c);
+                    }
                 }
-                ring.forEachCqe(this::take);
             } catch (RuntimeException e) {
                 expected(e, "reap in the drain");
             }

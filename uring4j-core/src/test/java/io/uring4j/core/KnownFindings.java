@@ -39,7 +39,7 @@ final class KnownFindings {
     static final String K1_ZC_NOTIF_AFTER_FAILURE = "K1 zero-copy notification after a failed send without F_MORE";
 
     /**
-     * Open, under investigation: after cancel-all and a 3 s drain, an SQE the kernel consumed
+     * Open, under investigation: after cancel-all and a 1 s drain, an SQE the kernel consumed
      * still has no final CQE. Seen a few times per thousand scenarios, only after earlier
      * scenarios in the same JVM (a replay of the scenario alone completes), with SQPOLL and
      * IOSQE_ASYNC requests among them. Logged with the scenario's actions (see
