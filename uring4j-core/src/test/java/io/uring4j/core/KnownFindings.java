@@ -39,11 +39,12 @@ final class KnownFindings {
     static final String K1_ZC_NOTIF_AFTER_FAILURE = "K1 zero-copy notification after a failed send without F_MORE";
 
     /**
-     * Open, under investigation: after cancel-all and a 1 s drain, an SQE the kernel consumed
-     * still has no final CQE. Seen a few times per thousand scenarios, only after earlier
-     * scenarios in the same JVM (a replay of the scenario alone completes), with SQPOLL and
-     * IOSQE_ASYNC requests among them. Logged with the scenario's actions (see
-     * {@link #log}) and counted, not failed, until it is narrowed down to the kernel or core.
+     * Open, under investigation: after cancel-any-all and a 1 s drain, an SQE the kernel consumed
+     * still has no final CQE (about 1 in 140 seeded scenarios; in one logged case every request
+     * after an IO_DRAIN request, the drain's cancels included, stayed without a CQE). A replay of
+     * the scenario alone completes, so it depends on earlier scenarios in the same JVM. Logged
+     * with the scenario's actions ({@link #log}) and counted, not failed, until it is narrowed
+     * down to the kernel or core.
      */
     static final String K2_NO_FINAL_CQE_AFTER_DRAIN = "K2 consumed SQE without a final CQE after the drain";
 
