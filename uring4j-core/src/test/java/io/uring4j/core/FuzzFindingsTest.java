@@ -1,0 +1,102 @@
+package io.uring4j.core;
+
+import io.uring4j.core.internal.Posix;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/**
+ * Regression tests for what the core fuzzer found ({@link KnownFindings}), each reduced to the
+ * few calls that show it. They are disabled while the finding is open (core owns the fix); the
+ * fix enables its test and removes the finding's entry, so the fuzzer treats it as a violation
+ * again. Run them all with
+ * {@code -Djunit.jupiter.conditions.deactivate=org.junit.*DisabledCondition} to see them fail.
+ */
+class FuzzFindingsTest {
+
+    /**
+     * F1: the IoUring javadoc promises that after close "SQE/CQE views throw on access"; for a ring
+     * in caller memory ({@code openInMemory}) a stale SQE view still writes into that memory and a
+     * CQE view still reads it. (Harmless to the JVM, the memory is the caller's, but the kernel may
+     * still read SQEs there until its teardown ends.) Fix: bind the caller's segment to the ring's
+     * arena ({@code memory.reinterpret(arena, null)}) for the views.
+     */
+    @Test
+    @Disabled("open finding F1 (core owns the fix): caller-memory ring views outlive close")
+    void staleViewsOfACallerMemoryRingThrowAfterClose() {
+        IoUringParams params = IoUringParams.create();
+        long size = IoUring.memorySize(4, params.copy().flags(SetupFlag.NO_MMAP));
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment memory = arena.allocate(size, 4096);
+            Sqe sqe;
+            try (IoUring ring = IoUring.openInMemory(4, params, memory)) {
+                sqe = ring.getSqe();
+            }
+            assertThrows(IllegalStateException.class, sqe::prepNop);
+        }
+    }
+
+    /**
+     * F2: every prep helper takes the address of a segment whose arena is already closed (only
+     * heap segments are refused), so the kernel reads or writes freed memory: a READ into it can
+     * corrupt the malloc heap. Fix: {@code Sqe.address} (and the struct/length checks) refuse a
+     * segment whose {@code scope().isAlive()} is false, with IllegalStateException or
+     * IllegalArgumentException naming it.
+     */
+    @Test
+    @Disabled("open finding F2 (core owns the fix): closed-arena segments are accepted")
+    void aSegmentOfAClosedArenaIsRefused() {
+        Arena arena = Arena.ofConfined();
+        MemorySegment buf = arena.allocate(64);
+        arena.close();
+        try (IoUring ring = IoUring.open(4)) {
+            Sqe sqe = ring.getSqe();
+            RuntimeException e = assertThrows(RuntimeException.class, () -> sqe.prepRead(0, buf, 0));
+            if (!(e instanceof IllegalStateException || e instanceof IllegalArgumentException)) throw e;
+            sqe.prepNop(); // whatever the outcome, the kernel never sees the freed address
+            ring.submit();
+        }
+    }
+
+    /**
+     * F3: a read-only segment is accepted as the destination of a READ and the kernel writes
+     * into it (the runtime refuses read-only ByteBuffers; core does not). Fix: helpers whose
+     * buffers the kernel writes (read, readv's iovecs targets, recv, recvmsg, statx, getxattr,
+     * accept's address, ...) refuse {@code isReadOnly()} segments with IllegalArgumentException.
+     */
+    @Test
+    @Disabled("open finding F3 (core owns the fix): read-only segments are written by the kernel")
+    @Timeout(10)
+    void aReadIntoAReadOnlySegmentIsRefused(@TempDir Path dir) throws IOException {
+        Path file = Files.write(dir.resolve("f"), "written by the kernel".getBytes());
+        int fd = Posix.open(file.toString(), Posix.O_RDONLY, 0);
+        try (IoUring ring = IoUring.open(4); Arena arena = Arena.ofConfined()) {
+            MemorySegment view = arena.allocate(16).asReadOnly();
+            byte[] before = view.toArray(JAVA_BYTE);
+            Sqe sqe = ring.getSqe();
+            try {
+                sqe.prepRead(fd, view, 0);
+            } catch (IllegalArgumentException refused) {
+                sqe.prepNop();
+                ring.submit();
+                return; // fixed
+            }
+            ring.submitAndWait(1, Duration.ofSeconds(5));
+            assertArrayEquals(before, view.toArray(JAVA_BYTE), "the kernel wrote into a read-only segment");
+        } finally {
+            Posix.close(fd);
+        }
+    }
+}
