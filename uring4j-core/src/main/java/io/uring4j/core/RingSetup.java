@@ -70,7 +70,8 @@ final class RingSetup {
                 MemorySegment region;
                 if (callerMemory != null) {
                     RingMemory.checkCallerMemory(callerMemory, needed);
-                    region = callerMemory;
+                    // bound to the ring's arena too, so the ring's views of it die with close()
+                    region = callerMemory.reinterpret(arena, null);
                 } else {
                     region = RingMemory.allocateShared(arena, RingMemory.roundUpPage(needed));
                 }

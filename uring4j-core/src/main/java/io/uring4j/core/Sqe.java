@@ -362,6 +362,10 @@ public final class Sqe implements FileOps, SyncOps, FsOps, XattrOps, TimeoutOps,
         if (!segment.isNative()) {
             throw new IllegalArgumentException(what + " must be a native segment (the kernel cannot address the Java heap), given " + segment);
         }
+        if (!segment.scope().isAlive()) {
+            // its memory may already be reused: the kernel would read or write whatever lives there now
+            throw new IllegalStateException(what + " belongs to an arena that is already closed, given " + segment);
+        }
         return segment.address();
     }
 

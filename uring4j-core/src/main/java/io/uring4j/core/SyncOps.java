@@ -42,6 +42,13 @@ public sealed interface SyncOps permits Sqe {
     int MADV_FREE = 8;
     /** Frees the range and its backing store: the contents are gone. */
     int MADV_REMOVE = 9;
+    /**
+     * The highest advice the helpers take (kernel 6.1). Every value up to it leaves the range
+     * accessible; above it are MADV_HWPOISON (100), MADV_SOFT_OFFLINE (101) and the guard-page
+     * advice (102, 103), after which an access to the pages faults: refused, since the next
+     * access from Java would crash the JVM.
+     */
+    int MADV_COLLAPSE = 25;
 
     /* ---- kernel 5.1 ---- */
 
@@ -150,8 +157,15 @@ public sealed interface SyncOps permits Sqe {
                 .opFlags(advice);
     }
 
-    /** MADV_DONTNEED, MADV_FREE and MADV_REMOVE may zero the range: a write in effect. */
+    /**
+     * Refuses advice that would leave the range faulting on access (above {@link #MADV_COLLAPSE});
+     * MADV_DONTNEED, MADV_FREE and MADV_REMOVE may zero the range: a write in effect.
+     */
     private static void discardingAdviceNeedsWritable(MemorySegment region, int advice, String what) {
+        if (advice < 0 || advice > MADV_COLLAPSE) {
+            throw new IllegalArgumentException(what + ": advice must be within 0.." + MADV_COLLAPSE
+                    + " (higher values poison or guard the pages, and the next access would crash the JVM), given " + advice);
+        }
         if (advice == MADV_DONTNEED || advice == MADV_FREE || advice == MADV_REMOVE) {
             Sqe.writable(region, what + " (advice " + advice + " may discard its contents)");
         }

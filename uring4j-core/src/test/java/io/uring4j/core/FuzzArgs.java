@@ -49,7 +49,7 @@ final class FuzzArgs {
                     + " level optname cmdOp idtype id how op injectedResult mask offset slot sourceSlot targetSlot"
                     + " bufIndex bufGroup bgid bid ifqIndex", Role.INT);
     private static final Map<String, Role> LONG_ROLES = roles(
-            "offset offIn offOut len nbytes length", Role.LENGTH,
+            "offset offIn offOut len nbytes length bufOffset fileOffset", Role.LENGTH,
             "userData oldUserData", Role.TARGET_USER_DATA,
             "newUserData", Role.NEW_USER_DATA,
             "data", Role.MSG_DATA,

@@ -1,7 +1,6 @@
 package io.uring4j.core;
 
 import io.uring4j.core.internal.Posix;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,10 +18,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /**
  * Regression tests for what the core fuzzer found ({@link KnownFindings}), each reduced to the
- * few calls that show it. They are disabled while the finding is open (core owns the fix); the
- * fix enables its test and removes the finding's entry, so the fuzzer treats it as a violation
- * again. Run them all with
- * {@code -Djunit.jupiter.conditions.deactivate=org.junit.*DisabledCondition} to see them fail.
+ * few calls that show it. A test is disabled while its finding is open; the fix enables it and
+ * removes the finding's entry, so the fuzzer treats it as a violation again. F1, F2 and F3 are
+ * fixed; the madvise test below came from reading the code the fuzzer covers.
  */
 class FuzzFindingsTest {
 
@@ -34,7 +32,6 @@ class FuzzFindingsTest {
      * arena ({@code memory.reinterpret(arena, null)}) for the views.
      */
     @Test
-    @Disabled("open finding F1 (core owns the fix): caller-memory ring views outlive close")
     void staleViewsOfACallerMemoryRingThrowAfterClose() {
         IoUringParams params = IoUringParams.create();
         long size = IoUring.memorySize(4, params.copy().flags(SetupFlag.NO_MMAP));
@@ -56,7 +53,6 @@ class FuzzFindingsTest {
      * IllegalArgumentException naming it.
      */
     @Test
-    @Disabled("open finding F2 (core owns the fix): closed-arena segments are accepted")
     void aSegmentOfAClosedArenaIsRefused() {
         Arena arena = Arena.ofConfined();
         MemorySegment buf = arena.allocate(64);
@@ -77,7 +73,6 @@ class FuzzFindingsTest {
      * accept's address, ...) refuse {@code isReadOnly()} segments with IllegalArgumentException.
      */
     @Test
-    @Disabled("open finding F3 (core owns the fix): read-only segments are written by the kernel")
     @Timeout(10)
     void aReadIntoAReadOnlySegmentIsRefused(@TempDir Path dir) throws IOException {
         Path file = Files.write(dir.resolve("f"), "written by the kernel".getBytes());
@@ -97,6 +92,23 @@ class FuzzFindingsTest {
             assertArrayEquals(before, view.toArray(JAVA_BYTE), "the kernel wrote into a read-only segment");
         } finally {
             Posix.close(fd);
+        }
+    }
+
+    /** Advice that poisons or guards pages (MADV_HWPOISON 100 .. MADV_GUARD_REMOVE 103) would make the next access fault. */
+    @Test
+    void adviceThatMakesPagesFaultIsRefused() {
+        try (IoUring ring = IoUring.open(16); Arena arena = Arena.ofConfined()) {
+            MemorySegment page = arena.allocate(4096, 4096);
+            for (int advice : new int[] {100, 101, 102, 103, -1, 26}) {
+                Sqe sqe = ring.getSqe();
+                IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> sqe.prepMadvise(page, 4096, advice));
+                org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("given " + advice), e.getMessage());
+                assertThrows(IllegalArgumentException.class, () -> sqe.prepMadvise64(page, 4096, advice));
+                sqe.prepNop();
+            }
+            ring.getSqe().prepMadvise(page, 4096, SyncOps.MADV_WILLNEED); // accessible advice still goes
+            ring.submit();
         }
     }
 }

@@ -161,7 +161,7 @@ final class GuardedMemory implements SegmentAllocator {
             ReadOnlyView r = it.next();
             if (!Arrays.equals(r.content, r.view.toArray(JAVA_BYTE))) {
                 it.remove(); // reported once
-                KnownFindings.met(KnownFindings.F3_READ_ONLY_SEGMENT_WRITTEN, scenario + ", " + when
+                throw new AssertionError(scenario + ", " + when
                         + ": the read-only segment handed to " + r.owner + " was written (" + r.view + ")");
             }
         }
