@@ -1,5 +1,6 @@
 package io.uring4j.runtime;
 
+import io.uring4j.core.Errno;
 import io.uring4j.core.Msghdr;
 import io.uring4j.core.SocketAddresses;
 import io.uring4j.core.Sqe;
@@ -25,7 +26,7 @@ import static io.uring4j.runtime.MessageSocket.NAME_ROOM;
  * from the call until its completion. Loop thread only.
  */
 final class MessageReceiveQueue {
-    private static final int ECANCELED = 125;
+    private static final int ECANCELED = Errno.ECANCELED.code();
 
     private final LoopSocket socket;
     private final int family;
@@ -83,7 +84,8 @@ final class MessageReceiveQueue {
         receiving = false;
         try {
             if (res < 0) {
-                op.future.completeExceptionally(res == -ECANCELED && socket.closing() ? Errors.closed()
+                op.future.completeExceptionally(res == -ECANCELED && socket.closing()
+                        ? Errors.asyncClosed("recvmsg on " + socket.subject() + " was ended by its close")
                         : Errors.of(res, "recvmsg", socket.subject(), EventLoop.timedOut(op, res)));
             } else {
                 ByteBuffer dst = op.userBuffer;
@@ -118,7 +120,7 @@ final class MessageReceiveQueue {
         while ((op = waiting.pollFirst()) != null) {
             CompletableFuture<Object> f = op.future;
             socket.loop().discard(op); // never submitted: its memory can go now
-            f.completeExceptionally(Errors.closed());
+            f.completeExceptionally(Errors.asyncClosed("recvmsg on " + socket.subject() + " was ended by a close before it started"));
             socket.requestEnded();
         }
     }
