@@ -312,9 +312,14 @@ public final class EventLoop implements AutoCloseable {
      * operation's scratch area until the timeout's own CQE.
      */
     void linkTimeout(Operation op, Sqe main, Duration timeout) {
+        KernelTimespec.set(op.scratch.asSlice(Operation.TIMESPEC_OFFSET, KernelTimespec.BYTES), timeout);
+        linkTimeout(op, main);
+    }
+
+    /** As {@link #linkTimeout(Operation, Sqe, Duration)} with the timespec already in the operation's scratch. */
+    void linkTimeout(Operation op, Sqe main) {
         main.flag(SqeFlag.IO_LINK);
-        MemorySegment ts = op.scratch.asSlice(Operation.TIMESPEC_OFFSET, 16);
-        KernelTimespec.set(ts, timeout);
+        MemorySegment ts = op.scratch.asSlice(Operation.TIMESPEC_OFFSET, KernelTimespec.BYTES);
         sqe().prepLinkTimeout(ts, 0).userData(op.userData(UserData.TAG_TIMEOUT));
     }
 

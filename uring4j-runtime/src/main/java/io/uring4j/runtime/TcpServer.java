@@ -134,7 +134,7 @@ public final class TcpServer implements AutoCloseable, EventLoop.Resource {
             if (f.isDone()) return; // cancelled before it reached the loop
             TcpConnection c = ready.pollFirst();
             if (c != null) {
-                f.complete(c);
+                if (!f.complete(c)) ready.addFirst(c); // cancelled just now: the connection stays first in line
             } else if (closed) {
                 f.completeExceptionally(Errors.closed());
             } else {
