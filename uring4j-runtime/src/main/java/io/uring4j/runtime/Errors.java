@@ -244,6 +244,26 @@ final class Errors {
         }
     }
 
+    /**
+     * Waits for {@code latch} until {@code deadline} (System.nanoTime); whether it opened.
+     * Interrupts do not cut the wait short (a close that returned early would leave resources
+     * behind the caller's back); the interrupt status is kept.
+     */
+    static boolean awaitUninterruptibly(java.util.concurrent.CountDownLatch latch, long deadline) {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return latch.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        } finally {
+            if (interrupted) Thread.currentThread().interrupt();
+        }
+    }
+
     /** How long a close may take before it is reported as stuck. */
     static final Duration CLOSE_WAIT = Duration.ofSeconds(30);
 

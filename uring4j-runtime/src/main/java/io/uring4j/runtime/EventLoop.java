@@ -6,7 +6,6 @@ import io.uring4j.core.Errno;
 import io.uring4j.core.IoUring;
 import io.uring4j.core.IoUringParams;
 import io.uring4j.core.KernelTimespec;
-import io.uring4j.core.Opcode;
 import io.uring4j.core.Probe;
 import io.uring4j.core.SetupFlag;
 import io.uring4j.core.Sqe;
@@ -53,12 +52,10 @@ public final class EventLoop implements AutoCloseable {
     private boolean cancelSent;
     private RecvBuffers recvBuffers;
     private final DirectSegments directSegments = new DirectSegments();
-    /** Boxed results handed out lately ({@link #boxed}). */
-    private final Integer[] boxedResults = new Integer[16];
+    private final ResultBoxes resultBoxes = new ResultBoxes();
     private FixedFiles fixedFiles;
     private FixedBuffers fixedBuffers;
-    /** Files and sockets opened on this loop and not yet closed: closed with the loop. */
-    private final java.util.Set<Resource> resources = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    private final LoopResources resources = new LoopResources(this);
 
     /** Something holding an fd of this loop that the loop must close if its owner does not. */
     interface Resource {
@@ -66,6 +63,7 @@ public final class EventLoop implements AutoCloseable {
         void closeOnShutdown();
     }
 
+    /** {@code r} is closed with the loop unless it is unregistered first (loop thread). */
     void register(Resource r) {
         resources.add(r);
     }
@@ -242,14 +240,7 @@ public final class EventLoop implements AutoCloseable {
     }
 
     private void cleanUp() {
-        for (Resource r : java.util.List.copyOf(resources)) { // a resource may unregister another
-            try {
-                r.closeOnShutdown();
-            } catch (RuntimeException e) {
-                System.err.println("uring4j: closing " + r + " with " + this + " failed: " + e);
-            }
-        }
-        resources.clear();
+        resources.closeAll();
         directSegments.clear();
         if (recvBuffers != null) recvBuffers.close();
         if (ring != null) ring.close();
@@ -375,19 +366,9 @@ public final class EventLoop implements AutoCloseable {
         return directSegments.whole(buf);
     }
 
-    /**
-     * {@code value} boxed, reusing the box of a recent equal result: transfers mostly complete
-     * with the size they asked for, so a handler's {@code Integer} costs no allocation in
-     * steady state (Integer.valueOf caches only -128..127). Loop thread.
-     */
+    /** {@code value} boxed, reusing a recent equal box ({@link ResultBoxes}). Loop thread. */
     Integer boxed(int value) {
-        int i = (value ^ (value >>> 5) ^ (value >>> 13)) & (boxedResults.length - 1);
-        Integer box = boxedResults[i];
-        if (box == null || box != value) {
-            box = value;
-            boxedResults[i] = box;
-        }
-        return box;
+        return resultBoxes.of(value);
     }
 
     /** An SQE, submitting first if the SQ is full. */
@@ -415,25 +396,19 @@ public final class EventLoop implements AutoCloseable {
 
     /** Receive buffers of this loop (a provided-buffer ring), created on first use. */
     RecvBuffers recvBuffers() {
-        if (recvBuffers == null) {
-            recvBuffers = new RecvBuffers(this);
-        }
+        if (recvBuffers == null) recvBuffers = new RecvBuffers(this);
         return recvBuffers;
     }
 
     /** The registered buffer table of this loop, created on first use. */
     FixedBuffers fixedBuffers() {
-        if (fixedBuffers == null) {
-            fixedBuffers = new FixedBuffers(ring);
-        }
+        if (fixedBuffers == null) fixedBuffers = new FixedBuffers(ring);
         return fixedBuffers;
     }
 
     /** The registered file table of this loop, created on first use. */
     FixedFiles fixedFiles() {
-        if (fixedFiles == null) {
-            fixedFiles = new FixedFiles(ring);
-        }
+        if (fixedFiles == null) fixedFiles = new FixedFiles(ring);
         return fixedFiles;
     }
 
@@ -514,19 +489,7 @@ public final class EventLoop implements AutoCloseable {
      * ended. Interrupts do not cut the wait short; the interrupt status is kept.
      */
     boolean awaitTermination(long deadline) {
-        boolean interrupted = false;
-        try {
-            while (true) {
-                try {
-                    long left = deadline - System.nanoTime();
-                    return terminated.await(Math.max(0, left), TimeUnit.NANOSECONDS);
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-        } finally {
-            if (interrupted) Thread.currentThread().interrupt();
-        }
+        return Errors.awaitUninterruptibly(terminated, deadline);
     }
 
     /** Why the close did not finish within {@code waited} (a racy read of the count: it is a report). */
