@@ -33,8 +33,9 @@ import java.util.concurrent.TimeoutException;
  * ({@link NoSuchFileException}, …). Socket errors are the {@code java.net} ones the JDK's own
  * sockets throw for the same errno ({@code sun.nio.ch.Net}): ECONNREFUSED and ETIMEDOUT of a
  * connect are {@link ConnectException}, EADDRINUSE, EADDRNOTAVAIL and a bind's EACCES/EPERM are
- * {@link BindException}, EHOSTUNREACH and ENETUNREACH are {@link NoRouteToHostException}, the
- * rest (ECONNRESET as "Connection reset", EPIPE as "Broken pipe", …) {@link SocketException};
+ * {@link BindException}, EHOSTUNREACH is {@link NoRouteToHostException}, the rest (ENETUNREACH as
+ * "Network is unreachable", ECONNRESET as "Connection reset", EPIPE as "Broken pipe", …)
+ * {@link SocketException};
  * messages are the JDK's words followed by the address, as the JDK writes them with
  * {@code jdk.includeInExceptions=hostInfo}, then the call and the errno in parentheses
  * ({@code "Connection refused: /127.0.0.1:9 (connect: ECONNREFUSED)"}). A request that ended with -ECANCELED without its
@@ -109,7 +110,8 @@ final class Errors {
             case ECONNREFUSED -> new ConnectException("Connection refused" + at);
             case ETIMEDOUT -> connect ? new ConnectException("Connection timed out" + at)
                     : new SocketException("Connection timed out" + at);
-            case EHOSTUNREACH, ENETUNREACH -> new NoRouteToHostException(errno.description() + at);
+            case EHOSTUNREACH -> new NoRouteToHostException(errno.description() + at);
+            case ENETUNREACH -> new SocketException(errno.description() + at); // the JDK's too: not NoRouteToHost
             case EADDRINUSE, EADDRNOTAVAIL -> new BindException(errno.description() + at);
             case EACCES, EPERM -> what.startsWith("bind") ? new BindException(errno.description() + at)
                     : new SocketException(errno.description() + at);

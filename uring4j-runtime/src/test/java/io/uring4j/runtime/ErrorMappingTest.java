@@ -99,6 +99,16 @@ class ErrorMappingTest {
     }
 
     @Test
+    void anUnreachableNetworkIsTheJdksSocketException() throws Exception {
+        InetSocketAddress multicast = new InetSocketAddress(InetAddress.getByName("224.0.0.1"), 80); // TCP has no route there
+        IOException jdk = jdkConnect(multicast);
+        assumeTrue(jdk != null && jdk.getMessage().startsWith("Network is unreachable"), "this host answers " + jdk);
+        IOException e = assertThrows(IOException.class, () -> TcpConnection.connect(loops.group(), multicast, WAIT));
+        assertEquals(jdk.getClass(), e.getClass(), "the JDK's type (SocketException, not NoRouteToHostException)");
+        assertTrue(e.getMessage().startsWith(jdk.getMessage()) && e.getMessage().contains("ENETUNREACH"), e.getMessage());
+    }
+
+    @Test
     void aResetConnectionFailsReadsWithConnectionReset() throws Exception {
         try (TcpServer server = TcpServer.bind(loops.group(), new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 8)) {
             Socket peer = new Socket();
