@@ -131,11 +131,20 @@ public final class EventLoop implements AutoCloseable {
      * the loop closed fails with {@link java.nio.channels.ClosedChannelException}.
      */
     <T> CompletableFuture<T> submit(java.util.function.Consumer<CompletableFuture<T>> body) {
+        return submit(body, true);
+    }
+
+    /** As {@link #submit}, but never refused for the operation limit: a close frees slots and must always run. */
+    <T> CompletableFuture<T> submitClose(java.util.function.Consumer<CompletableFuture<T>> body) {
+        return submit(body, false);
+    }
+
+    private <T> CompletableFuture<T> submit(java.util.function.Consumer<CompletableFuture<T>> body, boolean limited) {
         OpFuture<T> f = new OpFuture<>(this);
         try {
             execute(() -> {
                 try {
-                    slots.admit();
+                    if (limited) slots.admit();
                     body.accept(f);
                 } catch (Throwable t) {
                     f.completeExceptionally(t);

@@ -453,7 +453,7 @@ public final class MessageSocket implements AutoCloseable, EventLoop.Resource {
     }
 
     public CompletableFuture<Integer> closeAsync() {
-        return loop.submit(f -> {
+        return loop.submitClose(f -> {
             closed = true;
             if (!requests.beginClose(f)) return;
             loop.unregister(this);

@@ -288,7 +288,7 @@ public final class TcpServer implements AutoCloseable, EventLoop.Resource {
     /** Stops accepting, waits for the accept request to end, closes queued connections and the socket. */
     @Override
     public void close() throws IOException {
-        Errors.awaitClose(loop.<Integer>submit(f -> {
+        Errors.awaitClose(loop.<Integer>submitClose(f -> {
             if (closeFuture != null) {
                 closeFuture.whenComplete((r, t) -> f.complete(0));
                 return;
