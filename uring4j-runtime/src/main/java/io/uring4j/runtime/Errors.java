@@ -202,18 +202,27 @@ final class Errors {
     }
 
     private static <T> T interrupted(Future<T> f, InterruptedException e) throws IOException {
-        Thread.currentThread().interrupt();
-        if (!f.cancel(false) && !f.isCancelled()) {
-            // It completed before the cancel: hand over what it did (the interrupt status stays set).
-            try {
-                return f.resultNow();
-            } catch (IllegalStateException failed) {
-                throw rethrow(f.exceptionNow());
-            }
+        if (f.cancel(false) || f.isCancelled()) {
+            Thread.currentThread().interrupt();
+            InterruptedIOException io = new InterruptedIOException("interrupted while waiting for io_uring");
+            io.initCause(e);
+            throw io;
         }
-        InterruptedIOException io = new InterruptedIOException("interrupted while waiting for io_uring");
-        io.initCause(e);
-        throw io;
+        // The request completed before the cancel, or its completion is under way (the loop took
+        // it): what it did is the caller's, so wait for it, briefly, then keep the interrupt status.
+        try {
+            while (true) {
+                try {
+                    return f.get();
+                } catch (InterruptedException again) {
+                    // still the caller's result: keep waiting
+                } catch (ExecutionException | CompletionException failed) {
+                    throw rethrow(failed.getCause());
+                }
+            }
+        } finally {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**

@@ -44,6 +44,28 @@ class BlockingWaitTest {
     }
 
     @Test
+    void anInterruptedWaitWhoseRequestIsCompletingWaitsForTheResult() throws Exception {
+        CompletableFuture<Integer> taken = new CompletableFuture<>() {
+            @Override
+            public boolean cancel(boolean mayInterruptIfRunning) {
+                // the loop took the request just before: it completes a moment later
+                Thread.ofVirtual().start(() -> {
+                    try {
+                        Thread.sleep(50);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    complete(9);
+                });
+                return false;
+            }
+        };
+        Thread.currentThread().interrupt();
+        assertEquals(9, Errors.await(taken), "the result being delivered is the caller's");
+        assertTrue(Thread.interrupted(), "the interrupt status is kept");
+    }
+
+    @Test
     void anInterruptedWaitCancelsItsRequest() {
         CompletableFuture<Integer> f = new CompletableFuture<>();
         Thread.currentThread().interrupt();
