@@ -57,7 +57,6 @@ public final class MessageSocket implements AutoCloseable, EventLoop.Resource {
      */
     public record Received(SocketAddress sender, int length, boolean truncated) {}
 
-    private static final int MSG_NOSIGNAL = 0x4000;
     /* Scratch layout of a send or receive: msghdr 0..56, its one iovec 56..72, the address 72..200 (timespec at 240). */
     static final long IOV = Msghdr.BYTES, NAME = IOV + Msghdr.IOVEC_BYTES;
     static final int NAME_ROOM = SocketAddresses.SOCKADDR_STORAGE_BYTES;
@@ -320,7 +319,7 @@ public final class MessageSocket implements AutoCloseable, EventLoop.Resource {
      */
     private Sqe prepareSend(Operation op, int sent) {
         if (op.future != null && op.future.isCancelled()) return loop.sqe().prepNop();
-        return loop.sqe().prepSendmsg(fd, op.scratch, MSG_NOSIGNAL);
+        return loop.sqe().prepSendmsg(fd, op.scratch, Msghdr.MSG_NOSIGNAL);
     }
 
     /** Points the msghdr at the start of {@code s} at its one iovec, covering {@code len} bytes at {@code address}. */
