@@ -449,7 +449,7 @@ public final class AsyncFile implements AutoCloseable, EventLoop.Resource {
     public void close() throws IOException {
         if (closed) return;
         closed = true;
-        Errors.awaitClose(loop.<Integer>submit(f -> {
+        Errors.awaitClose(loop.<Integer>submitClose(f -> {
             loop.unregister(this);
             if (slot >= 0) {
                 loop.fixedFiles().remove(slot);

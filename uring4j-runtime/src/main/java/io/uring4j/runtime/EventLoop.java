@@ -1,12 +1,11 @@
 package io.uring4j.runtime;
 
-import io.uring4j.core.Cqe;
 import io.uring4j.core.CancelOps;
 import io.uring4j.core.CqeHandler;
+import io.uring4j.core.Errno;
 import io.uring4j.core.IoUring;
 import io.uring4j.core.IoUringParams;
 import io.uring4j.core.KernelTimespec;
-import io.uring4j.core.Opcode;
 import io.uring4j.core.Probe;
 import io.uring4j.core.SetupFlag;
 import io.uring4j.core.Sqe;
@@ -18,37 +17,26 @@ import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * One thread that owns one ring. Every SQE of the ring is written, and every CQE read, on this
  * thread; other threads hand work over through a lock-free queue and wake the thread through an
- * eventfd the loop keeps a read pending on. An idle loop sleeps in {@code io_uring_enter}.
+ * eventfd the loop keeps a read pending on ({@link LoopInbox}). An idle loop sleeps in
+ * {@code io_uring_enter}.
  *
  * <p>The ring is SINGLE_ISSUER|DEFER_TASKRUN where the kernel has them (COOP_TASKRUN|TASKRUN_FLAG
  * otherwise): completions are produced only when this thread enters the kernel.
  */
 public final class EventLoop implements AutoCloseable {
-    private static final int ECANCELED = 125;
-    private static final Duration CLOSE_WAIT = Duration.ofSeconds(30);
+    private static final int ECANCELED = Errno.ECANCELED.code();
 
     private final EventLoopGroup group;
     private final int id;
+    private final EventLoopGroup.Settings settings;
     private final Thread thread;
-    private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
-    /** Set by the loop just before it sleeps; a producer that clears it must wake the loop. */
-    private final AtomicBoolean sleeping = new AtomicBoolean();
-    private final java.util.concurrent.atomic.AtomicInteger wakers = new java.util.concurrent.atomic.AtomicInteger();
-    /** The eventfd counter increment every wakeup writes; read-only after class init. */
-    private static final MemorySegment ONE = Arena.global().allocate(JAVA_LONG);
-    static {
-        ONE.set(JAVA_LONG, 0, 1L);
-    }
+    private final LoopInbox inbox;
     private final CountDownLatch started = new CountDownLatch(1);
     private final CountDownLatch terminated = new CountDownLatch(1);
     private volatile boolean closing;
@@ -59,27 +47,15 @@ public final class EventLoop implements AutoCloseable {
     private Probe probe;
     private Arena arena;
     private BufferPool buffers;
-    /** Operation slots by index (a plain array: every CQE looks its slot up here). */
-    private Operation[] slots = new Operation[0];
-    private int[] freeSlots = new int[0];
-    private int freeCount;
-    private int inFlight;
-    private int eventFd = -1;
-    /** Closing: the cancel-everything SQE went out, and whether requests started after it. */
+    private OperationSlots slots;
+    /** Closing: the cancel-everything SQE went out. */
     private boolean cancelSent;
-    private boolean startedSinceCancel;
     private RecvBuffers recvBuffers;
-    /** Segments over recently used direct buffers, by buffer identity ({@link #wholeSegment}). */
-    private final ByteBuffer[] segmentKeys = new ByteBuffer[SEGMENT_CACHE];
-    private final MemorySegment[] segmentValues = new MemorySegment[SEGMENT_CACHE];
-    /** Boxed results handed out lately ({@link #boxed}). */
-    private final Integer[] boxedResults = new Integer[16];
-    private static final int SEGMENT_CACHE = 512;
-    private static final int SEGMENT_PROBES = 4;
+    private final DirectSegments directSegments = new DirectSegments();
+    private final ResultBoxes resultBoxes = new ResultBoxes();
     private FixedFiles fixedFiles;
     private FixedBuffers fixedBuffers;
-    /** Files and sockets opened on this loop and not yet closed: closed with the loop. */
-    private final java.util.Set<Resource> resources = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    private final LoopResources resources = new LoopResources(this);
 
     /** Something holding an fd of this loop that the loop must close if its owner does not. */
     interface Resource {
@@ -87,6 +63,7 @@ public final class EventLoop implements AutoCloseable {
         void closeOnShutdown();
     }
 
+    /** {@code r} is closed with the loop unless it is unregistered first (loop thread). */
     void register(Resource r) {
         resources.add(r);
     }
@@ -94,12 +71,15 @@ public final class EventLoop implements AutoCloseable {
     void unregister(Resource r) {
         resources.remove(r);
     }
-    private final CqeHandler dispatcher = this::dispatch;
+    /** Routes each CQE to its operation ({@link OperationSlots#dispatch}). */
+    private CqeHandler dispatcher;
 
-    EventLoop(EventLoopGroup group, int id, int entries) {
+    EventLoop(EventLoopGroup group, int id, EventLoopGroup.Settings settings) {
         this.group = group;
         this.id = id;
-        this.thread = Thread.ofPlatform().name("uring4j-loop-" + id).daemon(true).unstarted(() -> run(entries));
+        this.settings = settings;
+        this.inbox = new LoopInbox(id);
+        this.thread = Thread.ofPlatform().name("uring4j-loop-" + id).daemon(true).unstarted(() -> run(settings.ringEntries()));
         thread.start();
         try {
             if (!started.await(30, TimeUnit.SECONDS)) {
@@ -143,52 +123,52 @@ public final class EventLoop implements AutoCloseable {
         return Thread.currentThread() == thread;
     }
 
-    /** Runs {@code task} on the loop thread: now if already there, else after a wakeup. */
+    /**
+     * Runs {@code task} on the loop thread: now if already there, else after a wakeup.
+     *
+     * @throws IllegalStateException the loop is closing: the task will never run
+     */
     void execute(Runnable task) {
         if (inEventLoop()) {
             task.run();
-            return;
+        } else {
+            inbox.offer(task);
         }
-        if (closing) {
-            throw new IllegalStateException("event loop " + id + " is closed");
-        }
-        tasks.add(task);
-        wakeIfSleeping();
     }
 
     /**
-     * Wakes the loop if it sleeps in io_uring_enter. Only the thread that flips {@code sleeping}
-     * writes the eventfd, and {@code wakers} keeps the loop from closing the eventfd while such a
-     * write may still be under way.
+     * Runs {@code body} on the loop and completes the returned future with what it completes.
+     * A request that finds the loop at its operation limit is refused before {@code body} runs
+     * ({@link java.util.concurrent.RejectedExecutionException} naming the limit); one that finds
+     * the loop closed fails with {@link java.nio.channels.ClosedChannelException}.
      */
-    private void wakeIfSleeping() {
-        wakers.incrementAndGet();
-        try {
-            if (sleeping.compareAndSet(true, false)) {
-                Posix.write(eventFd, ONE, 8);
-            }
-        } finally {
-            wakers.decrementAndGet();
-        }
+    <T> CompletableFuture<T> submit(java.util.function.Consumer<CompletableFuture<T>> body) {
+        return submit(body, true);
     }
 
-    /** Runs {@code body} on the loop and completes the returned future with what it completes. */
-    <T> CompletableFuture<T> submit(java.util.function.Consumer<CompletableFuture<T>> body) {
+    /** As {@link #submit}, but never refused for the operation limit: a close frees slots and must always run. */
+    <T> CompletableFuture<T> submitClose(java.util.function.Consumer<CompletableFuture<T>> body) {
+        return submit(body, false);
+    }
+
+    private <T> CompletableFuture<T> submit(java.util.function.Consumer<CompletableFuture<T>> body, boolean limited) {
         OpFuture<T> f = new OpFuture<>(this);
         try {
             execute(() -> {
                 try {
+                    if (limited) slots.admit();
                     body.accept(f);
                 } catch (Throwable t) {
                     f.completeExceptionally(t);
                 }
             });
-        } catch (IllegalStateException e) {
+        } catch (IllegalStateException closed) {
+            java.nio.channels.ClosedChannelException e = Errors.closed();
+            e.initCause(closed);
             f.completeExceptionally(e);
         }
         return f;
     }
-
 
     // ------------------------------------------------------------------ the loop
 
@@ -196,11 +176,14 @@ public final class EventLoop implements AutoCloseable {
         CURRENT.set(this);
         try {
             arena = Arena.ofConfined();
-            buffers = new BufferPool(arena);
+            slots = new OperationSlots(this, arena, settings.maxOperations());
+            dispatcher = slots::dispatch;
+            buffers = new BufferPool(settings.idleBufferBytes(), b -> fixedBuffers.forget(b));
             ring = openRing(entries);
             probe = Probe.of(ring);
-            eventFd = Posix.eventfd(0, Posix.EFD_CLOEXEC);
+            int eventFd = Posix.eventfd(0, Posix.EFD_CLOEXEC);
             if (eventFd < 0) throw new IllegalStateException("eventfd failed: " + eventFd);
+            inbox.open(eventFd);
             armWakeRead();
             ring.submit();
         } catch (Throwable t) {
@@ -214,8 +197,11 @@ public final class EventLoop implements AutoCloseable {
         try {
             loop();
         } finally {
-            cleanUp();
-            terminated.countDown();
+            try {
+                cleanUp();
+            } finally {
+                terminated.countDown();
+            }
         }
     }
 
@@ -240,41 +226,31 @@ public final class EventLoop implements AutoCloseable {
 
     /** Runs queued tasks, submits, waits for and dispatches completions; false once closed and drained. */
     private boolean turn() {
-        runTasks();
+        inbox.runAll();
         if (closing) {
-            if (!cancelSent || startedSinceCancel) {
+            if (!cancelSent || slots.startedSinceMark()) {
                 // Also catches requests that tasks queued just before closing started later.
                 cancelEverything();
                 cancelSent = true;
-                startedSinceCancel = false;
+                slots.mark();
             }
-            if (inFlight == 0) {
-                return false;
+            if (slots.inFlight() == 0) {
+                // A producer that saw the loop open may still be queueing its task: let it
+                // finish, and run what it queued (the next turns cancel whatever that starts).
+                inbox.awaitProducers();
+                if (inbox.isEmpty()) return false;
             }
         }
         if (recvBuffers != null) recvBuffers.rearmStarved();
-        sleeping.set(true);
-        if (!tasks.isEmpty() || (closing && !cancelSent)) {
-            sleeping.set(false);
+        if (inbox.aboutToSleepButBusy() || (closing && !cancelSent)) {
+            inbox.awake();
             ring.submit();
         } else {
             ring.submitAndWait(1);
-            sleeping.set(false);
+            inbox.awake();
         }
         ring.forEachCqe(dispatcher);
         return true;
-    }
-
-    private void runTasks() {
-        Runnable r;
-        while ((r = tasks.poll()) != null) {
-            try {
-                r.run();
-            } catch (Throwable t) {
-                // Tasks complete their own futures; anything escaping is a runtime bug worth seeing.
-                System.err.println("uring4j: a task on event loop " + id + " failed: " + t);
-            }
-        }
     }
 
     /** One SQE cancels every request of this ring (IORING_ASYNC_CANCEL_ANY|ALL). */
@@ -285,21 +261,14 @@ public final class EventLoop implements AutoCloseable {
     }
 
     private void cleanUp() {
-        sleeping.set(false);
-        for (Resource r : resources) {
-            r.closeOnShutdown();
-        }
-        resources.clear();
-        java.util.Arrays.fill(segmentKeys, null);
-        java.util.Arrays.fill(segmentValues, null);
+        resources.closeAll();
+        directSegments.clear();
         if (recvBuffers != null) recvBuffers.close();
         if (ring != null) ring.close();
-        while (wakers.get() != 0) {
-            Thread.onSpinWait(); // a producer that saw the loop asleep is still writing the eventfd
-        }
-        if (eventFd >= 0) Posix.close(eventFd);
+        inbox.release();
+        if (buffers != null) buffers.close(); // after the ring, whose close drops the registered buffer table
         if (arena != null) {
-            NativeMemory.freed(buffers.bytes() + (long) slots.length * Operation.SCRATCH_BYTES);
+            if (slots != null) NativeMemory.freed(slots.scratchBytes());
             arena.close();
         }
     }
@@ -314,39 +283,26 @@ public final class EventLoop implements AutoCloseable {
 
     private void armWakeRead() {
         Operation op = acquire(WAKE, null);
-        sqe().prepRead(eventFd, op.scratch.asSlice(0, 8), 0).userData(op.userData(UserData.TAG_MAIN));
+        sqe().prepRead(inbox.eventFd(), op.scratch.asSlice(0, 8), 0).userData(op.userData(UserData.TAG_MAIN));
         started(op, false);
     }
 
     // ------------------------------------------------------------------ operations
 
-    /** A fresh operation slot (loop thread only). */
+    /**
+     * A fresh operation slot (loop thread only).
+     *
+     * @throws java.util.concurrent.RejectedExecutionException the slot table is at its limit
+     *         and reserve ({@link OperationSlots}): only work issued on the loop thread itself,
+     *         without waiting for completions, gets there
+     */
     Operation acquire(Operation.Completion completion, CompletableFuture<?> future) {
-        if (freeCount == 0) {
-            grow();
-        }
-        Operation op = slots[freeSlots[--freeCount]];
+        Operation op = slots.take();
         op.completion = completion;
         @SuppressWarnings("unchecked")
         CompletableFuture<Object> f = (CompletableFuture<Object>) future;
         op.future = f;
         return op;
-    }
-
-    private void grow() {
-        int old = slots.length;
-        int add = Math.max(64, old);
-        MemorySegment block = arena.allocate((long) add * Operation.SCRATCH_BYTES, 64);
-        NativeMemory.allocated((long) add * Operation.SCRATCH_BYTES);
-        int[] free = new int[old + add];
-        System.arraycopy(freeSlots, 0, free, 0, freeCount);
-        Operation[] grown = java.util.Arrays.copyOf(slots, old + add);
-        for (int i = 0; i < add; i++) {
-            grown[old + i] = new Operation(old + i, block.asSlice((long) i * Operation.SCRATCH_BYTES, Operation.SCRATCH_BYTES));
-            free[freeCount++] = old + add - 1 - i;
-        }
-        slots = grown;
-        freeSlots = free;
     }
 
     /**
@@ -359,10 +315,7 @@ public final class EventLoop implements AutoCloseable {
 
     /** As {@link #started(Operation, boolean)} for an operation that posts {@code cqes} CQEs in all. */
     void started(Operation op, int cqes, boolean withTimeout) {
-        op.pendingCqes = cqes;
-        startedSinceCancel = true;
-        op.hasTimeout = withTimeout;
-        inFlight++;
+        slots.started(op, cqes, withTimeout);
     }
 
     /**
@@ -371,9 +324,14 @@ public final class EventLoop implements AutoCloseable {
      * operation's scratch area until the timeout's own CQE.
      */
     void linkTimeout(Operation op, Sqe main, Duration timeout) {
+        KernelTimespec.set(op.scratch.asSlice(Operation.TIMESPEC_OFFSET, KernelTimespec.BYTES), timeout);
+        linkTimeout(op, main);
+    }
+
+    /** As {@link #linkTimeout(Operation, Sqe, Duration)} with the timespec already in the operation's scratch. */
+    void linkTimeout(Operation op, Sqe main) {
         main.flag(SqeFlag.IO_LINK);
-        MemorySegment ts = op.scratch.asSlice(Operation.TIMESPEC_OFFSET, 16);
-        KernelTimespec.set(ts, timeout);
+        MemorySegment ts = op.scratch.asSlice(Operation.TIMESPEC_OFFSET, KernelTimespec.BYTES);
         sqe().prepLinkTimeout(ts, 0).userData(op.userData(UserData.TAG_TIMEOUT));
     }
 
@@ -401,7 +359,15 @@ public final class EventLoop implements AutoCloseable {
      * exception naming {@code subject}). Callers make sure no request of theirs still uses it.
      */
     void closeFd(int fd, CompletableFuture<?> f, Object subject) {
-        Operation op = acquire(AsyncFile.INT_RESULT, f);
+        Operation op;
+        try {
+            op = acquire(AsyncFile.INT_RESULT, f);
+        } catch (java.util.concurrent.RejectedExecutionException full) {
+            int r = Posix.close(fd); // no slot left: a close must still happen, and nothing uses the fd
+            if (r < 0) f.completeExceptionally(Errors.of(r, "close", subject, false));
+            else f.complete(null);
+            return;
+        }
         op.context = new Object[] {"close", subject};
         sqe().prepClose(fd).userData(op.userData(UserData.TAG_MAIN));
         started(op, false);
@@ -414,41 +380,16 @@ public final class EventLoop implements AutoCloseable {
 
     /**
      * The segment over all of direct buffer {@code buf} (position and limit aside), for the
-     * kernel. Kept for the last {@value #SEGMENT_CACHE} or so direct buffers used on this loop, so
-     * an application that reuses its buffers (the usual way, one per request in flight) allocates
-     * nothing per request; callers add the buffer's position to the address themselves (a slice
-     * per request would be an object the JIT does not always keep off the heap). An entry keeps
-     * its buffer reachable until another buffer takes its place or the loop closes. Loop thread.
+     * kernel; callers add the buffer's position to the address. Cached by buffer identity
+     * ({@link DirectSegments}), so reused buffers cost no allocation. Loop thread.
      */
     MemorySegment wholeSegment(ByteBuffer buf) {
-        int home = (System.identityHashCode(buf) * 0x9E3779B9 >>> 16) & (SEGMENT_CACHE - 1);
-        int free = -1;
-        for (int p = 0; p < SEGMENT_PROBES; p++) {
-            int i = (home + p) & (SEGMENT_CACHE - 1);
-            ByteBuffer key = segmentKeys[i];
-            if (key == buf) return segmentValues[i];
-            if (key == null && free < 0) free = i;
-        }
-        int i = free >= 0 ? free : home; // all probed slots taken: the home slot's buffer makes room
-        MemorySegment whole = MemorySegment.ofBuffer(buf.duplicate().clear());
-        segmentKeys[i] = buf;
-        segmentValues[i] = whole;
-        return whole;
+        return directSegments.whole(buf);
     }
 
-    /**
-     * {@code value} boxed, reusing the box of a recent equal result: transfers mostly complete
-     * with the size they asked for, so a handler's {@code Integer} costs no allocation in
-     * steady state (Integer.valueOf caches only -128..127). Loop thread.
-     */
+    /** {@code value} boxed, reusing a recent equal box ({@link ResultBoxes}). Loop thread. */
     Integer boxed(int value) {
-        int i = (value ^ (value >>> 5) ^ (value >>> 13)) & (boxedResults.length - 1);
-        Integer box = boxedResults[i];
-        if (box == null || box != value) {
-            box = value;
-            boxedResults[i] = box;
-        }
-        return box;
+        return resultBoxes.of(value);
     }
 
     /** An SQE, submitting first if the SQ is full. */
@@ -476,25 +417,19 @@ public final class EventLoop implements AutoCloseable {
 
     /** Receive buffers of this loop (a provided-buffer ring), created on first use. */
     RecvBuffers recvBuffers() {
-        if (recvBuffers == null) {
-            recvBuffers = new RecvBuffers(this);
-        }
+        if (recvBuffers == null) recvBuffers = new RecvBuffers(this);
         return recvBuffers;
     }
 
     /** The registered buffer table of this loop, created on first use. */
     FixedBuffers fixedBuffers() {
-        if (fixedBuffers == null) {
-            fixedBuffers = new FixedBuffers(ring);
-        }
+        if (fixedBuffers == null) fixedBuffers = new FixedBuffers(ring);
         return fixedBuffers;
     }
 
     /** The registered file table of this loop, created on first use. */
     FixedFiles fixedFiles() {
-        if (fixedFiles == null) {
-            fixedFiles = new FixedFiles(ring);
-        }
+        if (fixedFiles == null) fixedFiles = new FixedFiles(ring);
         return fixedFiles;
     }
 
@@ -503,9 +438,7 @@ public final class EventLoop implements AutoCloseable {
      * again (a resumed send, a re-armed receive).
      */
     void resubmitted(Operation op) {
-        op.pendingCqes++;
-        op.delivered = false;
-        startedSinceCancel = true;
+        slots.resubmitted(op);
     }
 
     Probe probe() {
@@ -516,111 +449,75 @@ public final class EventLoop implements AutoCloseable {
         return id;
     }
 
-    private void dispatch(Cqe cqe) {
-        long ud = cqe.userData();
-        int tag = UserData.tag(ud);
-        if (tag == UserData.TAG_CANCEL) {
-            return;
-        }
-        Operation op = slots[UserData.index(ud)];
-        if (UserData.generation(ud) != (op.generation & 0xFF_FFFF)) {
-            throw new IllegalStateException("CQE for a recycled operation slot: " + cqe);
-        }
-        if (tag == UserData.TAG_LINKED) {
-            op.completion.linked(this, op, cqe.res());
-        } else if (tag == UserData.TAG_MAIN) {
-            int res = cqe.res();
-            int flags = cqe.flags();
-            boolean more = cqe.hasMore();
-            if (!more) {
-                op.delivered = true;
-            }
-            try {
-                op.completion.complete(this, op, res, flags, more);
-            } catch (Throwable t) {
-                completionThrew(op, t);
-            }
-            if (more) {
-                return;
-            }
-        }
-        if (--op.pendingCqes == 0) {
-            release(op);
-        }
-    }
-
-    /**
-     * A completion threw: the request's caller hears of it unless it already heard (a caller's
-     * own completion handler threw after its result); the loop goes on either way.
-     */
-    private void completionThrew(Operation op, Throwable t) {
-        try {
-            if (op.future != null) {
-                op.future.completeExceptionally(t);
-                return;
-            }
-            if (op.handler != null) {
-                op.fail(t);
-                return;
-            }
-        } catch (Throwable again) {
-            t = again;
-        }
-        System.err.println("uring4j: a completion handler on event loop " + id + " threw: " + t);
-    }
-
     /**
      * Frees an operation that has no SQE in the kernel (never submitted, or parked between a
      * CQE and a resubmission that will not happen).
      */
     void discard(Operation op) {
-        if (op.pendingCqes > 0) {
-            release(op);
-        } else {
-            if (op.buffer != null) releaseBuffer(op.buffer);
-            op.clear();
-            freeSlots[freeCount++] = op.index;
-        }
-    }
-
-    private void release(Operation op) {
-        if (op.buffer != null) releaseBuffer(op.buffer);
-        op.clear();
-        freeSlots[freeCount++] = op.index;
-        inFlight--;
+        slots.discard(op);
     }
 
     /** An ended operation's buffer goes back where it came from: the pool, or the kernel's receive ring. */
-    private void releaseBuffer(NativeBuffer b) {
+    void releaseBuffer(NativeBuffer b) {
         if (b.receiveBid >= 0) recvBuffers.recycle(b.receiveBid);
         else buffers.release(b);
     }
 
-    /** Whether -ECANCELED for {@code op} means its linked timeout fired rather than a user cancel. */
+    /**
+     * Whether -ECANCELED for {@code op} means its linked timeout fired, rather than a user's
+     * cancel or the close of the loop (whose cancel-everything ends requests with deadlines too:
+     * they report {@link java.nio.channels.AsynchronousCloseException}, not a timeout). Called
+     * on the loop thread, from a completion.
+     */
     static boolean timedOut(Operation op, int res) {
-        return res == -ECANCELED && op.hasTimeout && !op.cancelRequested;
+        if (res != -ECANCELED || !op.hasTimeout || op.cancelRequested) return false;
+        EventLoop loop = CURRENT.get();
+        return loop == null || !loop.closing;
     }
 
     // ------------------------------------------------------------------ lifecycle
 
     /**
      * Cancels every request in flight, waits for all their completions, then closes the ring and
-     * frees the loop's native memory. Idempotent; waits at most 30 s.
+     * frees the loop's native memory. Idempotent. Waits at most the group's close timeout
+     * ({@link EventLoopGroup.Builder#closeTimeout}, 30 s by default), interrupts or not (the
+     * interrupt status is kept).
+     *
+     * @throws IllegalStateException on the loop's own thread; or the close did not finish in
+     *         time because the kernel has not completed some request despite the cancel (the
+     *         message says how many): the loop then keeps waiting for them in the background and
+     *         frees its memory when they end, since the kernel may still write to it
      */
     @Override
     public void close() {
         if (inEventLoop()) {
             throw new IllegalStateException("an event loop cannot close itself from its own thread");
         }
-        closing = true;
-        wakeIfSleeping();
-        try {
-            if (!terminated.await(CLOSE_WAIT.toSeconds(), TimeUnit.SECONDS)) {
-                throw new IllegalStateException("event loop " + id + " still has requests in flight after " + CLOSE_WAIT);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        beginClose();
+        if (!awaitTermination(System.nanoTime() + Errors.saturatedNanos(settings.closeTimeout()))) {
+            throw new IllegalStateException(stuck(settings.closeTimeout()));
         }
+    }
+
+    /** Starts the close: the loop cancels everything and ends once every completion arrived. */
+    void beginClose() {
+        closing = true;
+        inbox.close();
+    }
+
+    /**
+     * Waits until the loop has ended or {@code deadline} (System.nanoTime) passed; whether it
+     * ended. Interrupts do not cut the wait short; the interrupt status is kept.
+     */
+    boolean awaitTermination(long deadline) {
+        return Errors.awaitUninterruptibly(terminated, deadline);
+    }
+
+    /** Why the close did not finish within {@code waited} (a racy read of the count: it is a report). */
+    String stuck(Duration waited) {
+        return "event loop " + id + " did not close within " + waited + ": " + slots.inFlight() + " request(s) still in flight"
+                + " after the cancel (the kernel has not completed them); the loop keeps waiting for them and frees"
+                + " its ring and memory when they end";
     }
 
     boolean isClosing() {

@@ -1,5 +1,7 @@
 package io.uring4j.runtime;
 
+import io.uring4j.core.Errno;
+import io.uring4j.core.KernelTimespec;
 import io.uring4j.core.Msghdr;
 import io.uring4j.core.SocketAddresses;
 import io.uring4j.core.Sqe;
@@ -16,22 +18,39 @@ import java.util.concurrent.CompletableFuture;
 
 import static io.uring4j.runtime.MessageSocket.NAME;
 import static io.uring4j.runtime.MessageSocket.NAME_ROOM;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * The receive side of a {@link MessageSocket}: one RECVMSG in the kernel at a time, the others
  * waiting in call order, so each caller gets the next message the socket has (the kernel orders
  * the messages of one socket, but not several receives waiting on it). Each receive's msghdr,
- * iovec and sender address live in its operation's scratch ({@link MessageSocket#IOV} layout)
- * from the call until its completion. Loop thread only.
+ * iovec, sender address and deadline live in its operation's scratch ({@link MessageSocket#IOV}
+ * layout) from the call until its completion. Loop thread only.
+ *
+ * <p><b>Giving up.</b> A receive whose future is cancelled (by the caller, or by an interrupted
+ * blocking call) gives up its place: not yet in the kernel, it is dropped; in the kernel, it is
+ * cancelled there. A message the kernel had already taken for it when the cancel came is not
+ * lost: it goes to the next receive, as if the cancelled one had never been made.
+ *
+ * <p><b>The buffer</b> is read once, when the receive is queued: its position and limit then
+ * say where the message goes, whatever other threads do to it afterwards (position and length
+ * come from one snapshot, so the kernel never writes outside it).
  */
 final class MessageReceiveQueue {
-    private static final int ECANCELED = 125;
+    private static final int ECANCELED = Errno.ECANCELED.code();
+    /** In {@link Operation#value}: the buffer position (low 32 bits) and whether a deadline is set. */
+    private static final long TIMED = 1L << 32;
 
     private final LoopSocket socket;
     private final int family;
     private final boolean seqpacket;
     private final ArrayDeque<Operation> waiting = new ArrayDeque<>();
     private boolean receiving;
+    /** A message taken by a receive that was cancelled meanwhile: the next receive's. */
+    private NativeBuffer carried;
+    private int carriedLength;
+    private SocketAddress carriedSender;
+    private boolean carriedTruncated;
 
     MessageReceiveQueue(LoopSocket socket, int family, boolean seqpacket) {
         this.socket = socket;
@@ -41,39 +60,53 @@ final class MessageReceiveQueue {
 
     /** Queues a receive into {@code dst} completing {@code f}; {@code timeout} null: none. */
     void add(CompletableFuture<Received> f, ByteBuffer dst, Duration timeout) {
+        int pos = dst.position(), lim = dst.limit(); // one snapshot: everything below derives from it
+        int len = Math.max(0, lim - pos);
         EventLoop loop = socket.loop();
+        NativeBuffer staging = dst.isDirect() ? null : loop.buffers().acquire(len); // may refuse: nothing taken yet
         Operation op = loop.acquire(RECEIVED, f);
         op.context = this;
         op.userBuffer = dst;
-        op.value = timeout == null ? 0 : timeout.toNanos();
-        int len = dst.remaining();
+        op.value = pos | (timeout != null ? TIMED : 0);
         long address;
-        if (dst.isDirect()) {
-            address = MemorySegment.ofBuffer(dst).address();
+        if (staging == null) {
+            address = loop.wholeSegment(dst).address() + pos; // pos + len <= limit <= capacity
         } else {
-            op.buffer = loop.buffers().acquire(len);
-            address = op.buffer.segment.address();
+            op.buffer = staging;
+            address = staging.segment.address();
         }
         MemorySegment s = op.scratch;
         s.asSlice(0, NAME + NAME_ROOM).fill((byte) 0);
         MessageSocket.setIovec(s, address, len);
         Msghdr.setName(s, s.asSlice(NAME, NAME_ROOM), NAME_ROOM);
+        if (timeout != null) KernelTimespec.set(s.asSlice(Operation.TIMESPEC_OFFSET, KernelTimespec.BYTES), timeout);
         socket.requestStarted();
         waiting.addLast(op);
         start();
     }
 
-    /** Submits the oldest waiting receive if none is in the kernel. */
+    /** Serves the oldest waiting receive: from a carried message, else by a RECVMSG if none is in the kernel. */
     private void start() {
-        if (receiving) return;
-        Operation op = waiting.pollFirst();
-        if (op == null) return;
-        receiving = true;
-        EventLoop loop = socket.loop();
-        Sqe sqe = loop.sqe().prepRecvmsg(socket.fd(), op.scratch, 0).userData(op.userData(UserData.TAG_MAIN));
-        boolean timed = op.value > 0;
-        if (timed) loop.linkTimeout(op, sqe, Duration.ofNanos(op.value));
-        loop.started(op, timed);
+        while (!receiving) {
+            Operation op = waiting.pollFirst();
+            if (op == null) return;
+            if (op.future.isDone()) { // cancelled before it reached the kernel
+                socket.loop().discard(op);
+                socket.requestEnded();
+                continue;
+            }
+            if (carried != null) {
+                deliverCarried(op);
+                continue;
+            }
+            receiving = true;
+            EventLoop loop = socket.loop();
+            Sqe sqe = loop.sqe().prepRecvmsg(socket.fd(), op.scratch, 0).userData(op.userData(UserData.TAG_MAIN));
+            boolean timed = (op.value & TIMED) != 0;
+            if (timed) loop.linkTimeout(op, sqe);
+            loop.started(op, timed);
+            loop.cancelWith(op, op.future); // a cancelled future cancels the RECVMSG in the kernel
+        }
     }
 
     private static final Operation.Completion RECEIVED = (loop, op, res, flags, more) ->
@@ -83,23 +116,60 @@ final class MessageReceiveQueue {
         receiving = false;
         try {
             if (res < 0) {
-                op.future.completeExceptionally(res == -ECANCELED && socket.closing() ? Errors.closed()
+                op.future.completeExceptionally(res == -ECANCELED && socket.closing()
+                        ? Errors.asyncClosed("recvmsg on " + socket.subject() + " was ended by its close")
                         : Errors.of(res, "recvmsg", socket.subject(), EventLoop.timedOut(op, res)));
             } else {
                 ByteBuffer dst = op.userBuffer;
+                int pos = (int) op.value;
                 if (op.buffer != null && res > 0) {
-                    MemorySegment.copy(op.buffer.segment, 0, MemorySegment.ofBuffer(dst), 0, res);
+                    MemorySegment.copy(op.buffer.segment, 0, BufferBounds.whole(dst), pos, res);
                 }
-                dst.position(dst.position() + res);
+                dst.position(pos + res);
                 boolean truncated = (Msghdr.flags(op.scratch) & Msghdr.MSG_TRUNC) != 0;
                 // a SOCK_SEQPACKET read of 0 bytes is the end of the stream (empty messages are refused)
-                op.future.complete(new Received(sender(op.scratch), res == 0 && seqpacket ? -1 : res, truncated));
+                Received r = new Received(sender(op.scratch), res == 0 && seqpacket ? -1 : res, truncated);
+                if (!op.future.complete(r)) {
+                    // cancelled after the kernel took the message for it: the message is the next receive's
+                    dst.position(pos);
+                    carry(op, res, r);
+                }
             }
         } finally {
             if (socket.closing() || socket.loop().isClosing()) closing();
             else start();
             socket.requestEnded();
         }
+    }
+
+    /** Keeps the message {@code op} received (its caller cancelled) for the next receive. */
+    private void carry(Operation op, int res, Received r) {
+        NativeBuffer b = socket.loop().buffers().acquire(Math.max(1, res));
+        MemorySegment from = op.buffer != null ? op.buffer.segment
+                : BufferBounds.whole(op.userBuffer).asSlice((int) op.value);
+        MemorySegment.copy(from, 0, b.segment, 0, res);
+        carried = b;
+        carriedLength = res;
+        carriedSender = r.sender();
+        carriedTruncated = r.truncated();
+    }
+
+    /** Hands the carried message to {@code op} (cut to its room, as the kernel would), without a RECVMSG. */
+    private void deliverCarried(Operation op) {
+        ByteBuffer dst = op.userBuffer;
+        int pos = (int) op.value;
+        int room = (int) op.scratch.get(JAVA_LONG, MessageSocket.IOV + 8); // the iovec's length, as add() set it
+        int n = Math.min(room, carriedLength);
+        MemorySegment.copy(carried.segment, 0, BufferBounds.whole(dst), pos, n);
+        dst.position(pos + n);
+        Received r = new Received(carriedSender, carriedLength == 0 && seqpacket ? -1 : n, carriedTruncated || n < carriedLength);
+        socket.loop().buffers().release(carried);
+        carried = null;
+        carriedSender = null;
+        CompletableFuture<Object> f = op.future;
+        socket.loop().discard(op); // never submitted
+        socket.requestEnded();
+        f.complete(r);
     }
 
     /** The sender's address the kernel wrote into the scratch (null if it named none). */
@@ -118,8 +188,12 @@ final class MessageReceiveQueue {
         while ((op = waiting.pollFirst()) != null) {
             CompletableFuture<Object> f = op.future;
             socket.loop().discard(op); // never submitted: its memory can go now
-            f.completeExceptionally(Errors.closed());
+            f.completeExceptionally(Errors.asyncClosed("recvmsg on " + socket.subject() + " was ended by a close before it started"));
             socket.requestEnded();
+        }
+        if (carried != null) {
+            socket.loop().buffers().release(carried);
+            carried = null;
         }
     }
 }

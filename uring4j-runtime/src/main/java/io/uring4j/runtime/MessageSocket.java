@@ -57,7 +57,6 @@ public final class MessageSocket implements AutoCloseable, EventLoop.Resource {
      */
     public record Received(SocketAddress sender, int length, boolean truncated) {}
 
-    private static final int MSG_NOSIGNAL = 0x4000;
     /* Scratch layout of a send or receive: msghdr 0..56, its one iovec 56..72, the address 72..200 (timespec at 240). */
     static final long IOV = Msghdr.BYTES, NAME = IOV + Msghdr.IOVEC_BYTES;
     static final int NAME_ROOM = SocketAddresses.SOCKADDR_STORAGE_BYTES;
@@ -69,6 +68,8 @@ public final class MessageSocket implements AutoCloseable, EventLoop.Resource {
     private volatile boolean closed;
     private final SocketAddress local;
     private volatile SocketAddress remote;
+    /** Deadline of blocking calls (and receives) that name none, or null. */
+    private volatile Duration defaultTimeout;
 
     // ---- loop-thread state ----
     /** This socket as the shared send and receive queues and option requests see it. */
@@ -219,20 +220,46 @@ public final class MessageSocket implements AutoCloseable, EventLoop.Resource {
 
     // ------------------------------------------------------------------ send
 
-    /** Sends {@code msg} to the connected peer, after every earlier send; the byte count. */
+    /**
+     * Sends {@code msg} to the connected peer, after every earlier send; the byte count. Waits
+     * at most the socket's {@link #timeout(Duration) default deadline}, if it has one.
+     */
     public int send(ByteBuffer msg) throws IOException {
-        return Errors.await(sendAsync(msg));
+        return awaitSend(sendAsync(msg), defaultTimeout);
     }
 
-    /** Sends {@code msg} to {@code target}, after every earlier send; the byte count. */
+    /**
+     * As {@link #send(ByteBuffer)}, waiting at most {@code timeout}. When it passes, the call
+     * throws {@link java.nio.channels.InterruptedByTimeoutException} and the message is
+     * withdrawn if it has not reached the kernel yet (it waited behind earlier sends): it is
+     * then never sent. One the kernel already has may still go out, whole (a message is never
+     * cut). Later sends go on in order either way.
+     *
+     * @throws IllegalArgumentException {@code timeout} is not positive
+     */
+    public int send(ByteBuffer msg, Duration timeout) throws IOException {
+        return awaitSend(sendAsync(msg), positive(timeout));
+    }
+
+    /** Sends {@code msg} to {@code target}, after every earlier send; the byte count (default deadline as {@link #send(ByteBuffer)}). */
     public int sendTo(ByteBuffer msg, SocketAddress target) throws IOException {
-        return Errors.await(sendToAsync(msg, target));
+        return awaitSend(sendToAsync(msg, target), defaultTimeout);
+    }
+
+    /** As {@link #sendTo(ByteBuffer, SocketAddress)} with the deadline of {@link #send(ByteBuffer, Duration)}. */
+    public int sendTo(ByteBuffer msg, SocketAddress target, Duration timeout) throws IOException {
+        return awaitSend(sendToAsync(msg, target), positive(timeout));
+    }
+
+    private int awaitSend(CompletableFuture<Integer> f, Duration timeout) throws IOException {
+        return timeout == null ? Errors.await(f) : Errors.await(f, timeout, "sendmsg on " + this);
     }
 
     /**
      * Queues {@code msg}'s remaining bytes as one message to the connected peer, behind every
-     * earlier send; completes with the count once the kernel took it. {@code msg}'s position is
-     * advanced on the loop.
+     * earlier send; completes with the count once the kernel took it. The bytes are those
+     * between {@code msg}'s position and limit at this call; its position is advanced on the
+     * loop. Cancelling the future withdraws the message if it has not reached the kernel yet.
      */
     public CompletableFuture<Integer> sendAsync(ByteBuffer msg) {
         return enqueueSend(msg, null);
@@ -246,7 +273,8 @@ public final class MessageSocket implements AutoCloseable, EventLoop.Resource {
 
     private CompletableFuture<Integer> enqueueSend(ByteBuffer src, SocketAddress target) {
         if (closed) return CompletableFuture.failedFuture(Errors.closed());
-        int len = src.remaining();
+        int pos = src.position(), lim = src.limit(); // one snapshot: the message is [pos, lim) whatever happens to src later
+        int len = Math.max(0, lim - pos);
         String bad = null;
         if (len > BufferPool.maxBytes()) {
             bad = "one message holds at most " + BufferPool.maxBytes() + " bytes, given " + len;
@@ -259,14 +287,20 @@ public final class MessageSocket implements AutoCloseable, EventLoop.Resource {
         }
         if (bad != null) return CompletableFuture.failedFuture(new IllegalArgumentException(bad));
         return loop.submit(f -> {
+            if (f.isDone()) return; // cancelled before it reached the loop
             if (closed) {
                 f.completeExceptionally(Errors.closed());
                 return;
             }
             Operation op = sends.acquire(f, len);
             op.buffer = loop.buffers().acquire(len);
-            MemorySegment.copy(MemorySegment.ofBuffer(src), 0, op.buffer.segment, 0, len);
-            src.position(src.position() + len);
+            MemorySegment.copy(BufferBounds.whole(src), pos, op.buffer.segment, 0, len);
+            try {
+                src.position(pos + len);
+            } catch (IllegalArgumentException limitMovedUnderUs) {
+                loop.discard(op); // another thread shrank the buffer meanwhile: nothing was queued
+                throw limitMovedUnderUs;
+            }
             MemorySegment s = op.scratch;
             s.asSlice(0, NAME).fill((byte) 0);
             setIovec(s, op.buffer.segment.address(), len);
@@ -278,9 +312,14 @@ public final class MessageSocket implements AutoCloseable, EventLoop.Resource {
         });
     }
 
-    /** One SENDMSG per message: all of it goes, or the call fails (the queue resends a cancelled one). */
+    /**
+     * One SENDMSG per message: all of it goes, or the call fails (the queue resends one cancelled
+     * by an earlier member's failure). A message whose caller gave up (its deadline passed, or it
+     * cancelled the future) while it waited is withdrawn: a NOP keeps its place in the chain.
+     */
     private Sqe prepareSend(Operation op, int sent) {
-        return loop.sqe().prepSendmsg(fd, op.scratch, MSG_NOSIGNAL);
+        if (op.future != null && op.future.isCancelled()) return loop.sqe().prepNop();
+        return loop.sqe().prepSendmsg(fd, op.scratch, Msghdr.MSG_NOSIGNAL);
     }
 
     /** Points the msghdr at the start of {@code s} at its one iovec, covering {@code len} bytes at {@code address}. */
@@ -293,24 +332,31 @@ public final class MessageSocket implements AutoCloseable, EventLoop.Resource {
 
     // ------------------------------------------------------------------ receive
 
-    /** The next message, into {@code dst} (waiting for one). */
+    /**
+     * The next message, into {@code dst} (waiting for one, at most the socket's
+     * {@link #timeout(Duration) default deadline} if it has one).
+     */
     public Received receive(ByteBuffer dst) throws IOException {
-        return Errors.await(receiveAsync(dst, null));
+        return Errors.await(receiveAsync(dst, defaultTimeout));
     }
 
     /** The next message, or {@link java.nio.channels.InterruptedByTimeoutException} after {@code timeout}. */
     public Received receive(ByteBuffer dst, Duration timeout) throws IOException {
-        return Errors.await(receiveAsync(dst, timeout));
+        return Errors.await(receiveAsync(dst, positive(timeout)));
     }
 
+    /** As {@link #receiveAsync(ByteBuffer, Duration)} with the socket's default deadline (none unless set). */
     public CompletableFuture<Received> receiveAsync(ByteBuffer dst) {
-        return receiveAsync(dst, null);
+        return receiveAsync(dst, defaultTimeout);
     }
 
     /**
-     * Receives the next message into {@code dst} (from its position to its limit; the position is
-     * advanced). Receives of one socket run one at a time in call order; {@code timeout} (null:
-     * none) counts from when this receive reaches the kernel, after the earlier ones ended.
+     * Receives the next message into {@code dst} (from its position to its limit as they are
+     * when the receive reaches the loop; the position is advanced). Receives of one socket run
+     * one at a time in call order; {@code timeout} (null: none) counts from when this receive
+     * reaches the kernel, after the earlier ones ended. Cancelling the future (as an interrupted
+     * {@link #receive} does) gives up the receive's place: the next message goes to the next
+     * receive, even one the kernel had already taken for this receive.
      */
     public CompletableFuture<Received> receiveAsync(ByteBuffer dst, Duration timeout) {
         if (closed) return CompletableFuture.failedFuture(Errors.closed());
@@ -323,9 +369,30 @@ public final class MessageSocket implements AutoCloseable, EventLoop.Resource {
             return CompletableFuture.failedFuture(new IllegalArgumentException("timeout must be > 0, given " + timeout));
         }
         return loop.submit(f -> {
+            if (f.isDone()) return; // cancelled before it reached the loop
             if (closed) f.completeExceptionally(Errors.closed());
             else receives.add(f, dst, timeout);
         });
+    }
+
+    /**
+     * Gives every later blocking {@link #send}, {@link #sendTo} and {@link #receive}, and every
+     * {@link #receiveAsync(ByteBuffer)}, of this socket that names no deadline of its own a
+     * deadline of {@code timeout}; null (the default) for none. A receive's deadline is a linked
+     * timeout in the kernel, a send's bounds the caller's wait (see
+     * {@link #send(ByteBuffer, Duration)}).
+     *
+     * @throws IllegalArgumentException {@code timeout} is not positive
+     */
+    public MessageSocket timeout(Duration timeout) {
+        this.defaultTimeout = timeout == null ? null : positive(timeout);
+        return this;
+    }
+
+    private static Duration positive(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isNegative() || timeout.isZero()) throw new IllegalArgumentException("timeout must be > 0, given " + timeout);
+        return timeout;
     }
 
     // ------------------------------------------------------------------ options
@@ -385,7 +452,7 @@ public final class MessageSocket implements AutoCloseable, EventLoop.Resource {
     }
 
     public CompletableFuture<Integer> closeAsync() {
-        return loop.submit(f -> {
+        return loop.submitClose(f -> {
             closed = true;
             if (!requests.beginClose(f)) return;
             loop.unregister(this);

@@ -1,5 +1,6 @@
 package io.uring4j.runtime;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -14,19 +15,23 @@ final class NativeBuffer {
     final int sizeClass;
     /** The receive buffer's id in the loop's buffer ring, or -1 for a pooled buffer. */
     final int receiveBid;
+    /** The arena of a pooled buffer alone (closing it frees the buffer); null for a receive buffer. */
+    final Arena arena;
     /** Index in the loop's registered buffer table, or -1 while unregistered. Loop thread. */
     int fixedIndex = -1;
 
-    NativeBuffer(MemorySegment segment, int sizeClass) {
+    NativeBuffer(MemorySegment segment, int sizeClass, Arena arena) {
         this.segment = segment;
         this.sizeClass = sizeClass;
         this.receiveBid = -1;
+        this.arena = arena;
     }
 
     private NativeBuffer(MemorySegment segment, int receiveBid, boolean receive) {
         this.segment = segment;
         this.sizeClass = -1;
         this.receiveBid = receiveBid;
+        this.arena = null;
     }
 
     static NativeBuffer receiveBuffer(MemorySegment segment, int bid) {

@@ -1,6 +1,7 @@
 package io.uring4j.runtime;
 
 import io.uring4j.core.CmdOps;
+import io.uring4j.core.Errno;
 import io.uring4j.core.Opcode;
 import io.uring4j.core.Sqe;
 import io.uring4j.core.SqeFlag;
@@ -39,7 +40,8 @@ final class SocketOptionRequests {
     /** The linked timeout that guards every option command. */
     static final Duration TIMEOUT = Duration.ofSeconds(1);
     private static final int SO_KEEPALIVE = 9; // <asm-generic/socket.h>
-    private static final int EOPNOTSUPP = 95, EINVAL = 22, ECANCELED = 125;
+    private static final int EOPNOTSUPP = Errno.EOPNOTSUPP.code(), EINVAL = Errno.EINVAL.code(),
+            ECANCELED = Errno.ECANCELED.code();
     private static final long SET = 1L << 8;
     private static final long VALUE_OFFSET = 0, LENGTH_OFFSET = 8;
 
@@ -165,8 +167,8 @@ final class SocketOptionRequests {
         Known k = Known.VALUES[(int) (op.value & 0xFF)];
         boolean set = (op.value & SET) != 0;
         try {
-            if (res == -ECANCELED && s.closing()) {
-                op.future.completeExceptionally(Errors.closed());
+            if (res == -ECANCELED && (s.closing() || loop.isClosing())) {
+                op.future.completeExceptionally(Errors.asyncClosed(k.option.name() + " of " + s.subject() + " was ended by a close"));
             } else if (res == -EOPNOTSUPP || res == -EINVAL || EventLoop.timedOut(op, res)) {
                 // The kernel is done with the scratch (this is the main CQE): the syscall may use it.
                 FALLBACKS.incrementAndGet();

@@ -191,7 +191,7 @@ final class TcpReceive implements TcpFuture.Owner {
     private int drainInto(ByteBuffer dst, int pos, int lim) {
         RecvBuffers rb = loop.recvBuffers();
         MemorySegment direct = dst.isDirect() ? loop.wholeSegment(dst) : null;
-        MemorySegment other = direct == null && !dst.hasArray() ? MemorySegment.ofBuffer(dst.duplicate().clear()) : null;
+        MemorySegment other = direct == null && !dst.hasArray() ? BufferBounds.whole(dst) : null;
         int room = lim - pos;
         int copied = 0;
         while (heldCount > 0 && copied < room) {

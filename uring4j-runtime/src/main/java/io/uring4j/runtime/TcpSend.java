@@ -144,7 +144,7 @@ final class TcpSend implements TcpFuture.Owner {
             MemorySegment to = op.buffer.segment;
             if (src.isDirect()) MemorySegment.copy(loop.wholeSegment(src), pos, to, 0, len);
             else if (src.hasArray()) MemorySegment.copy(src.array(), src.arrayOffset() + pos, to, JAVA_BYTE, 0, len);
-            else MemorySegment.copy(MemorySegment.ofBuffer(src.duplicate().clear()), pos, to, 0, len);
+            else MemorySegment.copy(BufferBounds.whole(src), pos, to, 0, len);
         } catch (RuntimeException e) {
             loop.discard(op);
             f.settleFailure(e);
