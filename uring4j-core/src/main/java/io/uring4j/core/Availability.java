@@ -8,13 +8,14 @@ import java.nio.file.Path;
  * {@code IoUring.isAvailable()/unavailabilityCause()} for uring4j. A two-entry ring is set up, a
  * NOP is submitted and its completion reaped, and the ring is closed: setup, mmap and enter must
  * all work, since a seccomp filter may allow {@code io_uring_setup} and still block
- * {@code io_uring_enter}. A failure is explained by the call that failed, its errno, the
+ * {@code io_uring_enter}; so must {@code io_uring_register} for a probe, which every event loop
+ * of the runtime needs. A failure is explained by the call that failed, its errno, the
  * {@code io_uring_disabled} sysctl and the seccomp status.
  */
 final class Availability {
     private Availability() {}
 
-    private static final int EPERM = 1, ENOMEM = 12, ENOSYS = 38;
+    private static final int EPERM = 1, ENOMEM = 12, EINVAL = 22, ENOSYS = 38;
     private static final long PROBE_USER_DATA = 0x75726e67L;
 
     static final Throwable CAUSE = check();
@@ -66,7 +67,13 @@ final class Availability {
         return false;
     }
 
-    /** Setup, one NOP through submit and wait, close: throws the first failing call's exception. */
+    /**
+     * Setup, one NOP through submit and wait, a probe, close: throws the first failing call's
+     * exception. The probe (IORING_REGISTER_PROBE) is part of it because every event loop of the
+     * runtime and the CLI's probe register one: a filter that blocks only io_uring_register
+     * (gVisor has none) would otherwise pass here and fail every loop. A kernel before 5.6 has
+     * no probe opcode (EINVAL), which is not a reason to call io_uring unusable.
+     */
     private static void roundTrip() {
         try (IoUring ring = IoUring.open(2)) {
             ring.getSqe().prepNop().userData(PROBE_USER_DATA);
@@ -77,6 +84,11 @@ final class Availability {
                         "a NOP submitted to a new ring did not complete as a NOP (" + (cqe == null ? "no CQE" : "res " + cqe.res()) + ")");
             }
             ring.cqeSeen(cqe);
+            try {
+                Probe.of(ring);
+            } catch (IoUringException e) {
+                if (e.errno() != EINVAL) throw e;
+            }
         }
     }
 

@@ -718,7 +718,8 @@ public final class IoUring implements AutoCloseable {
 
     /**
      * Whether io_uring can be used by this process: checked once per JVM by setting up a ring,
-     * submitting a NOP and reaping its completion (setup, mmap and enter must all work). If not,
+     * submitting a NOP and reaping its completion, and registering a probe (setup, mmap, enter
+     * and register must all work; a kernel before 5.6, without the probe, passes). If not,
      * {@link #unavailabilityCause()} says why.
      */
     public static boolean isAvailable() {
@@ -727,7 +728,7 @@ public final class IoUring implements AutoCloseable {
 
     /**
      * Why io_uring cannot be used here, or null: the call that failed ({@code io_uring_setup},
-     * {@code mmap}, {@code io_uring_enter}) with its errno and the likely cause (the
+     * {@code mmap}, {@code io_uring_enter}, {@code io_uring_register}) with its errno and the likely cause (the
      * {@code io_uring_disabled} sysctl, a seccomp filter, no kernel support, the locked-memory
      * limit), or missing native access with the flag that grants it.
      */

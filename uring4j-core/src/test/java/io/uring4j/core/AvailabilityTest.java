@@ -33,6 +33,22 @@ class AvailabilityTest {
         assertTrue(cause.contains("io_uring_enter") && cause.contains("EPERM") && cause.contains("seccomp"), cause);
     }
 
+    /**
+     * io_uring_register blocked alone (gVisor answers ENOSYS, a seccomp profile EPERM): every
+     * ring of the runtime and the CLI's probe need IORING_REGISTER_PROBE, so io_uring is not
+     * usable and the cause says which call failed, though setup and enter work.
+     */
+    @Test
+    void aSeccompFilterOnRegisterOnlyMakesIoUringUnavailableAndIsNamed() throws Exception {
+        ChildJvm.Result child = ChildJvm.main(EnterBlockedChild.class).under(Faults.seccomp("io_uring_register", "EPERM")).run();
+        assertEquals(0, child.exitCode(), child.describe());
+        assertEquals("true", child.value("setupWorks"), "io_uring_setup is not blocked");
+        assertEquals("false", child.value("available"), child.describe());
+        String cause = child.value("cause");
+        assertTrue(cause.startsWith("io_uring_register(IORING_REGISTER_PROBE) is not permitted: EPERM")
+                && cause.contains("although io_uring_setup worked") && cause.contains("seccomp"), cause);
+    }
+
     @Test
     void causesNameTheFailingCallAndErrno() {
         String enter = Availability.explain("io_uring_enter", 1, "io_uring_enter failed: EPERM (Operation not permitted)");
