@@ -1,8 +1,8 @@
 package io.uring4j.runtime;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.IntStream;
 
 /**
  * A fixed set of {@link EventLoop}s, one per core by default. {@link #next()} picks loops round
@@ -20,7 +20,30 @@ public final class EventLoopGroup implements AutoCloseable {
         if (entries < 8 || entries > 32768) {
             throw new IllegalArgumentException("ring entries must be 8..32768, given " + entries);
         }
-        this.loops = IntStream.range(0, count).mapToObj(i -> new EventLoop(this, IDS.getAndIncrement(), entries)).toList();
+        this.loops = startLoops(count, entries);
+    }
+
+    /**
+     * Starts {@code count} loops; if one cannot start, closes those that did (their threads,
+     * rings and eventfds would otherwise outlive the failed create) and rethrows its failure.
+     */
+    private List<EventLoop> startLoops(int count, int entries) {
+        List<EventLoop> started = new ArrayList<>(count);
+        try {
+            for (int i = 0; i < count; i++) {
+                started.add(new EventLoop(this, IDS.getAndIncrement(), entries));
+            }
+            return List.copyOf(started);
+        } catch (RuntimeException | Error e) {
+            for (EventLoop loop : started) {
+                try {
+                    loop.close();
+                } catch (RuntimeException again) {
+                    e.addSuppressed(again);
+                }
+            }
+            throw e;
+        }
     }
 
     /** One loop per available processor, 1024-entry rings. */
@@ -28,10 +51,21 @@ public final class EventLoopGroup implements AutoCloseable {
         return create(Runtime.getRuntime().availableProcessors());
     }
 
+    /**
+     * {@code loops} loops with 1024-entry rings.
+     *
+     * @throws IllegalArgumentException if {@code loops < 1}
+     * @throws IllegalStateException if a loop cannot start (io_uring unavailable, no free fd,
+     *         the locked-memory limit): the message says why; the loops already started are closed
+     */
     public static EventLoopGroup create(int loops) {
         return new EventLoopGroup(loops, 1024);
     }
 
+    /**
+     * {@code loops} loops with rings of {@code ringEntries} SQEs; throws as {@link #create(int)},
+     * and IllegalArgumentException for entries outside 8..32768.
+     */
     public static EventLoopGroup create(int loops, int ringEntries) {
         return new EventLoopGroup(loops, ringEntries);
     }
