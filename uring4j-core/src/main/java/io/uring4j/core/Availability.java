@@ -1,10 +1,17 @@
 package io.uring4j.core;
 
+import io.uring4j.core.internal.Posix;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
 /**
- * Answers once per JVM whether io_uring works here, and if not why: Netty's
+ * Answers whether io_uring works here, and if not why (once per JVM, unless the check met a
+ * shortage of the moment): Netty's
  * {@code IoUring.isAvailable()/unavailabilityCause()} for uring4j. A two-entry ring is set up, a
  * NOP is submitted and its completion reaped, and the ring is closed: setup, mmap and enter must
  * all work, since a seccomp filter may allow {@code io_uring_setup} and still block
@@ -15,10 +22,45 @@ import java.nio.file.Path;
 final class Availability {
     private Availability() {}
 
-    private static final int EPERM = 1, ENOMEM = 12, EINVAL = 22, ENOSYS = 38;
+    private static final int EPERM = 1, EINTR = 4, EAGAIN = 11, ENOMEM = 12, ENFILE = 23, EMFILE = 24, EINVAL = 22, ENOSYS = 38;
     private static final long PROBE_USER_DATA = 0x75726e67L;
 
-    static final Throwable CAUSE = check();
+    /** The answer once it is settled: null while no check has run or the last one met a shortage. */
+    private static volatile Answer settled;
+
+    private record Answer(Throwable cause) {}
+
+    /**
+     * Why io_uring cannot be used, or null. Checked once per JVM, except that a failure from a
+     * shortage of the moment (no free fd, no memory, EAGAIN, EINTR) is not kept: the next call
+     * checks again, so a JVM whose first check met a full fd table does not call io_uring
+     * unusable for the rest of its life.
+     */
+    static Throwable cause() {
+        Answer a = settled;
+        if (a != null) {
+            return a.cause;
+        }
+        synchronized (Availability.class) {
+            if (settled != null) {
+                return settled.cause;
+            }
+            Throwable cause = check();
+            if (!shortage(cause)) {
+                settled = new Answer(cause);
+            }
+            return cause;
+        }
+    }
+
+    /** Whether {@code cause} is a kernel call refused for lack of a resource that may come back. */
+    private static boolean shortage(Throwable cause) {
+        if (cause != null && cause.getCause() instanceof IoUringException e) {
+            int errno = e.errno();
+            return errno == EMFILE || errno == ENFILE || errno == ENOMEM || errno == EAGAIN || errno == EINTR;
+        }
+        return false;
+    }
 
     private static Throwable check() {
         if (Boolean.getBoolean("uring4j.disabled")) {
@@ -36,8 +78,20 @@ final class Availability {
             if (nativeAccessDenied(t)) {
                 return new UnsupportedOperationException(NATIVE_ACCESS, t);
             }
-            return t;
+            return new UnsupportedOperationException("io_uring could not be tried: " + chain(t), t);
         }
+    }
+
+    /** "A: m; caused by B: n" down the cause chain: an initializer error has no message of its own. */
+    static String chain(Throwable t) {
+        StringBuilder sb = new StringBuilder();
+        int depth = 0;
+        for (Throwable c = t; c != null && depth++ < 8; c = c.getCause()) {
+            if (!sb.isEmpty()) sb.append("; caused by ");
+            sb.append(c.getClass().getName());
+            if (c.getMessage() != null) sb.append(": ").append(c.getMessage());
+        }
+        return sb.toString();
     }
 
     /** What to do when the JVM refuses uring4j's restricted (native) calls. */
@@ -111,8 +165,23 @@ final class Availability {
                     : call + " is not permitted: " + errnoName + ", although io_uring_setup worked: a seccomp filter or LSM blocks "
                             + call + " (" + seccomp + ", kernel.io_uring_disabled=" + disabled + ")";
             case ENOMEM -> message; // IoUring's setup failure names the memory limit in force and the fix
+            case EMFILE, ENFILE -> message + (errno == EMFILE ? " (this process has no free file descriptor: " + nofileLimit() + ")"
+                    : " (the system-wide file table is full: fs.file-max)"); // /proc cannot be read now: no sysctl or seccomp status
             default -> message + " (kernel.io_uring_disabled=" + disabled + ", " + seccomp + ")";
         };
+    }
+
+    /** "RLIMIT_NOFILE is 128 (soft), 128 (hard)", from getrlimit(2) (no fd needed). */
+    private static String nofileLimit() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment rlim = arena.allocate(Posix.RLIMIT_BYTES, 8);
+            if (Posix.getrlimit(Posix.RLIMIT_NOFILE, rlim) != 0) {
+                return "RLIMIT_NOFILE unknown";
+            }
+            return "RLIMIT_NOFILE is " + rlim.get(JAVA_LONG, 0) + " (soft), " + rlim.get(JAVA_LONG, 8) + " (hard)";
+        } catch (RuntimeException | LinkageError e) {
+            return "RLIMIT_NOFILE unknown";
+        }
     }
 
     private static String readFirstLine(String path) {

@@ -3,6 +3,7 @@ package io.uring4j.core;
 import io.uring4j.testing.ChildJvm;
 import io.uring4j.testing.ChildReport;
 import io.uring4j.testing.Faults;
+import io.uring4j.testing.FdHog;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -49,6 +50,42 @@ class AvailabilityTest {
                 && cause.contains("although io_uring_setup worked") && cause.contains("seccomp"), cause);
     }
 
+    /**
+     * The JVM's first use of uring4j happens while the process has no free fd: the JDK's default
+     * symbol lookup then finds nothing, for good (it could not dlopen its helper library), which
+     * made Native's initializer fail for the rest of the JVM (cause without a message). Now the
+     * check reports EMFILE, and once fds are back io_uring is available and rings work.
+     */
+    @Test
+    void aFirstUseWithoutFreeFdsSaysEmfileAndWorksOnceFdsAreBack() throws Exception {
+        ChildJvm.Result child = ChildJvm.main(FirstUseExhaustedChild.class).under(Faults.prlimit("--nofile=64:64")).run();
+        assertEquals(0, child.exitCode(), child.describe());
+        assertEquals("false", child.value("exhausted.available"), child.describe());
+        String cause = child.value("exhausted.cause");
+        assertTrue(cause.contains("io_uring_setup failed: EMFILE (Too many open files)") && cause.contains("RLIMIT_NOFILE is 64"), cause);
+        assertEquals("true", child.value("released.available"), "after the fds came back: " + child.value("released.cause"));
+        assertEquals("ok", child.value("released.nop"), child.describe());
+    }
+
+    /** Asks for the first time with no fd free, then again once they are back. */
+    static final class FirstUseExhaustedChild {
+        public static void main(String[] args) {
+            ChildReport.preloadClassesBeside(IoUring.class);
+            try (FdHog hog = FdHog.exhaust(1024)) {
+                ChildReport.put("exhausted.available", IoUring.isAvailable());
+                ChildReport.put("exhausted.cause", String.valueOf(IoUring.unavailabilityCause()));
+            }
+            ChildReport.put("released.available", IoUring.isAvailable());
+            ChildReport.put("released.cause", String.valueOf(IoUring.unavailabilityCause()));
+            ChildReport.outcome("released.nop", () -> {
+                try (IoUring ring = IoUring.open(2)) {
+                    ring.getSqe().prepNop();
+                    ring.submitAndWait(1);
+                }
+            });
+        }
+    }
+
     @Test
     void causesNameTheFailingCallAndErrno() {
         String enter = Availability.explain("io_uring_enter", 1, "io_uring_enter failed: EPERM (Operation not permitted)");
@@ -58,6 +95,11 @@ class AvailabilityTest {
         assertTrue(setup.startsWith("io_uring_setup is not permitted: EPERM") && setup.contains("io_uring_disabled"), setup);
         assertTrue(Availability.explain("io_uring_setup", 38, "x").startsWith("the kernel has no io_uring"));
         assertTrue(Availability.explain("io_uring_enter", 38, "x").contains("a seccomp filter blocks io_uring_enter"));
+        String emfile = Availability.explain("io_uring_setup", 24, "io_uring_setup failed: EMFILE (Too many open files)");
+        assertTrue(emfile.contains("no free file descriptor: RLIMIT_NOFILE is ") && !emfile.contains("unknown"), emfile);
+        var init = new ExceptionInInitializerError(new java.util.NoSuchElementException("Symbol not found: syscall"));
+        assertEquals("java.lang.ExceptionInInitializerError; caused by java.util.NoSuchElementException: Symbol not found: syscall",
+                Availability.chain(init), "an initializer error has no message of its own");
         String mmap = Availability.explain("mmap", 22, "mmap failed: EINVAL (Invalid argument): SQ ring");
         assertTrue(mmap.startsWith("mmap failed: EINVAL"), mmap);
     }

@@ -3,8 +3,13 @@ package io.uring4j.testing;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -76,37 +81,19 @@ public final class ChildReport {
         return cpuNanos(Path.of("/proc/self/stat"));
     }
 
-    /**
-     * CPU time used so far by the live threads whose name starts with {@code prefix} (the kernel
-     * keeps the first 15 characters of a thread's name), from /proc/self/task.
-     */
-    public static long threadCpuNanos(String prefix) {
-        String wanted = prefix.length() > 15 ? prefix.substring(0, 15) : prefix;
-        long sum = 0;
-        File[] tasks = new File("/proc/self/task").listFiles();
-        if (tasks == null) throw new IllegalStateException("/proc/self/task is not readable");
-        for (File task : tasks) {
-            try {
-                if (Files.readString(task.toPath().resolve("comm")).strip().startsWith(wanted)) {
-                    sum += cpuNanos(task.toPath().resolve("stat"));
-                }
-            } catch (IOException | UncheckedIOException e) {
-                // the thread ended meanwhile
-            }
-        }
-        return sum;
-    }
-
-    /** utime + stime of a /proc stat file; the fields after the name in parentheses (which may hold spaces). */
     private static long cpuNanos(Path stat) {
         try {
-            String s = Files.readString(stat);
-            String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
-            long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // fields 14 and 15 of proc(5)
-            return ticks * (1_000_000_000L / TICKS_PER_SECOND);
+            return ticks(Files.readString(stat));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** utime + stime of a /proc stat line in ns; the fields after the name in parentheses (which may hold spaces). */
+    private static long ticks(String stat) {
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // fields 14 and 15 of proc(5)
+        return ticks * (1_000_000_000L / TICKS_PER_SECOND);
     }
 
     /** Names of the live threads whose name starts with {@code prefix}, sorted. */
@@ -120,19 +107,126 @@ public final class ChildReport {
      * uring4j sleeps in the kernel, a busy loop burns about {@code millis}.
      */
     public static void idleCpu(String key, String loopPrefix, long millis) throws InterruptedException {
-        long process = processCpuNanos();
-        long loops = threadCpuNanos(loopPrefix);
-        Thread.sleep(millis);
-        put(key + ".cpuMs", (processCpuNanos() - process) / 1_000_000);
-        put(key + ".loopCpuMs", (threadCpuNanos(loopPrefix) - loops) / 1_000_000);
-        put(key + ".windowMs", millis);
+        try (CpuMeter meter = CpuMeter.open(loopPrefix)) {
+            meter.idle(key, millis);
+        }
     }
 
-    /** The fd numbers this process holds, for a report that shows which ones leaked. */
+    /**
+     * CPU counters read through fds opened up front, so they can be read while the process has
+     * no free fd ({@link FdHog}): the process's {@code /proc/self/stat} and that of each thread
+     * whose name starts with the prefix when the meter is opened.
+     */
+    public static final class CpuMeter implements AutoCloseable {
+        private final FileChannel process;
+        private final List<FileChannel> threads = new ArrayList<>();
+        private final ByteBuffer buf = ByteBuffer.allocate(4096);
+
+        private CpuMeter(FileChannel process) {
+            this.process = process;
+        }
+
+        /** Opens the counters (needs one fd per matching thread, plus one). */
+        public static CpuMeter open(String threadPrefix) {
+            String wanted = threadPrefix.length() > 15 ? threadPrefix.substring(0, 15) : threadPrefix;
+            try {
+                CpuMeter m = new CpuMeter(FileChannel.open(Path.of("/proc/self/stat")));
+                File[] tasks = new File("/proc/self/task").listFiles();
+                if (tasks == null) throw new IOException("/proc/self/task is not readable");
+                for (File task : tasks) {
+                    try {
+                        if (Files.readString(task.toPath().resolve("comm")).strip().startsWith(wanted)) {
+                            m.threads.add(FileChannel.open(task.toPath().resolve("stat")));
+                        }
+                    } catch (NoSuchFileException ended) {
+                        // the thread ended meanwhile
+                    }
+                }
+                return m;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        /** CPU nanoseconds of the whole process so far. */
+        public long processNanos() {
+            return read(process);
+        }
+
+        /** CPU nanoseconds so far of the threads matched at open (0 for one that ended). */
+        public long threadNanos() {
+            long sum = 0;
+            for (FileChannel t : threads) sum += read(t);
+            return sum;
+        }
+
+        /** As {@link ChildReport#idleCpu}, through this meter's fds. */
+        public void idle(String key, long millis) throws InterruptedException {
+            long p = processNanos(), t = threadNanos();
+            Thread.sleep(millis);
+            put(key + ".cpuMs", (processNanos() - p) / 1_000_000);
+            put(key + ".loopCpuMs", (threadNanos() - t) / 1_000_000);
+            put(key + ".windowMs", millis);
+        }
+
+        private long read(FileChannel stat) {
+            try {
+                buf.clear();
+                while (stat.read(buf, buf.position()) > 0) {
+                    // a stat line is far shorter than the buffer
+                }
+                return ticks(new String(buf.array(), 0, buf.position(), StandardCharsets.US_ASCII));
+            } catch (IOException e) {
+                return 0; // the thread ended: its counter is gone
+            }
+        }
+
+        @Override
+        public void close() {
+            for (FileChannel c : threads) closeQuietly(c);
+            closeQuietly(process);
+        }
+
+        private static void closeQuietly(FileChannel c) {
+            try {
+                c.close();
+            } catch (IOException e) {
+                // read-only /proc file
+            }
+        }
+    }
+
+    /**
+     * Loads, without initializing, every class in the class-path directory that holds
+     * {@code anchor} (nothing when it comes from a jar, which stays open once read): a class
+     * loaded from a directory needs an fd, so a scenario that takes every fd loads first what it
+     * will use, as a jar-based application would have it.
+     */
+    public static void preloadClassesBeside(Class<?> anchor) {
+        try {
+            Path root = Path.of(anchor.getProtectionDomain().getCodeSource().getLocation().toURI());
+            if (!Files.isDirectory(root)) return;
+            try (var files = Files.walk(root)) {
+                for (Path f : files.filter(p -> p.toString().endsWith(".class") && !p.endsWith("module-info.class")).toList()) {
+                    String name = root.relativize(f).toString().replace(File.separatorChar, '.');
+                    Class.forName(name.substring(0, name.length() - ".class".length()), false, anchor.getClassLoader());
+                }
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("could not preload the classes beside " + anchor.getName(), e);
+        }
+    }
+
+    /** The fds this process holds with what they are ("5:anon_inode:[io_uring]"), for a report that shows which leaked. */
     public static String fdList() {
         String[] fds = new File("/proc/self/fd").list();
         if (fds == null) return "?";
-        return Arrays.stream(fds).mapToInt(Integer::parseInt).sorted().mapToObj(Integer::toString)
-                .reduce((a, b) -> a + "," + b).orElse("");
+        return Arrays.stream(fds).mapToInt(Integer::parseInt).sorted().mapToObj(fd -> {
+            try {
+                return fd + ":" + Files.readSymbolicLink(Path.of("/proc/self/fd", Integer.toString(fd)));
+            } catch (IOException e) {
+                return fd + ":?";
+            }
+        }).reduce((a, b) -> a + "," + b).orElse("");
     }
 }
