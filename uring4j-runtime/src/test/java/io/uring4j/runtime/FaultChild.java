@@ -85,7 +85,12 @@ final class FaultChild {
 
     /** Waits (up to 2 s) for the threads of failed or closed loops to end. */
     static void awaitNoLoopThreads() throws InterruptedException {
-        for (int i = 0; i < 200 && !ChildReport.threads("uring4j-").isEmpty(); i++) {
+        awaitLoopThreads(0);
+    }
+
+    /** Waits (up to 2 s) until at most {@code running} uring4j threads are left (the loops still open). */
+    static void awaitLoopThreads(int running) throws InterruptedException {
+        for (int i = 0; i < 200 && ChildReport.threads("uring4j-").size() > running; i++) {
             Thread.sleep(10);
         }
     }
@@ -115,8 +120,13 @@ final class FaultChild {
         }
     }
 
-    /** The runtime's entry points on a group that did start. */
+    /** The runtime's entry points on a group that did start; the file ones only with a {@code file}. */
     static void runtimeEntryPoints(String p, EventLoopGroup group, Path file) {
+        if (file != null) fileEntryPoints(p, group, file);
+        socketEntryPoints(p, group);
+    }
+
+    static void fileEntryPoints(String p, EventLoopGroup group, Path file) {
         outcome(p + "file.read", () -> {
             try (AsyncFile f = AsyncFile.open(group, file)) {
                 ByteBuffer b = ByteBuffer.allocateDirect(64);
@@ -124,11 +134,18 @@ final class FaultChild {
                 if (n != 15) throw new AssertionError("read " + n + " bytes, expected 15");
             }
         });
-        outcome(p + "file.registered", () -> {
-            try (AsyncFile f = AsyncFile.open(group, file, FileOpenOption.REGISTERED)) {
-                f.read(ByteBuffer.allocateDirect(64), 0);
+        outcome(p + "file.copy", () -> {
+            Path copy = file.resolveSibling(file.getFileName() + ".copy");
+            try {
+                long n = AsyncFile.copy(group, file, copy);
+                if (n != 15 || !Files.readString(copy).equals("fault injection")) throw new AssertionError("copied " + n + " bytes");
+            } finally {
+                Files.deleteIfExists(copy);
             }
         });
+    }
+
+    static void socketEntryPoints(String p, EventLoopGroup group) {
         outcome(p + "tcp", () -> {
             try (TcpServer server = TcpServer.bind(group, LOOPBACK, 8);
                  TcpConnection client = TcpConnection.connect(group, server.localAddress(), TIMEOUT);
