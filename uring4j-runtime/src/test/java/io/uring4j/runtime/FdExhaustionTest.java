@@ -101,10 +101,10 @@ class FdExhaustionTest {
             + " branch surfaces EMFILE to waiting accepts and backs off; enable this test with it)")
     void acceptWithoutFreeFdsFailsTheWaitingAcceptAndDoesNotSpin() throws Exception {
         ChildJvm.Result r = child("accept");
-        assertThrew(r, "accept.waiting", "java.util.concurrent.ExecutionException", EMFILE);
-        assertIdle(r, "exhausted");
-        assertEquals("ok", r.value("accept.after"), "the queued connection once fds are back" + r.describe());
-        assertEquals("ok", r.value("after.tcp"));
+        assertThrew(r, "r2.accept.waiting", "java.util.concurrent.ExecutionException", EMFILE);
+        assertIdle(r, "r2.exhausted");
+        assertEquals("ok", r.value("r2.accept.after"), "the queued connection once fds are back" + r.describe());
+        assertEquals("ok", r.value("r2.after.tcp"));
         assertNothingLeft(r);
     }
 }
