@@ -51,6 +51,9 @@ class MemoryHintTest {
         assertEquals("", MemoryHints.bufferRegistration(-Errno.EINVAL.code(), 1));
         assertEquals("", MemoryHints.setup(-Errno.EINVAL.code(), 1));
         assertTrue(MemoryHints.memlockLimit().startsWith("RLIMIT_MEMLOCK is "), MemoryHints.memlockLimit());
+        String map = MemoryHints.mapping(-Errno.ENOMEM.code());
+        assertTrue(map.contains("address space") && map.contains("RLIMIT_AS is ") && map.contains("vm.max_map_count"), map);
+        assertEquals("", MemoryHints.mapping(-Errno.EINVAL.code()));
         assertNotNull(MemoryHints.hasIpcLock(), "CapEff is readable from /proc/self/status");
     }
 

@@ -51,9 +51,10 @@ class MemoryLimitFaultTest {
     void addressSpaceExhaustionFailsBigMappingsWithEnomemAndRecovers() throws Exception {
         ChildJvm.Result r = addressSpaceChild();
         assertTrue(r.longValue("r2.left") < 2 << 20, "the hog left more than 2 MiB" + r.describe());
-        assertThrew(r, "r2.ioUring.openBig", "io.uring4j.core.IoUringException", "mmap failed: ENOMEM");
+        String limit = "RLIMIT_AS is " + (1L << 30) + " bytes (soft)";
+        assertThrew(r, "r2.ioUring.openBig", "io.uring4j.core.IoUringException", "mmap failed: ENOMEM", limit);
         assertEquals("ok", r.value("r2.ioUring.openSmall"), "a small ring still fits");
-        assertThrew(r, "r2.group.createBig", "java.lang.IllegalStateException", "could not start: ", "mmap failed: ENOMEM");
+        assertThrew(r, "r2.group.createBig", "java.lang.IllegalStateException", "could not start: ", "mmap failed: ENOMEM", limit);
         // a native buffer the JVM cannot map: OutOfMemoryError, as for the JDK's own direct buffers
         assertThrew(r, "r2.file.readBig", "java.lang.OutOfMemoryError", "Unable to allocate 16781296 bytes");
         assertEquals("ok", r.value("r2.file.readSmall"), "the loop goes on after the failed allocation");
