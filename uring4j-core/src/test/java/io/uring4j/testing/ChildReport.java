@@ -76,19 +76,6 @@ public final class ChildReport {
     /** Clock ticks per second of /proc's times (USER_HZ: 100 on every Linux ABI uring4j runs on). */
     private static final long TICKS_PER_SECOND = 100;
 
-    /** CPU time this process used so far (user and system, every thread), from /proc/self/stat. */
-    public static long processCpuNanos() {
-        return cpuNanos(Path.of("/proc/self/stat"));
-    }
-
-    private static long cpuNanos(Path stat) {
-        try {
-            return ticks(Files.readString(stat));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     /** utime + stime of a /proc stat line in ns; the fields after the name in parentheses (which may hold spaces). */
     private static long ticks(String stat) {
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");

@@ -28,7 +28,7 @@ final class FaultChild {
     static final InetSocketAddress LOOPBACK = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
 
     /**
-     * {@code entry-points}: availability, then every entry point twice (the first round loads the
+     * Availability, then every entry point twice (the first round loads the
      * classes its failure paths need, so the second round's fd and native-memory counts compare
      * like with like), then the threads left and the CPU used while idle.
      */
