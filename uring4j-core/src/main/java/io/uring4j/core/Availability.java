@@ -1,23 +1,66 @@
 package io.uring4j.core;
 
+import io.uring4j.core.internal.Posix;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
 /**
- * Answers once per JVM whether io_uring works here, and if not why: Netty's
+ * Answers whether io_uring works here, and if not why (once per JVM, unless the check met a
+ * shortage of the moment): Netty's
  * {@code IoUring.isAvailable()/unavailabilityCause()} for uring4j. A two-entry ring is set up, a
  * NOP is submitted and its completion reaped, and the ring is closed: setup, mmap and enter must
  * all work, since a seccomp filter may allow {@code io_uring_setup} and still block
- * {@code io_uring_enter}. A failure is explained by the call that failed, its errno, the
+ * {@code io_uring_enter}; so must {@code io_uring_register} for a probe, which every event loop
+ * of the runtime needs. A failure is explained by the call that failed, its errno, the
  * {@code io_uring_disabled} sysctl and the seccomp status.
  */
 final class Availability {
     private Availability() {}
 
-    private static final int EPERM = 1, ENOMEM = 12, ENOSYS = 38;
+    private static final int EPERM = 1, EINTR = 4, EAGAIN = 11, ENOMEM = 12, ENFILE = 23, EMFILE = 24, EINVAL = 22, ENOSYS = 38;
     private static final long PROBE_USER_DATA = 0x75726e67L;
 
-    static final Throwable CAUSE = check();
+    /** The answer once it is settled: null while no check has run or the last one met a shortage. */
+    private static volatile Answer settled;
+
+    private record Answer(Throwable cause) {}
+
+    /**
+     * Why io_uring cannot be used, or null. Checked once per JVM, except that a failure from a
+     * shortage of the moment (no free fd, no memory, EAGAIN, EINTR) is not kept: the next call
+     * checks again, so a JVM whose first check met a full fd table does not call io_uring
+     * unusable for the rest of its life.
+     */
+    static Throwable cause() {
+        Answer a = settled;
+        if (a != null) {
+            return a.cause;
+        }
+        synchronized (Availability.class) {
+            if (settled != null) {
+                return settled.cause;
+            }
+            Throwable cause = check();
+            if (!shortage(cause)) {
+                settled = new Answer(cause);
+            }
+            return cause;
+        }
+    }
+
+    /** Whether {@code cause} is a kernel call refused for lack of a resource that may come back. */
+    private static boolean shortage(Throwable cause) {
+        if (cause != null && cause.getCause() instanceof IoUringException e) {
+            int errno = e.errno();
+            return errno == EMFILE || errno == ENFILE || errno == ENOMEM || errno == EAGAIN || errno == EINTR;
+        }
+        return false;
+    }
 
     private static Throwable check() {
         if (Boolean.getBoolean("uring4j.disabled")) {
@@ -35,8 +78,20 @@ final class Availability {
             if (nativeAccessDenied(t)) {
                 return new UnsupportedOperationException(NATIVE_ACCESS, t);
             }
-            return t;
+            return new UnsupportedOperationException("io_uring could not be tried: " + chain(t), t);
         }
+    }
+
+    /** "A: m; caused by B: n" down the cause chain: an initializer error has no message of its own. */
+    static String chain(Throwable t) {
+        StringBuilder sb = new StringBuilder();
+        int depth = 0;
+        for (Throwable c = t; c != null && depth++ < 8; c = c.getCause()) {
+            if (!sb.isEmpty()) sb.append("; caused by ");
+            sb.append(c.getClass().getName());
+            if (c.getMessage() != null) sb.append(": ").append(c.getMessage());
+        }
+        return sb.toString();
     }
 
     /** What to do when the JVM refuses uring4j's restricted (native) calls. */
@@ -66,7 +121,13 @@ final class Availability {
         return false;
     }
 
-    /** Setup, one NOP through submit and wait, close: throws the first failing call's exception. */
+    /**
+     * Setup, one NOP through submit and wait, a probe, close: throws the first failing call's
+     * exception. The probe (IORING_REGISTER_PROBE) is part of it because every event loop of the
+     * runtime and the CLI's probe register one: a filter that blocks only io_uring_register
+     * (gVisor has none) would otherwise pass here and fail every loop. A kernel before 5.6 has
+     * no probe opcode (EINVAL), which is not a reason to call io_uring unusable.
+     */
     private static void roundTrip() {
         try (IoUring ring = IoUring.open(2)) {
             ring.getSqe().prepNop().userData(PROBE_USER_DATA);
@@ -77,6 +138,11 @@ final class Availability {
                         "a NOP submitted to a new ring did not complete as a NOP (" + (cqe == null ? "no CQE" : "res " + cqe.res()) + ")");
             }
             ring.cqeSeen(cqe);
+            try {
+                Probe.of(ring);
+            } catch (IoUringException e) {
+                if (e.errno() != EINVAL) throw e;
+            }
         }
     }
 
@@ -99,8 +165,23 @@ final class Availability {
                     : call + " is not permitted: " + errnoName + ", although io_uring_setup worked: a seccomp filter or LSM blocks "
                             + call + " (" + seccomp + ", kernel.io_uring_disabled=" + disabled + ")";
             case ENOMEM -> message; // IoUring's setup failure names the memory limit in force and the fix
+            case EMFILE, ENFILE -> message + (errno == EMFILE ? " (this process has no free file descriptor: " + nofileLimit() + ")"
+                    : " (the system-wide file table is full: fs.file-max)"); // /proc cannot be read now: no sysctl or seccomp status
             default -> message + " (kernel.io_uring_disabled=" + disabled + ", " + seccomp + ")";
         };
+    }
+
+    /** "RLIMIT_NOFILE is 128 (soft), 128 (hard)", from getrlimit(2) (no fd needed). */
+    private static String nofileLimit() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment rlim = arena.allocate(Posix.RLIMIT_BYTES, 8);
+            if (Posix.getrlimit(Posix.RLIMIT_NOFILE, rlim) != 0) {
+                return "RLIMIT_NOFILE unknown";
+            }
+            return "RLIMIT_NOFILE is " + rlim.get(JAVA_LONG, 0) + " (soft), " + rlim.get(JAVA_LONG, 8) + " (hard)";
+        } catch (RuntimeException | LinkageError e) {
+            return "RLIMIT_NOFILE unknown";
+        }
     }
 
     private static String readFirstLine(String path) {

@@ -718,26 +718,28 @@ public final class IoUring implements AutoCloseable {
 
     /**
      * Whether io_uring can be used by this process: checked once per JVM by setting up a ring,
-     * submitting a NOP and reaping its completion (setup, mmap and enter must all work). If not,
-     * {@link #unavailabilityCause()} says why.
+     * submitting a NOP and reaping its completion, and registering a probe (setup, mmap, enter
+     * and register must all work; a kernel before 5.6, without the probe, passes). If not,
+     * {@link #unavailabilityCause()} says why. A check that failed for a shortage of the moment
+     * (EMFILE, ENFILE, ENOMEM, EAGAIN, EINTR) is not kept: the next call checks again.
      */
     public static boolean isAvailable() {
-        return Availability.CAUSE == null;
+        return Availability.cause() == null;
     }
 
     /**
      * Why io_uring cannot be used here, or null: the call that failed ({@code io_uring_setup},
-     * {@code mmap}, {@code io_uring_enter}) with its errno and the likely cause (the
+     * {@code mmap}, {@code io_uring_enter}, {@code io_uring_register}) with its errno and the likely cause (the
      * {@code io_uring_disabled} sysctl, a seccomp filter, no kernel support, the locked-memory
      * limit), or missing native access with the flag that grants it.
      */
     public static Throwable unavailabilityCause() {
-        return Availability.CAUSE;
+        return Availability.cause();
     }
 
     /** Throws {@link UnsupportedOperationException} with the cause if io_uring cannot be used. */
     public static void ensureAvailability() {
-        Throwable cause = Availability.CAUSE;
+        Throwable cause = Availability.cause();
         if (cause != null) {
             throw new UnsupportedOperationException("io_uring is not available: " + cause.getMessage(), cause);
         }

@@ -56,6 +56,17 @@ final class MemoryHints {
                 : "";
     }
 
+    /**
+     * The hint for a failed mmap of ring memory, or "": ENOMEM from mmap is the process's
+     * address space (RLIMIT_AS, with its value) or its count of mappings, not locked memory.
+     */
+    static String mapping(int errno) {
+        return Math.abs(errno) == ENOMEM
+                ? " (ENOMEM: the process's address space is used up: " + limit(Posix.RLIMIT_AS, "RLIMIT_AS") + " (ulimit -v),"
+                        + " or its number of mappings reached vm.max_map_count)"
+                : "";
+    }
+
     private static String lockedMemory(String subject, String kernels, long bytes) {
         Boolean ipcLock = hasIpcLock();
         String kernel = firstLine("/proc/sys/kernel/osrelease");
@@ -72,14 +83,19 @@ final class MemoryHints {
 
     /** "RLIMIT_MEMLOCK is 8388608 bytes (soft), 8388608 (hard)", from getrlimit(2). */
     static String memlockLimit() {
+        return limit(Posix.RLIMIT_MEMLOCK, "RLIMIT_MEMLOCK");
+    }
+
+    /** "NAME is N bytes (soft), M bytes (hard)" of {@code resource}, from getrlimit(2). */
+    private static String limit(int resource, String name) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment rlim = arena.allocate(Posix.RLIMIT_BYTES, 8);
-            if (Posix.getrlimit(Posix.RLIMIT_MEMLOCK, rlim) != 0) {
-                return "RLIMIT_MEMLOCK unknown";
+            if (Posix.getrlimit(resource, rlim) != 0) {
+                return name + " unknown";
             }
-            return "RLIMIT_MEMLOCK is " + limit(rlim.get(JAVA_LONG, 0)) + " (soft), " + limit(rlim.get(JAVA_LONG, 8)) + " (hard)";
+            return name + " is " + limit(rlim.get(JAVA_LONG, 0)) + " (soft), " + limit(rlim.get(JAVA_LONG, 8)) + " (hard)";
         } catch (RuntimeException | LinkageError e) {
-            return "RLIMIT_MEMLOCK unknown";
+            return name + " unknown";
         }
     }
 

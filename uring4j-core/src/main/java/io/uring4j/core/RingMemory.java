@@ -193,7 +193,7 @@ final class RingMemory {
         long addr = Native.mmap(0, bytes, Native.PROT_READ | Native.PROT_WRITE,
                 Native.MAP_SHARED | Native.MAP_ANONYMOUS | Native.MAP_POPULATE, -1, 0);
         if (addr < 0) {
-            throw new IoUringException("mmap", (int) addr, "anonymous ring memory of " + bytes + " bytes");
+            throw new IoUringException("mmap", (int) addr, "anonymous ring memory of " + bytes + " bytes" + MemoryHints.mapping((int) addr));
         }
         return MemorySegment.ofAddress(addr).reinterpret(bytes, arena, s -> Native.munmap(s.address(), bytes));
     }
@@ -241,7 +241,8 @@ final class RingMemory {
         long addr = Native.mmap(0, size, Native.PROT_READ | Native.PROT_WRITE,
                 Native.MAP_SHARED | Native.MAP_POPULATE, fd, offset);
         if (addr < 0) {
-            throw new IoUringException("mmap", (int) addr, what + " of ring fd " + fd + ", " + size + " bytes at offset 0x" + Long.toHexString(offset));
+            throw new IoUringException("mmap", (int) addr, what + " of ring fd " + fd + ", " + size + " bytes at offset 0x"
+                    + Long.toHexString(offset) + MemoryHints.mapping((int) addr));
         }
         return MemorySegment.ofAddress(addr).reinterpret(size, arena, s -> Native.munmap(s.address(), size));
     }

@@ -1,22 +1,13 @@
 package io.uring4j.core;
 
+import io.uring4j.testing.ChildJvm;
+import io.uring4j.testing.ChildReport;
+import io.uring4j.testing.Faults;
+import io.uring4j.testing.FdHog;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
-import java.lang.foreign.MemorySegment;
-import java.lang.invoke.MethodHandle;
-import java.util.List;
-
-import static java.lang.foreign.ValueLayout.ADDRESS;
-import static java.lang.foreign.ValueLayout.JAVA_BYTE;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
-import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 import static org.junit.jupiter.api.Assertions.*;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Issue 9, item 10: {@link IoUring#isAvailable()} does a full setup + enter round trip, so a
@@ -32,18 +23,67 @@ class AvailabilityTest {
         assertNull(IoUring.unavailabilityCause());
     }
 
-    /** A child JVM blocks io_uring_enter (EPERM) with a seccomp filter, then asks. */
+    /** A child JVM runs under a seccomp filter that fails io_uring_enter with EPERM, then asks. */
     @Test
     void aSeccompFilterOnEnterOnlyMakesIoUringUnavailableAndIsNamed() throws Exception {
-        assumeTrue(seccompSyscall() > 0, "no seccomp syscall number for " + System.getProperty("os.arch"));
-        ChildJvm child = ChildJvm.run(List.of(), List.of("--enable-native-access=ALL-UNNAMED"), EnterBlockedChild.class);
-        String out = child.output();
-        assumeTrue(!out.contains("seccomp unavailable"), "seccomp filters cannot be installed here: " + out);
-        assertEquals(0, child.exitCode(), out);
-        assertTrue(out.contains("setup works=true"), "io_uring_setup is not blocked: " + out);
-        assertTrue(out.contains("available=false"), out);
-        String cause = out.lines().filter(l -> l.startsWith("cause=")).findFirst().orElse(out);
+        ChildJvm.Result child = ChildJvm.main(EnterBlockedChild.class).under(Faults.seccomp("io_uring_enter", "EPERM")).run();
+        assertEquals(0, child.exitCode(), child.describe());
+        assertEquals("true", child.value("setupWorks"), "io_uring_setup is not blocked");
+        assertEquals("false", child.value("available"), child.describe());
+        String cause = child.value("cause");
         assertTrue(cause.contains("io_uring_enter") && cause.contains("EPERM") && cause.contains("seccomp"), cause);
+    }
+
+    /**
+     * io_uring_register blocked alone (gVisor answers ENOSYS, a seccomp profile EPERM): every
+     * ring of the runtime and the CLI's probe need IORING_REGISTER_PROBE, so io_uring is not
+     * usable and the cause says which call failed, though setup and enter work.
+     */
+    @Test
+    void aSeccompFilterOnRegisterOnlyMakesIoUringUnavailableAndIsNamed() throws Exception {
+        ChildJvm.Result child = ChildJvm.main(EnterBlockedChild.class).under(Faults.seccomp("io_uring_register", "EPERM")).run();
+        assertEquals(0, child.exitCode(), child.describe());
+        assertEquals("true", child.value("setupWorks"), "io_uring_setup is not blocked");
+        assertEquals("false", child.value("available"), child.describe());
+        String cause = child.value("cause");
+        assertTrue(cause.startsWith("io_uring_register(IORING_REGISTER_PROBE) is not permitted: EPERM")
+                && cause.contains("although io_uring_setup worked") && cause.contains("seccomp"), cause);
+    }
+
+    /**
+     * The JVM's first use of uring4j happens while the process has no free fd: the JDK's default
+     * symbol lookup then finds nothing, for good (it could not dlopen its helper library), which
+     * made Native's initializer fail for the rest of the JVM (cause without a message). Now the
+     * check reports EMFILE, and once fds are back io_uring is available and rings work.
+     */
+    @Test
+    void aFirstUseWithoutFreeFdsSaysEmfileAndWorksOnceFdsAreBack() throws Exception {
+        ChildJvm.Result child = ChildJvm.main(FirstUseExhaustedChild.class).under(Faults.prlimit("--nofile=64:64")).run();
+        assertEquals(0, child.exitCode(), child.describe());
+        assertEquals("false", child.value("exhausted.available"), child.describe());
+        String cause = child.value("exhausted.cause");
+        assertTrue(cause.contains("io_uring_setup failed: EMFILE (Too many open files)") && cause.contains("RLIMIT_NOFILE is 64"), cause);
+        assertEquals("true", child.value("released.available"), "after the fds came back: " + child.value("released.cause"));
+        assertEquals("ok", child.value("released.nop"), child.describe());
+    }
+
+    /** Asks for the first time with no fd free, then again once they are back. */
+    static final class FirstUseExhaustedChild {
+        public static void main(String[] args) {
+            ChildReport.preloadClassesBeside(IoUring.class);
+            try (FdHog hog = FdHog.exhaust(1024)) {
+                ChildReport.put("exhausted.available", IoUring.isAvailable());
+                ChildReport.put("exhausted.cause", String.valueOf(IoUring.unavailabilityCause()));
+            }
+            ChildReport.put("released.available", IoUring.isAvailable());
+            ChildReport.put("released.cause", String.valueOf(IoUring.unavailabilityCause()));
+            ChildReport.outcome("released.nop", () -> {
+                try (IoUring ring = IoUring.open(2)) {
+                    ring.getSqe().prepNop();
+                    ring.submitAndWait(1);
+                }
+            });
+        }
     }
 
     @Test
@@ -55,6 +95,11 @@ class AvailabilityTest {
         assertTrue(setup.startsWith("io_uring_setup is not permitted: EPERM") && setup.contains("io_uring_disabled"), setup);
         assertTrue(Availability.explain("io_uring_setup", 38, "x").startsWith("the kernel has no io_uring"));
         assertTrue(Availability.explain("io_uring_enter", 38, "x").contains("a seccomp filter blocks io_uring_enter"));
+        String emfile = Availability.explain("io_uring_setup", 24, "io_uring_setup failed: EMFILE (Too many open files)");
+        assertTrue(emfile.contains("no free file descriptor: RLIMIT_NOFILE is ") && !emfile.contains("unknown"), emfile);
+        var init = new ExceptionInInitializerError(new java.util.NoSuchElementException("Symbol not found: syscall"));
+        assertEquals("java.lang.ExceptionInInitializerError; caused by java.util.NoSuchElementException: Symbol not found: syscall",
+                Availability.chain(init), "an initializer error has no message of its own");
         String mmap = Availability.explain("mmap", 22, "mmap failed: EINVAL (Invalid argument): SQ ring");
         assertTrue(mmap.startsWith("mmap failed: EINVAL"), mmap);
     }
@@ -73,59 +118,14 @@ class AvailabilityTest {
         assertTrue(Availability.NATIVE_ACCESS.contains("--enable-native-access=ALL-UNNAMED"));
     }
 
-    private static int seccompSyscall() {
-        return switch (System.getProperty("os.arch")) {
-            case "amd64", "x86_64" -> 317;
-            case "aarch64" -> 277;
-            default -> -1;
-        };
-    }
-
-    /**
-     * Installs a seccomp filter for every thread of this JVM that fails io_uring_enter (426 on
-     * every architecture) with EPERM and allows everything else, then reports what uring4j sees.
-     */
+    /** Reports what uring4j sees under the filter the test put in front of this JVM. */
     static final class EnterBlockedChild {
-        private static final int IO_URING_ENTER = 426;
-        private static final int PR_SET_NO_NEW_PRIVS = 38, SECCOMP_SET_MODE_FILTER = 1, SECCOMP_FILTER_FLAG_TSYNC = 1;
-        private static final int SECCOMP_RET_ERRNO = 0x0005_0000, SECCOMP_RET_ALLOW = 0x7fff_0000, EPERM = 1;
-
-        public static void main(String[] args) throws Throwable {
-            Linker linker = Linker.nativeLinker();
-            MethodHandle prctl = linker.downcallHandle(linker.defaultLookup().find("prctl").orElseThrow(),
-                    FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG));
-            MethodHandle syscall = linker.downcallHandle(linker.defaultLookup().find("syscall").orElseThrow(),
-                    FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS), Linker.Option.firstVariadicArg(1));
-            try (Arena arena = Arena.ofConfined()) {
-                // struct sock_filter {u16 code; u8 jt; u8 jf; u32 k}: load nr, == enter ? ERRNO(EPERM) : ALLOW
-                int[][] program = {
-                        {0x20, 0, 0, 0},                                 // BPF_LD | BPF_W | BPF_ABS, seccomp_data.nr
-                        {0x15, 0, 1, IO_URING_ENTER},                   // BPF_JMP | BPF_JEQ | BPF_K
-                        {0x06, 0, 0, SECCOMP_RET_ERRNO | EPERM},        // BPF_RET | BPF_K
-                        {0x06, 0, 0, SECCOMP_RET_ALLOW}};
-                MemorySegment filter = arena.allocate(8L * program.length, 8);
-                for (int i = 0; i < program.length; i++) {
-                    filter.set(JAVA_SHORT, 8L * i, (short) program[i][0]);
-                    filter.set(JAVA_BYTE, 8L * i + 2, (byte) program[i][1]);
-                    filter.set(JAVA_BYTE, 8L * i + 3, (byte) program[i][2]);
-                    filter.set(JAVA_INT, 8L * i + 4, program[i][3]);
-                }
-                MemorySegment fprog = arena.allocate(16, 8); // struct sock_fprog {u16 len; pointer filter}
-                fprog.set(JAVA_SHORT, 0, (short) program.length);
-                fprog.set(ADDRESS, 8, filter);
-                int nnp = (int) prctl.invokeExact(PR_SET_NO_NEW_PRIVS, 1L, 0L, 0L, 0L);
-                long r = (long) syscall.invokeExact((long) seccompSyscall(), (long) SECCOMP_SET_MODE_FILTER,
-                        (long) SECCOMP_FILTER_FLAG_TSYNC, fprog);
-                if (nnp != 0 || r != 0) {
-                    System.out.println("seccomp unavailable: prctl " + nnp + ", seccomp " + r);
-                    return;
-                }
-            }
+        public static void main(String[] args) {
             try (IoUring ring = IoUring.open(2)) {
-                System.out.println("setup works=" + (ring.fd() >= 0));
+                ChildReport.put("setupWorks", ring.fd() >= 0);
             }
-            System.out.println("available=" + IoUring.isAvailable());
-            System.out.println("cause=" + (IoUring.unavailabilityCause() == null ? "" : IoUring.unavailabilityCause().getMessage()));
+            ChildReport.put("available", IoUring.isAvailable());
+            ChildReport.put("cause", IoUring.unavailabilityCause() == null ? "" : IoUring.unavailabilityCause().getMessage());
         }
     }
 }

@@ -1,5 +1,7 @@
 package io.uring4j.core;
 
+import io.uring4j.testing.ChildJvm;
+import io.uring4j.testing.Faults;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -10,11 +12,9 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.*;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Issue 9, item 10: a failed buffer registration or ring setup names the cause that matches its
@@ -51,6 +51,9 @@ class MemoryHintTest {
         assertEquals("", MemoryHints.bufferRegistration(-Errno.EINVAL.code(), 1));
         assertEquals("", MemoryHints.setup(-Errno.EINVAL.code(), 1));
         assertTrue(MemoryHints.memlockLimit().startsWith("RLIMIT_MEMLOCK is "), MemoryHints.memlockLimit());
+        String map = MemoryHints.mapping(-Errno.ENOMEM.code());
+        assertTrue(map.contains("address space") && map.contains("RLIMIT_AS is ") && map.contains("vm.max_map_count"), map);
+        assertEquals("", MemoryHints.mapping(-Errno.EINVAL.code()));
         assertNotNull(MemoryHints.hasIpcLock(), "CapEff is readable from /proc/self/status");
     }
 
@@ -62,10 +65,9 @@ class MemoryHintTest {
      */
     @Test
     void lowMemlockWithoutIpcLockNamesTheLimitAndItsValue() throws Exception {
-        List<String> launcher = memlockLauncher(65536);
-        ChildJvm child = ChildJvm.run(launcher, List.of("--enable-native-access=ALL-UNNAMED"), MemlockChild.class);
+        ChildJvm.Result child = memlockChild(65536);
         String out = child.output();
-        assertEquals(0, child.exitCode(), out);
+        assertEquals(0, child.exitCode(), child.describe());
         assertTrue(out.contains("available=true"), out);
         assertTrue(out.contains("capIpcLock=false"), "the child runs without CAP_IPC_LOCK: " + out);
         String register = line(out, "register=");
@@ -78,7 +80,7 @@ class MemoryHintTest {
                     && open.contains("RLIMIT_MEMLOCK is 65536 bytes (soft)") && !open.contains("before 5.12"), open);
         }
 
-        ChildJvm none = ChildJvm.run(memlockLauncher(0), List.of("--enable-native-access=ALL-UNNAMED"), MemlockChild.class);
+        ChildJvm.Result none = memlockChild(0);
         String cause = line(none.output(), "cause=");
         if (none.output().contains("available=false")) {
             // kernels that charge ring memory to RLIMIT_MEMLOCK (6.18 does) cannot set up any ring
@@ -88,16 +90,9 @@ class MemoryHintTest {
         }
     }
 
-    private static List<String> memlockLauncher(long bytes) {
-        String prlimit = ChildJvm.onPath("prlimit");
-        assumeTrue(prlimit != null, "prlimit(1) is not installed");
-        List<String> launcher = new ArrayList<>(List.of(prlimit, "--memlock=" + bytes));
-        if (Boolean.TRUE.equals(MemoryHints.hasIpcLock())) {
-            String setpriv = ChildJvm.onPath("setpriv");
-            assumeTrue(setpriv != null, "this process has CAP_IPC_LOCK and setpriv(1), needed to drop it in the child, is missing");
-            launcher.addAll(List.of(setpriv, "--inh-caps=-ipc_lock", "--bounding-set=-ipc_lock", "--"));
-        }
-        return launcher;
+    /** MemlockChild under {@code prlimit --memlock=bytes}, without CAP_IPC_LOCK. */
+    private static ChildJvm.Result memlockChild(long bytes) throws Exception {
+        return ChildJvm.main(MemlockChild.class).under(Faults.prlimit("--memlock=" + bytes)).under(Faults.withoutIpcLock()).run();
     }
 
     private static String line(String out, String prefix) {

@@ -51,6 +51,7 @@ import java.util.concurrent.TimeoutException;
 final class Errors {
     private Errors() {}
 
+
     /** {@code ECANCELED} as the (positive) number a CQE result is compared with. */
     static final int ECANCELED = Errno.ECANCELED.code();
 
@@ -285,5 +286,14 @@ final class Errors {
         if (here instanceof RuntimeException re) throw re;
         if (here instanceof Error e) throw e;
         return new IOException(here);
+    }
+
+    static {
+        // Last in the class, after the tables it reads. Runs each errno switch once, so the
+        // classes behind them are loaded now: loading a class later can need a new fd (from a
+        // class-path directory), and out of fds (EMFILE, the very error to report) it would fail
+        // with NoClassDefFoundError inside a completion, leaving its waiter without an answer.
+        of(-Errno.EMFILE.code(), "load", null, false);
+        socketException(Errno.ECONNRESET, "load", null);
     }
 }

@@ -42,12 +42,21 @@ public final class EventLoopGroup implements AutoCloseable {
         return builder().build();
     }
 
-    /** {@code loops} loops with 1024-entry rings. */
+    /**
+     * {@code loops} loops with 1024-entry rings.
+     *
+     * @throws IllegalArgumentException if {@code loops < 1}
+     * @throws IllegalStateException if a loop cannot start (io_uring unavailable, no free fd,
+     *         the locked-memory limit): the message says why; the loops already started are closed
+     */
     public static EventLoopGroup create(int loops) {
         return builder().loops(loops).build();
     }
 
-    /** {@code loops} loops with {@code ringEntries}-entry rings. */
+    /**
+     * {@code loops} loops with rings of {@code ringEntries} SQEs; throws as {@link #create(int)},
+     * and IllegalArgumentException for entries outside 8..32768.
+     */
     public static EventLoopGroup create(int loops, int ringEntries) {
         return builder().loops(loops).ringEntries(ringEntries).build();
     }

@@ -29,7 +29,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * while waiting accepts only timed out. Now waiting accepts fail with an IOException naming
  * EMFILE, re-arming backs off, and once fds are free the waiting connection is accepted.
  *
- * <p>Runs in a child JVM ({@link FdExhaustionChild}) under {@code prlimit --nofile=256}, so
+ * <p>Runs in a child JVM ({@link AcceptFdExhaustionChild}) under {@code prlimit --nofile=256}, so
  * exhausting fds cannot disturb this JVM.
  */
 @Timeout(60)
@@ -44,7 +44,7 @@ class AcceptFdExhaustionTest {
         List<String> cmd = new ArrayList<>(List.of("prlimit", "--nofile=256:256",
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED", "-XX:-UsePerfData", "-Xmx128m", "-XX:TieredStopAtLevel=1",
-                "-cp", System.getProperty("java.class.path"), FdExhaustionChild.class.getName(), clockTicks()));
+                "-cp", System.getProperty("java.class.path"), AcceptFdExhaustionChild.class.getName(), clockTicks()));
         Path err = Files.createTempFile("uring4j-fd-child-", ".err");
         Process child = new ProcessBuilder(cmd).redirectError(err.toFile()).start();
         // a stuck child is killed, which ends the reads below (blocking reads ignore interrupts)

@@ -1,117 +1,190 @@
 package io.uring4j.runtime;
 
-import java.io.BufferedReader;
-import java.io.FileInputStream;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.RandomAccessFile;
-import java.net.InetAddress;
+import io.uring4j.core.IoUring;
+import io.uring4j.testing.ChildReport;
+import io.uring4j.testing.FdHog;
+
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
+
+import static io.uring4j.runtime.FaultChild.LOOPBACK;
+import static io.uring4j.runtime.FaultChild.TIMEOUT;
+import static io.uring4j.testing.ChildReport.outcome;
+import static io.uring4j.testing.ChildReport.put;
 
 /**
- * The child JVM of {@link AcceptFdExhaustionTest}: runs a server, uses up every fd the process
- * may have, and reports on stdout, one "KEY value" line per step, what an accept does then,
- * how much CPU the process burns while out of fds, and whether accepting works again once fds
- * are free. Every class it needs is loaded before the fds run out (loading a class from a
- * directory opens a file).
+ * Scenario side of {@link FdExhaustionTest}: a child under {@code prlimit --nofile} takes every
+ * free fd ({@link FdHog}) and reports what uring4j does then and once the fds are back.
+ * {@code args[0]} picks the scenario: {@code entry-points}, {@code accept}, {@code partial-group},
+ * {@code availability} or {@code registered}.
  */
-public final class FdExhaustionChild {
+final class FdExhaustionChild {
     private FdExhaustionChild() {}
 
+    private static final int MOST_FDS = 4096;
+
     public static void main(String[] args) throws Exception {
-        BufferedReader parent = new BufferedReader(new InputStreamReader(System.in));
-        RandomAccessFile stat = new RandomAccessFile("/proc/self/stat", "r"); // opened now: no fd later
-        long ticksPerSecond = Long.parseLong(args[0]);
-        preloadRuntimeClasses();
-        try (EventLoopGroup group = EventLoopGroup.create(1);
-             TcpServer server = TcpServer.bind(group, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16)) {
-            warmUp(group, server);
-            System.out.println("PORT " + server.localAddress().getPort());
-            List<FileInputStream> fillers = new ArrayList<>();
-            try {
-                while (true) fillers.add(new FileInputStream("/dev/null"));
-            } catch (IOException outOfFds) {
-                System.out.println("EXHAUSTED " + fillers.size() + " " + outOfFds.getMessage());
-            }
-            expect(parent, "CONNECTED"); // a client waits in the backlog now
-            long start = System.nanoTime();
-            try {
-                TcpConnection c = server.accept(Duration.ofSeconds(5));
-                System.out.println("ACCEPTED_WHILE_EXHAUSTED " + c);
-            } catch (IOException e) {
-                System.out.println("ACCEPT_FAILED " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) + " ms "
-                        + e.getClass().getName() + ": " + e.getMessage());
-            }
-            long cpu0 = cpuTicks(stat);
-            Thread.sleep(1000);
-            long cpu1 = cpuTicks(stat);
-            System.out.println("CPU_MS " + (cpu1 - cpu0) * 1000 / ticksPerSecond);
-            for (FileInputStream f : fillers) f.close();
-            try (TcpConnection c = server.accept(Duration.ofSeconds(5))) {
-                ByteBuffer b = ByteBuffer.allocate(1);
-                c.readAsync(b).get(5, TimeUnit.SECONDS);
-                c.write(ByteBuffer.wrap(new byte[] {7}));
-                System.out.println("ACCEPTED_AFTER " + c.remoteAddress() + " " + b.get(0));
-            }
-            expect(parent, "DONE");
-        }
-    }
-
-    /** utime + stime of the whole process (every thread), in clock ticks, from /proc/self/stat read again at offset 0. */
-    private static long cpuTicks(RandomAccessFile stat) throws IOException {
-        byte[] b = new byte[1024];
-        stat.seek(0);
-        int n = stat.read(b);
-        String s = new String(b, 0, n, java.nio.charset.StandardCharsets.US_ASCII);
-        String[] f = s.substring(s.lastIndexOf(')') + 2).split(" "); // fields after "pid (comm) ", from field 3
-        return Long.parseLong(f[11]) + Long.parseLong(f[12]); // fields 14 and 15
-    }
-
-    private static void expect(BufferedReader in, String line) throws IOException {
-        String got = in.readLine();
-        if (!line.equals(got)) throw new IllegalStateException("expected " + line + " from the test, got " + got);
-    }
-
-    /** One accept and a failed connect, so the code of both paths (and of error reporting) is loaded and linked. */
-    private static void warmUp(EventLoopGroup group, TcpServer server) throws Exception {
-        try (Socket s = new Socket()) {
-            s.connect(server.localAddress(), 5000);
-            server.accept(Duration.ofSeconds(5)).close();
-        }
+        Path file = Files.createTempFile("uring4j-fault", ".txt");
         try {
-            server.accept(Duration.ofMillis(1));
-        } catch (IOException timedOut) {
-            // loads the timeout path
-        }
-        InetSocketAddress nobody;
-        try (TcpServer gone = TcpServer.bind(group, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1)) {
-            nobody = gone.localAddress();
-        }
-        try {
-            TcpConnection.connect(group, nobody, Duration.ofSeconds(5)).close();
-        } catch (IOException refused) {
-            // loads the error path: Errors, CallerExceptions, the java.net exceptions
+            Files.writeString(file, "fault injection");
+            switch (args[0]) {
+                case "entry-points" -> entryPoints(file);
+                case "accept" -> accept();
+                case "partial-group" -> partialGroup();
+                case "availability" -> availability();
+                case "registered" -> registered(file);
+                default -> throw new IllegalArgumentException("unknown scenario " + args[0]);
+            }
+        } finally {
+            Files.deleteIfExists(file);
         }
     }
 
-    private static void preloadRuntimeClasses() throws Exception {
-        Path root = Path.of(TcpServer.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        if (!Files.isDirectory(root)) return; // a jar stays open: its classes load without a new fd
-        try (Stream<Path> files = Files.walk(root)) {
-            for (Path p : (Iterable<Path>) files::iterator) {
-                String name = root.relativize(p).toString();
-                if (!name.endsWith(".class") || name.equals("module-info.class")) continue;
-                Class.forName(name.substring(0, name.length() - 6).replace('/', '.'), true, FdExhaustionChild.class.getClassLoader());
+    /**
+     * Every entry point that needs a new fd, on a started group, with none left (twice: the
+     * first round loads the classes of the failure paths; only the second is reported as
+     * {@code r2.*}); then the same group, file path and address work again.
+     */
+    static void entryPoints(Path file) throws Exception {
+        Path copy = file.resolveSibling(file.getFileName() + ".copy");
+        try (EventLoopGroup group = EventLoopGroup.create(1)) {
+            FaultChild.runtimeEntryPoints("warm.", group, file);
+            for (int round = 1; round <= 2; round++) {
+                if (round == 2) {
+                    put("fds.before", ChildReport.openFds());
+                    put("native.before", EventLoopGroup.nativeBytes());
+                }
+                String p = "r" + round + ".";
+                try (ChildReport.CpuMeter cpu = ChildReport.CpuMeter.open("uring4j-"); FdHog hog = FdHog.exhaust(MOST_FDS)) {
+                    outcome(p + "file.open", () -> AsyncFile.open(group, file).close());
+                    outcome(p + "file.copy", () -> AsyncFile.copy(group, file, copy));
+                    outcome(p + "tcp.bind", () -> TcpServer.bind(group, LOOPBACK, 8).close());
+                    outcome(p + "tcp.connect", () -> TcpConnection.connect(group, new InetSocketAddress(LOOPBACK.getAddress(), 9), TIMEOUT).close());
+                    outcome(p + "udp", () -> MessageSocket.udp(group, LOOPBACK).close());
+                    outcome(p + "seqpacketPair", () -> {
+                        for (MessageSocket s : MessageSocket.seqpacketPair(group)) s.close();
+                    });
+                    outcome(p + "ioUring.open", () -> IoUring.open(8).close());
+                    outcome(p + "group.create", () -> EventLoopGroup.create(1).close());
+                    if (round == 2) {
+                        cpu.idle("exhausted", 300);
+                    }
+                }
+                FaultChild.awaitLoopThreads(1); // the group's own loop
+                // the fds are back: the same group works again
+                FaultChild.runtimeEntryPoints(p + "after.", group, file);
+                Files.deleteIfExists(copy);
             }
+            put("fds.after", ChildReport.openFds());
+            put("native.after", EventLoopGroup.nativeBytes());
+            put("fds.list", ChildReport.fdList());
+        } finally {
+            Files.deleteIfExists(copy);
         }
+        FaultChild.awaitNoLoopThreads();
+        put("threads", String.join(",", ChildReport.threads("uring4j-")));
+    }
+
+    /**
+     * A caller waits in accept when a connection arrives and no fd is free: the waiting accept
+     * fails naming EMFILE, the loop does not spin on re-arming, and once fds are back the next
+     * accept takes the connection still queued in the backlog. Twice: the first round loads the
+     * classes (and opens the jars) of these paths; the second is reported with {@code r2.}.
+     */
+    static void accept() throws Exception {
+        try (EventLoopGroup group = EventLoopGroup.create(1)) {
+            FaultChild.socketEntryPoints("warm.", group);
+            for (int round = 1; round <= 2; round++) {
+                if (round == 2) {
+                    put("fds.before", ChildReport.openFds());
+                    put("native.before", EventLoopGroup.nativeBytes());
+                }
+                String p = "r" + round + ".";
+                try (TcpServer server = TcpServer.bind(group, LOOPBACK, 8); SocketChannel client = SocketChannel.open()) {
+                    CompletableFuture<TcpConnection> waiting = server.acceptAsync();
+                    try (ChildReport.CpuMeter cpu = ChildReport.CpuMeter.open("uring4j-"); FdHog hog = FdHog.exhaust(MOST_FDS)) {
+                        client.connect(server.localAddress()); // the handshake needs no new fd here
+                        outcome(p + "accept.waiting", () -> waiting.get(2, TimeUnit.SECONDS));
+                        waiting.cancel(false); // if it is still waiting, the connection must go to the next accept
+                        cpu.idle(p + "exhausted", 300);
+                    }
+                    outcome(p + "accept.after", () -> {
+                        try (TcpConnection c = server.accept(TIMEOUT)) {
+                            client.write(ByteBuffer.wrap(new byte[] {42}));
+                            ByteBuffer one = ByteBuffer.allocate(1);
+                            int n = c.read(one, TIMEOUT);
+                            if (n != 1 || one.get(0) != 42) throw new AssertionError("received " + n + " bytes");
+                        }
+                    });
+                }
+                FaultChild.socketEntryPoints(p + "after.", group);
+            }
+            put("fds.after", ChildReport.openFds());
+            put("native.after", EventLoopGroup.nativeBytes());
+            put("fds.list", ChildReport.fdList());
+        }
+        FaultChild.awaitNoLoopThreads();
+        put("threads", String.join(",", ChildReport.threads("uring4j-")));
+    }
+
+    /**
+     * The first availability check of the JVM happens while no fd is free: it says EMFILE, and
+     * once fds are back io_uring is available (a shortage of the moment is not remembered as
+     * "io_uring does not work here" for the rest of the JVM's life).
+     */
+    static void availability() throws Exception {
+        try (FdHog hog = FdHog.exhaust(MOST_FDS)) {
+            put("exhausted.available", IoUring.isAvailable());
+            put("exhausted.cause", IoUring.unavailabilityCause() == null ? "" : IoUring.unavailabilityCause().getMessage());
+        }
+        put("released.available", IoUring.isAvailable());
+        put("released.cause", IoUring.unavailabilityCause() == null ? "" : IoUring.unavailabilityCause().getMessage());
+        outcome("released.group", () -> EventLoopGroup.create(1).close());
+    }
+
+    /**
+     * A hard RLIMIT_NOFILE below the loop's registered-file table (1024 slots): opening with
+     * {@link FileOpenOption#REGISTERED} cannot create the table. Three opens after a first one,
+     * each reported, with the fds before and after.
+     */
+    static void registered(Path file) throws Exception {
+        try (EventLoopGroup group = EventLoopGroup.create(1)) {
+            outcome("warm.registered", () -> AsyncFile.open(group, file, FileOpenOption.REGISTERED).close());
+            put("fds.before", ChildReport.openFds());
+            for (int i = 1; i <= 3; i++) {
+                outcome("registered." + i, () -> {
+                    try (AsyncFile f = AsyncFile.open(group, file, FileOpenOption.REGISTERED)) {
+                        f.read(ByteBuffer.allocateDirect(64), 0);
+                    }
+                });
+            }
+            put("fds.after", ChildReport.openFds());
+            put("fds.list", ChildReport.fdList());
+        }
+    }
+
+    /**
+     * Enough fds for one loop (a ring fd and an eventfd) but not two: {@code create(2)} fails
+     * naming EMFILE, and the loop that did start must not be left running with its fds.
+     */
+    static void partialGroup() throws Exception {
+        EventLoopGroup.create(1).close(); // loads the loop's classes
+        FaultChild.awaitNoLoopThreads();
+        put("fds.before", ChildReport.openFds());
+        put("native.before", EventLoopGroup.nativeBytes());
+        try (FdHog hog = FdHog.exhaust(MOST_FDS)) {
+            hog.release(2);
+            outcome("group.create2", () -> EventLoopGroup.create(2).close());
+        }
+        FaultChild.awaitNoLoopThreads();
+        put("fds.after", ChildReport.openFds());
+        put("native.after", EventLoopGroup.nativeBytes());
+        put("fds.list", ChildReport.fdList());
+        put("threads", String.join(",", ChildReport.threads("uring4j-")));
     }
 }

@@ -1,12 +1,8 @@
 package io.uring4j.runtime;
 
+import io.uring4j.testing.ChildJvm;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -21,17 +17,10 @@ class NativeAccessTest {
 
     @Test
     void withoutNativeAccessTheGroupNamesTheMissingFlag() throws Exception {
-        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--illegal-native-access=deny", "-cp", System.getProperty("java.class.path"), NoNativeAccessChild.class.getName());
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        p.getOutputStream().close();
-        boolean done = p.waitFor(60, TimeUnit.SECONDS);
-        if (!done) p.destroyForcibly();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(done, "child did not end within 60 s: " + out);
-        assertEquals(0, p.exitValue(), out);
-        String message = out.lines().filter(l -> l.startsWith("message=")).findFirst().orElse(out);
-        assertTrue(message.startsWith("message=event loop ") && message.contains("could not start: "), message);
+        ChildJvm.Result child = ChildJvm.main(NoNativeAccessChild.class).onlyJvmArgs("--illegal-native-access=deny").run();
+        assertEquals(0, child.exitCode(), child.describe());
+        String message = child.value("message");
+        assertTrue(message.startsWith("event loop ") && message.contains("could not start: "), message);
         assertFalse(message.endsWith(": null"), message);
         assertTrue(message.contains("native access") && message.contains("--enable-native-access=ALL-UNNAMED")
                 && message.contains("--enable-native-access=io.uring4j.core") && message.contains("Enable-Native-Access"), message);

@@ -6,6 +6,7 @@ import java.lang.foreign.Linker;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
+import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
 
@@ -34,6 +35,21 @@ public final class Native {
     public static final int MADV_DONTFORK = 10;
 
     private static final Linker LINKER = Linker.nativeLinker();
+    /**
+     * Where libc's functions are found: the JDK's default lookup, or else libc itself. The
+     * default lookup dlopens a helper library on first use; a JVM that first uses it while the
+     * process has no free fd gets a lookup that finds nothing, for the rest of its life. libc is
+     * mapped already, so opening it by name needs no fd.
+     */
+    private static final SymbolLookup LIBC = name -> LINKER.defaultLookup().find(name).or(() -> libcByName(name));
+
+    private static java.util.Optional<MemorySegment> libcByName(String name) {
+        try {
+            return SymbolLookup.libraryLookup("libc.so.6", Arena.global()).find(name);
+        } catch (IllegalArgumentException notGlibc) {
+            return java.util.Optional.empty(); // musl and others: only the default lookup applies
+        }
+    }
     private static final StructLayout CAPTURE_LAYOUT = Linker.Option.captureStateLayout();
     private static final VarHandle ERRNO =
             CAPTURE_LAYOUT.varHandle(MemoryLayout.PathElement.groupElement("errno"));
@@ -49,11 +65,11 @@ public final class Native {
      * because a critical call holds off safepoints (and with them GC) until it returns.
      */
     private static final MethodHandle ENTER_CRITICAL = LINKER.downcallHandle(
-            LINKER.defaultLookup().findOrThrow("syscall"), ENTER_DESC,
+            LIBC.findOrThrow("syscall"), ENTER_DESC,
             Linker.Option.firstVariadicArg(1), CAPTURE_ERRNO, Linker.Option.critical(false));
     /** io_uring_enter that may sleep in the kernel: an ordinary downcall. */
     private static final MethodHandle ENTER_BLOCKING = LINKER.downcallHandle(
-            LINKER.defaultLookup().findOrThrow("syscall"), ENTER_DESC,
+            LIBC.findOrThrow("syscall"), ENTER_DESC,
             Linker.Option.firstVariadicArg(1), CAPTURE_ERRNO);
 
     private static final MethodHandle MMAP = libc("mmap", FunctionDescriptor.of(ADDRESS,
@@ -62,7 +78,7 @@ public final class Native {
     private static final MethodHandle MADVISE = libc("madvise", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
     private static final MethodHandle CLOSE = libc("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     private static final MethodHandle GETPAGESIZE = LINKER.downcallHandle(
-            LINKER.defaultLookup().findOrThrow("getpagesize"), FunctionDescriptor.of(JAVA_INT));
+            LIBC.findOrThrow("getpagesize"), FunctionDescriptor.of(JAVA_INT));
 
     private static final long PAGE_SIZE;
     static {
@@ -77,12 +93,12 @@ public final class Native {
         MemoryLayout[] all = new MemoryLayout[args.length + 1];
         all[0] = JAVA_LONG;
         System.arraycopy(args, 0, all, 1, args.length);
-        return LINKER.downcallHandle(LINKER.defaultLookup().findOrThrow("syscall"),
+        return LINKER.downcallHandle(LIBC.findOrThrow("syscall"),
                 FunctionDescriptor.of(JAVA_LONG, all), Linker.Option.firstVariadicArg(1), CAPTURE_ERRNO);
     }
 
     private static MethodHandle libc(String name, FunctionDescriptor fd) {
-        return LINKER.downcallHandle(LINKER.defaultLookup().findOrThrow(name), fd, CAPTURE_ERRNO);
+        return LINKER.downcallHandle(LIBC.findOrThrow(name), fd, CAPTURE_ERRNO);
     }
 
     /** Space for the errno that a downcall captures; one per thread of use (a ring owns one). */

@@ -33,6 +33,8 @@ public final class Posix {
     public static final int RLIMIT_NOFILE = 7;
     /** getrlimit resource of the locked-memory limit (ulimit -l), in bytes. */
     public static final int RLIMIT_MEMLOCK = 8;
+    /** getrlimit resource of the address-space limit (ulimit -v), in bytes. */
+    public static final int RLIMIT_AS = 9;
     public static final long RLIMIT_BYTES = 16;
 
     private static final MethodHandle OPEN = h("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
