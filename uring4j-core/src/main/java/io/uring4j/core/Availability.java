@@ -14,7 +14,6 @@ import java.nio.file.Path;
 final class Availability {
     private Availability() {}
 
-    private static final int EPERM = 1, ENOMEM = 12, ENOSYS = 38;
     private static final long PROBE_USER_DATA = 0x75726e67L;
 
     static final Throwable CAUSE = check();
@@ -73,7 +72,7 @@ final class Availability {
             ring.submitAndWait(1); // io_uring_enter: submit, and wait for the completion
             Cqe cqe = ring.peekCqe();
             if (cqe == null || cqe.userData() != PROBE_USER_DATA || cqe.res() != 0) {
-                throw new IoUringException("io_uring_enter", cqe == null ? -ENOSYS : cqe.res(),
+                throw new IoUringException("io_uring_enter", cqe == null ? -Errno.ENOSYS.code() : cqe.res(),
                         "a NOP submitted to a new ring did not complete as a NOP (" + (cqe == null ? "no CQE" : "res " + cqe.res()) + ")");
             }
             ring.cqeSeen(cqe);
@@ -86,7 +85,7 @@ final class Availability {
         String seccomp = grep("/proc/self/status", "Seccomp:");
         String errnoName = Errno.describe(errno);
         boolean setup = call.equals("io_uring_setup");
-        return switch (errno) {
+        return switch (Errno.of(errno)) {
             case ENOSYS -> setup
                     ? "the kernel has no io_uring (io_uring_setup: " + errnoName + "): too old or built without CONFIG_IO_URING, or a"
                             + " seccomp filter answers ENOSYS (" + seccomp + ")"
@@ -99,7 +98,7 @@ final class Availability {
                     : call + " is not permitted: " + errnoName + ", although io_uring_setup worked: a seccomp filter or LSM blocks "
                             + call + " (" + seccomp + ", kernel.io_uring_disabled=" + disabled + ")";
             case ENOMEM -> message; // IoUring's setup failure names the memory limit in force and the fix
-            default -> message + " (kernel.io_uring_disabled=" + disabled + ", " + seccomp + ")";
+            case null, default -> message + " (kernel.io_uring_disabled=" + disabled + ", " + seccomp + ")";
         };
     }
 

@@ -20,7 +20,6 @@ final class FileRegistration {
     /** IORING_MAX_FIXED_FILES: the kernel's limit on a file table. */
     static final int MAX_FILES = 1 << 20;
     private static final int RSRC_REGISTER_SPARSE = 1;
-    private static final int EMFILE = 24;
 
     /** Port of {@code io_uring_register_files}. */
     static void register(IoUring ring, int[] fds) {
@@ -109,12 +108,12 @@ final class FileRegistration {
      */
     private static void registerRaisingLimit(IoUring ring, int opcode, MemorySegment arg, int nrArgs, int files, String what) {
         int r = ring.register(opcode, arg, nrArgs);
-        if (r == -EMFILE && raiseNofileLimit(files)) {
+        if (r == -Errno.EMFILE.code() && raiseNofileLimit(files)) {
             r = ring.register(opcode, arg, nrArgs);
         }
         if (r < 0) {
             throw new IoUringException("io_uring_register(" + RegisterOp.name(opcode) + ")", r,
-                    what + (r == -EMFILE ? " (more than RLIMIT_NOFILE, which could not be raised)" : ""));
+                    what + (r == -Errno.EMFILE.code() ? " (more than RLIMIT_NOFILE, which could not be raised)" : ""));
         }
     }
 

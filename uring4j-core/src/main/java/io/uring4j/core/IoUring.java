@@ -35,7 +35,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  */
 public final class IoUring implements AutoCloseable {
     private static final int NSIG_BYTES = 8; // _NSIG / 8: the sigset size the kernel expects
-    private static final int EINTR = 4, EAGAIN = 11, ETIME = 62;
+    /** Results the enter loops compare on every call, as constants the JIT folds (an enum's fields are not). */
+    private static final int EINTR = Errno.EINTR.code(), EAGAIN = Errno.EAGAIN.code(), ETIME = Errno.ETIME.code();
 
     /**
      * The longest wait the timed calls hand to the kernel: 2^32 seconds (about 136 years). A longer

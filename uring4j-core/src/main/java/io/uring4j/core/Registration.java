@@ -47,7 +47,6 @@ public final class Registration {
     /** A sync-cancel timeout that waits as long as it takes (the kernel's "-1" timespec). */
     public static final Duration NO_TIMEOUT = ChronoUnit.FOREVER.getDuration();
 
-    private static final int ENOENT = 2;
     private static final int RESIZE_FLAGS = SetupFlag.CQSIZE.mask() | SetupFlag.CLAMP.mask();
 
     private final IoUring ring;
@@ -334,13 +333,13 @@ public final class Registration {
                 KernelTimespec.set(ts, timeout);
             }
             int r = ring.register(RegisterOp.REGISTER_SYNC_CANCEL, reg, 1);
-            if (r == -ENOENT) {
+            if (r == -Errno.ENOENT.code()) {
                 return 0;
             }
             if (r < 0) {
                 throw new IoUringException("io_uring_register(" + RegisterOp.name(RegisterOp.REGISTER_SYNC_CANCEL) + ")", r,
                         "user_data " + userData + ", fd " + fd + ", op " + op + ", flags " + CancelFlags.names(flags)
-                                + ", timeout " + timeout + (r == -62 ? " (not cancelled in time)" : ""));
+                                + ", timeout " + timeout + (r == -Errno.ETIME.code() ? " (not cancelled in time)" : ""));
             }
             boolean counts = (flags & (CancelFlags.ALL | CancelFlags.ANY)) != 0;
             return counts ? r : 1;

@@ -16,8 +16,6 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 final class RingSetup {
     private RingSetup() {}
 
-    private static final int EINVAL = 22, ENOMEM = 12, ENOSYS = 38, EPERM = 1;
-
     static IoUring setup(int entries, IoUringParams p, MemorySegment callerMemory) {
         RingMemory.sizes(entries, p.flags, p.cqEntries); // argument errors before the kernel sees them
         boolean noMmap = (p.flags & SetupFlag.NO_MMAP.mask()) != 0;
@@ -33,7 +31,7 @@ final class RingSetup {
             if (ring != null) {
                 return ring;
             }
-            if (error[0] != -EINVAL) {
+            if (error[0] != -Errno.EINVAL.code()) {
                 throw setupFailure(error[0], entries, p, first);
             }
         }
@@ -46,10 +44,13 @@ final class RingSetup {
     }
 
     private static IoUringException setupFailure(int err, int entries, IoUringParams p, int flags) {
-        String hint = err == -EINVAL ? " (a flag this kernel does not know, or a combination it refuses)"
-                : err == -ENOSYS ? " (kernel without io_uring)"
-                : err == -EPERM ? " (io_uring_disabled sysctl or a seccomp filter)"
-                : err == -ENOMEM ? " (" + MemoryHints.setup(err, RingMemory.memorySize(entries, flags, p.cqEntries)) + ")" : "";
+        String hint = switch (Errno.of(err)) {
+            case EINVAL -> " (a flag this kernel does not know, or a combination it refuses)";
+            case ENOSYS -> " (kernel without io_uring)";
+            case EPERM -> " (io_uring_disabled sysctl or a seccomp filter)";
+            case ENOMEM -> " (" + MemoryHints.setup(err, RingMemory.memorySize(entries, flags, p.cqEntries)) + ")";
+            case null, default -> "";
+        };
         return new IoUringException("io_uring_setup", err, "entries=" + entries + ", flags="
                 + BitFlag.names(SetupFlag.class, flags) + ", cqEntries=" + p.cqEntries + hint);
     }

@@ -145,7 +145,7 @@ final class NetTesting implements AutoCloseable {
         long deadline = System.nanoTime() + OpTesting.WAIT.toNanos();
         while (got < n) {
             long r = Posix.read(fd, buf.asSlice(got), n - got);
-            if (r == -Posix.EAGAIN) {
+            if (r == -Errno.EAGAIN.code()) {
                 if (System.nanoTime() > deadline) fail("only " + got + " of " + n + " bytes arrived within " + OpTesting.WAIT);
                 Thread.onSpinWait();
                 continue;
@@ -163,7 +163,7 @@ final class NetTesting implements AutoCloseable {
         long deadline = System.nanoTime() + OpTesting.WAIT.toNanos();
         while (got < n) {
             long r = Posix.recv(fd, buf.asSlice(got), n - got, Posix.MSG_DONTWAIT);
-            if (r == -Posix.EAGAIN) {
+            if (r == -Errno.EAGAIN.code()) {
                 if (System.nanoTime() > deadline) fail("only " + got + " of " + n + " bytes arrived within " + OpTesting.WAIT);
                 Thread.onSpinWait();
                 continue;

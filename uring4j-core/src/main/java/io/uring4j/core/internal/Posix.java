@@ -1,5 +1,7 @@
 package io.uring4j.core.internal;
 
+import io.uring4j.core.Errno;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
@@ -27,7 +29,9 @@ public final class Posix {
     public static final int SOL_SOCKET = 1, SO_REUSEADDR = 2, SO_SNDBUF = 7, SO_RCVBUF = 8, SO_REUSEPORT = 15;
     public static final int IPPROTO_TCP = 6, TCP_NODELAY = 1, TCP_USER_TIMEOUT = 18;
     public static final int MSG_DONTWAIT = 0x40, MSG_WAITALL = 0x100, SHUT_WR = 1;
-    public static final int EAGAIN = 11, EINPROGRESS = 115;
+    /** @deprecated errno values live in {@link Errno}: use {@code Errno.EAGAIN.code()}. */
+    @Deprecated
+    public static final int EAGAIN = Errno.EAGAIN.code();
     public static final long FIONREAD = 0x541B, SIOCINQ = FIONREAD, SIOCOUTQ = 0x5411;
     /** getrlimit/setrlimit resource of the open-file limit; {@code struct rlimit} is two u64s (cur, max). */
     public static final int RLIMIT_NOFILE = 7;
