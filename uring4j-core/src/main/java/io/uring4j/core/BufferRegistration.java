@@ -139,16 +139,16 @@ final class BufferRegistration {
     }
 
     /** Registers, or throws naming the buffers and the cause that matches the errno (see {@link MemoryHints}). */
-    private static int registerOrExplain(IoUring ring, int opcode, MemorySegment arg, int nrArgs, List<MemorySegment> buffers,
+    private static int registerOrExplain(IoUring ring, RegisterOp op, MemorySegment arg, int nrArgs, List<MemorySegment> buffers,
                                          String what) {
-        int r = ring.register(opcode, arg, nrArgs);
+        int r = ring.register(op, arg, nrArgs);
         if (r >= 0) {
             return r;
         }
         long total = 0;
         for (MemorySegment b : buffers) total += b.byteSize();
         String hint = MemoryHints.bufferRegistration(r, total);
-        throw new IoUringException("io_uring_register(" + RegisterOp.name(opcode) + ")", r,
+        throw new IoUringException("io_uring_register(" + op.kernelName() + ")", r,
                 what + buffers.size() + " buffers, " + total + " bytes in all" + (hint.isEmpty() ? "" : " (" + hint + ")"));
     }
 }

@@ -106,13 +106,13 @@ final class FileRegistration {
      * Registers; on EMFILE (the table is larger than RLIMIT_NOFILE) raises the soft limit once,
      * as liburing does, and tries again.
      */
-    private static void registerRaisingLimit(IoUring ring, int opcode, MemorySegment arg, int nrArgs, int files, String what) {
-        int r = ring.register(opcode, arg, nrArgs);
+    private static void registerRaisingLimit(IoUring ring, RegisterOp op, MemorySegment arg, int nrArgs, int files, String what) {
+        int r = ring.register(op, arg, nrArgs);
         if (r == -Errno.EMFILE.code() && raiseNofileLimit(files)) {
-            r = ring.register(opcode, arg, nrArgs);
+            r = ring.register(op, arg, nrArgs);
         }
         if (r < 0) {
-            throw new IoUringException("io_uring_register(" + RegisterOp.name(opcode) + ")", r,
+            throw new IoUringException("io_uring_register(" + op.kernelName() + ")", r,
                     what + (r == -Errno.EMFILE.code() ? " (more than RLIMIT_NOFILE, which could not be raised)" : ""));
         }
     }

@@ -616,19 +616,19 @@ public final class IoUring implements AutoCloseable {
      * registered and the kernel has {@link Feature#REG_REG_RING}. Returns the kernel's result
      * or -errno. Raw: {@code arg} must be the struct the opcode expects.
      */
-    int register(int opcode, MemorySegment arg, int nrArgs) {
+    int register(RegisterOp op, MemorySegment arg, int nrArgs) {
         ensureOpen();
         if (ringFdRegistered && (ringFd == -1 || hasFeature(Feature.REG_REG_RING))) {
-            return Native.ioUringRegister(enterFd, opcode | RegisterOp.USE_REGISTERED_RING, arg, nrArgs);
+            return Native.ioUringRegister(enterFd, op.code() | RegisterOp.USE_REGISTERED_RING, arg, nrArgs);
         }
-        return Native.ioUringRegister(ringFd, opcode, arg, nrArgs);
+        return Native.ioUringRegister(ringFd, op.code(), arg, nrArgs);
     }
 
     /** Like {@link #register} but throws an {@link IoUringException} naming the opcode on failure. */
-    int registerOrThrow(int opcode, MemorySegment arg, int nrArgs, String what) {
-        int r = register(opcode, arg, nrArgs);
+    int registerOrThrow(RegisterOp op, MemorySegment arg, int nrArgs, String what) {
+        int r = register(op, arg, nrArgs);
         if (r < 0) {
-            throw new IoUringException("io_uring_register(" + RegisterOp.name(opcode) + ")", r, what);
+            throw new IoUringException("io_uring_register(" + op.kernelName() + ")", r, what);
         }
         return r;
     }
@@ -701,7 +701,7 @@ public final class IoUring implements AutoCloseable {
                 MemorySegment up = a.allocate(Layouts.RSRC_UPDATE);
                 up.set(JAVA_INT, 0, enterFd);
                 Native.ioUringRegister(ringFd == -1 ? enterFd : ringFd,
-                        RegisterOp.UNREGISTER_RING_FDS | (ringFd == -1 ? RegisterOp.USE_REGISTERED_RING : 0), up, 1);
+                        RegisterOp.UNREGISTER_RING_FDS.code() | (ringFd == -1 ? RegisterOp.USE_REGISTERED_RING : 0), up, 1);
             }
         }
         if (ringFd != -1) {

@@ -112,9 +112,9 @@ public sealed interface MsgRingOps permits Sqe {
                 sqe.prepMsgRing(fd, len, data, flags);
             }
             // the ring fd argument is -1: the target is named in the SQE
-            int r = Native.ioUringRegister(-1, RegisterOp.REGISTER_SEND_MSG_RING, mem, 1);
+            int r = Native.ioUringRegister(-1, RegisterOp.REGISTER_SEND_MSG_RING.code(), mem, 1);
             if (r < 0) {
-                throw new IoUringException("io_uring_register(" + RegisterOp.name(RegisterOp.REGISTER_SEND_MSG_RING) + ")", r,
+                throw new IoUringException("io_uring_register(" + RegisterOp.REGISTER_SEND_MSG_RING.kernelName() + ")", r,
                         "message to ring fd " + fd + ", len " + len + ", data " + data);
             }
         }

@@ -171,13 +171,13 @@ public final class Registration {
         eventFd(RegisterOp.REGISTER_EVENTFD_ASYNC, fd);
     }
 
-    private void eventFd(int opcode, int fd) {
+    private void eventFd(RegisterOp op, int fd) {
         ensureOpen(ring);
         if (fd < 0) {
-            throw new IllegalArgumentException(RegisterOp.name(opcode) + ": fd must be >= 0, given " + fd);
+            throw new IllegalArgumentException(op.kernelName() + ": fd must be >= 0, given " + fd);
         }
         try (Arena arena = Arena.ofConfined()) {
-            ring.registerOrThrow(opcode, arena.allocateFrom(JAVA_INT, fd), 1, "eventfd " + fd + " (EBUSY: one is already registered)");
+            ring.registerOrThrow(op, arena.allocateFrom(JAVA_INT, fd), 1, "eventfd " + fd + " (EBUSY: one is already registered)");
         }
     }
 
@@ -337,7 +337,7 @@ public final class Registration {
                 return 0;
             }
             if (r < 0) {
-                throw new IoUringException("io_uring_register(" + RegisterOp.name(RegisterOp.REGISTER_SYNC_CANCEL) + ")", r,
+                throw new IoUringException("io_uring_register(" + RegisterOp.REGISTER_SYNC_CANCEL.kernelName() + ")", r,
                         "user_data " + userData + ", fd " + fd + ", op " + op + ", flags " + CancelFlags.names(flags)
                                 + ", timeout " + timeout + (r == -Errno.ETIME.code() ? " (not cancelled in time)" : ""));
             }

@@ -27,6 +27,17 @@ class ConstantsTest {
     }
 
     @Test
+    void registerOpcodesFollowKernelNumbering() {
+        RegisterOp[] all = RegisterOp.values();
+        for (int i = 0; i < all.length; i++) {
+            assertEquals(i, all[i].code(), all[i].name());
+        }
+        assertEquals(9, RegisterOp.REGISTER_PERSONALITY.code());
+        assertEquals(33, RegisterOp.REGISTER_RESIZE_RINGS.code());
+        assertEquals("IORING_UNREGISTER_RING_FDS", RegisterOp.UNREGISTER_RING_FDS.kernelName());
+    }
+
+    @Test
     void unknownOpcodeNamesTheValue() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Opcode.of(65));
         assertTrue(e.getMessage().contains("65"), e.getMessage());
