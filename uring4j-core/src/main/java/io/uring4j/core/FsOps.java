@@ -32,7 +32,7 @@ public sealed interface FsOps permits Sqe {
     /** statx: an empty path means the {@code dfd} itself. */
     int AT_EMPTY_PATH = 0x1000;
 
-    /* O_* open flags (x86-64 and arm64 values). */
+    /* O_* open flags (x86-64 values; arm64 differs for O_DIRECTORY, O_NOFOLLOW and O_DIRECT). */
     int O_RDONLY = 0;
     int O_WRONLY = 1;
     int O_RDWR = 2;
@@ -41,6 +41,8 @@ public sealed interface FsOps permits Sqe {
     int O_TRUNC = 01000;
     int O_APPEND = 02000;
     int O_NONBLOCK = 04000;
+    /** Bypass the page cache: buffers, offsets and lengths must be aligned to the device's block size. */
+    int O_DIRECT = 040000;
     int O_DIRECTORY = 0200000;
     int O_NOFOLLOW = 0400000;
     int O_CLOEXEC = 02000000;

@@ -30,11 +30,16 @@ public sealed interface NetOps permits Sqe {
     /** Arm poll first instead of trying to accept at once (6.10). */
     int ACCEPT_POLL_FIRST = 1 << 2;
 
-    /** {@code IORING_FILE_INDEX_ALLOC}: the kernel picks the slot (the value in {@code file_index}). */
-    int FILE_INDEX_ALLOC = ~0;
+    /** {@link FsOps#FILE_INDEX_ALLOC}: the kernel picks the slot (the value in {@code file_index}). */
+    int FILE_INDEX_ALLOC = FsOps.FILE_INDEX_ALLOC;
 
-    /* shutdown(2) how. */
-    int SHUT_RD = 0, SHUT_WR = 1, SHUT_RDWR = 2;
+    /* shutdown(2) how: SocketConstants' values. */
+    /** {@link SocketConstants#SHUT_RD}. */
+    int SHUT_RD = SocketConstants.SHUT_RD;
+    /** {@link SocketConstants#SHUT_WR}. */
+    int SHUT_WR = SocketConstants.SHUT_WR;
+    /** {@link SocketConstants#SHUT_RDWR}. */
+    int SHUT_RDWR = SocketConstants.SHUT_RDWR;
 
     /* ---- kernel 5.5 ---- */
 

@@ -34,7 +34,12 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 public final class SocketAddresses {
     private SocketAddresses() {}
 
-    public static final int AF_UNIX = 1, AF_INET = 2, AF_INET6 = 10;
+    /** {@link SocketConstants#AF_UNIX}, here for the readers of {@link #family}. */
+    public static final int AF_UNIX = SocketConstants.AF_UNIX;
+    /** {@link SocketConstants#AF_INET}. */
+    public static final int AF_INET = SocketConstants.AF_INET;
+    /** {@link SocketConstants#AF_INET6}. */
+    public static final int AF_INET6 = SocketConstants.AF_INET6;
 
     /** {@code sizeof(struct sockaddr_in)}. */
     public static final int SOCKADDR_IN_BYTES = 16;

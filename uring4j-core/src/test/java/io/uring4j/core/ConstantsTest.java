@@ -88,6 +88,22 @@ class ConstantsTest {
     }
 
     @Test
+    void socketConstantsAreLinuxValues() {
+        assertEquals(2, SocketConstants.AF_INET);
+        assertEquals(10, SocketConstants.AF_INET6);
+        assertEquals(02000000, SocketConstants.SOCK_CLOEXEC);
+        assertEquals(9, SocketConstants.SO_KEEPALIVE);
+        assertEquals(18, SocketConstants.TCP_USER_TIMEOUT);
+        assertEquals(0x4000, SocketConstants.MSG_NOSIGNAL);
+        // the same numbers under the names of the classes that use them
+        assertEquals(SocketConstants.AF_UNIX, SocketAddresses.AF_UNIX);
+        assertEquals(SocketConstants.MSG_TRUNC, Msghdr.MSG_TRUNC);
+        assertEquals(SocketConstants.SHUT_RDWR, NetOps.SHUT_RDWR);
+        assertEquals(FsOps.FILE_INDEX_ALLOC, NetOps.FILE_INDEX_ALLOC);
+        assertEquals(CancelFlags.ALL | CancelFlags.FD, CancelOps.CANCEL_ALL | CancelOps.CANCEL_FD);
+    }
+
+    @Test
     void errnoLookup() {
         assertSame(Errno.EINVAL, Errno.of(22));
         assertSame(Errno.EINVAL, Errno.of(-22));

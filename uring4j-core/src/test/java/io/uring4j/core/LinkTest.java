@@ -3,7 +3,6 @@ package io.uring4j.core;
 import io.uring4j.core.OpTesting.Completion;
 import io.uring4j.core.OpTesting.Fd;
 import io.uring4j.core.OpTesting.Pipe;
-import io.uring4j.core.internal.Posix;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -43,7 +42,7 @@ class LinkTest {
     @ValueSource(booleans = {false, true})
     void linkedReadSeesTheLinkedWrite(boolean async) throws IOException {
         Path f = Files.createFile(dir.resolve("link"));
-        try (IoUring ring = IoUring.open(8); Arena arena = Arena.ofConfined(); Fd fd = Fd.open(f, Posix.O_RDWR)) {
+        try (IoUring ring = IoUring.open(8); Arena arena = Arena.ofConfined(); Fd fd = Fd.open(f, FsOps.O_RDWR)) {
             MemorySegment in = arena.allocate(16);
             maybeAsync(ring.getSqe().prepWrite(fd.fd(), arena.allocateFrom("linked"), 6, 0).userData(1), async)
                     .flag(SqeFlag.IO_LINK);
@@ -175,7 +174,7 @@ class LinkTest {
         int total = 1000, entries = 64, chain = entries - 1;
         Path f = Files.createFile(dir.resolve("ordered"));
         byte[] expected = new byte[total];
-        try (IoUring ring = IoUring.open(entries); Arena arena = Arena.ofConfined(); Fd fd = Fd.open(f, Posix.O_WRONLY)) {
+        try (IoUring ring = IoUring.open(entries); Arena arena = Arena.ofConfined(); Fd fd = Fd.open(f, FsOps.O_WRONLY)) {
             MemorySegment data = arena.allocate(total);
             for (int i = 0; i < total; i++) {
                 expected[i] = (byte) ('a' + (i * 7) % 26);
@@ -203,7 +202,7 @@ class LinkTest {
     void unlinkedRequestsAllCompleteInSomeOrder(boolean async) throws IOException {
         int total = 200;
         Path f = Files.createFile(dir.resolve("unordered"));
-        try (IoUring ring = IoUring.open(256); Arena arena = Arena.ofConfined(); Fd fd = Fd.open(f, Posix.O_WRONLY)) {
+        try (IoUring ring = IoUring.open(256); Arena arena = Arena.ofConfined(); Fd fd = Fd.open(f, FsOps.O_WRONLY)) {
             MemorySegment data = arena.allocate(total).fill((byte) 'z');
             for (int i = 0; i < total; i++) {
                 if (i % 2 == 0) {

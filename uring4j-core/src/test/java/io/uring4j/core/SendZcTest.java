@@ -163,7 +163,7 @@ class SendZcTest {
                 assertEquals(7, notif.userData());
                 assertTrue(notif.has(CqeFlag.NOTIF), notif.toString());
             }
-            assertEquals(-Errno.EAGAIN.code(), Posix.recv(pair[1], net.arena.allocate(1), 1, Posix.MSG_DONTWAIT));
+            assertEquals(-Errno.EAGAIN.code(), Posix.recv(pair[1], net.arena.allocate(1), 1, SocketConstants.MSG_DONTWAIT));
         }
     }
 
