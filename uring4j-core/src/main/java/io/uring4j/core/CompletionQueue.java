@@ -163,4 +163,11 @@ final class CompletionQueue {
     void resyncHead() {
         head = readOnce(ring, khead);
     }
+
+    /** CQ ring flag bits ({@code cq_ring->flags}), which the application sets. */
+    static final class CqRingFlags {
+        private CqRingFlags() {}
+        /** {@code IORING_CQ_EVENTFD_DISABLED}: the kernel does not signal the registered eventfd. */
+        static final int EVENTFD_DISABLED = 1;
+    }
 }

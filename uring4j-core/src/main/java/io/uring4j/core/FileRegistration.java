@@ -19,7 +19,6 @@ final class FileRegistration {
 
     /** IORING_MAX_FIXED_FILES: the kernel's limit on a file table. */
     static final int MAX_FILES = 1 << 20;
-    private static final int RSRC_REGISTER_SPARSE = 1;
 
     /** Port of {@code io_uring_register_files}. */
     static void register(IoUring ring, int[] fds) {
@@ -39,7 +38,7 @@ final class FileRegistration {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment reg = arena.allocate(Layouts.RSRC_REGISTER);
             reg.set(JAVA_INT, Layouts.RSRC_REGISTER_NR, nr);
-            reg.set(JAVA_INT, Layouts.RSRC_REGISTER_FLAGS, RSRC_REGISTER_SPARSE);
+            reg.set(JAVA_INT, Layouts.RSRC_REGISTER_FLAGS, Layouts.RSRC_REGISTER_SPARSE);
             registerRaisingLimit(ring, RegisterOp.REGISTER_FILES2, reg, (int) Layouts.RSRC_REGISTER.byteSize(), nr,
                     "sparse table of " + nr + " files");
         }
@@ -123,16 +122,16 @@ final class FileRegistration {
      */
     static boolean raiseNofileLimit(int files) {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment rlim = arena.allocate(Posix.RLIMIT_BYTES, 8);
+            MemorySegment rlim = arena.allocate(Posix.RLIMIT);
             if (Posix.getrlimit(Posix.RLIMIT_NOFILE, rlim) < 0) {
                 return false;
             }
-            long cur = rlim.get(JAVA_LONG, 0), max = rlim.get(JAVA_LONG, 8);
+            long cur = rlim.get(JAVA_LONG, Posix.RLIMIT_CUR), max = rlim.get(JAVA_LONG, Posix.RLIMIT_MAX);
             if (Long.compareUnsigned(cur, files) >= 0) {
                 return false;
             }
             long wanted = cur + files;
-            rlim.set(JAVA_LONG, 0, Long.compareUnsigned(wanted, max) > 0 ? max : wanted);
+            rlim.set(JAVA_LONG, Posix.RLIMIT_CUR, Long.compareUnsigned(wanted, max) > 0 ? max : wanted);
             return Posix.setrlimit(Posix.RLIMIT_NOFILE, rlim) == 0;
         }
     }

@@ -7,6 +7,7 @@ import java.lang.foreign.MemorySegment;
 import java.time.Duration;
 import java.util.EnumSet;
 
+import static io.uring4j.core.CompletionQueue.CqRingFlags;
 import static io.uring4j.core.SubmissionQueue.SqRingFlags;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
@@ -95,8 +96,8 @@ public final class IoUring implements AutoCloseable {
         this.errnoState = Native.allocateErrnoState(perCall);
         this.eventsArg = perCall.allocate(Layouts.GETEVENTS_ARG);
         this.timespec = perCall.allocate(Layouts.KERNEL_TIMESPEC);
-        eventsArg.set(JAVA_INT, 8, NSIG_BYTES);
-        eventsArg.set(JAVA_LONG, 16, timespec.address());
+        eventsArg.set(JAVA_INT, Layouts.GETEVENTS_SIGMASK_SZ, NSIG_BYTES);
+        eventsArg.set(JAVA_LONG, Layouts.GETEVENTS_TS, timespec.address());
     }
 
     // ------------------------------------------------------------------ setup
@@ -489,7 +490,7 @@ public final class IoUring implements AutoCloseable {
         ensureOpen();
         requireCqFlags();
         int f = cq.flags();
-        int updated = enabled ? f & ~1 : f | 1; // IORING_CQ_EVENTFD_DISABLED
+        int updated = enabled ? f & ~CqRingFlags.EVENTFD_DISABLED : f | CqRingFlags.EVENTFD_DISABLED;
         if (updated != f) cq.setFlags(updated);
     }
 
@@ -497,7 +498,7 @@ public final class IoUring implements AutoCloseable {
     public boolean isCqEventfdEnabled() {
         ensureOpen();
         requireCqFlags();
-        return (cq.flags() & 1) == 0;
+        return (cq.flags() & CqRingFlags.EVENTFD_DISABLED) == 0;
     }
 
     private void requireCqFlags() {
@@ -524,7 +525,7 @@ public final class IoUring implements AutoCloseable {
             throw new IllegalArgumentException("a timeout cannot be negative, given " + timeout);
         }
         KernelTimespec.setNanos(timespec, timeoutNanos(timeout));
-        eventsArg.set(JAVA_INT, 12, minWaitMicros);
+        eventsArg.set(JAVA_INT, Layouts.GETEVENTS_MIN_WAIT_USEC, minWaitMicros);
     }
 
     /** {@code timeout} in nanoseconds, capped at {@link #MAX_TIMEOUT}; negative stays negative. */
@@ -553,7 +554,7 @@ public final class IoUring implements AutoCloseable {
     private void prepareTimedWait(long timeoutNanos, int minWaitMicros) {
         prepareTimedWaitChecks(minWaitMicros);
         KernelTimespec.setNanos(timespec, Math.max(0, timeoutNanos));
-        eventsArg.set(JAVA_INT, 12, minWaitMicros);
+        eventsArg.set(JAVA_INT, Layouts.GETEVENTS_MIN_WAIT_USEC, minWaitMicros);
     }
 
     /**
@@ -644,10 +645,10 @@ public final class IoUring implements AutoCloseable {
         }
         try (Arena a = Arena.ofConfined()) {
             MemorySegment up = a.allocate(Layouts.RSRC_UPDATE);
-            up.set(JAVA_INT, 0, -1); // offset -1: let the kernel pick a free slot
-            up.set(JAVA_LONG, 8, ringFd);
+            up.set(JAVA_INT, Layouts.RSRC_UPDATE_OFFSET, -1); // offset -1: let the kernel pick a free slot
+            up.set(JAVA_LONG, Layouts.RSRC_UPDATE_DATA, ringFd);
             registerOrThrow(RegisterOp.REGISTER_RING_FDS, up, 1, "register ring fd " + ringFd);
-            enterFd = up.get(JAVA_INT, 0);
+            enterFd = up.get(JAVA_INT, Layouts.RSRC_UPDATE_OFFSET);
             enterFlags |= EnterFlag.REGISTERED_RING.mask();
             ringFdRegistered = true;
             return enterFd;
@@ -663,7 +664,7 @@ public final class IoUring implements AutoCloseable {
         }
         try (Arena a = Arena.ofConfined()) {
             MemorySegment up = a.allocate(Layouts.RSRC_UPDATE);
-            up.set(JAVA_INT, 0, enterFd);
+            up.set(JAVA_INT, Layouts.RSRC_UPDATE_OFFSET, enterFd);
             registerOrThrow(RegisterOp.UNREGISTER_RING_FDS, up, 1, "unregister ring fd index " + enterFd);
             enterFd = ringFd;
             enterFlags &= ~EnterFlag.REGISTERED_RING.mask();
@@ -699,7 +700,7 @@ public final class IoUring implements AutoCloseable {
         if (ringFdRegistered) {
             try (Arena a = Arena.ofConfined()) {
                 MemorySegment up = a.allocate(Layouts.RSRC_UPDATE);
-                up.set(JAVA_INT, 0, enterFd);
+                up.set(JAVA_INT, Layouts.RSRC_UPDATE_OFFSET, enterFd);
                 Native.ioUringRegister(ringFd == -1 ? enterFd : ringFd,
                         RegisterOp.UNREGISTER_RING_FDS.code() | (ringFd == -1 ? RegisterOp.USE_REGISTERED_RING : 0), up, 1);
             }

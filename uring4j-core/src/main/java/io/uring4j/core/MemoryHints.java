@@ -72,11 +72,12 @@ final class MemoryHints {
     /** "RLIMIT_MEMLOCK is 8388608 bytes (soft), 8388608 (hard)", from getrlimit(2). */
     static String memlockLimit() {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment rlim = arena.allocate(Posix.RLIMIT_BYTES, 8);
+            MemorySegment rlim = arena.allocate(Posix.RLIMIT);
             if (Posix.getrlimit(Posix.RLIMIT_MEMLOCK, rlim) != 0) {
                 return "RLIMIT_MEMLOCK unknown";
             }
-            return "RLIMIT_MEMLOCK is " + limit(rlim.get(JAVA_LONG, 0)) + " (soft), " + limit(rlim.get(JAVA_LONG, 8)) + " (hard)";
+            return "RLIMIT_MEMLOCK is " + limit(rlim.get(JAVA_LONG, Posix.RLIMIT_CUR)) + " (soft), "
+                    + limit(rlim.get(JAVA_LONG, Posix.RLIMIT_MAX)) + " (hard)";
         } catch (RuntimeException | LinkageError e) {
             return "RLIMIT_MEMLOCK unknown";
         }

@@ -104,8 +104,8 @@ public sealed interface MsgRingOps permits Sqe {
     private static void syncMessage(int fd, int len, long data, int flags, boolean passFlags, int cqeFlags) {
         try (Arena arena = Arena.ofConfined()) {
             // a detached 64-byte SQE: the kernel reads it during the register call only
-            MemorySegment mem = arena.allocate(64, 8);
-            Sqe sqe = new Sqe(mem, 0, 64);
+            MemorySegment mem = arena.allocate(Layouts.SQE);
+            Sqe sqe = new Sqe(mem, 0, Layouts.SQE.byteSize());
             if (passFlags) {
                 sqe.prepMsgRingCqeFlags(fd, len, data, flags, cqeFlags);
             } else {

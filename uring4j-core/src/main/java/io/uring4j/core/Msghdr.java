@@ -69,7 +69,7 @@ public final class Msghdr {
     /** {@code sizeof(struct msghdr)}: 56. */
     public static final long BYTES = LAYOUT.byteSize();
     /** {@code sizeof(struct iovec)}: 16 (base, length). */
-    public static final long IOVEC_BYTES = 16;
+    public static final long IOVEC_BYTES = Layouts.IOVEC.byteSize();
 
     static final long NAME = LAYOUT.byteOffset(groupElement("msg_name"));
     static final long NAMELEN = LAYOUT.byteOffset(groupElement("msg_namelen"));

@@ -6,9 +6,12 @@ import io.uring4j.core.SocketConstants;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
 import java.lang.invoke.MethodHandle;
 
+import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
@@ -93,11 +96,17 @@ public final class Posix {
     public static final int EFD_CLOEXEC = FsOps.O_CLOEXEC, EFD_NONBLOCK = FsOps.O_NONBLOCK;
     /** ioctl(2) requests: bytes queued for reading (FIONREAD, SIOCINQ) and unsent (SIOCOUTQ). */
     public static final long FIONREAD = 0x541B, SIOCINQ = FIONREAD, SIOCOUTQ = 0x5411;
-    /** getrlimit/setrlimit resource of the open-file limit; {@code struct rlimit} is two u64s (cur, max). */
+    /** getrlimit/setrlimit resource of the open-file limit. */
     public static final int RLIMIT_NOFILE = 7;
     /** getrlimit resource of the locked-memory limit (ulimit -l), in bytes. */
     public static final int RLIMIT_MEMLOCK = 8;
-    public static final long RLIMIT_BYTES = 16;
+    /** {@code struct rlimit}: the soft and the hard limit, u64 each ({@code RLIM_INFINITY} is all ones). */
+    public static final StructLayout RLIMIT = MemoryLayout.structLayout(
+            JAVA_LONG.withName("rlim_cur"), JAVA_LONG.withName("rlim_max")).withName("rlimit");
+    public static final long RLIMIT_BYTES = RLIMIT.byteSize();
+    /** Offsets of the soft ({@code rlim_cur}) and hard ({@code rlim_max}) limit in a {@link #RLIMIT}. */
+    public static final long RLIMIT_CUR = RLIMIT.byteOffset(groupElement("rlim_cur")),
+            RLIMIT_MAX = RLIMIT.byteOffset(groupElement("rlim_max"));
 
     private static final MethodHandle OPEN = h("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
     private static final MethodHandle CLOSE = h("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
