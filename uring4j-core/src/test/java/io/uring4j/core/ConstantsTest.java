@@ -14,15 +14,14 @@ class ConstantsTest {
     @Test
     void opcodesFollowKernelNumbering() {
         Opcode[] all = Opcode.values();
-        assertEquals(65, Opcode.count());
-        assertEquals(65, all.length);
+        assertEquals(all.length, Opcode.count());
         for (int i = 0; i < all.length; i++) {
             assertEquals(i, all[i].code(), all[i].name());
             assertSame(all[i], Opcode.of(i));
+            assertEquals("IORING_OP_" + all[i].name(), all[i].kernelName());
         }
         assertEquals(Opcode.NOP, Opcode.of(0));
         assertEquals(22, Opcode.READ.code());
-        assertEquals(64, Opcode.URING_CMD128.code());
         assertEquals("IORING_OP_READ", Opcode.READ.kernelName());
     }
 
@@ -39,9 +38,10 @@ class ConstantsTest {
 
     @Test
     void unknownOpcodeNamesTheValue() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Opcode.of(65));
-        assertTrue(e.getMessage().contains("65"), e.getMessage());
-        assertTrue(e.getMessage().contains("0..64"), e.getMessage());
+        int past = Opcode.count(); // IORING_OP_LAST: the first number this library does not know
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Opcode.of(past));
+        assertTrue(e.getMessage().contains("opcode " + past), e.getMessage());
+        assertTrue(e.getMessage().contains("0.." + (past - 1)), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> Opcode.of(-1));
     }
 
