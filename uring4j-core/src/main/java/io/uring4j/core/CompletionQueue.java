@@ -145,18 +145,27 @@ final class CompletionQueue {
         return readOnce(ring, koverflow);
     }
 
-    boolean hasFlagsWord() {
-        return kflags >= 0;
+    /** Port of {@code io_uring_cq_eventfd_toggle}. */
+    void setEventfdEnabled(boolean enabled) {
+        int f = flags();
+        int updated = enabled ? f & ~CqRingFlags.EVENTFD_DISABLED : f | CqRingFlags.EVENTFD_DISABLED;
+        if (updated != f) {
+            // WRITE_ONCE as liburing does: the kernel checks the bit whenever it signals the eventfd.
+            writeOnce(ring, kflags, updated);
+        }
     }
 
-    int flags() {
+    /** Port of {@code io_uring_cq_eventfd_enabled}. */
+    boolean isEventfdEnabled() {
+        return (flags() & CqRingFlags.EVENTFD_DISABLED) == 0;
+    }
+
+    private int flags() {
+        if (kflags < 0) {
+            throw new UnsupportedOperationException("this kernel's CQ ring has no flags word (needs 5.8)");
+        }
         // Relaxed: both sides toggle independent bits; liburing uses READ_ONCE.
         return readOnce(ring, kflags);
-    }
-
-    void setFlags(int value) {
-        // WRITE_ONCE as liburing does: the kernel checks the bit whenever it signals the eventfd.
-        writeOnce(ring, kflags, value);
     }
 
     /** Re-reads the shared head after the kernel replaced the rings (resize). */

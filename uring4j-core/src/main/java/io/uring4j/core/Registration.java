@@ -397,9 +397,36 @@ public final class Registration {
             p.set(JAVA_INT, Layouts.params("sq_entries"), entries);
             p.set(JAVA_INT, Layouts.params("cq_entries"), params.cqEntries());
             p.set(JAVA_INT, Layouts.params("flags"), flags);
-            ring.replaceRings(p, "to " + sizes.sq() + " SQ / " + sizes.cq() + " CQ entries, flags "
+            replaceRings(p, "to " + sizes.sq() + " SQ / " + sizes.cq() + " CQ entries, flags "
                     + BitFlag.names(SetupFlag.class, flags)
                     + (ring.hasSetupFlag(SetupFlag.DEFER_TASKRUN) ? "" : " (EINVAL: resizing needs a DEFER_TASKRUN ring)"));
         }
+    }
+
+    /**
+     * The ring half of liburing's {@code io_uring_resize_rings}: asks the kernel for new rings
+     * sized by {@code params} (IORING_REGISTER_RESIZE_RINGS), maps them, points the SQ and CQ at
+     * them and unmaps the old ones.
+     *
+     * <p>SQEs taken but not yet published are published first (a tail store without entering),
+     * so the kernel copies them along with the rest of the SQ; liburing leaves them behind. The
+     * local SQ positions carry over, as the kernel keeps head and tail values across the copy;
+     * the new CQ picks its head up from the copied ring. Old SQE/CQE views belong to the old
+     * mapping's arena and throw once it is closed. If mapping the new rings fails after the
+     * kernel switched, the ring is unusable (as in liburing) and should be closed.
+     */
+    private void replaceRings(MemorySegment params, String what) {
+        SubmissionQueue sq = ring.sq();
+        sq.flush();
+        ring.registerOrThrow(RegisterOp.REGISTER_RESIZE_RINGS, params, 1, what);
+        // The kernel reports sizes and offsets; the flags and features that shape the mapping are the ring's.
+        int setupFlags = ring.setupFlags();
+        params.set(JAVA_INT, Layouts.params("flags"), setupFlags);
+        params.set(JAVA_INT, Layouts.params("features"), ring.featuresMask());
+        RingMemory fresh = RingMemory.map(ring.arena(), ring.fd(), params);
+        SubmissionQueue newSq = new SubmissionQueue(fresh.sqRing, params, fresh.sqes, setupFlags);
+        newSq.sqeHead = sq.sqeHead;
+        newSq.sqeTail = sq.sqeTail;
+        ring.adoptRings(newSq, new CompletionQueue(fresh.cqRing, params, setupFlags), fresh);
     }
 }

@@ -16,6 +16,18 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 final class RingSetup {
     private RingSetup() {}
 
+    /**
+     * Port of {@code io_uring_memory_size_params}: what {@link #setup} will use in NO_MMAP memory
+     * for these params on this kernel, the SQ index array left out when NO_SQARRAY will be taken.
+     */
+    static long memorySize(int entries, IoUringParams params) {
+        int flags = params.flags;
+        if (params.tryNoSqArray && RingMemory.kernelTakesNoSqArray()) {
+            flags |= SetupFlag.NO_SQARRAY.mask();
+        }
+        return RingMemory.memorySize(entries, flags, params.cqEntries);
+    }
+
     static IoUring setup(int entries, IoUringParams p, MemorySegment callerMemory) {
         RingMemory.sizes(entries, p.flags, p.cqEntries); // argument errors before the kernel sees them
         boolean noMmap = (p.flags & SetupFlag.NO_MMAP.mask()) != 0;
