@@ -1,7 +1,6 @@
 package io.uring4j.core;
 
 import io.uring4j.core.internal.Native;
-import io.uring4j.core.internal.RingAccess;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;

@@ -2,10 +2,10 @@ package io.uring4j.core;
 
 import java.lang.foreign.MemorySegment;
 
-import static io.uring4j.core.internal.RingAccess.loadAcquire;
-import static io.uring4j.core.internal.RingAccess.readOnce;
-import static io.uring4j.core.internal.RingAccess.storeRelease;
-import static io.uring4j.core.internal.RingAccess.writeOnce;
+import static io.uring4j.core.RingAccess.loadAcquire;
+import static io.uring4j.core.RingAccess.readOnce;
+import static io.uring4j.core.RingAccess.storeRelease;
+import static io.uring4j.core.RingAccess.writeOnce;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 /**
@@ -46,6 +46,8 @@ final class CompletionQueue {
         for (int i = 0; i < entries; i++) {
             views[i] = new Cqe(cqes, i * cqeSize, cqe32);
         }
+        // Relaxed: only this side advances khead; its first value was written by the kernel before
+        // the setup or resize call that handed over the ring returned, and that syscall orders it.
         this.head = readOnce(ring, khead);
     }
 
@@ -166,11 +168,6 @@ final class CompletionQueue {
         }
         // Relaxed: both sides toggle independent bits; liburing uses READ_ONCE.
         return readOnce(ring, kflags);
-    }
-
-    /** Re-reads the shared head after the kernel replaced the rings (resize). */
-    void resyncHead() {
-        head = readOnce(ring, khead);
     }
 
     /** CQ ring flag bits ({@code cq_ring->flags}), which the application sets. */
