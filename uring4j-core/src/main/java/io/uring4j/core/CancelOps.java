@@ -36,7 +36,7 @@ public sealed interface CancelOps permits Sqe {
      */
     @Prep(value = Opcode.ASYNC_CANCEL, liburing = "io_uring_prep_cancel64")
     default Sqe prepCancel64(long userData, int flags) {
-        return ((Sqe) this).prepRw(Opcode.ASYNC_CANCEL, -1, 0, 0, 0).addr(userData).opFlags(flags);
+        return sqe().prepRw(Opcode.ASYNC_CANCEL, -1, 0, 0, 0).addr(userData).opFlags(flags);
     }
 
     /**
@@ -58,7 +58,7 @@ public sealed interface CancelOps permits Sqe {
      */
     @Prep(value = Opcode.ASYNC_CANCEL, liburing = "io_uring_prep_cancel_fd")
     default Sqe prepCancelFd(int fd, int flags) {
-        return ((Sqe) this).prepRw(Opcode.ASYNC_CANCEL, fd, 0, 0, 0).opFlags(flags | CANCEL_FD);
+        return sqe().prepRw(Opcode.ASYNC_CANCEL, fd, 0, 0, 0).opFlags(flags | CANCEL_FD);
     }
 
     /* ---- kernel 6.6 ---- */
@@ -70,6 +70,11 @@ public sealed interface CancelOps permits Sqe {
      */
     @Prep(value = Opcode.ASYNC_CANCEL, liburing = "io_uring_prep_cancel64")
     default Sqe prepCancelOp(Opcode op, int flags) {
-        return ((Sqe) this).prepRw(Opcode.ASYNC_CANCEL, -1, 0, op.code(), 0).opFlags(flags | CANCEL_OP);
+        return sqe().prepRw(Opcode.ASYNC_CANCEL, -1, 0, op.code(), 0).opFlags(flags | CANCEL_OP);
+    }
+
+    /** This entry as what it is: the interface is sealed to {@link Sqe}, its only implementation. */
+    private Sqe sqe() {
+        return (Sqe) this;
     }
 }

@@ -36,7 +36,7 @@ public sealed interface MsgRingOps permits Sqe {
      */
     @Prep(value = Opcode.MSG_RING, liburing = "io_uring_prep_msg_ring")
     default Sqe prepMsgRing(int fd, int len, long data, int flags) {
-        return ((Sqe) this).prepRw(Opcode.MSG_RING, fd, MSG_DATA, len, data).opFlags(flags);
+        return sqe().prepRw(Opcode.MSG_RING, fd, MSG_DATA, len, data).opFlags(flags);
     }
 
     /* ---- kernel 6.0 ---- */
@@ -79,7 +79,7 @@ public sealed interface MsgRingOps permits Sqe {
             throw new IllegalArgumentException("msg_ring fd: the source is a registered file slot (>= 0), given " + sourceSlot);
         }
         // addr3 carries the source slot as a plain index (no "+1" there)
-        return ((Sqe) this).prepRw(Opcode.MSG_RING, fd, MSG_SEND_FD, 0, data).addr3(sourceSlot).opFlags(flags);
+        return sqe().prepRw(Opcode.MSG_RING, fd, MSG_SEND_FD, 0, data).addr3(sourceSlot).opFlags(flags);
     }
 
     /* ---- kernel 6.13: synchronous messages ---- */
@@ -118,5 +118,10 @@ public sealed interface MsgRingOps permits Sqe {
                         "message to ring fd " + fd + ", len " + len + ", data " + data);
             }
         }
+    }
+
+    /** This entry as what it is: the interface is sealed to {@link Sqe}, its only implementation. */
+    private Sqe sqe() {
+        return (Sqe) this;
     }
 }

@@ -57,7 +57,7 @@ public sealed interface NetOps permits Sqe {
     @Prep(value = Opcode.ACCEPT, liburing = "io_uring_prep_accept")
     default Sqe prepAccept(int fd, MemorySegment addr, MemorySegment addrLen, int flags) {
         long lenAddr = acceptAddrLen(addr, addrLen, "prepAccept");
-        return ((Sqe) this).prepRw(Opcode.ACCEPT, fd, addr.address(), 0, lenAddr).opFlags(flags);
+        return sqe().prepRw(Opcode.ACCEPT, fd, addr.address(), 0, lenAddr).opFlags(flags);
     }
 
     /**
@@ -68,7 +68,7 @@ public sealed interface NetOps permits Sqe {
     @Prep(value = Opcode.CONNECT, liburing = "io_uring_prep_connect")
     default Sqe prepConnect(int fd, MemorySegment addr, int addrLen) {
         int len = Sqe.length(addr, addrLen, "prepConnect address");
-        return ((Sqe) this).prepRw(Opcode.CONNECT, fd, Sqe.address(addr, "prepConnect address"), 0, len);
+        return sqe().prepRw(Opcode.CONNECT, fd, Sqe.address(addr, "prepConnect address"), 0, len);
     }
 
     /** Equivalent to {@code io_uring_prep_connect(3)}; kernel 5.5. The whole segment is the address. */
@@ -85,7 +85,7 @@ public sealed interface NetOps permits Sqe {
      */
     @Prep(value = Opcode.SHUTDOWN, liburing = "io_uring_prep_shutdown")
     default Sqe prepShutdown(int fd, int how) {
-        return ((Sqe) this).prepRw(Opcode.SHUTDOWN, fd, 0, how, 0);
+        return sqe().prepRw(Opcode.SHUTDOWN, fd, 0, how, 0);
     }
 
     /* ---- kernel 5.15 ---- */
@@ -139,7 +139,7 @@ public sealed interface NetOps permits Sqe {
      */
     @Prep(value = Opcode.SOCKET, liburing = "io_uring_prep_socket")
     default Sqe prepSocket(int domain, int type, int protocol, int flags) {
-        return ((Sqe) this).prepRw(Opcode.SOCKET, domain, 0, protocol, type).opFlags(flags);
+        return sqe().prepRw(Opcode.SOCKET, domain, 0, protocol, type).opFlags(flags);
     }
 
     /**
@@ -170,7 +170,7 @@ public sealed interface NetOps permits Sqe {
     @Prep(value = Opcode.BIND, liburing = "io_uring_prep_bind")
     default Sqe prepBind(int fd, MemorySegment addr, int addrLen) {
         int len = Sqe.length(addr, addrLen, "prepBind address");
-        return ((Sqe) this).prepRw(Opcode.BIND, fd, Sqe.address(addr, "prepBind address"), 0, len);
+        return sqe().prepRw(Opcode.BIND, fd, Sqe.address(addr, "prepBind address"), 0, len);
     }
 
     /** Equivalent to {@code io_uring_prep_bind(3)}; kernel 6.11. The whole segment is the address. */
@@ -182,7 +182,7 @@ public sealed interface NetOps permits Sqe {
     /** Equivalent to {@code io_uring_prep_listen(3)}; kernel 6.11. Like listen(2). */
     @Prep(value = Opcode.LISTEN, liburing = "io_uring_prep_listen")
     default Sqe prepListen(int fd, int backlog) {
-        return ((Sqe) this).prepRw(Opcode.LISTEN, fd, 0, backlog, 0);
+        return sqe().prepRw(Opcode.LISTEN, fd, 0, backlog, 0);
     }
 
     // ---- argument checks ----
@@ -210,5 +210,10 @@ public sealed interface NetOps permits Sqe {
                     + addr.byteSize() + "), given " + room);
         }
         return lenAddr;
+    }
+
+    /** This entry as what it is: the interface is sealed to {@link Sqe}, its only implementation. */
+    private Sqe sqe() {
+        return (Sqe) this;
     }
 }
