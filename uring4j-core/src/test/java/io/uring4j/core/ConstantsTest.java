@@ -66,6 +66,22 @@ class ConstantsTest {
     }
 
     @Test
+    void kernelNamesAreTheFamilyPrefixAndTheConstantsName() {
+        assertEquals("IORING_FEAT_EXT_ARG", Feature.EXT_ARG.kernelName());
+        assertEquals("IOSQE_IO_LINK", SqeFlag.IO_LINK.kernelName());
+        assertEquals("IORING_ENTER_GETEVENTS", EnterFlag.GETEVENTS.kernelName());
+        assertEquals("IORING_CQE_F_MORE", CqeFlag.MORE.kernelName());
+        assertSame(SetupFlag.NO_MMAP.kernelName(), SetupFlag.NO_MMAP.kernelName(), "computed once");
+        for (SetupFlag f : SetupFlag.values()) assertEquals("IORING_SETUP_" + f.name(), f.kernelName());
+        for (CqeFlag f : CqeFlag.values()) {
+            assertEquals(f == CqeFlag.CQE32_ENTRY ? "IORING_CQE_F_32" : "IORING_CQE_F_" + f.name(), f.kernelName());
+            assertEquals(1, Integer.bitCount(f.mask()), f.name());
+        }
+        assertEquals("6.1", SetupFlag.DEFER_TASKRUN.since());
+        assertEquals("5.17", SqeFlag.CQE_SKIP_SUCCESS.since());
+    }
+
+    @Test
     void featureBitsAreContiguous() {
         Feature[] all = Feature.values();
         assertEquals(18, all.length);
