@@ -25,7 +25,7 @@ import static io.uring4j.core.OpTesting.*;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static org.junit.jupiter.api.Assertions.*;
 
-/** ACCEPT in all its forms over real loopback sockets (spec-tests 25, 26, 27; field report 1). */
+/** ACCEPT in all its forms over real loopback sockets. */
 @Timeout(30)
 class AcceptTest {
 
@@ -33,7 +33,7 @@ class AcceptTest {
         return Stream.of(Arguments.of(V4, false), Arguments.of(V4, true), Arguments.of(V6, false), Arguments.of(V6, true));
     }
 
-    /** Field report 1: the peer address segment, which lives until completion, holds the client's address. */
+    /** The peer address segment, which lives until completion, holds the client's address. */
     @ParameterizedTest(name = "{0} async={1}")
     @MethodSource("familiesAndModes")
     @Covers(Opcode.ACCEPT)
@@ -169,7 +169,7 @@ class AcceptTest {
         }
     }
 
-    /** spec-tests 25: an accept that nobody connects to is cut short by its link timeout. */
+    /** An accept that nobody connects to is cut short by its link timeout. */
     @ParameterizedTest(name = "async={0}")
     @ValueSource(booleans = {false, true})
     @Covers({Opcode.ACCEPT, Opcode.LINK_TIMEOUT})

@@ -12,7 +12,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
- * Rings in caller memory (NO_MMAP): spec-tests 4 ({@code init-mem}) and field report 2.
+ * Rings in caller memory (NO_MMAP), as liburing's {@code init-mem} test sets them up, and the
+ * configuration a user found failing: SQE128 with COOP_TASKRUN, TASKRUN_FLAG, SINGLE_ISSUER and CLAMP.
  */
 @Timeout(60)
 class CallerMemoryTest {
@@ -131,7 +132,7 @@ class CallerMemoryTest {
     }
 
     /**
-     * Field report 2: SQE128 | COOP_TASKRUN | TASKRUN_FLAG | SINGLE_ISSUER | CLAMP in caller
+     * A user's configuration: SQE128 | COOP_TASKRUN | TASKRUN_FLAG | SINGLE_ISSUER | CLAMP in caller
      * memory; take X SQEs, submit returns X, every CQE is intact.
      */
     @Test

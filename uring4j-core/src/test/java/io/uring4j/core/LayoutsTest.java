@@ -4,7 +4,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** Struct sizes and offsets as the kernel defines them (io_uring-abi.md §3.1). */
+/** Struct sizes and offsets as the kernel's {@code include/uapi/linux/io_uring.h} defines them. */
 class LayoutsTest {
     @Test
     void kernelStructSizes() {

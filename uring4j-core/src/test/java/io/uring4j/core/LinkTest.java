@@ -26,8 +26,8 @@ import static io.uring4j.core.TimeoutOpsTest.byUserData;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
- * Ordering through SQE flags (spec-tests 17–25): links, hardlinks, drain, link timeouts,
- * CQE_SKIP_SUCCESS, failure propagation, and field report 3 (ordered one-byte writes).
+ * Ordering through SQE flags: links, hardlinks, drain, link timeouts,
+ * CQE_SKIP_SUCCESS, failure propagation, and one-byte writes that must land in order.
  */
 @Timeout(60)
 class LinkTest {
@@ -156,14 +156,14 @@ class LinkTest {
         }
     }
 
-    /** Field report 3: one-byte writes at the file position, linked so they land in order. */
+    /** One-byte writes at the file position, linked so they land in order. */
     @ParameterizedTest(name = "async={0}")
     @ValueSource(booleans = {false, true})
     void thousandLinkedOneByteWritesAtTheFilePositionStayOrdered(boolean async) throws IOException {
         orderedOneByteWrites(async, true);
     }
 
-    /** Field report 3 with explicit increasing offsets. */
+    /** The same with explicit increasing offsets. */
     @ParameterizedTest(name = "async={0}")
     @ValueSource(booleans = {false, true})
     void thousandLinkedOneByteWritesAtExplicitOffsetsStayOrdered(boolean async) throws IOException {

@@ -15,7 +15,7 @@ import static io.uring4j.core.OpTesting.*;
 import static org.junit.jupiter.api.Assertions.*;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-/** Legacy provided buffers (PROVIDE_BUFFERS / REMOVE_BUFFERS) and send bundles (spec-tests 35, 37). */
+/** Legacy provided buffers (PROVIDE_BUFFERS / REMOVE_BUFFERS) and send bundles. */
 @Timeout(30)
 class ProvidedBuffersTest {
     private static final int SIZE = 32;

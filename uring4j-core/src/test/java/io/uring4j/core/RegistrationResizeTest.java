@@ -17,7 +17,7 @@ import java.util.Set;
 import static io.uring4j.core.RegistrationTestSupport.*;
 import static org.junit.jupiter.api.Assertions.*;
 
-/** IORING_REGISTER_RESIZE_RINGS (spec-tests 16): requests and completions survive a resize. */
+/** IORING_REGISTER_RESIZE_RINGS: requests and completions survive a resize. */
 @Timeout(30)
 class RegistrationResizeTest {
 

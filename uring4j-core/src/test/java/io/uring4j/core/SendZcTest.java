@@ -16,7 +16,7 @@ import static io.uring4j.core.SendRecvOps.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
- * Zero-copy sends (spec-tests 36): a result CQE with F_MORE, then a notification CQE with
+ * Zero-copy sends: a result CQE with F_MORE, then a notification CQE with
  * F_NOTIF once the buffer is free; usage reporting; registered buffers; data intact.
  */
 @Timeout(30)

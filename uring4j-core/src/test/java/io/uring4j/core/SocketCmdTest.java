@@ -20,8 +20,8 @@ import static org.junit.jupiter.api.Assertions.*;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * Socket commands through URING_CMD equal the system calls they replace (spec-tests 32, 33;
- * field report 4), inline and with IOSQE_ASYNC, and never hang.
+ * Socket commands through URING_CMD equal the system calls they replace, inline and with
+ * IOSQE_ASYNC, and never hang.
  */
 @Timeout(30)
 class SocketCmdTest {
@@ -99,7 +99,7 @@ class SocketCmdTest {
         }
     }
 
-    /** Field report 4: a getsockopt under a link timeout completes one way or the other in time. */
+    /** A getsockopt under a link timeout completes one way or the other in time. */
     @ParameterizedTest(name = "async={0}")
     @ValueSource(booleans = {false, true})
     @Covers({Opcode.URING_CMD, Opcode.LINK_TIMEOUT})

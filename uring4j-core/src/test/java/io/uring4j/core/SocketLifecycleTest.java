@@ -16,7 +16,7 @@ import static io.uring4j.core.OpTesting.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
- * socket, bind, listen, connect, accept, shutdown all through the ring (spec-tests 30), direct
+ * socket, bind, listen, connect, accept, shutdown all through the ring, direct
  * sockets, and connect bounded by a link timeout.
  */
 @Timeout(30)
