@@ -22,7 +22,6 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 final class Availability {
     private Availability() {}
 
-    private static final int EPERM = 1, EINTR = 4, EAGAIN = 11, ENOMEM = 12, ENFILE = 23, EMFILE = 24, EINVAL = 22, ENOSYS = 38;
     private static final long PROBE_USER_DATA = 0x75726e67L;
 
     /** The answer once it is settled: null while no check has run or the last one met a shortage. */
@@ -56,8 +55,9 @@ final class Availability {
     /** Whether {@code cause} is a kernel call refused for lack of a resource that may come back. */
     private static boolean shortage(Throwable cause) {
         if (cause != null && cause.getCause() instanceof IoUringException e) {
-            int errno = e.errno();
-            return errno == EMFILE || errno == ENFILE || errno == ENOMEM || errno == EAGAIN || errno == EINTR;
+            Errno errno = Errno.of(e.errno());
+            return errno == Errno.EMFILE || errno == Errno.ENFILE || errno == Errno.ENOMEM || errno == Errno.EAGAIN
+                    || errno == Errno.EINTR;
         }
         return false;
     }
@@ -134,14 +134,14 @@ final class Availability {
             ring.submitAndWait(1); // io_uring_enter: submit, and wait for the completion
             Cqe cqe = ring.peekCqe();
             if (cqe == null || cqe.userData() != PROBE_USER_DATA || cqe.res() != 0) {
-                throw new IoUringException("io_uring_enter", cqe == null ? -ENOSYS : cqe.res(),
+                throw new IoUringException("io_uring_enter", cqe == null ? -Errno.ENOSYS.code() : cqe.res(),
                         "a NOP submitted to a new ring did not complete as a NOP (" + (cqe == null ? "no CQE" : "res " + cqe.res()) + ")");
             }
             ring.cqeSeen(cqe);
             try {
                 Probe.of(ring);
             } catch (IoUringException e) {
-                if (e.errno() != EINVAL) throw e;
+                if (e.errno() != Errno.EINVAL.code()) throw e;
             }
         }
     }
@@ -152,7 +152,7 @@ final class Availability {
         String seccomp = grep("/proc/self/status", "Seccomp:");
         String errnoName = Errno.describe(errno);
         boolean setup = call.equals("io_uring_setup");
-        return switch (errno) {
+        return switch (Errno.of(errno)) {
             case ENOSYS -> setup
                     ? "the kernel has no io_uring (io_uring_setup: " + errnoName + "): too old or built without CONFIG_IO_URING, or a"
                             + " seccomp filter answers ENOSYS (" + seccomp + ")"
@@ -165,20 +165,20 @@ final class Availability {
                     : call + " is not permitted: " + errnoName + ", although io_uring_setup worked: a seccomp filter or LSM blocks "
                             + call + " (" + seccomp + ", kernel.io_uring_disabled=" + disabled + ")";
             case ENOMEM -> message; // IoUring's setup failure names the memory limit in force and the fix
-            case EMFILE, ENFILE -> message + (errno == EMFILE ? " (this process has no free file descriptor: " + nofileLimit() + ")"
+            case EMFILE, ENFILE -> message + (Errno.of(errno) == Errno.EMFILE ? " (this process has no free file descriptor: " + nofileLimit() + ")"
                     : " (the system-wide file table is full: fs.file-max)"); // /proc cannot be read now: no sysctl or seccomp status
-            default -> message + " (kernel.io_uring_disabled=" + disabled + ", " + seccomp + ")";
+            case null, default -> message + " (kernel.io_uring_disabled=" + disabled + ", " + seccomp + ")";
         };
     }
 
     /** "RLIMIT_NOFILE is 128 (soft), 128 (hard)", from getrlimit(2) (no fd needed). */
     private static String nofileLimit() {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment rlim = arena.allocate(Posix.RLIMIT_BYTES, 8);
+            MemorySegment rlim = arena.allocate(Posix.RLIMIT);
             if (Posix.getrlimit(Posix.RLIMIT_NOFILE, rlim) != 0) {
                 return "RLIMIT_NOFILE unknown";
             }
-            return "RLIMIT_NOFILE is " + rlim.get(JAVA_LONG, 0) + " (soft), " + rlim.get(JAVA_LONG, 8) + " (hard)";
+            return "RLIMIT_NOFILE is " + rlim.get(JAVA_LONG, Posix.RLIMIT_CUR) + " (soft), " + rlim.get(JAVA_LONG, Posix.RLIMIT_MAX) + " (hard)";
         } catch (RuntimeException | LinkageError e) {
             return "RLIMIT_NOFILE unknown";
         }

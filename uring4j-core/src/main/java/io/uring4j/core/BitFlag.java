@@ -17,6 +17,21 @@ public sealed interface BitFlag permits SetupFlag, Feature, SqeFlag, CqeFlag, En
     /** The value of this flag in its kernel flag word; always exactly one bit. */
     int mask();
 
+    /**
+     * The first Linux version (e.g. {@code "5.19"}) that knows this flag: accepts it (setup,
+     * SQE and enter flags), reports it (features) or posts it (CQE flags).
+     */
+    String since();
+
+    /**
+     * The C macro name, for messages that match the kernel and liburing docs: the family's
+     * prefix ({@code IORING_SETUP_}, {@code IORING_FEAT_}, {@code IOSQE_}, {@code IORING_CQE_F_},
+     * {@code IORING_ENTER_}) and the constant's name, e.g. {@code IORING_SETUP_SQE128}.
+     */
+    default String kernelName() {
+        return BitFlagConstants.kernelName(this);
+    }
+
     /** Whether this flag's bit is set in {@code flags}, a raw kernel flag word. */
     default boolean isSet(int flags) {
         return (flags & mask()) != 0;
@@ -88,7 +103,7 @@ public sealed interface BitFlag permits SetupFlag, Feature, SqeFlag, CqeFlag, En
 }
 
 /**
- * Caches each flag enum's constants for {@link BitFlag}'s helpers, because
+ * Caches each flag enum's constants and kernel names for {@link BitFlag}'s helpers, because
  * {@code Class.getEnumConstants()} clones its array on every call. A separate package-private class
  * because anything nested in an interface would be public API.
  */
@@ -108,10 +123,39 @@ final class BitFlagConstants {
         }
     };
 
+    /** Each family's kernel names by ordinal, built once: naming a flag in a message allocates nothing. */
+    private static final ClassValue<String[]> KERNEL_NAMES = new ClassValue<>() {
+        @Override
+        protected String[] computeValue(Class<?> type) {
+            BitFlag[] flags = CONSTANTS.get(type);
+            String[] names = new String[flags.length];
+            for (int i = 0; i < flags.length; i++) {
+                names[i] = prefix(flags[i]) + ((Enum<?>) flags[i]).name();
+            }
+            return names;
+        }
+    };
+
     private BitFlagConstants() {
     }
 
     static BitFlag[] of(Class<?> type) {
         return CONSTANTS.get(type);
+    }
+
+    static String kernelName(BitFlag flag) {
+        Enum<?> e = (Enum<?>) flag;
+        return KERNEL_NAMES.get(e.getDeclaringClass())[e.ordinal()];
+    }
+
+    /** The C prefix of each family; a new family does not compile until it has one. */
+    private static String prefix(BitFlag flag) {
+        return switch (flag) {
+            case SetupFlag _ -> "IORING_SETUP_";
+            case Feature _ -> "IORING_FEAT_";
+            case SqeFlag _ -> "IOSQE_";
+            case CqeFlag _ -> "IORING_CQE_F_";
+            case EnterFlag _ -> "IORING_ENTER_";
+        };
     }
 }

@@ -41,7 +41,7 @@ public sealed interface BufferOps permits Sqe {
         }
         Sqe.length(addr, (long) len * nr, "prepProvideBuffers memory (len * nr)");
         long base = Sqe.writableAddress(addr, "prepProvideBuffers memory");
-        return ((Sqe) this).prepRw(Opcode.PROVIDE_BUFFERS, nr, base, len, bid).bufGroup(bgid);
+        return sqe().prepRw(Opcode.PROVIDE_BUFFERS, nr, base, len, bid).bufGroup(bgid);
     }
 
     /**
@@ -55,12 +55,17 @@ public sealed interface BufferOps permits Sqe {
             throw new IllegalArgumentException("prepRemoveBuffers: nr must be within 1.." + MAX_BUFFERS_PER_PROVIDE + ", given " + nr);
         }
         checkU16(bgid, "prepRemoveBuffers bgid");
-        return ((Sqe) this).prepRw(Opcode.REMOVE_BUFFERS, nr, 0, 0, 0).bufGroup(bgid);
+        return sqe().prepRw(Opcode.REMOVE_BUFFERS, nr, 0, 0, 0).bufGroup(bgid);
     }
 
     private static void checkU16(int value, String what) {
         if (value < 0 || value > 0xFFFF) {
             throw new IllegalArgumentException(what + " is a u16 (0..65535), given " + value);
         }
+    }
+
+    /** This entry as what it is: the interface is sealed to {@link Sqe}, its only implementation. */
+    private Sqe sqe() {
+        return (Sqe) this;
     }
 }

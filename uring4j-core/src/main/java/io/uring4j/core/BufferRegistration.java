@@ -20,7 +20,6 @@ final class BufferRegistration {
     static final int MAX_BUFFERS = 1 << 14;
     /** The kernel refuses a single registered buffer above 1 GiB (io_buffer_validate). */
     static final long MAX_BUFFER_BYTES = 1L << 30;
-    private static final int RSRC_REGISTER_SPARSE = 1;
     private static final int CLONE_DST_REPLACE = 1 << 1;
 
     /** Port of {@code io_uring_register_buffers}. */
@@ -40,7 +39,7 @@ final class BufferRegistration {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment reg = arena.allocate(Layouts.RSRC_REGISTER);
             reg.set(JAVA_INT, Layouts.RSRC_REGISTER_NR, nr);
-            reg.set(JAVA_INT, Layouts.RSRC_REGISTER_FLAGS, RSRC_REGISTER_SPARSE);
+            reg.set(JAVA_INT, Layouts.RSRC_REGISTER_FLAGS, Layouts.RSRC_REGISTER_SPARSE);
             ring.registerOrThrow(RegisterOp.REGISTER_BUFFERS2, reg, (int) Layouts.RSRC_REGISTER.byteSize(),
                     "sparse table of " + nr + " buffers");
         }
@@ -139,16 +138,16 @@ final class BufferRegistration {
     }
 
     /** Registers, or throws naming the buffers and the cause that matches the errno (see {@link MemoryHints}). */
-    private static int registerOrExplain(IoUring ring, int opcode, MemorySegment arg, int nrArgs, List<MemorySegment> buffers,
+    private static int registerOrExplain(IoUring ring, RegisterOp op, MemorySegment arg, int nrArgs, List<MemorySegment> buffers,
                                          String what) {
-        int r = ring.register(opcode, arg, nrArgs);
+        int r = ring.register(op, arg, nrArgs);
         if (r >= 0) {
             return r;
         }
         long total = 0;
         for (MemorySegment b : buffers) total += b.byteSize();
         String hint = MemoryHints.bufferRegistration(r, total);
-        throw new IoUringException("io_uring_register(" + RegisterOp.name(opcode) + ")", r,
+        throw new IoUringException("io_uring_register(" + op.kernelName() + ")", r,
                 what + buffers.size() + " buffers, " + total + " bytes in all" + (hint.isEmpty() ? "" : " (" + hint + ")"));
     }
 }

@@ -1,14 +1,10 @@
 package io.uring4j.core;
 
 import io.uring4j.core.internal.Native;
-import io.uring4j.core.internal.RingAccess;
 
 import java.lang.foreign.Arena;
-import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.StructLayout;
 
-import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
@@ -48,22 +44,8 @@ public final class BufferRing implements AutoCloseable {
     public static final int INCREMENTAL = 2;
     /** The largest ring the kernel accepts. */
     public static final int MAX_ENTRIES = 32768;
-    /** Bytes per descriptor ({@code sizeof(struct io_uring_buf)}). */
-    public static final int ENTRY_BYTES = 16;
-
-    private static final long TAIL_OFFSET = 14;
-
-    /* struct io_uring_buf_reg (40 bytes): the argument of (UN)REGISTER_PBUF_RING. */
-    private static final StructLayout BUF_REG = MemoryLayout.structLayout(
-            JAVA_LONG.withName("ring_addr"), JAVA_INT.withName("ring_entries"), JAVA_SHORT.withName("bgid"),
-            JAVA_SHORT.withName("flags"), JAVA_INT.withName("min_left"),
-            MemoryLayout.sequenceLayout(5, JAVA_INT).withName("resv")
-    ).withName("io_uring_buf_reg");
-    /* struct io_uring_buf_status (40 bytes): the argument of REGISTER_PBUF_STATUS. */
-    private static final StructLayout BUF_STATUS = MemoryLayout.structLayout(
-            JAVA_INT.withName("buf_group"), JAVA_INT.withName("head"),
-            MemoryLayout.sequenceLayout(8, JAVA_INT).withName("resv")
-    ).withName("io_uring_buf_status");
+    /** Bytes per descriptor ({@code sizeof(struct io_uring_buf)}): 16. */
+    public static final int ENTRY_BYTES = (int) Layouts.BUF.byteSize();
 
     private final IoUring ring;
     private final Arena arena;
@@ -120,11 +102,11 @@ public final class BufferRing implements AutoCloseable {
         Arena arena = Arena.ofShared();
         MemorySegment bufs = MemorySegment.ofAddress(addr).reinterpret(bytes, arena, s -> Native.munmap(s.address(), bytes));
         try (Arena tmp = Arena.ofConfined()) {
-            MemorySegment reg = tmp.allocate(BUF_REG);
-            reg.set(JAVA_LONG, BUF_REG.byteOffset(groupElement("ring_addr")), addr);
-            reg.set(JAVA_INT, BUF_REG.byteOffset(groupElement("ring_entries")), entries);
-            reg.set(JAVA_SHORT, BUF_REG.byteOffset(groupElement("bgid")), (short) groupId);
-            reg.set(JAVA_SHORT, BUF_REG.byteOffset(groupElement("flags")), (short) flags);
+            MemorySegment reg = tmp.allocate(Layouts.BUF_REG);
+            reg.set(JAVA_LONG, Layouts.BUF_REG_RING_ADDR, addr);
+            reg.set(JAVA_INT, Layouts.BUF_REG_RING_ENTRIES, entries);
+            reg.set(JAVA_SHORT, Layouts.BUF_REG_BGID, (short) groupId);
+            reg.set(JAVA_SHORT, Layouts.BUF_REG_FLAGS, (short) flags);
             ring.registerOrThrow(RegisterOp.REGISTER_PBUF_RING, reg, 1,
                     "buffer group " + groupId + ", " + entries + " entries, flags " + flags);
         } catch (RuntimeException e) {
@@ -184,9 +166,9 @@ public final class BufferRing implements AutoCloseable {
             throw new IllegalArgumentException("offset after the tail must be within 0.." + mask + ", given " + offset);
         }
         long at = (long) ((tail + offset) & mask) * ENTRY_BYTES;
-        bufs.set(JAVA_LONG, at, addr);
-        bufs.set(JAVA_INT, at + 8, len);
-        bufs.set(JAVA_SHORT, at + 12, (short) bid);
+        bufs.set(JAVA_LONG, at + Layouts.BUF_ADDR, addr);
+        bufs.set(JAVA_INT, at + Layouts.BUF_LEN, len);
+        bufs.set(JAVA_SHORT, at + Layouts.BUF_BID, (short) bid);
     }
 
     /**
@@ -199,7 +181,7 @@ public final class BufferRing implements AutoCloseable {
         }
         tail = (short) (tail + count);
         // publishes the descriptors written by add(); pairs with the kernel's smp_load_acquire of the tail
-        RingAccess.storeReleaseShort(bufs, TAIL_OFFSET, tail);
+        RingAccess.storeReleaseShort(bufs, Layouts.BUF_RING_TAIL, tail);
     }
 
     /**
@@ -224,10 +206,10 @@ public final class BufferRing implements AutoCloseable {
     public int head() {
         ensureOpen();
         try (Arena tmp = Arena.ofConfined()) {
-            MemorySegment status = tmp.allocate(BUF_STATUS);
-            status.set(JAVA_INT, 0, groupId);
+            MemorySegment status = tmp.allocate(Layouts.BUF_STATUS);
+            status.set(JAVA_INT, Layouts.BUF_STATUS_BUF_GROUP, groupId);
             ring.registerOrThrow(RegisterOp.REGISTER_PBUF_STATUS, status, 1, "head of buffer group " + groupId);
-            return status.get(JAVA_INT, BUF_STATUS.byteOffset(groupElement("head"))) & 0xFFFF;
+            return status.get(JAVA_INT, Layouts.BUF_STATUS_HEAD) & 0xFFFF;
         }
     }
 
@@ -248,8 +230,8 @@ public final class BufferRing implements AutoCloseable {
         try {
             if (!ring.isClosed()) {
                 try (Arena tmp = Arena.ofConfined()) {
-                    MemorySegment reg = tmp.allocate(BUF_REG);
-                    reg.set(JAVA_SHORT, BUF_REG.byteOffset(groupElement("bgid")), (short) groupId);
+                    MemorySegment reg = tmp.allocate(Layouts.BUF_REG);
+                    reg.set(JAVA_SHORT, Layouts.BUF_REG_BGID, (short) groupId);
                     ring.registerOrThrow(RegisterOp.UNREGISTER_PBUF_RING, reg, 1, "buffer group " + groupId);
                 }
             }

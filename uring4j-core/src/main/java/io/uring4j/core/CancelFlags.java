@@ -4,7 +4,9 @@ package io.uring4j.core;
  * {@code IORING_ASYNC_CANCEL_*}: how a cancel request (the {@code ASYNC_CANCEL} opcode, or
  * {@link Registration#syncCancel}) picks its targets. Without a flag, the first request whose
  * {@code user_data} matches is cancelled; the flags change the key or cancel every match.
- * Shared by the synchronous and the SQE-based cancel.
+ * Shared by the synchronous and the SQE-based cancel: this class is the one place these
+ * numbers are written ({@link CancelOps}' {@code CANCEL_*} constants are the same values), and
+ * the runtime's cancels use them from here.
  */
 public final class CancelFlags {
     private CancelFlags() {}
@@ -25,15 +27,17 @@ public final class CancelFlags {
     /** Every flag this version knows; other bits are refused before the kernel sees them. */
     public static final int KNOWN = ALL | FD | ANY | FD_FIXED | USERDATA | OP;
 
+    /** The names of bits 0, 1, 2, ... in the order of the constants above. */
+    private static final String[] NAMES = {"ALL", "FD", "ANY", "FD_FIXED", "USERDATA", "OP"};
+
     /** The flags as {@code "ALL|FD"} (or {@code "0"}), for messages. */
     public static String names(int flags) {
         if (flags == 0) return "0";
-        String[] names = {"ALL", "FD", "ANY", "FD_FIXED", "USERDATA", "OP"};
         StringBuilder sb = new StringBuilder();
         for (int bit = 0; bit < 32; bit++) {
             if ((flags & (1 << bit)) == 0) continue;
             if (!sb.isEmpty()) sb.append('|');
-            sb.append(bit < names.length ? names[bit] : "0x" + Integer.toHexString(1 << bit));
+            sb.append(bit < NAMES.length ? NAMES[bit] : "0x" + Integer.toHexString(1 << bit));
         }
         return sb.toString();
     }

@@ -10,19 +10,23 @@ package io.uring4j.core;
  */
 public sealed interface CancelOps permits Sqe {
 
-    /* IORING_ASYNC_CANCEL_* flags (cancel_flags). */
-    /** Cancel every matching request, not just the first. */
-    int CANCEL_ALL = 1 << 0;
-    /** Match on the fd in {@code sqe->fd} instead of user_data. */
-    int CANCEL_FD = 1 << 1;
-    /** Match any request (with {@link #CANCEL_ALL}: every request of the ring). */
-    int CANCEL_ANY = 1 << 2;
-    /** The fd to match is a registered-file index. */
-    int CANCEL_FD_FIXED = 1 << 3;
-    /** Match on user_data as well (the default when no other key is given). */
-    int CANCEL_USERDATA = 1 << 4;
-    /** Match on the opcode in {@code sqe->len}. */
-    int CANCEL_OP = 1 << 5;
+    /*
+     * IORING_ASYNC_CANCEL_* (cancel_flags): the numbers live in CancelFlags, which the
+     * synchronous cancel (Registration.syncCancel) shares; these are the same values under the
+     * names the prep helpers document.
+     */
+    /** {@link CancelFlags#ALL}: cancel every matching request, not just the first. */
+    int CANCEL_ALL = CancelFlags.ALL;
+    /** {@link CancelFlags#FD}: match on the fd in {@code sqe->fd} instead of user_data. */
+    int CANCEL_FD = CancelFlags.FD;
+    /** {@link CancelFlags#ANY}: match any request (with {@link #CANCEL_ALL}: every request of the ring). */
+    int CANCEL_ANY = CancelFlags.ANY;
+    /** {@link CancelFlags#FD_FIXED}: the fd to match is a registered-file index. */
+    int CANCEL_FD_FIXED = CancelFlags.FD_FIXED;
+    /** {@link CancelFlags#USERDATA}: match on user_data as well (the default when no other key is given). */
+    int CANCEL_USERDATA = CancelFlags.USERDATA;
+    /** {@link CancelFlags#OP}: match on the opcode in {@code sqe->len}. */
+    int CANCEL_OP = CancelFlags.OP;
 
     /* ---- kernel 5.5 ---- */
 
@@ -32,7 +36,7 @@ public sealed interface CancelOps permits Sqe {
      */
     @Prep(value = Opcode.ASYNC_CANCEL, liburing = "io_uring_prep_cancel64")
     default Sqe prepCancel64(long userData, int flags) {
-        return ((Sqe) this).prepRw(Opcode.ASYNC_CANCEL, -1, 0, 0, 0).addr(userData).opFlags(flags);
+        return sqe().prepRw(Opcode.ASYNC_CANCEL, -1, 0, 0, 0).addr(userData).opFlags(flags);
     }
 
     /**
@@ -54,7 +58,7 @@ public sealed interface CancelOps permits Sqe {
      */
     @Prep(value = Opcode.ASYNC_CANCEL, liburing = "io_uring_prep_cancel_fd")
     default Sqe prepCancelFd(int fd, int flags) {
-        return ((Sqe) this).prepRw(Opcode.ASYNC_CANCEL, fd, 0, 0, 0).opFlags(flags | CANCEL_FD);
+        return sqe().prepRw(Opcode.ASYNC_CANCEL, fd, 0, 0, 0).opFlags(flags | CANCEL_FD);
     }
 
     /* ---- kernel 6.6 ---- */
@@ -66,6 +70,11 @@ public sealed interface CancelOps permits Sqe {
      */
     @Prep(value = Opcode.ASYNC_CANCEL, liburing = "io_uring_prep_cancel64")
     default Sqe prepCancelOp(Opcode op, int flags) {
-        return ((Sqe) this).prepRw(Opcode.ASYNC_CANCEL, -1, 0, op.code(), 0).opFlags(flags | CANCEL_OP);
+        return sqe().prepRw(Opcode.ASYNC_CANCEL, -1, 0, op.code(), 0).opFlags(flags | CANCEL_OP);
+    }
+
+    /** This entry as what it is: the interface is sealed to {@link Sqe}, its only implementation. */
+    private Sqe sqe() {
+        return (Sqe) this;
     }
 }

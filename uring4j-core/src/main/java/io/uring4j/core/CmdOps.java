@@ -39,7 +39,7 @@ public sealed interface CmdOps permits Sqe {
     @Prep(value = Opcode.URING_CMD, liburing = "io_uring_prep_uring_cmd")
     default Sqe prepUringCmd(int cmdOp, int fd) {
         // cmd_op is the low half of the off word; the high half (__pad1) stays 0
-        return ((Sqe) this).prepRw(Opcode.URING_CMD, fd, 0, 0, Integer.toUnsignedLong(cmdOp));
+        return sqe().prepRw(Opcode.URING_CMD, fd, 0, 0, Integer.toUnsignedLong(cmdOp));
     }
 
     /* ---- kernel 6.7 ---- */
@@ -100,10 +100,15 @@ public sealed interface CmdOps permits Sqe {
      */
     @Prep(value = Opcode.URING_CMD128, liburing = "io_uring_prep_uring_cmd128")
     default Sqe prepUringCmd128(int cmdOp, int fd) {
-        Sqe sqe = (Sqe) this;
+        Sqe sqe = sqe();
         if (sqe.byteSize() != 128) {
             throw new IllegalArgumentException("prepUringCmd128 needs a 128-byte SQE, given one of " + sqe.byteSize() + " bytes");
         }
         return sqe.prepRw(Opcode.URING_CMD128, fd, 0, 0, Integer.toUnsignedLong(cmdOp));
+    }
+
+    /** This entry as what it is: the interface is sealed to {@link Sqe}, its only implementation. */
+    private Sqe sqe() {
+        return (Sqe) this;
     }
 }

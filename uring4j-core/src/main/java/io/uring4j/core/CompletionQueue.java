@@ -2,10 +2,10 @@ package io.uring4j.core;
 
 import java.lang.foreign.MemorySegment;
 
-import static io.uring4j.core.internal.RingAccess.loadAcquire;
-import static io.uring4j.core.internal.RingAccess.readOnce;
-import static io.uring4j.core.internal.RingAccess.storeRelease;
-import static io.uring4j.core.internal.RingAccess.writeOnce;
+import static io.uring4j.core.RingAccess.loadAcquire;
+import static io.uring4j.core.RingAccess.readOnce;
+import static io.uring4j.core.RingAccess.storeRelease;
+import static io.uring4j.core.RingAccess.writeOnce;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 /**
@@ -46,6 +46,8 @@ final class CompletionQueue {
         for (int i = 0; i < entries; i++) {
             views[i] = new Cqe(cqes, i * cqeSize, cqe32);
         }
+        // Relaxed: only this side advances khead; its first value was written by the kernel before
+        // the setup or resize call that handed over the ring returned, and that syscall orders it.
         this.head = readOnce(ring, khead);
     }
 
@@ -145,22 +147,33 @@ final class CompletionQueue {
         return readOnce(ring, koverflow);
     }
 
-    boolean hasFlagsWord() {
-        return kflags >= 0;
+    /** Port of {@code io_uring_cq_eventfd_toggle}. */
+    void setEventfdEnabled(boolean enabled) {
+        int f = flags();
+        int updated = enabled ? f & ~CqRingFlags.EVENTFD_DISABLED : f | CqRingFlags.EVENTFD_DISABLED;
+        if (updated != f) {
+            // WRITE_ONCE as liburing does: the kernel checks the bit whenever it signals the eventfd.
+            writeOnce(ring, kflags, updated);
+        }
     }
 
-    int flags() {
+    /** Port of {@code io_uring_cq_eventfd_enabled}. */
+    boolean isEventfdEnabled() {
+        return (flags() & CqRingFlags.EVENTFD_DISABLED) == 0;
+    }
+
+    private int flags() {
+        if (kflags < 0) {
+            throw new UnsupportedOperationException("this kernel's CQ ring has no flags word (needs 5.8)");
+        }
         // Relaxed: both sides toggle independent bits; liburing uses READ_ONCE.
         return readOnce(ring, kflags);
     }
 
-    void setFlags(int value) {
-        // WRITE_ONCE as liburing does: the kernel checks the bit whenever it signals the eventfd.
-        writeOnce(ring, kflags, value);
-    }
-
-    /** Re-reads the shared head after the kernel replaced the rings (resize). */
-    void resyncHead() {
-        head = readOnce(ring, khead);
+    /** CQ ring flag bits ({@code cq_ring->flags}), which the application sets. */
+    static final class CqRingFlags {
+        private CqRingFlags() {}
+        /** {@code IORING_CQ_EVENTFD_DISABLED}: the kernel does not signal the registered eventfd. */
+        static final int EVENTFD_DISABLED = 1;
     }
 }

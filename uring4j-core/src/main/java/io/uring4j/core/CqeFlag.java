@@ -11,31 +11,32 @@ package io.uring4j.core;
  */
 public enum CqeFlag implements BitFlag {
     /** The upper 16 bits hold a provided-buffer id. */
-    BUFFER(0, "5.7", "BUFFER"),
+    BUFFER(0, "5.7"),
     /** The request is still armed; more CQEs with the same user_data will follow. */
-    MORE(1, "5.13", "MORE"),
+    MORE(1, "5.13"),
     /** A socket receive left more data queued. */
-    SOCK_NONEMPTY(2, "5.19", "SOCK_NONEMPTY"),
+    SOCK_NONEMPTY(2, "5.19"),
     /** The zero-copy notification that the send buffer may be reused, not the send result. */
-    NOTIF(3, "6.0", "NOTIF"),
+    NOTIF(3, "6.0"),
     /** An incrementally consumed buffer stays in use; its id will appear again. */
-    BUF_MORE(4, "6.12", "BUF_MORE"),
+    BUF_MORE(4, "6.12"),
     /** A filler entry the kernel put in a mixed-size CQ at the wrap; consume and ignore it. */
-    SKIP(5, "6.18", "SKIP"),
-    /** In a {@code CQE_MIXED} ring this CQE is 32 bytes and occupies two slots. */
-    CQE32_ENTRY(15, "6.18", "32");
+    SKIP(5, "6.18"),
+    /**
+     * In a {@code CQE_MIXED} ring this CQE is 32 bytes and occupies two slots. The C name is
+     * {@code IORING_CQE_F_32}, which is no Java identifier.
+     */
+    CQE32_ENTRY(15, "6.18");
 
     /** Shift that moves the buffer id from the top half of {@code cqe->flags} to bit 0. */
     public static final int BUFFER_SHIFT = 16;
 
     private final int mask;
     private final String since;
-    private final String kernelName;
 
-    CqeFlag(int bit, String since, String kernelSuffix) {
+    CqeFlag(int bit, String since) {
         this.mask = 1 << bit;
         this.since = since;
-        this.kernelName = "IORING_CQE_F_" + kernelSuffix;
     }
 
     @Override
@@ -43,14 +44,15 @@ public enum CqeFlag implements BitFlag {
         return mask;
     }
 
-    /** The C macro name; differs from {@link #name()} for {@link #CQE32_ENTRY}. */
-    public String kernelName() {
-        return kernelName;
-    }
-
-    /** The first Linux version (e.g. {@code "6.0"}) that posts this flag. */
+    @Override
     public String since() {
         return since;
+    }
+
+    /** As {@link BitFlag#kernelName()}, except {@link #CQE32_ENTRY}: {@code IORING_CQE_F_32}. */
+    @Override
+    public String kernelName() {
+        return this == CQE32_ENTRY ? "IORING_CQE_F_32" : BitFlag.super.kernelName();
     }
 
     /**

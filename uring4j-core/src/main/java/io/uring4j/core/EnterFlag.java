@@ -26,12 +26,10 @@ public enum EnterFlag implements BitFlag {
 
     private final int mask;
     private final String since;
-    private final String kernelName;
 
     EnterFlag(int bit, String since) {
         this.mask = 1 << bit;
         this.since = since;
-        this.kernelName = "IORING_ENTER_" + name();
     }
 
     @Override
@@ -39,12 +37,7 @@ public enum EnterFlag implements BitFlag {
         return mask;
     }
 
-    /** The C macro name, for messages that should match the kernel and liburing docs. */
-    public String kernelName() {
-        return kernelName;
-    }
-
-    /** The first Linux version (e.g. {@code "5.11"}) that accepts this flag. */
+    @Override
     public String since() {
         return since;
     }

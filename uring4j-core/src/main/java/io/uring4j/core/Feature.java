@@ -31,12 +31,10 @@ public enum Feature implements BitFlag {
 
     private final int mask;
     private final String since;
-    private final String kernelName;
 
     Feature(int bit, String since) {
         this.mask = 1 << bit;
         this.since = since;
-        this.kernelName = "IORING_FEAT_" + name();
     }
 
     @Override
@@ -44,12 +42,7 @@ public enum Feature implements BitFlag {
         return mask;
     }
 
-    /** The C macro name, for messages that should match the kernel and liburing docs. */
-    public String kernelName() {
-        return kernelName;
-    }
-
-    /** The first Linux version (e.g. {@code "5.11"}) that reports this feature. */
+    @Override
     public String since() {
         return since;
     }

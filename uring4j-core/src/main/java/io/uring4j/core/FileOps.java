@@ -42,7 +42,7 @@ public sealed interface FileOps permits Sqe {
     default Sqe prepReadv(int fd, MemorySegment iovecs, int nrVecs, long offset) {
         long addr = iovecArray(iovecs, nrVecs, "prepReadv iovecs");
         Iovecs.requireWritableBuffers(iovecs, nrVecs, "prepReadv iovecs");
-        return ((Sqe) this).prepRw(Opcode.READV, fd, addr, nrVecs, offset);
+        return sqe().prepRw(Opcode.READV, fd, addr, nrVecs, offset);
     }
 
     /**
@@ -62,7 +62,7 @@ public sealed interface FileOps permits Sqe {
      */
     @Prep(value = Opcode.WRITEV, liburing = "io_uring_prep_writev")
     default Sqe prepWritev(int fd, MemorySegment iovecs, int nrVecs, long offset) {
-        return ((Sqe) this).prepRw(Opcode.WRITEV, fd, iovecArray(iovecs, nrVecs, "prepWritev iovecs"), nrVecs, offset);
+        return sqe().prepRw(Opcode.WRITEV, fd, iovecArray(iovecs, nrVecs, "prepWritev iovecs"), nrVecs, offset);
     }
 
     /**
@@ -93,7 +93,7 @@ public sealed interface FileOps permits Sqe {
     default Sqe prepReadFixed(int fd, MemorySegment buf, long nbytes, long offset, int bufIndex) {
         int len = Sqe.length(buf, nbytes, "prepReadFixed buffer");
         int index = Sqe.u16(bufIndex, "prepReadFixed buf_index");
-        return ((Sqe) this).prepRw(Opcode.READ_FIXED, fd, Sqe.writableAddress(buf, "prepReadFixed buffer"), len, offset)
+        return sqe().prepRw(Opcode.READ_FIXED, fd, Sqe.writableAddress(buf, "prepReadFixed buffer"), len, offset)
                 .bufIndex(index);
     }
 
@@ -114,7 +114,7 @@ public sealed interface FileOps permits Sqe {
     default Sqe prepWriteFixed(int fd, MemorySegment buf, long nbytes, long offset, int bufIndex) {
         int len = Sqe.length(buf, nbytes, "prepWriteFixed buffer");
         int index = Sqe.u16(bufIndex, "prepWriteFixed buf_index");
-        return ((Sqe) this).prepRw(Opcode.WRITE_FIXED, fd, Sqe.address(buf, "prepWriteFixed buffer"), len, offset)
+        return sqe().prepRw(Opcode.WRITE_FIXED, fd, Sqe.address(buf, "prepWriteFixed buffer"), len, offset)
                 .bufIndex(index);
     }
 
@@ -137,7 +137,7 @@ public sealed interface FileOps permits Sqe {
     @Prep(value = Opcode.READ, liburing = "io_uring_prep_read")
     default Sqe prepRead(int fd, MemorySegment buf, long nbytes, long offset) {
         int len = Sqe.length(buf, nbytes, "prepRead buffer");
-        return ((Sqe) this).prepRw(Opcode.READ, fd, Sqe.writableAddress(buf, "prepRead buffer"), len, offset);
+        return sqe().prepRw(Opcode.READ, fd, Sqe.writableAddress(buf, "prepRead buffer"), len, offset);
     }
 
     /**
@@ -151,7 +151,7 @@ public sealed interface FileOps permits Sqe {
     default Sqe prepRead(int fd, MemorySegment buf, long bufOffset, int nbytes, long fileOffset) {
         Sqe.writable(buf, "prepRead buffer");
         long addr = Sqe.range(buf, bufOffset, nbytes, "prepRead buffer");
-        return ((Sqe) this).prepRw(Opcode.READ, fd, addr, nbytes, fileOffset);
+        return sqe().prepRw(Opcode.READ, fd, addr, nbytes, fileOffset);
     }
 
     /**
@@ -170,7 +170,7 @@ public sealed interface FileOps permits Sqe {
     @Prep(value = Opcode.WRITE, liburing = "io_uring_prep_write")
     default Sqe prepWrite(int fd, MemorySegment buf, long nbytes, long offset) {
         int len = Sqe.length(buf, nbytes, "prepWrite buffer");
-        return ((Sqe) this).prepRw(Opcode.WRITE, fd, Sqe.address(buf, "prepWrite buffer"), len, offset);
+        return sqe().prepRw(Opcode.WRITE, fd, Sqe.address(buf, "prepWrite buffer"), len, offset);
     }
 
     /**
@@ -183,7 +183,7 @@ public sealed interface FileOps permits Sqe {
     @Prep(value = Opcode.WRITE, liburing = "io_uring_prep_write")
     default Sqe prepWrite(int fd, MemorySegment buf, long bufOffset, int nbytes, long fileOffset) {
         long addr = Sqe.range(buf, bufOffset, nbytes, "prepWrite buffer");
-        return ((Sqe) this).prepRw(Opcode.WRITE, fd, addr, nbytes, fileOffset);
+        return sqe().prepRw(Opcode.WRITE, fd, addr, nbytes, fileOffset);
     }
 
     /* ---- kernel 5.7 ---- */
@@ -198,7 +198,7 @@ public sealed interface FileOps permits Sqe {
     @Prep(value = Opcode.SPLICE, liburing = "io_uring_prep_splice")
     default Sqe prepSplice(int fdIn, long offIn, int fdOut, long offOut, int nbytes, int spliceFlags) {
         nonNegative(nbytes, "prepSplice nbytes");
-        return ((Sqe) this).prepRw(Opcode.SPLICE, fdOut, 0, nbytes, offOut)
+        return sqe().prepRw(Opcode.SPLICE, fdOut, 0, nbytes, offOut)
                 .addr(offIn) // splice_off_in shares the addr field
                 .fileIndex(fdIn) // splice_fd_in shares the file_index field
                 .opFlags(spliceFlags);
@@ -214,7 +214,7 @@ public sealed interface FileOps permits Sqe {
     @Prep(value = Opcode.TEE, liburing = "io_uring_prep_tee")
     default Sqe prepTee(int fdIn, int fdOut, int nbytes, int spliceFlags) {
         nonNegative(nbytes, "prepTee nbytes");
-        return ((Sqe) this).prepRw(Opcode.TEE, fdOut, 0, nbytes, 0)
+        return sqe().prepRw(Opcode.TEE, fdOut, 0, nbytes, 0)
                 .fileIndex(fdIn)
                 .opFlags(spliceFlags);
     }
@@ -232,7 +232,7 @@ public sealed interface FileOps permits Sqe {
     default Sqe prepReadMultishot(int fd, int nbytes, long offset, int bufGroup) {
         nonNegative(nbytes, "prepReadMultishot nbytes");
         int group = Sqe.u16(bufGroup, "prepReadMultishot buf_group");
-        return ((Sqe) this).prepRw(Opcode.READ_MULTISHOT, fd, 0, nbytes, offset)
+        return sqe().prepRw(Opcode.READ_MULTISHOT, fd, 0, nbytes, offset)
                 .bufGroup(group)
                 .flag(SqeFlag.BUFFER_SELECT);
     }
@@ -249,7 +249,7 @@ public sealed interface FileOps permits Sqe {
         int index = Sqe.u16(bufIndex, "prepReadvFixed buf_index");
         long addr = iovecArray(iovecs, nrVecs, "prepReadvFixed iovecs");
         Iovecs.requireWritableBuffers(iovecs, nrVecs, "prepReadvFixed iovecs");
-        return ((Sqe) this).prepRw(Opcode.READV_FIXED, fd, addr, nrVecs, offset).opFlags(rwFlags).bufIndex(index);
+        return sqe().prepRw(Opcode.READV_FIXED, fd, addr, nrVecs, offset).opFlags(rwFlags).bufIndex(index);
     }
 
     /**
@@ -261,7 +261,7 @@ public sealed interface FileOps permits Sqe {
     default Sqe prepWritevFixed(int fd, MemorySegment iovecs, int nrVecs, long offset, int rwFlags, int bufIndex) {
         int index = Sqe.u16(bufIndex, "prepWritevFixed buf_index");
         long addr = iovecArray(iovecs, nrVecs, "prepWritevFixed iovecs");
-        return ((Sqe) this).prepRw(Opcode.WRITEV_FIXED, fd, addr, nrVecs, offset).opFlags(rwFlags).bufIndex(index);
+        return sqe().prepRw(Opcode.WRITEV_FIXED, fd, addr, nrVecs, offset).opFlags(rwFlags).bufIndex(index);
     }
 
     /** The address of an iovec array that must hold {@code nrVecs} entries. */
@@ -276,5 +276,10 @@ public sealed interface FileOps permits Sqe {
         if (value < 0) {
             throw new IllegalArgumentException(what + " must be >= 0, given " + value);
         }
+    }
+
+    /** This entry as what it is: the interface is sealed to {@link Sqe}, its only implementation. */
+    private Sqe sqe() {
+        return (Sqe) this;
     }
 }

@@ -19,8 +19,6 @@ final class FileRegistration {
 
     /** IORING_MAX_FIXED_FILES: the kernel's limit on a file table. */
     static final int MAX_FILES = 1 << 20;
-    private static final int RSRC_REGISTER_SPARSE = 1;
-    private static final int EMFILE = 24;
 
     /** Port of {@code io_uring_register_files}. */
     static void register(IoUring ring, int[] fds) {
@@ -40,7 +38,7 @@ final class FileRegistration {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment reg = arena.allocate(Layouts.RSRC_REGISTER);
             reg.set(JAVA_INT, Layouts.RSRC_REGISTER_NR, nr);
-            reg.set(JAVA_INT, Layouts.RSRC_REGISTER_FLAGS, RSRC_REGISTER_SPARSE);
+            reg.set(JAVA_INT, Layouts.RSRC_REGISTER_FLAGS, Layouts.RSRC_REGISTER_SPARSE);
             registerRaisingLimit(ring, RegisterOp.REGISTER_FILES2, reg, (int) Layouts.RSRC_REGISTER.byteSize(), nr,
                     "sparse table of " + nr + " files");
         }
@@ -107,14 +105,14 @@ final class FileRegistration {
      * Registers; on EMFILE (the table is larger than RLIMIT_NOFILE) raises the soft limit once,
      * as liburing does, and tries again.
      */
-    private static void registerRaisingLimit(IoUring ring, int opcode, MemorySegment arg, int nrArgs, int files, String what) {
-        int r = ring.register(opcode, arg, nrArgs);
-        if (r == -EMFILE && raiseNofileLimit(files)) {
-            r = ring.register(opcode, arg, nrArgs);
+    private static void registerRaisingLimit(IoUring ring, RegisterOp op, MemorySegment arg, int nrArgs, int files, String what) {
+        int r = ring.register(op, arg, nrArgs);
+        if (r == -Errno.EMFILE.code() && raiseNofileLimit(files)) {
+            r = ring.register(op, arg, nrArgs);
         }
         if (r < 0) {
-            throw new IoUringException("io_uring_register(" + RegisterOp.name(opcode) + ")", r,
-                    what + (r == -EMFILE ? " (more than RLIMIT_NOFILE, which could not be raised)" : ""));
+            throw new IoUringException("io_uring_register(" + op.kernelName() + ")", r,
+                    what + (r == -Errno.EMFILE.code() ? " (more than RLIMIT_NOFILE, which could not be raised)" : ""));
         }
     }
 
@@ -124,16 +122,16 @@ final class FileRegistration {
      */
     static boolean raiseNofileLimit(int files) {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment rlim = arena.allocate(Posix.RLIMIT_BYTES, 8);
+            MemorySegment rlim = arena.allocate(Posix.RLIMIT);
             if (Posix.getrlimit(Posix.RLIMIT_NOFILE, rlim) < 0) {
                 return false;
             }
-            long cur = rlim.get(JAVA_LONG, 0), max = rlim.get(JAVA_LONG, 8);
+            long cur = rlim.get(JAVA_LONG, Posix.RLIMIT_CUR), max = rlim.get(JAVA_LONG, Posix.RLIMIT_MAX);
             if (Long.compareUnsigned(cur, files) >= 0) {
                 return false;
             }
             long wanted = cur + files;
-            rlim.set(JAVA_LONG, 0, Long.compareUnsigned(wanted, max) > 0 ? max : wanted);
+            rlim.set(JAVA_LONG, Posix.RLIMIT_CUR, Long.compareUnsigned(wanted, max) > 0 ? max : wanted);
             return Posix.setrlimit(Posix.RLIMIT_NOFILE, rlim) == 0;
         }
     }

@@ -32,7 +32,7 @@ public sealed interface FsOps permits Sqe {
     /** statx: an empty path means the {@code dfd} itself. */
     int AT_EMPTY_PATH = 0x1000;
 
-    /* O_* open flags (x86-64 and arm64 values). */
+    /* O_* open flags (x86-64 values; arm64 differs for O_DIRECTORY, O_NOFOLLOW and O_DIRECT). */
     int O_RDONLY = 0;
     int O_WRONLY = 1;
     int O_RDWR = 2;
@@ -41,6 +41,8 @@ public sealed interface FsOps permits Sqe {
     int O_TRUNC = 01000;
     int O_APPEND = 02000;
     int O_NONBLOCK = 04000;
+    /** Bypass the page cache: buffers, offsets and lengths must be aligned to the device's block size. */
+    int O_DIRECT = 040000;
     int O_DIRECTORY = 0200000;
     int O_NOFOLLOW = 0400000;
     int O_CLOEXEC = 02000000;
@@ -63,7 +65,7 @@ public sealed interface FsOps permits Sqe {
     @Prep(value = Opcode.OPENAT, liburing = "io_uring_prep_openat")
     default Sqe prepOpenat(int dfd, MemorySegment path, int flags, int mode) {
         long p = Sqe.cString(path, "prepOpenat path");
-        return ((Sqe) this).prepRw(Opcode.OPENAT, dfd, p, mode, 0).opFlags(flags);
+        return sqe().prepRw(Opcode.OPENAT, dfd, p, mode, 0).opFlags(flags);
     }
 
     /**
@@ -76,13 +78,13 @@ public sealed interface FsOps permits Sqe {
     default Sqe prepOpenat2(int dfd, MemorySegment path, MemorySegment how) {
         long p = Sqe.cString(path, "prepOpenat2 path");
         long h = Sqe.struct(how, OpenHow.BYTES, "prepOpenat2 open_how");
-        return ((Sqe) this).prepRw(Opcode.OPENAT2, dfd, p, (int) OpenHow.BYTES, h);
+        return sqe().prepRw(Opcode.OPENAT2, dfd, p, (int) OpenHow.BYTES, h);
     }
 
     /** Equivalent to {@code io_uring_prep_close(3)}; kernel 5.6. Closes a process fd; no user memory. */
     @Prep(value = Opcode.CLOSE, liburing = "io_uring_prep_close")
     default Sqe prepClose(int fd) {
-        return ((Sqe) this).prepRw(Opcode.CLOSE, fd, 0, 0, 0);
+        return sqe().prepRw(Opcode.CLOSE, fd, 0, 0, 0);
     }
 
     /**
@@ -95,7 +97,7 @@ public sealed interface FsOps permits Sqe {
     default Sqe prepStatx(int dfd, MemorySegment path, int flags, int mask, MemorySegment statxbuf) {
         long p = Sqe.cString(path, "prepStatx path");
         long buf = Sqe.writableStruct(statxbuf, Statx.BYTES, "prepStatx struct statx");
-        return ((Sqe) this).prepRw(Opcode.STATX, dfd, p, mask, buf).opFlags(flags);
+        return sqe().prepRw(Opcode.STATX, dfd, p, mask, buf).opFlags(flags);
     }
 
     /* ---- kernel 5.11 ---- */
@@ -109,7 +111,7 @@ public sealed interface FsOps permits Sqe {
     default Sqe prepRenameat(int oldDfd, MemorySegment oldPath, int newDfd, MemorySegment newPath, int flags) {
         long o = Sqe.cString(oldPath, "prepRenameat old path");
         long n = Sqe.cString(newPath, "prepRenameat new path");
-        return ((Sqe) this).prepRw(Opcode.RENAMEAT, oldDfd, o, newDfd, n).opFlags(flags);
+        return sqe().prepRw(Opcode.RENAMEAT, oldDfd, o, newDfd, n).opFlags(flags);
     }
 
     /**
@@ -119,7 +121,7 @@ public sealed interface FsOps permits Sqe {
     @Prep(value = Opcode.UNLINKAT, liburing = "io_uring_prep_unlinkat")
     default Sqe prepUnlinkat(int dfd, MemorySegment path, int flags) {
         long p = Sqe.cString(path, "prepUnlinkat path");
-        return ((Sqe) this).prepRw(Opcode.UNLINKAT, dfd, p, 0, 0).opFlags(flags);
+        return sqe().prepRw(Opcode.UNLINKAT, dfd, p, 0, 0).opFlags(flags);
     }
 
     /* ---- kernel 5.15 ---- */
@@ -128,7 +130,7 @@ public sealed interface FsOps permits Sqe {
     @Prep(value = Opcode.MKDIRAT, liburing = "io_uring_prep_mkdirat")
     default Sqe prepMkdirat(int dfd, MemorySegment path, int mode) {
         long p = Sqe.cString(path, "prepMkdirat path");
-        return ((Sqe) this).prepRw(Opcode.MKDIRAT, dfd, p, mode, 0);
+        return sqe().prepRw(Opcode.MKDIRAT, dfd, p, mode, 0);
     }
 
     /**
@@ -139,7 +141,7 @@ public sealed interface FsOps permits Sqe {
     default Sqe prepSymlinkat(MemorySegment target, int newDirFd, MemorySegment linkPath) {
         long t = Sqe.cString(target, "prepSymlinkat target");
         long l = Sqe.cString(linkPath, "prepSymlinkat link path");
-        return ((Sqe) this).prepRw(Opcode.SYMLINKAT, newDirFd, t, 0, l);
+        return sqe().prepRw(Opcode.SYMLINKAT, newDirFd, t, 0, l);
     }
 
     /**
@@ -151,7 +153,7 @@ public sealed interface FsOps permits Sqe {
     default Sqe prepLinkat(int oldDfd, MemorySegment oldPath, int newDfd, MemorySegment newPath, int flags) {
         long o = Sqe.cString(oldPath, "prepLinkat old path");
         long n = Sqe.cString(newPath, "prepLinkat new path");
-        return ((Sqe) this).prepRw(Opcode.LINKAT, oldDfd, o, newDfd, n).opFlags(flags);
+        return sqe().prepRw(Opcode.LINKAT, oldDfd, o, newDfd, n).opFlags(flags);
     }
 
     /**
@@ -206,5 +208,10 @@ public sealed interface FsOps permits Sqe {
     @Prep(value = Opcode.OPENAT2, liburing = "io_uring_prep_openat2_direct")
     default Sqe prepOpenat2DirectAlloc(int dfd, MemorySegment path, MemorySegment how) {
         return prepOpenat2(dfd, path, how).fileIndex(FILE_INDEX_ALLOC);
+    }
+
+    /** This entry as what it is: the interface is sealed to {@link Sqe}, its only implementation. */
+    private Sqe sqe() {
+        return (Sqe) this;
     }
 }

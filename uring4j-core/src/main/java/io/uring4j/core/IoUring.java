@@ -9,7 +9,6 @@ import java.util.EnumSet;
 
 import static io.uring4j.core.SubmissionQueue.SqRingFlags;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * One io_uring instance: a port of liburing's {@code struct io_uring} and its queue functions.
@@ -34,9 +33,6 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * {@link IllegalStateException} and SQE/CQE views throw on access rather than touch freed memory.
  */
 public final class IoUring implements AutoCloseable {
-    private static final int NSIG_BYTES = 8; // _NSIG / 8: the sigset size the kernel expects
-    private static final int EINTR = 4, EAGAIN = 11, ETIME = 62;
-
     /**
      * The longest wait the timed calls hand to the kernel: 2^32 seconds (about 136 years). A longer
      * timeout, {@link Registration#NO_TIMEOUT} included, is capped to it, which is a wait without a
@@ -45,29 +41,21 @@ public final class IoUring implements AutoCloseable {
      * timeout to its monotonic clock with a plain add.
      */
     public static final Duration MAX_TIMEOUT = Duration.ofSeconds(1L << 32);
-    private static final long MAX_TIMEOUT_NANOS = MAX_TIMEOUT.toNanos();
 
     private final Arena arena;
     private final int ringFd;
     private final int setupFlags;
     private final int features;
     private final long memoryUsed;
-    private SubmissionQueue sq; // replaced by a resize (see the end of the class)
+    /** The queues and the memory they live in; a resize ({@link Registration#resizeRings}) replaces all three. */
+    private SubmissionQueue sq;
     private CompletionQueue cq;
-    /** IOPOLL without SQPOLL: completions are only found by entering the kernel. */
-    private final boolean cqAlwaysEnter;
-
-    /** The fd (or registered index) passed to io_uring_enter, and flags OR'ed into every enter. */
-    private int enterFd;
-    private int enterFlags;
-    private boolean ringFdRegistered;
+    private RingMemory ringMemory;
+    /** How this ring enters the kernel (queue.c): the fd or registered index, the wait loops. */
+    private final RingEnter enter;
+    /** Its own io_uring_register calls (register.c): the raw call and the ring fd's registration. */
+    private final RingRegister register;
     private boolean closed;
-
-    private final MemorySegment errnoState;
-    private final MemorySegment eventsArg;
-    private final MemorySegment timespec;
-    /** The CQE the last wait found: a field so that waiting allocates nothing. */
-    private Cqe found;
 
     /** A ring over what {@link RingSetup} set up: its arena, fd, params and memory. */
     IoUring(Arena arena, int fd, MemorySegment params, RingMemory mem, boolean registeredOnly) {
@@ -78,24 +66,9 @@ public final class IoUring implements AutoCloseable {
         this.sq = new SubmissionQueue(mem.sqRing, params, mem.sqes, setupFlags);
         this.cq = new CompletionQueue(mem.cqRing, params, setupFlags);
         this.ringMemory = mem;
-        this.cqAlwaysEnter = (setupFlags & (SetupFlag.IOPOLL.mask() | SetupFlag.SQPOLL.mask())) == SetupFlag.IOPOLL.mask();
         this.ringFd = registeredOnly ? -1 : fd;
-        this.enterFd = fd;
-        if (registeredOnly) {
-            this.enterFlags = EnterFlag.REGISTERED_RING.mask();
-            this.ringFdRegistered = true;
-        }
-        // What io_uring_enter is handed on every call comes from an automatic arena, not the
-        // ring's shared one: a downcall keeps each segment argument's session alive for the
-        // call, which for a shared session is an atomic increment and decrement around every
-        // syscall (measured: about 7 ns of a 450 ns NOP round trip); an automatic session needs
-        // neither. The GC frees these few bytes with the ring.
-        Arena perCall = Arena.ofAuto();
-        this.errnoState = Native.allocateErrnoState(perCall);
-        this.eventsArg = perCall.allocate(Layouts.GETEVENTS_ARG);
-        this.timespec = perCall.allocate(Layouts.KERNEL_TIMESPEC);
-        eventsArg.set(JAVA_INT, 8, NSIG_BYTES);
-        eventsArg.set(JAVA_LONG, 16, timespec.address());
+        this.enter = new RingEnter(fd, registeredOnly, setupFlags, features);
+        this.register = new RingRegister(ringFd, registeredOnly, features, enter);
     }
 
     // ------------------------------------------------------------------ setup
@@ -152,11 +125,7 @@ public final class IoUring implements AutoCloseable {
      * is on (the default) and this kernel takes NO_SQARRAY (6.6), which is probed once.
      */
     public static long memorySize(int entries, IoUringParams params) {
-        int flags = params.flags;
-        if (params.tryNoSqArray && RingMemory.kernelTakesNoSqArray()) {
-            flags |= SetupFlag.NO_SQARRAY.mask();
-        }
-        return RingMemory.memorySize(entries, flags, params.cqEntries);
+        return RingSetup.memorySize(entries, params);
     }
 
     // ------------------------------------------------------------------ facts
@@ -204,7 +173,7 @@ public final class IoUring implements AutoCloseable {
 
     /** Whether the ring fd is registered, so every enter passes IORING_ENTER_REGISTERED_RING. */
     public boolean isRingFdRegistered() {
-        return ringFdRegistered;
+        return register.isRingFdRegistered();
     }
 
     // ------------------------------------------------------------------ submission
@@ -251,24 +220,7 @@ public final class IoUring implements AutoCloseable {
      */
     public int submitAndWait(int waitNr) {
         ensureOpen();
-        checkWaitNr(waitNr, "submitAndWait");
-        int submitted = sq.flush();
-        boolean cqNeedsEnter = waitNr > 0 || cqNeedsEnter();
-        int flags = enterFlags;
-        int sqFlags = sq.needsEnter(submitted);
-        if (sqFlags < 0 && !cqNeedsEnter) {
-            return submitted;
-        }
-        if (sqFlags > 0) flags |= sqFlags;
-        if (cqNeedsEnter) flags |= EnterFlag.GETEVENTS.mask();
-        int ret;
-        do {
-            ret = Native.ioUringEnter(errnoState, enterFd, submitted, waitNr, flags, MemorySegment.NULL, 0, waitNr > 0);
-        } while (ret == -EINTR && waitNr > 0);
-        if (ret < 0) {
-            throw new IoUringException("io_uring_enter", ret, "submit " + submitted + ", wait for " + waitNr);
-        }
-        return ret;
+        return enter.submitAndWait(sq, waitNr);
     }
 
     /**
@@ -290,13 +242,7 @@ public final class IoUring implements AutoCloseable {
      */
     public int submitAndWait(int waitNr, Duration timeout, int minWaitMicros) {
         ensureOpen();
-        checkWaitNr(waitNr, "submitAndWait");
-        prepareTimedWait(timeout, minWaitMicros);
-        int err = getCqe(sq.flush(), waitNr, EnterFlag.EXT_ARG.mask(), eventsArg, Layouts.GETEVENTS_ARG.byteSize(), true);
-        if (err < 0 && err != -ETIME && err != -EINTR) {
-            throw new IoUringException("io_uring_enter", err, "submit and wait for " + waitNr + " with timeout " + timeout);
-        }
-        return Math.max(err, 0);
+        return enter.submitAndWait(sq, cq, waitNr, timeout, minWaitMicros);
     }
 
     /**
@@ -309,15 +255,7 @@ public final class IoUring implements AutoCloseable {
      */
     public void sqringWait() {
         ensureOpen();
-        if (!hasSetupFlag(SetupFlag.SQPOLL)) {
-            return;
-        }
-        while (sq.spaceLeft() == 0 && sq.sqeHead == sq.sqeTail) {
-            int ret = Native.ioUringEnter(errnoState, enterFd, 0, 0, enterFlags | EnterFlag.SQ_WAIT.mask(), MemorySegment.NULL, 0, true);
-            if (ret < 0 && ret != -EINTR) {
-                throw new IoUringException("io_uring_enter", ret, "SQ_WAIT");
-            }
-        }
+        enter.sqringWait(sq);
     }
 
     // ------------------------------------------------------------------ completion
@@ -334,15 +272,7 @@ public final class IoUring implements AutoCloseable {
      */
     public Cqe peekCqe() {
         ensureOpen();
-        Cqe cqe = cq.peek();
-        if (cqe != null || !cqNeedsEnter()) {
-            return cqe;
-        }
-        int err = getCqe(0, 0, 0, MemorySegment.NULL, NSIG_BYTES, false);
-        if (err < 0 && err != -EAGAIN && err != -EINTR) {
-            throw new IoUringException("io_uring_enter", err, "flush completions");
-        }
-        return found;
+        return enter.peek(sq, cq);
     }
 
     /** Port of {@code io_uring_wait_cqe}: blocks until a CQE is ready. */
@@ -357,16 +287,7 @@ public final class IoUring implements AutoCloseable {
      */
     public Cqe waitCqes(int waitNr) {
         ensureOpen();
-        checkWaitNr(waitNr, "waitCqes");
-        while (true) {
-            int err = getCqe(0, waitNr, 0, MemorySegment.NULL, NSIG_BYTES, false);
-            if (found != null) {
-                return found;
-            }
-            if (err < 0 && err != -EINTR) {
-                throw new IoUringException("io_uring_enter", err, "wait for " + waitNr + " completions");
-            }
-        }
+        return enter.waitCqes(sq, cq, waitNr);
     }
 
     /**
@@ -397,20 +318,7 @@ public final class IoUring implements AutoCloseable {
      */
     public Cqe waitCqes(int waitNr, Duration timeout, int minWaitMicros) {
         ensureOpen();
-        checkWaitNr(waitNr, "waitCqes");
-        long left = timeoutNanos(timeout);
-        long deadline = System.nanoTime() + left; // compared by difference: correct across wrap-around
-        while (true) {
-            prepareTimedWait(left, minWaitMicros);
-            int err = getCqe(0, waitNr, EnterFlag.EXT_ARG.mask(), eventsArg, Layouts.GETEVENTS_ARG.byteSize(), true);
-            if (found == null && err < 0 && err != -ETIME && err != -EINTR) {
-                throw new IoUringException("io_uring_enter", err, "wait for " + waitNr + " completions with timeout " + timeout);
-            }
-            left = deadline - System.nanoTime();
-            if (found != null || left <= 0) {
-                return found;
-            }
-        }
+        return enter.waitCqes(sq, cq, waitNr, timeout, minWaitMicros);
     }
 
     /**
@@ -420,8 +328,7 @@ public final class IoUring implements AutoCloseable {
     public int peekBatch(Cqe[] out) {
         ensureOpen();
         int n = cq.peekBatch(out);
-        if (n == 0 && cqNeedsFlush()) {
-            getEvents();
+        if (n == 0 && enter.flushIfHeldBack(sq)) {
             n = cq.peekBatch(out);
         }
         return n;
@@ -435,8 +342,8 @@ public final class IoUring implements AutoCloseable {
      */
     public int forEachCqe(CqeHandler handler) {
         ensureOpen();
-        if (cq.ready() == 0 && cqNeedsFlush()) {
-            getEvents();
+        if (cq.ready() == 0) {
+            enter.flushIfHeldBack(sq);
         }
         return cq.forEach(handler);
     }
@@ -459,10 +366,7 @@ public final class IoUring implements AutoCloseable {
     /** Port of {@code io_uring_get_events}: runs pending task work and flushes overflowed CQEs. */
     public void getEvents() {
         ensureOpen();
-        int ret = Native.ioUringEnter(errnoState, enterFd, 0, 0, enterFlags | EnterFlag.GETEVENTS.mask(), MemorySegment.NULL, 0, false);
-        if (ret < 0 && ret != -EINTR && ret != -EAGAIN) {
-            throw new IoUringException("io_uring_enter", ret, "GETEVENTS");
-        }
+        enter.getEvents();
     }
 
     /** CQEs the kernel could not post (only on kernels without {@link Feature#NODROP}). */
@@ -486,188 +390,48 @@ public final class IoUring implements AutoCloseable {
     /** Port of {@code io_uring_cq_eventfd_toggle}: turns eventfd notification of this ring on or off. */
     public void setCqEventfdEnabled(boolean enabled) {
         ensureOpen();
-        requireCqFlags();
-        int f = cq.flags();
-        int updated = enabled ? f & ~1 : f | 1; // IORING_CQ_EVENTFD_DISABLED
-        if (updated != f) cq.setFlags(updated);
+        cq.setEventfdEnabled(enabled);
     }
 
     /** Port of {@code io_uring_cq_eventfd_enabled}. */
     public boolean isCqEventfdEnabled() {
         ensureOpen();
-        requireCqFlags();
-        return (cq.flags() & 1) == 0;
+        return cq.isEventfdEnabled();
     }
 
-    private void requireCqFlags() {
-        if (!cq.hasFlagsWord()) {
-            throw new UnsupportedOperationException("this kernel's CQ ring has no flags word (needs 5.8)");
-        }
-    }
+    // ------------------------------------------------------------------ registration (register.c)
 
-    // ------------------------------------------------------------------ enter logic (queue.c)
-
-    /** Port of {@code cq_ring_needs_flush}. */
-    private boolean cqNeedsFlush() {
-        return (sq.kernelFlags() & (SqRingFlags.CQ_OVERFLOW | SqRingFlags.TASKRUN)) != 0;
-    }
-
-    /** Port of {@code cq_ring_needs_enter}. */
-    private boolean cqNeedsEnter() {
-        return cqAlwaysEnter || cqNeedsFlush();
-    }
-
-    private void prepareTimedWait(Duration timeout, int minWaitMicros) {
-        prepareTimedWaitChecks(minWaitMicros);
-        if (timeout.isNegative()) {
-            throw new IllegalArgumentException("a timeout cannot be negative, given " + timeout);
-        }
-        KernelTimespec.setNanos(timespec, timeoutNanos(timeout));
-        eventsArg.set(JAVA_INT, 12, minWaitMicros);
-    }
-
-    /** {@code timeout} in nanoseconds, capped at {@link #MAX_TIMEOUT}; negative stays negative. */
-    private static long timeoutNanos(Duration timeout) {
-        return timeout.compareTo(MAX_TIMEOUT) >= 0 ? MAX_TIMEOUT_NANOS : timeout.toNanos();
-    }
-
-    private static void checkWaitNr(int waitNr, String method) {
-        if (waitNr < 0) {
-            throw new IllegalArgumentException(method + ": waitNr (CQEs to wait for) must be >= 0, given " + waitNr);
-        }
-    }
-
-    private void prepareTimedWaitChecks(int minWaitMicros) {
-        if (!hasFeature(Feature.EXT_ARG)) {
-            throw new UnsupportedOperationException("timed waits need IORING_FEAT_EXT_ARG (kernel 5.11)");
-        }
-        if (minWaitMicros != 0 && !hasFeature(Feature.MIN_TIMEOUT)) {
-            throw new UnsupportedOperationException("a min-timeout needs IORING_FEAT_MIN_TIMEOUT (kernel 6.12)");
-        }
-        if (minWaitMicros < 0) {
-            throw new IllegalArgumentException("minWaitMicros must be >= 0, given " + minWaitMicros);
-        }
-    }
-
-    private void prepareTimedWait(long timeoutNanos, int minWaitMicros) {
-        prepareTimedWaitChecks(minWaitMicros);
-        KernelTimespec.setNanos(timespec, Math.max(0, timeoutNanos));
-        eventsArg.set(JAVA_INT, 12, minWaitMicros);
-    }
-
-    /**
-     * Port of {@code _io_uring_get_cqe}: peeks, and enters the kernel as often as needed to
-     * submit {@code submit} entries and find {@code waitNr} CQEs; a timed wait enters only once.
-     * Leaves the CQE found in {@link #found}; returns the first enter's result (the count
-     * submitted) or -errno.
-     */
-    private int getCqe(int submit, int waitNr, int getFlags, MemorySegment arg, long argSize, boolean hasTimeout) {
-        boolean looped = false;
-        int err = 0;
-        Cqe cqe;
-        while (true) {
-            boolean needEnter = false;
-            int flags = enterFlags;
-            cqe = cq.peek();
-            int available = cq.ready();
-            if (cqe == null && waitNr == 0 && submit == 0) {
-                if (looped || !cqNeedsEnter()) {
-                    if (err == 0) err = -EAGAIN;
-                    break;
-                }
-                needEnter = true;
-            }
-            if (waitNr > available || needEnter) {
-                flags |= EnterFlag.GETEVENTS.mask() | getFlags;
-                needEnter = true;
-            }
-            int sqFlags = sq.needsEnter(submit);
-            if (sqFlags >= 0) {
-                flags |= sqFlags;
-                needEnter = true;
-            }
-            if (!needEnter) break;
-            if (looped && hasTimeout) {
-                if (cqe == null && err == 0) err = -ETIME;
-                break;
-            }
-            boolean mayBlock = waitNr > 0 || hasTimeout;
-            int ret = Native.ioUringEnter(errnoState, enterFd, submit, waitNr, flags, arg, argSize, mayBlock);
-            if (ret < 0) {
-                if (err == 0) err = ret;
-                break;
-            }
-            submit -= ret;
-            if (cqe != null) break;
-            if (!looped) {
-                looped = true;
-                err = ret;
-            }
-        }
-        found = cqe;
-        return err;
-    }
-
-    // ------------------------------------------------------------------ registration
-
-    /**
-     * io_uring_register(2) on this ring, through the registered index when the ring fd is
-     * registered and the kernel has {@link Feature#REG_REG_RING}. Returns the kernel's result
-     * or -errno. Raw: {@code arg} must be the struct the opcode expects.
-     */
-    int register(int opcode, MemorySegment arg, int nrArgs) {
+    /** io_uring_register(2) on this ring; the kernel's result or -errno (see {@link RingRegister#register}). */
+    int register(RegisterOp op, MemorySegment arg, int nrArgs) {
         ensureOpen();
-        if (ringFdRegistered && (ringFd == -1 || hasFeature(Feature.REG_REG_RING))) {
-            return Native.ioUringRegister(enterFd, opcode | RegisterOp.USE_REGISTERED_RING, arg, nrArgs);
-        }
-        return Native.ioUringRegister(ringFd, opcode, arg, nrArgs);
+        return register.register(op, arg, nrArgs);
     }
 
     /** Like {@link #register} but throws an {@link IoUringException} naming the opcode on failure. */
-    int registerOrThrow(int opcode, MemorySegment arg, int nrArgs, String what) {
-        int r = register(opcode, arg, nrArgs);
-        if (r < 0) {
-            throw new IoUringException("io_uring_register(" + RegisterOp.name(opcode) + ")", r, what);
-        }
-        return r;
+    int registerOrThrow(RegisterOp op, MemorySegment arg, int nrArgs, String what) {
+        ensureOpen();
+        return register.registerOrThrow(op, arg, nrArgs, what);
     }
 
     /**
      * Port of {@code io_uring_register_ring_fd}: registers the ring fd so every later enter (and
      * register, with {@link Feature#REG_REG_RING}) skips the fd lookup; returns the index.
+     *
+     * @throws IllegalStateException if it is registered already
      */
     public int registerRingFd() {
         ensureOpen();
-        if (ringFdRegistered) {
-            throw new IllegalStateException("the ring fd is already registered (index " + enterFd + ")");
-        }
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment up = a.allocate(Layouts.RSRC_UPDATE);
-            up.set(JAVA_INT, 0, -1); // offset -1: let the kernel pick a free slot
-            up.set(JAVA_LONG, 8, ringFd);
-            registerOrThrow(RegisterOp.REGISTER_RING_FDS, up, 1, "register ring fd " + ringFd);
-            enterFd = up.get(JAVA_INT, 0);
-            enterFlags |= EnterFlag.REGISTERED_RING.mask();
-            ringFdRegistered = true;
-            return enterFd;
-        }
+        return register.registerRingFd();
     }
 
-    /** Port of {@code io_uring_unregister_ring_fd}. */
+    /**
+     * Port of {@code io_uring_unregister_ring_fd}.
+     *
+     * @throws IllegalStateException if it is not registered, or the ring is REGISTERED_FD_ONLY
+     */
     public void unregisterRingFd() {
         ensureOpen();
-        if (!ringFdRegistered || ringFd == -1) {
-            throw new IllegalStateException(ringFd == -1 ? "a REGISTERED_FD_ONLY ring has only its registered fd"
-                    : "the ring fd is not registered");
-        }
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment up = a.allocate(Layouts.RSRC_UPDATE);
-            up.set(JAVA_INT, 0, enterFd);
-            registerOrThrow(RegisterOp.UNREGISTER_RING_FDS, up, 1, "unregister ring fd index " + enterFd);
-            enterFd = ringFd;
-            enterFlags &= ~EnterFlag.REGISTERED_RING.mask();
-            ringFdRegistered = false;
-        }
+        register.unregisterRingFd();
     }
 
     /** The registration calls of this ring (buffers, files, eventfd, personality, …). */
@@ -695,14 +459,7 @@ public final class IoUring implements AutoCloseable {
         }
         closed = true;
         arena.close();
-        if (ringFdRegistered) {
-            try (Arena a = Arena.ofConfined()) {
-                MemorySegment up = a.allocate(Layouts.RSRC_UPDATE);
-                up.set(JAVA_INT, 0, enterFd);
-                Native.ioUringRegister(ringFd == -1 ? enterFd : ringFd,
-                        RegisterOp.UNREGISTER_RING_FDS | (ringFd == -1 ? RegisterOp.USE_REGISTERED_RING : 0), up, 1);
-            }
-        }
+        register.unregisterOnClose();
         if (ringFd != -1) {
             Native.close(ringFd);
         }
@@ -745,40 +502,24 @@ public final class IoUring implements AutoCloseable {
         }
     }
 
-    // ------------------------------------------------------------------ ring resize (for Registration.resizeRings)
+    // ------------------------------------------------------------------ for the resize (Registration.resizeRings)
 
-    /** The memory the current rings live in; a resize replaces it and unmaps the old one. */
-    private RingMemory ringMemory;
+    /** The arena every mapping of this ring belongs to. */
+    Arena arena() {
+        return arena;
+    }
 
-    /**
-     * The ring half of liburing's {@code io_uring_resize_rings} ({@code register.c}): asks the
-     * kernel for new rings sized by {@code params} (IORING_REGISTER_RESIZE_RINGS), maps them,
-     * points the SQ and CQ at them and unmaps the old ones.
-     *
-     * <p>SQEs taken but not yet published are published first (a tail store without entering),
-     * so the kernel copies them along with the rest of the SQ; liburing leaves them behind. The
-     * local SQ positions carry over, as the kernel keeps head and tail values across the copy;
-     * the new CQ picks its head up from the copied ring. Old SQE/CQE views belong to the old
-     * mapping's arena and throw once it is closed. If mapping the new rings fails after the
-     * kernel switched, the ring is unusable (as in liburing) and should be closed.
-     */
-    void replaceRings(MemorySegment params, String what) {
-        ensureOpen();
-        sq.flush();
-        registerOrThrow(RegisterOp.REGISTER_RESIZE_RINGS, params, 1, what);
-        // The kernel reports sizes and offsets; the flags and features that shape the mapping are the ring's.
-        params.set(JAVA_INT, Layouts.params("flags"), setupFlags);
-        params.set(JAVA_INT, Layouts.params("features"), features);
-        RingMemory fresh = RingMemory.map(arena, ringFd, params);
-        SubmissionQueue newSq = new SubmissionQueue(fresh.sqRing, params, fresh.sqes, setupFlags);
-        newSq.sqeHead = sq.sqeHead;
-        newSq.sqeTail = sq.sqeTail;
-        CompletionQueue newCq = new CompletionQueue(fresh.cqRing, params, setupFlags);
+    SubmissionQueue sq() {
+        return sq;
+    }
+
+    /** Switches to the rings a resize mapped and unmaps the old ones (whose views throw from then on). */
+    void adoptRings(SubmissionQueue newSq, CompletionQueue newCq, RingMemory fresh) {
         RingMemory old = ringMemory;
         sq = newSq;
         cq = newCq;
         ringMemory = fresh;
-        found = null;
+        enter.forgetFound();
         old.unmap();
     }
 }

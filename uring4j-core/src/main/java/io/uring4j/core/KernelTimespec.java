@@ -31,8 +31,8 @@ public final class KernelTimespec {
 
     /** Writes seconds and nanoseconds into {@code ts} without allocating. */
     public static void set(MemorySegment ts, long seconds, long nanos) {
-        ts.set(JAVA_LONG, 0, seconds);
-        ts.set(JAVA_LONG, 8, nanos);
+        ts.set(JAVA_LONG, Layouts.TIMESPEC_SEC, seconds);
+        ts.set(JAVA_LONG, Layouts.TIMESPEC_NSEC, nanos);
     }
 
     /** Writes a nanosecond count into {@code ts} without allocating. */

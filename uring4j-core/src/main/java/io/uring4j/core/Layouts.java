@@ -118,16 +118,21 @@ final class Layouts {
         return PARAMS.byteOffset(groupElement("cq_off"), groupElement(field));
     }
 
-    /* struct io_uring_getevents_arg (24 bytes). */
+    /* struct io_uring_getevents_arg (24 bytes): the EXT_ARG argument of a timed io_uring_enter. */
     static final StructLayout GETEVENTS_ARG = MemoryLayout.structLayout(
             JAVA_LONG.withName("sigmask"), JAVA_INT.withName("sigmask_sz"),
             JAVA_INT.withName("min_wait_usec"), JAVA_LONG.withName("ts")
     ).withName("io_uring_getevents_arg");
+    static final long GETEVENTS_SIGMASK_SZ = GETEVENTS_ARG.byteOffset(groupElement("sigmask_sz"));
+    static final long GETEVENTS_MIN_WAIT_USEC = GETEVENTS_ARG.byteOffset(groupElement("min_wait_usec"));
+    static final long GETEVENTS_TS = GETEVENTS_ARG.byteOffset(groupElement("ts"));
 
     /* struct __kernel_timespec (16 bytes). */
     static final StructLayout KERNEL_TIMESPEC = MemoryLayout.structLayout(
             JAVA_LONG.withName("tv_sec"), JAVA_LONG.withName("tv_nsec")
     ).withName("__kernel_timespec");
+    static final long TIMESPEC_SEC = KERNEL_TIMESPEC.byteOffset(groupElement("tv_sec"));
+    static final long TIMESPEC_NSEC = KERNEL_TIMESPEC.byteOffset(groupElement("tv_nsec"));
 
     /* struct io_uring_probe_op (8 bytes) and struct io_uring_probe (16 + 8 * ops). */
     static final StructLayout PROBE_OP = MemoryLayout.structLayout(
@@ -138,11 +143,17 @@ final class Layouts {
             JAVA_BYTE.withName("last_op"), JAVA_BYTE.withName("ops_len"), JAVA_SHORT.withName("resv"),
             MemoryLayout.sequenceLayout(3, JAVA_INT).withName("resv2")
     ).withName("io_uring_probe");
+    static final long PROBE_LAST_OP = PROBE_HEADER.byteOffset(groupElement("last_op"));
+    static final long PROBE_OPS_LEN = PROBE_HEADER.byteOffset(groupElement("ops_len"));
+    static final long PROBE_OP_OP = PROBE_OP.byteOffset(groupElement("op"));
+    static final long PROBE_OP_FLAGS = PROBE_OP.byteOffset(groupElement("flags"));
 
     /* struct io_uring_rsrc_update (16 bytes): offset u32, resv u32, data u64. */
     static final StructLayout RSRC_UPDATE = MemoryLayout.structLayout(
             JAVA_INT.withName("offset"), JAVA_INT.withName("resv"), JAVA_LONG.withName("data")
     ).withName("io_uring_rsrc_update");
+    static final long RSRC_UPDATE_OFFSET = RSRC_UPDATE.byteOffset(groupElement("offset"));
+    static final long RSRC_UPDATE_DATA = RSRC_UPDATE.byteOffset(groupElement("data"));
 
     /* struct iovec (16 bytes): iov_base, iov_len. */
     static final StructLayout IOVEC = MemoryLayout.structLayout(
@@ -163,6 +174,8 @@ final class Layouts {
     static final long RSRC_REGISTER_NR = RSRC_REGISTER.byteOffset(groupElement("nr"));
     static final long RSRC_REGISTER_FLAGS = RSRC_REGISTER.byteOffset(groupElement("flags"));
     static final long RSRC_REGISTER_DATA = RSRC_REGISTER.byteOffset(groupElement("data"));
+    /** {@code IORING_RSRC_REGISTER_SPARSE}, in its {@code flags}: a table of empty slots ({@code data} unused). */
+    static final int RSRC_REGISTER_SPARSE = 1;
 
     /*
      * struct io_uring_rsrc_update2 (32 bytes), for REGISTER_FILES_UPDATE2 / REGISTER_BUFFERS_UPDATE
@@ -233,4 +246,52 @@ final class Layouts {
     static final long CLONE_BUFFERS_SRC_OFF = CLONE_BUFFERS.byteOffset(groupElement("src_off"));
     static final long CLONE_BUFFERS_DST_OFF = CLONE_BUFFERS.byteOffset(groupElement("dst_off"));
     static final long CLONE_BUFFERS_NR = CLONE_BUFFERS.byteOffset(groupElement("nr"));
+
+    /*
+     * struct io_uring_buf (16 bytes), one descriptor of a provided-buffer ring; the ring's u16
+     * tail overlays the resv field of descriptor 0 (struct io_uring_buf_ring).
+     *  0      8     12    14
+     *  | addr | len | bid | resv / tail |
+     */
+    static final StructLayout BUF = MemoryLayout.structLayout(
+            JAVA_LONG.withName("addr"), JAVA_INT.withName("len"), JAVA_SHORT.withName("bid"),
+            JAVA_SHORT.withName("resv")
+    ).withName("io_uring_buf");
+    static final long BUF_ADDR = BUF.byteOffset(groupElement("addr"));
+    static final long BUF_LEN = BUF.byteOffset(groupElement("len"));
+    static final long BUF_BID = BUF.byteOffset(groupElement("bid"));
+    /** Where {@code io_uring_buf_ring.tail} lives: the {@code resv} of descriptor 0. */
+    static final long BUF_RING_TAIL = BUF.byteOffset(groupElement("resv"));
+
+    /* struct io_uring_buf_reg (40 bytes): the argument of (UN)REGISTER_PBUF_RING. */
+    static final StructLayout BUF_REG = MemoryLayout.structLayout(
+            JAVA_LONG.withName("ring_addr"), JAVA_INT.withName("ring_entries"), JAVA_SHORT.withName("bgid"),
+            JAVA_SHORT.withName("flags"), JAVA_INT.withName("min_left"),
+            MemoryLayout.sequenceLayout(5, JAVA_INT).withName("resv")
+    ).withName("io_uring_buf_reg");
+    static final long BUF_REG_RING_ADDR = BUF_REG.byteOffset(groupElement("ring_addr"));
+    static final long BUF_REG_RING_ENTRIES = BUF_REG.byteOffset(groupElement("ring_entries"));
+    static final long BUF_REG_BGID = BUF_REG.byteOffset(groupElement("bgid"));
+    static final long BUF_REG_FLAGS = BUF_REG.byteOffset(groupElement("flags"));
+
+    /* struct io_uring_buf_status (40 bytes): the argument of REGISTER_PBUF_STATUS. */
+    static final StructLayout BUF_STATUS = MemoryLayout.structLayout(
+            JAVA_INT.withName("buf_group"), JAVA_INT.withName("head"),
+            MemoryLayout.sequenceLayout(8, JAVA_INT).withName("resv")
+    ).withName("io_uring_buf_status");
+    static final long BUF_STATUS_BUF_GROUP = BUF_STATUS.byteOffset(groupElement("buf_group"));
+    static final long BUF_STATUS_HEAD = BUF_STATUS.byteOffset(groupElement("head"));
+
+    /*
+     * struct io_uring_recvmsg_out (16 bytes): the header multishot recvmsg writes at the start of
+     * each provided buffer, before the name, control data and payload.
+     */
+    static final StructLayout RECVMSG_OUT = MemoryLayout.structLayout(
+            JAVA_INT.withName("namelen"), JAVA_INT.withName("controllen"), JAVA_INT.withName("payloadlen"),
+            JAVA_INT.withName("flags")
+    ).withName("io_uring_recvmsg_out");
+    static final long RECVMSG_OUT_NAMELEN = RECVMSG_OUT.byteOffset(groupElement("namelen"));
+    static final long RECVMSG_OUT_CONTROLLEN = RECVMSG_OUT.byteOffset(groupElement("controllen"));
+    static final long RECVMSG_OUT_PAYLOADLEN = RECVMSG_OUT.byteOffset(groupElement("payloadlen"));
+    static final long RECVMSG_OUT_FLAGS = RECVMSG_OUT.byteOffset(groupElement("flags"));
 }

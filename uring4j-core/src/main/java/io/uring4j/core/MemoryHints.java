@@ -29,12 +29,11 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 final class MemoryHints {
     private MemoryHints() {}
 
-    private static final int EFAULT = 14, ENOMEM = 12, EOPNOTSUPP = 95, EBUSY = 16, ENXIO = 6, EOVERFLOW = 75;
     private static final int CAP_IPC_LOCK = 14;
 
     /** The hint for a failed REGISTER_BUFFERS / BUFFERS_UPDATE of {@code bytes} bytes, or "". */
     static String bufferRegistration(int errno, long bytes) {
-        return switch (Math.abs(errno)) {
+        return switch (Errno.of(errno)) {
             case ENOMEM -> lockedMemory("pinned registered buffers count", "", bytes);
             case EFAULT -> "EFAULT: the kernel could not pin the buffer pages for long-term use: memory mapped from a"
                     + " regular file with MAP_SHARED (FileChannel.map READ_WRITE) cannot be registered, nor memory that"
@@ -44,13 +43,13 @@ final class MemoryHints {
             case EBUSY -> "EBUSY: this ring already has a buffer table; unregister it or update its slots";
             case ENXIO -> "ENXIO: this ring has no buffer table to update; register one (registerBuffersSparse) first";
             case EOVERFLOW -> "EOVERFLOW: a buffer's range wraps around the address space";
-            default -> "";
+            case null, default -> "";
         };
     }
 
     /** The hint for io_uring_setup failing with {@code errno} for a ring of about {@code bytes} bytes, or "". */
     static String setup(int errno, long bytes) {
-        return Math.abs(errno) == ENOMEM
+        return Errno.of(errno) == Errno.ENOMEM
                 ? lockedMemory("the ring's memory counts", " on kernels up to 5.11 and again since the rings became"
                         + " io_uring regions (about 6.14)", bytes)
                 : "";
@@ -61,7 +60,7 @@ final class MemoryHints {
      * address space (RLIMIT_AS, with its value) or its count of mappings, not locked memory.
      */
     static String mapping(int errno) {
-        return Math.abs(errno) == ENOMEM
+        return Errno.of(errno) == Errno.ENOMEM
                 ? " (ENOMEM: the process's address space is used up: " + limit(Posix.RLIMIT_AS, "RLIMIT_AS") + " (ulimit -v),"
                         + " or its number of mappings reached vm.max_map_count)"
                 : "";
@@ -89,11 +88,12 @@ final class MemoryHints {
     /** "NAME is N bytes (soft), M bytes (hard)" of {@code resource}, from getrlimit(2). */
     private static String limit(int resource, String name) {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment rlim = arena.allocate(Posix.RLIMIT_BYTES, 8);
+            MemorySegment rlim = arena.allocate(Posix.RLIMIT);
             if (Posix.getrlimit(resource, rlim) != 0) {
                 return name + " unknown";
             }
-            return name + " is " + limit(rlim.get(JAVA_LONG, 0)) + " (soft), " + limit(rlim.get(JAVA_LONG, 8)) + " (hard)";
+            return name + " is " + limit(rlim.get(JAVA_LONG, Posix.RLIMIT_CUR)) + " (soft), "
+                    + limit(rlim.get(JAVA_LONG, Posix.RLIMIT_MAX)) + " (hard)";
         } catch (RuntimeException | LinkageError e) {
             return name + " unknown";
         }

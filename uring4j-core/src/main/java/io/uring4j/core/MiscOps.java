@@ -43,7 +43,7 @@ public sealed interface MiscOps permits Sqe {
     /** Equivalent to {@code io_uring_prep_nop(3)}; kernel 5.1. */
     @Prep(value = Opcode.NOP, liburing = "io_uring_prep_nop")
     default Sqe prepNop() {
-        return ((Sqe) this).prepRw(Opcode.NOP, -1, 0, 0, 0);
+        return sqe().prepRw(Opcode.NOP, -1, 0, 0, 0);
     }
 
     /**
@@ -53,7 +53,7 @@ public sealed interface MiscOps permits Sqe {
      */
     @Prep(value = Opcode.NOP, liburing = "io_uring_prep_nop")
     default Sqe prepNop(int injectedResult) {
-        Sqe sqe = ((Sqe) this).prepRw(Opcode.NOP, -1, 0, injectedResult, 0);
+        Sqe sqe = sqe().prepRw(Opcode.NOP, -1, 0, injectedResult, 0);
         return sqe.opFlags(NOP_INJECT_RESULT);
     }
 
@@ -93,7 +93,7 @@ public sealed interface MiscOps permits Sqe {
             throw new IllegalArgumentException(what + ": the count must be >= 0, given " + nrFds);
         }
         long addr = Sqe.struct(fds, 4L * nrFds, what);
-        return ((Sqe) this).prepRw(Opcode.FILES_UPDATE, -1, addr, nrFds, Integer.toUnsignedLong(offset));
+        return sqe().prepRw(Opcode.FILES_UPDATE, -1, addr, nrFds, Integer.toUnsignedLong(offset));
     }
 
     /* ---- kernel 6.7 ---- */
@@ -107,7 +107,7 @@ public sealed interface MiscOps permits Sqe {
     @Prep(value = Opcode.FUTEX_WAIT, liburing = "io_uring_prep_futex_wait")
     default Sqe prepFutexWait(MemorySegment futex, long val, long mask, int futexFlags, int flags) {
         long addr = Sqe.struct(futex, FutexWaitv.futexBytes(futexFlags), "prepFutexWait futex word");
-        return ((Sqe) this).prepRw(Opcode.FUTEX_WAIT, futexFlags, addr, 0, val).opFlags(flags).addr3(mask);
+        return sqe().prepRw(Opcode.FUTEX_WAIT, futexFlags, addr, 0, val).opFlags(flags).addr3(mask);
     }
 
     /**
@@ -118,7 +118,7 @@ public sealed interface MiscOps permits Sqe {
     @Prep(value = Opcode.FUTEX_WAKE, liburing = "io_uring_prep_futex_wake")
     default Sqe prepFutexWake(MemorySegment futex, long val, long mask, int futexFlags, int flags) {
         long addr = Sqe.struct(futex, FutexWaitv.futexBytes(futexFlags), "prepFutexWake futex word");
-        return ((Sqe) this).prepRw(Opcode.FUTEX_WAKE, futexFlags, addr, 0, val).opFlags(flags).addr3(mask);
+        return sqe().prepRw(Opcode.FUTEX_WAKE, futexFlags, addr, 0, val).opFlags(flags).addr3(mask);
     }
 
     /**
@@ -134,7 +134,7 @@ public sealed interface MiscOps permits Sqe {
             throw new IllegalArgumentException("prepFutexWaitv count must be >= 0, given " + nrFutex);
         }
         long addr = Sqe.struct(futexv, nrFutex * FutexWaitv.BYTES, "prepFutexWaitv futex_waitv array");
-        return ((Sqe) this).prepRw(Opcode.FUTEX_WAITV, 0, addr, nrFutex, 0).opFlags(flags);
+        return sqe().prepRw(Opcode.FUTEX_WAITV, 0, addr, nrFutex, 0).opFlags(flags);
     }
 
     /**
@@ -147,7 +147,7 @@ public sealed interface MiscOps permits Sqe {
     default Sqe prepWaitid(int idtype, int id, MemorySegment infop, int options, int flags) {
         boolean none = infop.isNative() && infop.address() == 0;
         long info = none ? 0 : Sqe.writableStruct(infop, Siginfo.BYTES, "prepWaitid siginfo");
-        return ((Sqe) this).prepRw(Opcode.WAITID, id, 0, idtype, info) // infop travels in addr2
+        return sqe().prepRw(Opcode.WAITID, id, 0, idtype, info) // infop travels in addr2
                 .opFlags(flags)
                 .fileIndex(options);
     }
@@ -165,7 +165,7 @@ public sealed interface MiscOps permits Sqe {
         if (slot < 0) {
             throw new IllegalArgumentException("prepFixedFdInstall slot must be >= 0, given " + slot);
         }
-        return ((Sqe) this).prepRw(Opcode.FIXED_FD_INSTALL, slot, 0, 0, 0)
+        return sqe().prepRw(Opcode.FIXED_FD_INSTALL, slot, 0, 0, 0)
                 .flag(SqeFlag.FIXED_FILE)
                 .opFlags(flags);
     }
@@ -180,7 +180,7 @@ public sealed interface MiscOps permits Sqe {
     @Prep(value = Opcode.PIPE, liburing = "io_uring_prep_pipe")
     default Sqe prepPipe(MemorySegment fds, int pipeFlags) {
         long addr = Sqe.writableStruct(fds, 8, "prepPipe fds (int[2])");
-        return ((Sqe) this).prepRw(Opcode.PIPE, 0, addr, 0, 0).opFlags(pipeFlags);
+        return sqe().prepRw(Opcode.PIPE, 0, addr, 0, 0).opFlags(pipeFlags);
     }
 
     /**
@@ -212,6 +212,11 @@ public sealed interface MiscOps permits Sqe {
      */
     @Prep(value = Opcode.NOP128, liburing = "io_uring_prep_nop128")
     default Sqe prepNop128() {
-        return ((Sqe) this).prepRw(Opcode.NOP128, -1, 0, 0, 0);
+        return sqe().prepRw(Opcode.NOP128, -1, 0, 0, 0);
+    }
+
+    /** This entry as what it is: the interface is sealed to {@link Sqe}, its only implementation. */
+    private Sqe sqe() {
+        return (Sqe) this;
     }
 }

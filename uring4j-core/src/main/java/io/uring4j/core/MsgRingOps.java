@@ -36,7 +36,7 @@ public sealed interface MsgRingOps permits Sqe {
      */
     @Prep(value = Opcode.MSG_RING, liburing = "io_uring_prep_msg_ring")
     default Sqe prepMsgRing(int fd, int len, long data, int flags) {
-        return ((Sqe) this).prepRw(Opcode.MSG_RING, fd, MSG_DATA, len, data).opFlags(flags);
+        return sqe().prepRw(Opcode.MSG_RING, fd, MSG_DATA, len, data).opFlags(flags);
     }
 
     /* ---- kernel 6.0 ---- */
@@ -79,7 +79,7 @@ public sealed interface MsgRingOps permits Sqe {
             throw new IllegalArgumentException("msg_ring fd: the source is a registered file slot (>= 0), given " + sourceSlot);
         }
         // addr3 carries the source slot as a plain index (no "+1" there)
-        return ((Sqe) this).prepRw(Opcode.MSG_RING, fd, MSG_SEND_FD, 0, data).addr3(sourceSlot).opFlags(flags);
+        return sqe().prepRw(Opcode.MSG_RING, fd, MSG_SEND_FD, 0, data).addr3(sourceSlot).opFlags(flags);
     }
 
     /* ---- kernel 6.13: synchronous messages ---- */
@@ -104,19 +104,24 @@ public sealed interface MsgRingOps permits Sqe {
     private static void syncMessage(int fd, int len, long data, int flags, boolean passFlags, int cqeFlags) {
         try (Arena arena = Arena.ofConfined()) {
             // a detached 64-byte SQE: the kernel reads it during the register call only
-            MemorySegment mem = arena.allocate(64, 8);
-            Sqe sqe = new Sqe(mem, 0, 64);
+            MemorySegment mem = arena.allocate(Layouts.SQE);
+            Sqe sqe = new Sqe(mem, 0, Layouts.SQE.byteSize());
             if (passFlags) {
                 sqe.prepMsgRingCqeFlags(fd, len, data, flags, cqeFlags);
             } else {
                 sqe.prepMsgRing(fd, len, data, flags);
             }
             // the ring fd argument is -1: the target is named in the SQE
-            int r = Native.ioUringRegister(-1, RegisterOp.REGISTER_SEND_MSG_RING, mem, 1);
+            int r = Native.ioUringRegister(-1, RegisterOp.REGISTER_SEND_MSG_RING.code(), mem, 1);
             if (r < 0) {
-                throw new IoUringException("io_uring_register(" + RegisterOp.name(RegisterOp.REGISTER_SEND_MSG_RING) + ")", r,
+                throw new IoUringException("io_uring_register(" + RegisterOp.REGISTER_SEND_MSG_RING.kernelName() + ")", r,
                         "message to ring fd " + fd + ", len " + len + ", data " + data);
             }
         }
+    }
+
+    /** This entry as what it is: the interface is sealed to {@link Sqe}, its only implementation. */
+    private Sqe sqe() {
+        return (Sqe) this;
     }
 }

@@ -50,14 +50,26 @@ public final class Msghdr {
             MemoryLayout.paddingLayout(4)
     ).withName("msghdr");
 
-    /* MSG_* flags of send/recv (msg_flags in the SQE and in the header). */
-    public static final int MSG_PEEK = 0x2, MSG_CTRUNC = 0x8, MSG_TRUNC = 0x20, MSG_DONTWAIT = 0x40,
-            MSG_WAITALL = 0x100, MSG_NOSIGNAL = 0x4000, MSG_ZEROCOPY = 0x4000000;
+    /* MSG_* flags of send/recv (msg_flags in the SQE and in the header): SocketConstants' values. */
+    /** {@link SocketConstants#MSG_PEEK}. */
+    public static final int MSG_PEEK = SocketConstants.MSG_PEEK;
+    /** {@link SocketConstants#MSG_CTRUNC}. */
+    public static final int MSG_CTRUNC = SocketConstants.MSG_CTRUNC;
+    /** {@link SocketConstants#MSG_TRUNC}. */
+    public static final int MSG_TRUNC = SocketConstants.MSG_TRUNC;
+    /** {@link SocketConstants#MSG_DONTWAIT}. */
+    public static final int MSG_DONTWAIT = SocketConstants.MSG_DONTWAIT;
+    /** {@link SocketConstants#MSG_WAITALL}. */
+    public static final int MSG_WAITALL = SocketConstants.MSG_WAITALL;
+    /** {@link SocketConstants#MSG_NOSIGNAL}. */
+    public static final int MSG_NOSIGNAL = SocketConstants.MSG_NOSIGNAL;
+    /** {@link SocketConstants#MSG_ZEROCOPY}. */
+    public static final int MSG_ZEROCOPY = SocketConstants.MSG_ZEROCOPY;
 
     /** {@code sizeof(struct msghdr)}: 56. */
     public static final long BYTES = LAYOUT.byteSize();
     /** {@code sizeof(struct iovec)}: 16 (base, length). */
-    public static final long IOVEC_BYTES = 16;
+    public static final long IOVEC_BYTES = Layouts.IOVEC.byteSize();
 
     static final long NAME = LAYOUT.byteOffset(groupElement("msg_name"));
     static final long NAMELEN = LAYOUT.byteOffset(groupElement("msg_namelen"));

@@ -30,11 +30,16 @@ public sealed interface NetOps permits Sqe {
     /** Arm poll first instead of trying to accept at once (6.10). */
     int ACCEPT_POLL_FIRST = 1 << 2;
 
-    /** {@code IORING_FILE_INDEX_ALLOC}: the kernel picks the slot (the value in {@code file_index}). */
-    int FILE_INDEX_ALLOC = ~0;
+    /** {@link FsOps#FILE_INDEX_ALLOC}: the kernel picks the slot (the value in {@code file_index}). */
+    int FILE_INDEX_ALLOC = FsOps.FILE_INDEX_ALLOC;
 
-    /* shutdown(2) how. */
-    int SHUT_RD = 0, SHUT_WR = 1, SHUT_RDWR = 2;
+    /* shutdown(2) how: SocketConstants' values. */
+    /** {@link SocketConstants#SHUT_RD}. */
+    int SHUT_RD = SocketConstants.SHUT_RD;
+    /** {@link SocketConstants#SHUT_WR}. */
+    int SHUT_WR = SocketConstants.SHUT_WR;
+    /** {@link SocketConstants#SHUT_RDWR}. */
+    int SHUT_RDWR = SocketConstants.SHUT_RDWR;
 
     /* ---- kernel 5.5 ---- */
 
@@ -52,7 +57,7 @@ public sealed interface NetOps permits Sqe {
     @Prep(value = Opcode.ACCEPT, liburing = "io_uring_prep_accept")
     default Sqe prepAccept(int fd, MemorySegment addr, MemorySegment addrLen, int flags) {
         long lenAddr = acceptAddrLen(addr, addrLen, "prepAccept");
-        return ((Sqe) this).prepRw(Opcode.ACCEPT, fd, addr.address(), 0, lenAddr).opFlags(flags);
+        return sqe().prepRw(Opcode.ACCEPT, fd, addr.address(), 0, lenAddr).opFlags(flags);
     }
 
     /**
@@ -63,7 +68,7 @@ public sealed interface NetOps permits Sqe {
     @Prep(value = Opcode.CONNECT, liburing = "io_uring_prep_connect")
     default Sqe prepConnect(int fd, MemorySegment addr, int addrLen) {
         int len = Sqe.length(addr, addrLen, "prepConnect address");
-        return ((Sqe) this).prepRw(Opcode.CONNECT, fd, Sqe.address(addr, "prepConnect address"), 0, len);
+        return sqe().prepRw(Opcode.CONNECT, fd, Sqe.address(addr, "prepConnect address"), 0, len);
     }
 
     /** Equivalent to {@code io_uring_prep_connect(3)}; kernel 5.5. The whole segment is the address. */
@@ -80,7 +85,7 @@ public sealed interface NetOps permits Sqe {
      */
     @Prep(value = Opcode.SHUTDOWN, liburing = "io_uring_prep_shutdown")
     default Sqe prepShutdown(int fd, int how) {
-        return ((Sqe) this).prepRw(Opcode.SHUTDOWN, fd, 0, how, 0);
+        return sqe().prepRw(Opcode.SHUTDOWN, fd, 0, how, 0);
     }
 
     /* ---- kernel 5.15 ---- */
@@ -134,7 +139,7 @@ public sealed interface NetOps permits Sqe {
      */
     @Prep(value = Opcode.SOCKET, liburing = "io_uring_prep_socket")
     default Sqe prepSocket(int domain, int type, int protocol, int flags) {
-        return ((Sqe) this).prepRw(Opcode.SOCKET, domain, 0, protocol, type).opFlags(flags);
+        return sqe().prepRw(Opcode.SOCKET, domain, 0, protocol, type).opFlags(flags);
     }
 
     /**
@@ -165,7 +170,7 @@ public sealed interface NetOps permits Sqe {
     @Prep(value = Opcode.BIND, liburing = "io_uring_prep_bind")
     default Sqe prepBind(int fd, MemorySegment addr, int addrLen) {
         int len = Sqe.length(addr, addrLen, "prepBind address");
-        return ((Sqe) this).prepRw(Opcode.BIND, fd, Sqe.address(addr, "prepBind address"), 0, len);
+        return sqe().prepRw(Opcode.BIND, fd, Sqe.address(addr, "prepBind address"), 0, len);
     }
 
     /** Equivalent to {@code io_uring_prep_bind(3)}; kernel 6.11. The whole segment is the address. */
@@ -177,7 +182,7 @@ public sealed interface NetOps permits Sqe {
     /** Equivalent to {@code io_uring_prep_listen(3)}; kernel 6.11. Like listen(2). */
     @Prep(value = Opcode.LISTEN, liburing = "io_uring_prep_listen")
     default Sqe prepListen(int fd, int backlog) {
-        return ((Sqe) this).prepRw(Opcode.LISTEN, fd, 0, backlog, 0);
+        return sqe().prepRw(Opcode.LISTEN, fd, 0, backlog, 0);
     }
 
     // ---- argument checks ----
@@ -205,5 +210,10 @@ public sealed interface NetOps permits Sqe {
                     + addr.byteSize() + "), given " + room);
         }
         return lenAddr;
+    }
+
+    /** This entry as what it is: the interface is sealed to {@link Sqe}, its only implementation. */
+    private Sqe sqe() {
+        return (Sqe) this;
     }
 }

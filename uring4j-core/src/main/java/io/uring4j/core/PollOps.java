@@ -46,7 +46,7 @@ public sealed interface PollOps permits Sqe {
      */
     @Prep(value = Opcode.POLL_ADD, liburing = "io_uring_prep_poll_add")
     default Sqe prepPollAdd(int fd, int pollMask) {
-        return ((Sqe) this).prepRw(Opcode.POLL_ADD, fd, 0, 0, 0).opFlags(pollMask);
+        return sqe().prepRw(Opcode.POLL_ADD, fd, 0, 0, 0).opFlags(pollMask);
     }
 
     /**
@@ -55,7 +55,7 @@ public sealed interface PollOps permits Sqe {
      */
     @Prep(value = Opcode.POLL_REMOVE, liburing = "io_uring_prep_poll_remove")
     default Sqe prepPollRemove(long userData) {
-        return ((Sqe) this).prepRw(Opcode.POLL_REMOVE, -1, 0, 0, 0).addr(userData);
+        return sqe().prepRw(Opcode.POLL_REMOVE, -1, 0, 0, 0).addr(userData);
     }
 
     /* ---- kernel 5.6 ---- */
@@ -69,7 +69,7 @@ public sealed interface PollOps permits Sqe {
     default Sqe prepEpollCtl(int epfd, int fd, int op, MemorySegment ev) {
         long addr = op == EPOLL_CTL_DEL && ev.isNative() && ev.address() == 0
                 ? 0 : Sqe.struct(ev, EpollEvent.BYTES, "prepEpollCtl epoll_event");
-        return ((Sqe) this).prepRw(Opcode.EPOLL_CTL, epfd, addr, op, Integer.toUnsignedLong(fd));
+        return sqe().prepRw(Opcode.EPOLL_CTL, epfd, addr, op, Integer.toUnsignedLong(fd));
     }
 
     /* ---- kernel 5.13 ---- */
@@ -91,7 +91,7 @@ public sealed interface PollOps permits Sqe {
      */
     @Prep(value = Opcode.POLL_REMOVE, liburing = "io_uring_prep_poll_update")
     default Sqe prepPollUpdate(long oldUserData, long newUserData, int pollMask, int flags) {
-        return ((Sqe) this).prepRw(Opcode.POLL_REMOVE, -1, oldUserData, flags, newUserData).opFlags(pollMask);
+        return sqe().prepRw(Opcode.POLL_REMOVE, -1, oldUserData, flags, newUserData).opFlags(pollMask);
     }
 
     /* ---- kernel 6.15 ---- */
@@ -108,6 +108,11 @@ public sealed interface PollOps permits Sqe {
             throw new IllegalArgumentException("prepEpollWait maxEvents must be >= 0, given " + maxEvents);
         }
         long addr = Sqe.writableStruct(events, maxEvents * EpollEvent.BYTES, "prepEpollWait events");
-        return ((Sqe) this).prepRw(Opcode.EPOLL_WAIT, fd, addr, maxEvents, 0).opFlags(flags);
+        return sqe().prepRw(Opcode.EPOLL_WAIT, fd, addr, maxEvents, 0).opFlags(flags);
+    }
+
+    /** This entry as what it is: the interface is sealed to {@link Sqe}, its only implementation. */
+    private Sqe sqe() {
+        return (Sqe) this;
     }
 }

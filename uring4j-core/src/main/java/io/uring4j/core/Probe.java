@@ -36,13 +36,13 @@ public final class Probe {
             long size = Layouts.PROBE_HEADER.byteSize() + PROBE_OPS * Layouts.PROBE_OP.byteSize();
             MemorySegment probe = arena.allocate(size, 8);
             ring.registerOrThrow(RegisterOp.REGISTER_PROBE, probe, PROBE_OPS, "probe " + PROBE_OPS + " opcodes");
-            int lastOp = Byte.toUnsignedInt(probe.get(JAVA_BYTE, 0));
-            int opsLen = Byte.toUnsignedInt(probe.get(JAVA_BYTE, 1));
+            int lastOp = Byte.toUnsignedInt(probe.get(JAVA_BYTE, Layouts.PROBE_LAST_OP));
+            int opsLen = Byte.toUnsignedInt(probe.get(JAVA_BYTE, Layouts.PROBE_OPS_LEN));
             boolean[] supported = new boolean[PROBE_OPS];
             for (int i = 0; i < opsLen; i++) {
                 long at = Layouts.PROBE_HEADER.byteSize() + i * Layouts.PROBE_OP.byteSize();
-                int op = Byte.toUnsignedInt(probe.get(JAVA_BYTE, at));
-                short flags = probe.get(JAVA_SHORT, at + 2);
+                int op = Byte.toUnsignedInt(probe.get(JAVA_BYTE, at + Layouts.PROBE_OP_OP));
+                short flags = probe.get(JAVA_SHORT, at + Layouts.PROBE_OP_FLAGS);
                 supported[op] = (flags & IO_URING_OP_SUPPORTED) != 0;
             }
             return new Probe(lastOp, supported);

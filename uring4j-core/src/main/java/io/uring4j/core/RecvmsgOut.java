@@ -24,8 +24,8 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  * CQE; it allocates nothing but the slices it returns. Not thread-safe.
  */
 public final class RecvmsgOut {
-    /** {@code sizeof(struct io_uring_recvmsg_out)}. */
-    public static final int BYTES = 16;
+    /** {@code sizeof(struct io_uring_recvmsg_out)}: 16. */
+    public static final int BYTES = (int) Layouts.RECVMSG_OUT.byteSize();
 
     private final int nameRoom;
     private final int controlRoom;
@@ -68,12 +68,12 @@ public final class RecvmsgOut {
 
     /** {@code namelen}: the length of the sender's address (may exceed the reserved room). */
     public int nameLength() {
-        return buffer.get(JAVA_INT, 0);
+        return buffer.get(JAVA_INT, Layouts.RECVMSG_OUT_NAMELEN);
     }
 
     /** {@code controllen}: the bytes of control data written (at most the reserved room). */
     public int controlLength() {
-        return buffer.get(JAVA_INT, 4);
+        return buffer.get(JAVA_INT, Layouts.RECVMSG_OUT_CONTROLLEN);
     }
 
     /**
@@ -81,12 +81,12 @@ public final class RecvmsgOut {
      * not fit, when the request was prepared with {@link Msghdr#MSG_TRUNC} in its flags.
      */
     public int payloadLength() {
-        return buffer.get(JAVA_INT, 8);
+        return buffer.get(JAVA_INT, Layouts.RECVMSG_OUT_PAYLOADLEN);
     }
 
     /** {@code flags}: the message's MSG_* flags ({@link Msghdr#MSG_TRUNC}, {@link Msghdr#MSG_CTRUNC}). */
     public int flags() {
-        return buffer.get(JAVA_INT, 12);
+        return buffer.get(JAVA_INT, Layouts.RECVMSG_OUT_FLAGS);
     }
 
     /** The sender's address as written: {@code min(namelen, room)} bytes. */

@@ -47,7 +47,6 @@ public final class Registration {
     /** A sync-cancel timeout that waits as long as it takes (the kernel's "-1" timespec). */
     public static final Duration NO_TIMEOUT = ChronoUnit.FOREVER.getDuration();
 
-    private static final int ENOENT = 2;
     private static final int RESIZE_FLAGS = SetupFlag.CQSIZE.mask() | SetupFlag.CLAMP.mask();
 
     private final IoUring ring;
@@ -172,13 +171,13 @@ public final class Registration {
         eventFd(RegisterOp.REGISTER_EVENTFD_ASYNC, fd);
     }
 
-    private void eventFd(int opcode, int fd) {
+    private void eventFd(RegisterOp op, int fd) {
         ensureOpen(ring);
         if (fd < 0) {
-            throw new IllegalArgumentException(RegisterOp.name(opcode) + ": fd must be >= 0, given " + fd);
+            throw new IllegalArgumentException(op.kernelName() + ": fd must be >= 0, given " + fd);
         }
         try (Arena arena = Arena.ofConfined()) {
-            ring.registerOrThrow(opcode, arena.allocateFrom(JAVA_INT, fd), 1, "eventfd " + fd + " (EBUSY: one is already registered)");
+            ring.registerOrThrow(op, arena.allocateFrom(JAVA_INT, fd), 1, "eventfd " + fd + " (EBUSY: one is already registered)");
         }
     }
 
@@ -334,13 +333,13 @@ public final class Registration {
                 KernelTimespec.set(ts, timeout);
             }
             int r = ring.register(RegisterOp.REGISTER_SYNC_CANCEL, reg, 1);
-            if (r == -ENOENT) {
+            if (r == -Errno.ENOENT.code()) {
                 return 0;
             }
             if (r < 0) {
-                throw new IoUringException("io_uring_register(" + RegisterOp.name(RegisterOp.REGISTER_SYNC_CANCEL) + ")", r,
+                throw new IoUringException("io_uring_register(" + RegisterOp.REGISTER_SYNC_CANCEL.kernelName() + ")", r,
                         "user_data " + userData + ", fd " + fd + ", op " + op + ", flags " + CancelFlags.names(flags)
-                                + ", timeout " + timeout + (r == -62 ? " (not cancelled in time)" : ""));
+                                + ", timeout " + timeout + (r == -Errno.ETIME.code() ? " (not cancelled in time)" : ""));
             }
             boolean counts = (flags & (CancelFlags.ALL | CancelFlags.ANY)) != 0;
             return counts ? r : 1;
@@ -398,9 +397,36 @@ public final class Registration {
             p.set(JAVA_INT, Layouts.params("sq_entries"), entries);
             p.set(JAVA_INT, Layouts.params("cq_entries"), params.cqEntries());
             p.set(JAVA_INT, Layouts.params("flags"), flags);
-            ring.replaceRings(p, "to " + sizes.sq() + " SQ / " + sizes.cq() + " CQ entries, flags "
+            replaceRings(p, "to " + sizes.sq() + " SQ / " + sizes.cq() + " CQ entries, flags "
                     + BitFlag.names(SetupFlag.class, flags)
                     + (ring.hasSetupFlag(SetupFlag.DEFER_TASKRUN) ? "" : " (EINVAL: resizing needs a DEFER_TASKRUN ring)"));
         }
+    }
+
+    /**
+     * The ring half of liburing's {@code io_uring_resize_rings}: asks the kernel for new rings
+     * sized by {@code params} (IORING_REGISTER_RESIZE_RINGS), maps them, points the SQ and CQ at
+     * them and unmaps the old ones.
+     *
+     * <p>SQEs taken but not yet published are published first (a tail store without entering),
+     * so the kernel copies them along with the rest of the SQ; liburing leaves them behind. The
+     * local SQ positions carry over, as the kernel keeps head and tail values across the copy;
+     * the new CQ picks its head up from the copied ring. Old SQE/CQE views belong to the old
+     * mapping's arena and throw once it is closed. If mapping the new rings fails after the
+     * kernel switched, the ring is unusable (as in liburing) and should be closed.
+     */
+    private void replaceRings(MemorySegment params, String what) {
+        SubmissionQueue sq = ring.sq();
+        sq.flush();
+        ring.registerOrThrow(RegisterOp.REGISTER_RESIZE_RINGS, params, 1, what);
+        // The kernel reports sizes and offsets; the flags and features that shape the mapping are the ring's.
+        int setupFlags = ring.setupFlags();
+        params.set(JAVA_INT, Layouts.params("flags"), setupFlags);
+        params.set(JAVA_INT, Layouts.params("features"), ring.featuresMask());
+        RingMemory fresh = RingMemory.map(ring.arena(), ring.fd(), params);
+        SubmissionQueue newSq = new SubmissionQueue(fresh.sqRing, params, fresh.sqes, setupFlags);
+        newSq.sqeHead = sq.sqeHead;
+        newSq.sqeTail = sq.sqeTail;
+        ring.adoptRings(newSq, new CompletionQueue(fresh.cqRing, params, setupFlags), fresh);
     }
 }

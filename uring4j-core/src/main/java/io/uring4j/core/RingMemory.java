@@ -138,7 +138,7 @@ final class RingMemory {
                     Native.close(fd);
                     return true;
                 }
-                return fd != -22; // EINVAL: a kernel before 6.6
+                return fd != -Errno.EINVAL.code(); // EINVAL: a kernel before 6.6
             }
         }
     }

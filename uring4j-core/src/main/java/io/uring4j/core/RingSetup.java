@@ -16,7 +16,17 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 final class RingSetup {
     private RingSetup() {}
 
-    private static final int EINVAL = 22, ENOMEM = 12, ENOSYS = 38, EPERM = 1;
+    /**
+     * Port of {@code io_uring_memory_size_params}: what {@link #setup} will use in NO_MMAP memory
+     * for these params on this kernel, the SQ index array left out when NO_SQARRAY will be taken.
+     */
+    static long memorySize(int entries, IoUringParams params) {
+        int flags = params.flags;
+        if (params.tryNoSqArray && RingMemory.kernelTakesNoSqArray()) {
+            flags |= SetupFlag.NO_SQARRAY.mask();
+        }
+        return RingMemory.memorySize(entries, flags, params.cqEntries);
+    }
 
     static IoUring setup(int entries, IoUringParams p, MemorySegment callerMemory) {
         RingMemory.sizes(entries, p.flags, p.cqEntries); // argument errors before the kernel sees them
@@ -33,7 +43,7 @@ final class RingSetup {
             if (ring != null) {
                 return ring;
             }
-            if (error[0] != -EINVAL) {
+            if (error[0] != -Errno.EINVAL.code()) {
                 throw setupFailure(error[0], entries, p, first);
             }
         }
@@ -46,10 +56,13 @@ final class RingSetup {
     }
 
     private static IoUringException setupFailure(int err, int entries, IoUringParams p, int flags) {
-        String hint = err == -EINVAL ? " (a flag this kernel does not know, or a combination it refuses)"
-                : err == -ENOSYS ? " (kernel without io_uring)"
-                : err == -EPERM ? " (io_uring_disabled sysctl or a seccomp filter)"
-                : err == -ENOMEM ? " (" + MemoryHints.setup(err, RingMemory.memorySize(entries, flags, p.cqEntries)) + ")" : "";
+        String hint = switch (Errno.of(err)) {
+            case EINVAL -> " (a flag this kernel does not know, or a combination it refuses)";
+            case ENOSYS -> " (kernel without io_uring)";
+            case EPERM -> " (io_uring_disabled sysctl or a seccomp filter)";
+            case ENOMEM -> " (" + MemoryHints.setup(err, RingMemory.memorySize(entries, flags, p.cqEntries)) + ")";
+            case null, default -> "";
+        };
         return new IoUringException("io_uring_setup", err, "entries=" + entries + ", flags="
                 + BitFlag.names(SetupFlag.class, flags) + ", cqEntries=" + p.cqEntries + hint);
     }

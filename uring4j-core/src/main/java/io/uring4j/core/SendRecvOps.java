@@ -53,7 +53,7 @@ public sealed interface SendRecvOps permits Sqe {
     @Prep(value = Opcode.SENDMSG, liburing = "io_uring_prep_sendmsg")
     default Sqe prepSendmsg(int fd, MemorySegment msg, int flags) {
         long addr = Sqe.struct(msg, Msghdr.BYTES, "prepSendmsg msghdr");
-        return ((Sqe) this).prepRw(Opcode.SENDMSG, fd, addr, 1, 0).opFlags(flags);
+        return sqe().prepRw(Opcode.SENDMSG, fd, addr, 1, 0).opFlags(flags);
     }
 
     /**
@@ -66,13 +66,13 @@ public sealed interface SendRecvOps permits Sqe {
     default Sqe prepRecvmsg(int fd, MemorySegment msg, int flags) {
         long addr = Sqe.struct(msg, Msghdr.BYTES, "prepRecvmsg msghdr");
         Msghdr.requireWritableTargets(msg, "prepRecvmsg msghdr");
-        return ((Sqe) this).prepRw(Opcode.RECVMSG, fd, addr, 1, 0).opFlags(flags);
+        return sqe().prepRw(Opcode.RECVMSG, fd, addr, 1, 0).opFlags(flags);
     }
 
     /** The multishot form reads the header only; the kernel writes into provided buffers. */
     private Sqe recvmsgHeaderOnly(int fd, MemorySegment msg, int flags) {
         long addr = Sqe.struct(msg, Msghdr.BYTES, "prepRecvmsgMultishot msghdr");
-        return ((Sqe) this).prepRw(Opcode.RECVMSG, fd, addr, 1, 0).opFlags(flags);
+        return sqe().prepRw(Opcode.RECVMSG, fd, addr, 1, 0).opFlags(flags);
     }
 
     /* ---- kernel 5.6 ---- */
@@ -84,7 +84,7 @@ public sealed interface SendRecvOps permits Sqe {
     @Prep(value = Opcode.SEND, liburing = "io_uring_prep_send")
     default Sqe prepSend(int fd, MemorySegment buf, long len, int flags) {
         int n = Sqe.length(buf, len, "prepSend buffer");
-        return ((Sqe) this).prepRw(Opcode.SEND, fd, Sqe.address(buf, "prepSend buffer"), n, 0).opFlags(flags);
+        return sqe().prepRw(Opcode.SEND, fd, Sqe.address(buf, "prepSend buffer"), n, 0).opFlags(flags);
     }
 
     /**
@@ -97,7 +97,7 @@ public sealed interface SendRecvOps permits Sqe {
     @Prep(value = Opcode.SEND, liburing = "io_uring_prep_send")
     default Sqe prepSend(int fd, MemorySegment buf, long bufOffset, int len, int flags) {
         long addr = Sqe.range(buf, bufOffset, len, "prepSend buffer");
-        return ((Sqe) this).prepRw(Opcode.SEND, fd, addr, len, 0).opFlags(flags);
+        return sqe().prepRw(Opcode.SEND, fd, addr, len, 0).opFlags(flags);
     }
 
     /** Equivalent to {@code io_uring_prep_send(3)}; kernel 5.6. Sends the whole buffer. */
@@ -118,10 +118,10 @@ public sealed interface SendRecvOps permits Sqe {
             if (len < 0 || len > Integer.MAX_VALUE) {
                 throw new IllegalArgumentException("prepRecv: with a selected buffer len is within 0.." + Integer.MAX_VALUE + ", given " + len);
             }
-            return ((Sqe) this).prepRw(Opcode.RECV, fd, 0, (int) len, 0).opFlags(flags);
+            return sqe().prepRw(Opcode.RECV, fd, 0, (int) len, 0).opFlags(flags);
         }
         int n = Sqe.length(buf, len, "prepRecv buffer");
-        return ((Sqe) this).prepRw(Opcode.RECV, fd, Sqe.writableAddress(buf, "prepRecv buffer"), n, 0).opFlags(flags);
+        return sqe().prepRw(Opcode.RECV, fd, Sqe.writableAddress(buf, "prepRecv buffer"), n, 0).opFlags(flags);
     }
 
     /**
@@ -135,7 +135,7 @@ public sealed interface SendRecvOps permits Sqe {
     default Sqe prepRecv(int fd, MemorySegment buf, long bufOffset, int len, int flags) {
         Sqe.writable(buf, "prepRecv buffer");
         long addr = Sqe.range(buf, bufOffset, len, "prepRecv buffer");
-        return ((Sqe) this).prepRw(Opcode.RECV, fd, addr, len, 0).opFlags(flags);
+        return sqe().prepRw(Opcode.RECV, fd, addr, len, 0).opFlags(flags);
     }
 
     /** Equivalent to {@code io_uring_prep_recv(3)}; kernel 5.6. Receives into the whole buffer. */
@@ -179,7 +179,7 @@ public sealed interface SendRecvOps permits Sqe {
      *                                  fit {@code destAddr}
      */
     default Sqe prepSendSetAddr(MemorySegment destAddr, int addrLen) {
-        int op = ((Sqe) this).opcode();
+        int op = sqe().opcode();
         if (op != Opcode.SEND.code() && op != Opcode.SEND_ZC.code()) {
             throw new IllegalArgumentException("prepSendSetAddr applies to a SEND or SEND_ZC prepared before it, given "
                     + Opcode.of(op).kernelName());
@@ -189,7 +189,7 @@ public sealed interface SendRecvOps permits Sqe {
         }
         int len = Sqe.length(destAddr, addrLen, "prepSendSetAddr address");
         // addr2 holds the address; addr_len is the low u16 of the word at 44 (the high half is padding)
-        return ((Sqe) this).off(Sqe.address(destAddr, "prepSendSetAddr address")).fileIndex(len);
+        return sqe().off(Sqe.address(destAddr, "prepSendSetAddr address")).fileIndex(len);
     }
 
     /**
@@ -210,7 +210,7 @@ public sealed interface SendRecvOps permits Sqe {
     @Prep(value = Opcode.SEND_ZC, liburing = "io_uring_prep_send_zc")
     default Sqe prepSendZc(int fd, MemorySegment buf, long len, int flags, int zcFlags) {
         int n = Sqe.length(buf, len, "prepSendZc buffer");
-        Sqe sqe = ((Sqe) this).prepRw(Opcode.SEND_ZC, fd, Sqe.address(buf, "prepSendZc buffer"), n, 0);
+        Sqe sqe = sqe().prepRw(Opcode.SEND_ZC, fd, Sqe.address(buf, "prepSendZc buffer"), n, 0);
         return sqe.opFlags(flags).ioprio(zcFlags);
     }
 
@@ -233,7 +233,7 @@ public sealed interface SendRecvOps permits Sqe {
     @Prep(value = Opcode.SENDMSG_ZC, liburing = "io_uring_prep_sendmsg_zc")
     default Sqe prepSendmsgZc(int fd, MemorySegment msg, int flags) {
         long addr = Sqe.struct(msg, Msghdr.BYTES, "prepSendmsgZc msghdr");
-        return ((Sqe) this).prepRw(Opcode.SENDMSG_ZC, fd, addr, 1, 0).opFlags(flags);
+        return sqe().prepRw(Opcode.SENDMSG_ZC, fd, addr, 1, 0).opFlags(flags);
     }
 
     /* ---- kernel 6.10 ---- */
@@ -249,7 +249,7 @@ public sealed interface SendRecvOps permits Sqe {
         if (len < 0 || len > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("prepSendBundle: len must be within 0.." + Integer.MAX_VALUE + ", given " + len);
         }
-        return ((Sqe) this).prepRw(Opcode.SEND, fd, 0, (int) len, 0).opFlags(flags).ioprio(RECVSEND_BUNDLE);
+        return sqe().prepRw(Opcode.SEND, fd, 0, (int) len, 0).opFlags(flags).ioprio(RECVSEND_BUNDLE);
     }
 
     /* ---- kernel 6.15 ---- */
@@ -274,7 +274,7 @@ public sealed interface SendRecvOps permits Sqe {
         if (len < 0) {
             throw new IllegalArgumentException("prepRecvZc: len is >= 0 (0: no limit), given " + len);
         }
-        return ((Sqe) this).prepRw(Opcode.RECV_ZC, fd, 0, len, 0).ioprio(RECV_MULTISHOT).fileIndex(ifqIndex);
+        return sqe().prepRw(Opcode.RECV_ZC, fd, 0, len, 0).ioprio(RECV_MULTISHOT).fileIndex(ifqIndex);
     }
 
     private static int u16(int value, String what) {
@@ -282,5 +282,10 @@ public sealed interface SendRecvOps permits Sqe {
             throw new IllegalArgumentException(what + " is a u16 (0..65535), given " + value);
         }
         return value;
+    }
+
+    /** This entry as what it is: the interface is sealed to {@link Sqe}, its only implementation. */
+    private Sqe sqe() {
+        return (Sqe) this;
     }
 }

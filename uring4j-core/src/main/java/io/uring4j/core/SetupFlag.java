@@ -34,12 +34,10 @@ public enum SetupFlag implements BitFlag {
 
     private final int mask;
     private final String since;
-    private final String kernelName;
 
     SetupFlag(int bit, String since) {
         this.mask = 1 << bit;
         this.since = since;
-        this.kernelName = "IORING_SETUP_" + name();
     }
 
     @Override
@@ -47,12 +45,7 @@ public enum SetupFlag implements BitFlag {
         return mask;
     }
 
-    /** The C macro name, for messages that should match the kernel and liburing docs. */
-    public String kernelName() {
-        return kernelName;
-    }
-
-    /** The first Linux version (e.g. {@code "5.19"}) that knows this flag. */
+    @Override
     public String since() {
         return since;
     }

@@ -1,7 +1,9 @@
 package io.uring4j.core;
 
+import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SegmentAllocator;
+import java.lang.foreign.StructLayout;
 import java.lang.foreign.ValueLayout;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
@@ -13,6 +15,7 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
+import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
@@ -34,21 +37,49 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 public final class SocketAddresses {
     private SocketAddresses() {}
 
-    public static final int AF_UNIX = 1, AF_INET = 2, AF_INET6 = 10;
+    /** {@link SocketConstants#AF_UNIX}, here for the readers of {@link #family}. */
+    public static final int AF_UNIX = SocketConstants.AF_UNIX;
+    /** {@link SocketConstants#AF_INET}. */
+    public static final int AF_INET = SocketConstants.AF_INET;
+    /** {@link SocketConstants#AF_INET6}. */
+    public static final int AF_INET6 = SocketConstants.AF_INET6;
 
-    /** {@code sizeof(struct sockaddr_in)}. */
-    public static final int SOCKADDR_IN_BYTES = 16;
-    /** {@code sizeof(struct sockaddr_in6)}. */
-    public static final int SOCKADDR_IN6_BYTES = 28;
-    /** {@code sizeof(struct sockaddr_un)}. */
-    public static final int SOCKADDR_UN_BYTES = 110;
+    private static final ValueLayout.OfShort PORT = JAVA_SHORT.withOrder(ByteOrder.BIG_ENDIAN);
+    private static final StructLayout SOCKADDR_IN = MemoryLayout.structLayout(
+            JAVA_SHORT.withName("sin_family"), PORT.withName("sin_port"),
+            MemoryLayout.sequenceLayout(4, JAVA_BYTE).withName("sin_addr"),
+            MemoryLayout.sequenceLayout(8, JAVA_BYTE).withName("sin_zero")
+    ).withName("sockaddr_in");
+    private static final StructLayout SOCKADDR_IN6 = MemoryLayout.structLayout(
+            JAVA_SHORT.withName("sin6_family"), PORT.withName("sin6_port"), JAVA_INT.withName("sin6_flowinfo"),
+            MemoryLayout.sequenceLayout(16, JAVA_BYTE).withName("sin6_addr"), JAVA_INT.withName("sin6_scope_id")
+    ).withName("sockaddr_in6");
+    private static final StructLayout SOCKADDR_UN = MemoryLayout.structLayout(
+            JAVA_SHORT.withName("sun_family"), MemoryLayout.sequenceLayout(108, JAVA_BYTE).withName("sun_path")
+    ).withName("sockaddr_un");
+
+    /** {@code sizeof(struct sockaddr_in)}: 16. */
+    public static final int SOCKADDR_IN_BYTES = (int) SOCKADDR_IN.byteSize();
+    /** {@code sizeof(struct sockaddr_in6)}: 28. */
+    public static final int SOCKADDR_IN6_BYTES = (int) SOCKADDR_IN6.byteSize();
+    /** {@code sizeof(struct sockaddr_un)}: 110. */
+    public static final int SOCKADDR_UN_BYTES = (int) SOCKADDR_UN.byteSize();
     /** {@code sizeof(struct sockaddr_storage)}: room for any address the kernel returns. */
     public static final int SOCKADDR_STORAGE_BYTES = 128;
     /** {@code sizeof(socklen_t)}. */
     public static final int SOCKLEN_BYTES = 4;
 
-    private static final int SUN_PATH_OFFSET = 2, SUN_PATH_BYTES = 108;
-    private static final ValueLayout.OfShort PORT = JAVA_SHORT.withOrder(ByteOrder.BIG_ENDIAN);
+    /** Every sockaddr starts with its {@code sa_family}. */
+    private static final long FAMILY = SOCKADDR_IN.byteOffset(groupElement("sin_family"));
+    private static final long IN_PORT = SOCKADDR_IN.byteOffset(groupElement("sin_port"));
+    private static final long IN_ADDR = SOCKADDR_IN.byteOffset(groupElement("sin_addr"));
+    private static final long IN_ADDR_BYTES = SOCKADDR_IN.select(groupElement("sin_addr")).byteSize();
+    private static final long IN6_PORT = SOCKADDR_IN6.byteOffset(groupElement("sin6_port"));
+    private static final long IN6_ADDR = SOCKADDR_IN6.byteOffset(groupElement("sin6_addr"));
+    private static final long IN6_ADDR_BYTES = SOCKADDR_IN6.select(groupElement("sin6_addr")).byteSize();
+    private static final long IN6_SCOPE_ID = SOCKADDR_IN6.byteOffset(groupElement("sin6_scope_id"));
+    private static final int SUN_PATH_OFFSET = (int) SOCKADDR_UN.byteOffset(groupElement("sun_path"));
+    private static final int SUN_PATH_BYTES = (int) SOCKADDR_UN.select(groupElement("sun_path")).byteSize();
 
     /** A zeroed {@code sockaddr_storage} (128 bytes, 8-aligned) to receive an address into. */
     public static MemorySegment allocateStorage(SegmentAllocator allocator) {
@@ -99,15 +130,15 @@ public final class SocketAddresses {
         int len = unixLength(bytes);
         need(seg, len, "sockaddr_un");
         seg.asSlice(0, len).fill((byte) 0);
-        seg.set(JAVA_SHORT, 0, (short) AF_UNIX);
+        seg.set(JAVA_SHORT, FAMILY, (short) AF_UNIX);
         MemorySegment.copy(bytes, 0, seg, JAVA_BYTE, SUN_PATH_OFFSET, bytes.length);
         return len;
     }
 
     /** The {@code sa_family} of the address in {@code seg}. */
     public static int family(MemorySegment seg) {
-        need(seg, 2, "sa_family");
-        return Short.toUnsignedInt(seg.get(JAVA_SHORT, 0));
+        need(seg, FAMILY + JAVA_SHORT.byteSize(), "sa_family");
+        return Short.toUnsignedInt(seg.get(JAVA_SHORT, FAMILY));
     }
 
     /**
@@ -132,17 +163,17 @@ public final class SocketAddresses {
     /** Reads a {@code sockaddr_in} or {@code sockaddr_in6} of {@code length} bytes. */
     public static InetSocketAddress readInet(MemorySegment seg, int length) {
         int family = family(seg);
-        int port = Short.toUnsignedInt(seg.get(PORT, 2));
+        int port = Short.toUnsignedInt(seg.get(PORT, IN_PORT)); // sin6_port sits at the same offset
         try {
             if (family == AF_INET) {
                 checkLength(seg, length, SOCKADDR_IN_BYTES, "sockaddr_in");
-                byte[] addr = seg.asSlice(4, 4).toArray(JAVA_BYTE);
+                byte[] addr = seg.asSlice(IN_ADDR, IN_ADDR_BYTES).toArray(JAVA_BYTE);
                 return new InetSocketAddress(InetAddress.getByAddress(addr), port);
             }
             if (family == AF_INET6) {
                 checkLength(seg, length, SOCKADDR_IN6_BYTES, "sockaddr_in6");
-                byte[] addr = seg.asSlice(8, 16).toArray(JAVA_BYTE);
-                int scope = seg.get(JAVA_INT, 24);
+                byte[] addr = seg.asSlice(IN6_ADDR, IN6_ADDR_BYTES).toArray(JAVA_BYTE);
+                int scope = seg.get(JAVA_INT, IN6_SCOPE_ID);
                 return new InetSocketAddress(Inet6Address.getByAddress(null, addr, scope), port);
             }
         } catch (UnknownHostException e) {
@@ -183,17 +214,17 @@ public final class SocketAddresses {
         if (ip instanceof Inet4Address) {
             need(seg, SOCKADDR_IN_BYTES, "sockaddr_in");
             seg.asSlice(0, SOCKADDR_IN_BYTES).fill((byte) 0);
-            seg.set(JAVA_SHORT, 0, (short) AF_INET);
-            seg.set(PORT, 2, (short) address.getPort());
-            MemorySegment.copy(ip.getAddress(), 0, seg, JAVA_BYTE, 4, 4);
+            seg.set(JAVA_SHORT, FAMILY, (short) AF_INET);
+            seg.set(PORT, IN_PORT, (short) address.getPort());
+            MemorySegment.copy(ip.getAddress(), 0, seg, JAVA_BYTE, IN_ADDR, (int) IN_ADDR_BYTES);
             return SOCKADDR_IN_BYTES;
         }
         need(seg, SOCKADDR_IN6_BYTES, "sockaddr_in6");
         seg.asSlice(0, SOCKADDR_IN6_BYTES).fill((byte) 0);
-        seg.set(JAVA_SHORT, 0, (short) AF_INET6);
-        seg.set(PORT, 2, (short) address.getPort());
-        MemorySegment.copy(ip.getAddress(), 0, seg, JAVA_BYTE, 8, 16);
-        seg.set(JAVA_INT, 24, ((Inet6Address) ip).getScopeId());
+        seg.set(JAVA_SHORT, FAMILY, (short) AF_INET6);
+        seg.set(PORT, IN6_PORT, (short) address.getPort());
+        MemorySegment.copy(ip.getAddress(), 0, seg, JAVA_BYTE, IN6_ADDR, (int) IN6_ADDR_BYTES);
+        seg.set(JAVA_INT, IN6_SCOPE_ID, ((Inet6Address) ip).getScopeId());
         return SOCKADDR_IN6_BYTES;
     }
 

@@ -99,16 +99,17 @@ public final class Sqe implements FileOps, SyncOps, FsOps, XattrOps, TimeoutOps,
         optionalClear = true;
     }
 
+    /** Eight 8-byte words from {@code at}: raw words, not fields, hence the literal offsets. */
     private void clear64(long at) {
         MemorySegment s = sqes;
         s.set(U64, at, 0L);
-        s.set(U64, at + 8, 0L);
-        s.set(U64, at + 16, 0L);
-        s.set(U64, at + 24, 0L);
-        s.set(U64, at + 32, 0L);
-        s.set(U64, at + 40, 0L);
-        s.set(U64, at + 48, 0L);
-        s.set(U64, at + 56, 0L);
+        s.set(U64, at + 8, 0L); // word 1, not a field offset
+        s.set(U64, at + 16, 0L); // word 2, not a field offset
+        s.set(U64, at + 24, 0L); // word 3, not a field offset
+        s.set(U64, at + 32, 0L); // word 4, not a field offset
+        s.set(U64, at + 40, 0L); // word 5, not a field offset
+        s.set(U64, at + 48, 0L); // word 6, not a field offset
+        s.set(U64, at + 56, 0L); // word 7, not a field offset
     }
 
     // ---- raw writers: the prep helpers and UncheckedSqe only ----

@@ -23,12 +23,10 @@ public enum SqeFlag implements BitFlag {
 
     private final int mask;
     private final String since;
-    private final String kernelName;
 
     SqeFlag(int bit, String since) {
         this.mask = 1 << bit;
         this.since = since;
-        this.kernelName = "IOSQE_" + name();
     }
 
     @Override
@@ -36,12 +34,7 @@ public enum SqeFlag implements BitFlag {
         return mask;
     }
 
-    /** The C macro name, for messages that should match the kernel and liburing docs. */
-    public String kernelName() {
-        return kernelName;
-    }
-
-    /** The first Linux version (e.g. {@code "5.17"}) that accepts this flag. */
+    @Override
     public String since() {
         return since;
     }

@@ -2,11 +2,11 @@ package io.uring4j.core;
 
 import java.lang.foreign.MemorySegment;
 
-import static io.uring4j.core.internal.RingAccess.fullFence;
-import static io.uring4j.core.internal.RingAccess.loadAcquire;
-import static io.uring4j.core.internal.RingAccess.readOnce;
-import static io.uring4j.core.internal.RingAccess.storeRelease;
-import static io.uring4j.core.internal.RingAccess.writeOnce;
+import static io.uring4j.core.RingAccess.fullFence;
+import static io.uring4j.core.RingAccess.loadAcquire;
+import static io.uring4j.core.RingAccess.readOnce;
+import static io.uring4j.core.RingAccess.storeRelease;
+import static io.uring4j.core.RingAccess.writeOnce;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 /**

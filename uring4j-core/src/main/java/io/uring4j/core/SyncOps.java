@@ -59,7 +59,7 @@ public sealed interface SyncOps permits Sqe {
      */
     @Prep(value = Opcode.FSYNC, liburing = "io_uring_prep_fsync")
     default Sqe prepFsync(int fd, int fsyncFlags) {
-        return ((Sqe) this).prepRw(Opcode.FSYNC, fd, 0, 0, 0).opFlags(fsyncFlags);
+        return sqe().prepRw(Opcode.FSYNC, fd, 0, 0, 0).opFlags(fsyncFlags);
     }
 
     /**
@@ -80,7 +80,7 @@ public sealed interface SyncOps permits Sqe {
     @Prep(value = Opcode.SYNC_FILE_RANGE, liburing = "io_uring_prep_sync_file_range")
     default Sqe prepSyncFileRange(int fd, int len, long offset, int flags) {
         nonNegative(len, "prepSyncFileRange len");
-        return ((Sqe) this).prepRw(Opcode.SYNC_FILE_RANGE, fd, 0, len, offset).opFlags(flags);
+        return sqe().prepRw(Opcode.SYNC_FILE_RANGE, fd, 0, len, offset).opFlags(flags);
     }
 
     /* ---- kernel 5.6 ---- */
@@ -91,7 +91,7 @@ public sealed interface SyncOps permits Sqe {
      */
     @Prep(value = Opcode.FALLOCATE, liburing = "io_uring_prep_fallocate")
     default Sqe prepFallocate(int fd, int mode, long offset, long len) {
-        return ((Sqe) this).prepRw(Opcode.FALLOCATE, fd, 0, mode, offset)
+        return sqe().prepRw(Opcode.FALLOCATE, fd, 0, mode, offset)
                 .addr(len); // the 64-bit length travels in addr
     }
 
@@ -102,7 +102,7 @@ public sealed interface SyncOps permits Sqe {
     @Prep(value = Opcode.FADVISE, liburing = "io_uring_prep_fadvise")
     default Sqe prepFadvise(int fd, long offset, int len, int advice) {
         nonNegative(len, "prepFadvise len");
-        return ((Sqe) this).prepRw(Opcode.FADVISE, fd, 0, len, offset).opFlags(advice);
+        return sqe().prepRw(Opcode.FADVISE, fd, 0, len, offset).opFlags(advice);
     }
 
     /**
@@ -115,7 +115,7 @@ public sealed interface SyncOps permits Sqe {
     default Sqe prepMadvise(MemorySegment region, int length, int advice) {
         int len = Sqe.length(region, length, "prepMadvise region");
         discardingAdviceNeedsWritable(region, advice, "prepMadvise region");
-        return ((Sqe) this).prepRw(Opcode.MADVISE, -1, Sqe.address(region, "prepMadvise region"), len, 0)
+        return sqe().prepRw(Opcode.MADVISE, -1, Sqe.address(region, "prepMadvise region"), len, 0)
                 .opFlags(advice);
     }
 
@@ -124,7 +124,7 @@ public sealed interface SyncOps permits Sqe {
     /** Equivalent to {@code io_uring_prep_ftruncate(3)}; kernel 6.9. Sets the file's size to {@code len}. */
     @Prep(value = Opcode.FTRUNCATE, liburing = "io_uring_prep_ftruncate")
     default Sqe prepFtruncate(int fd, long len) {
-        return ((Sqe) this).prepRw(Opcode.FTRUNCATE, fd, 0, 0, len);
+        return sqe().prepRw(Opcode.FTRUNCATE, fd, 0, 0, len);
     }
 
     /* ---- kernel 6.11 ---- */
@@ -138,7 +138,7 @@ public sealed interface SyncOps permits Sqe {
         if (len < 0) {
             throw new IllegalArgumentException("prepFadvise64 len must be >= 0, given " + len);
         }
-        return ((Sqe) this).prepRw(Opcode.FADVISE, fd, 0, 0, offset).addr(len).opFlags(advice);
+        return sqe().prepRw(Opcode.FADVISE, fd, 0, 0, offset).addr(len).opFlags(advice);
     }
 
     /**
@@ -153,7 +153,7 @@ public sealed interface SyncOps permits Sqe {
                     + region.byteSize() + "), given " + length);
         }
         discardingAdviceNeedsWritable(region, advice, "prepMadvise64 region");
-        return ((Sqe) this).prepRw(Opcode.MADVISE, -1, Sqe.address(region, "prepMadvise64 region"), 0, length)
+        return sqe().prepRw(Opcode.MADVISE, -1, Sqe.address(region, "prepMadvise64 region"), 0, length)
                 .opFlags(advice);
     }
 
@@ -175,5 +175,10 @@ public sealed interface SyncOps permits Sqe {
         if (value < 0) {
             throw new IllegalArgumentException(what + " must be >= 0, given " + value);
         }
+    }
+
+    /** This entry as what it is: the interface is sealed to {@link Sqe}, its only implementation. */
+    private Sqe sqe() {
+        return (Sqe) this;
     }
 }

@@ -31,7 +31,7 @@ public sealed interface TimeoutOps permits Sqe {
     @Prep(value = Opcode.TIMEOUT, liburing = "io_uring_prep_timeout")
     default Sqe prepTimeout(MemorySegment ts, int count, int flags) {
         long addr = Sqe.struct(ts, KernelTimespec.BYTES, "prepTimeout timespec");
-        return ((Sqe) this).prepRw(Opcode.TIMEOUT, -1, addr, 1, count).opFlags(flags);
+        return sqe().prepRw(Opcode.TIMEOUT, -1, addr, 1, count).opFlags(flags);
     }
 
     /* ---- kernel 5.5 ---- */
@@ -43,7 +43,7 @@ public sealed interface TimeoutOps permits Sqe {
      */
     @Prep(value = Opcode.TIMEOUT_REMOVE, liburing = "io_uring_prep_timeout_remove")
     default Sqe prepTimeoutRemove(long userData, int flags) {
-        return ((Sqe) this).prepRw(Opcode.TIMEOUT_REMOVE, -1, 0, 0, 0).addr(userData).opFlags(flags);
+        return sqe().prepRw(Opcode.TIMEOUT_REMOVE, -1, 0, 0, 0).addr(userData).opFlags(flags);
     }
 
     /**
@@ -56,7 +56,7 @@ public sealed interface TimeoutOps permits Sqe {
     @Prep(value = Opcode.LINK_TIMEOUT, liburing = "io_uring_prep_link_timeout")
     default Sqe prepLinkTimeout(MemorySegment ts, int flags) {
         long addr = Sqe.struct(ts, KernelTimespec.BYTES, "prepLinkTimeout timespec");
-        return ((Sqe) this).prepRw(Opcode.LINK_TIMEOUT, -1, addr, 1, 0).opFlags(flags);
+        return sqe().prepRw(Opcode.LINK_TIMEOUT, -1, addr, 1, 0).opFlags(flags);
     }
 
     /* ---- kernel 5.11 ---- */
@@ -70,7 +70,7 @@ public sealed interface TimeoutOps permits Sqe {
     @Prep(value = Opcode.TIMEOUT_REMOVE, liburing = "io_uring_prep_timeout_update")
     default Sqe prepTimeoutUpdate(MemorySegment ts, long userData, int flags) {
         long addr = Sqe.struct(ts, KernelTimespec.BYTES, "prepTimeoutUpdate timespec");
-        return ((Sqe) this).prepRw(Opcode.TIMEOUT_REMOVE, -1, 0, 0, addr) // the new timespec travels in off
+        return sqe().prepRw(Opcode.TIMEOUT_REMOVE, -1, 0, 0, addr) // the new timespec travels in off
                 .addr(userData)
                 .opFlags(flags | TIMEOUT_UPDATE);
     }
@@ -85,5 +85,10 @@ public sealed interface TimeoutOps permits Sqe {
     @Prep(value = Opcode.TIMEOUT_REMOVE, liburing = "io_uring_prep_timeout_update")
     default Sqe prepLinkTimeoutUpdate(MemorySegment ts, long userData, int flags) {
         return prepTimeoutUpdate(ts, userData, flags | LINK_TIMEOUT_UPDATE);
+    }
+
+    /** This entry as what it is: the interface is sealed to {@link Sqe}, its only implementation. */
+    private Sqe sqe() {
+        return (Sqe) this;
     }
 }

@@ -28,7 +28,7 @@ public sealed interface XattrOps permits Sqe {
     default Sqe prepFsetxattr(int fd, MemorySegment name, MemorySegment value, int flags, int len) {
         long n = Sqe.cString(name, "prepFsetxattr name");
         int l = Sqe.length(value, len, "prepFsetxattr value");
-        return ((Sqe) this).prepRw(Opcode.FSETXATTR, fd, n, l, Sqe.address(value, "prepFsetxattr value"))
+        return sqe().prepRw(Opcode.FSETXATTR, fd, n, l, Sqe.address(value, "prepFsetxattr value"))
                 .opFlags(flags);
     }
 
@@ -42,7 +42,7 @@ public sealed interface XattrOps permits Sqe {
         long n = Sqe.cString(name, "prepSetxattr name");
         long p = Sqe.cString(path, "prepSetxattr path");
         int l = Sqe.length(value, len, "prepSetxattr value");
-        return ((Sqe) this).prepRw(Opcode.SETXATTR, 0, n, l, Sqe.address(value, "prepSetxattr value"))
+        return sqe().prepRw(Opcode.SETXATTR, 0, n, l, Sqe.address(value, "prepSetxattr value"))
                 .addr3(p)
                 .opFlags(flags);
     }
@@ -57,7 +57,7 @@ public sealed interface XattrOps permits Sqe {
     default Sqe prepFgetxattr(int fd, MemorySegment name, MemorySegment value, int len) {
         long n = Sqe.cString(name, "prepFgetxattr name");
         int l = Sqe.length(value, len, "prepFgetxattr value");
-        return ((Sqe) this).prepRw(Opcode.FGETXATTR, fd, n, l, Sqe.writableAddress(value, "prepFgetxattr value"))
+        return sqe().prepRw(Opcode.FGETXATTR, fd, n, l, Sqe.writableAddress(value, "prepFgetxattr value"))
                 .opFlags(0);
     }
 
@@ -70,8 +70,13 @@ public sealed interface XattrOps permits Sqe {
         long n = Sqe.cString(name, "prepGetxattr name");
         long p = Sqe.cString(path, "prepGetxattr path");
         int l = Sqe.length(value, len, "prepGetxattr value");
-        return ((Sqe) this).prepRw(Opcode.GETXATTR, 0, n, l, Sqe.writableAddress(value, "prepGetxattr value"))
+        return sqe().prepRw(Opcode.GETXATTR, 0, n, l, Sqe.writableAddress(value, "prepGetxattr value"))
                 .addr3(p)
                 .opFlags(0);
+    }
+
+    /** This entry as what it is: the interface is sealed to {@link Sqe}, its only implementation. */
+    private Sqe sqe() {
+        return (Sqe) this;
     }
 }

@@ -25,7 +25,7 @@ import static io.uring4j.core.OpTesting.*;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static org.junit.jupiter.api.Assertions.*;
 
-/** ACCEPT in all its forms over real loopback sockets (spec-tests 25, 26, 27; field report 1). */
+/** ACCEPT in all its forms over real loopback sockets. */
 @Timeout(30)
 class AcceptTest {
 
@@ -33,7 +33,7 @@ class AcceptTest {
         return Stream.of(Arguments.of(V4, false), Arguments.of(V4, true), Arguments.of(V6, false), Arguments.of(V6, true));
     }
 
-    /** Field report 1: the peer address segment, which lives until completion, holds the client's address. */
+    /** The peer address segment, which lives until completion, holds the client's address. */
     @ParameterizedTest(name = "{0} async={1}")
     @MethodSource("familiesAndModes")
     @Covers(Opcode.ACCEPT)
@@ -43,7 +43,7 @@ class AcceptTest {
             int listener = net.tcpListener(ip, 4);
             MemorySegment peer = SocketAddresses.allocateStorage(net.arena);
             MemorySegment peerLen = SocketAddresses.allocateLength(net.arena, SocketAddresses.SOCKADDR_STORAGE_BYTES);
-            maybeAsync(ring.getSqe().prepAccept(listener, peer, peerLen, Posix.SOCK_CLOEXEC).userData(1), async);
+            maybeAsync(ring.getSqe().prepAccept(listener, peer, peerLen, SocketConstants.SOCK_CLOEXEC).userData(1), async);
             ring.submit();
             int client = net.connect(net.localAddress(listener));
 
@@ -68,7 +68,7 @@ class AcceptTest {
             requires(ring, Opcode.ACCEPT);
             // an abstract unix name: no file to clean up
             String name = "\0uring4j-accept-" + ProcessHandle.current().pid() + "-" + async;
-            int listener = net.track(Posix.socket(Posix.AF_UNIX, Posix.SOCK_STREAM, 0), "unix socket");
+            int listener = net.track(Posix.socket(SocketConstants.AF_UNIX, SocketConstants.SOCK_STREAM, 0), "unix socket");
             MemorySegment addr = net.arena.allocate(SocketAddresses.SOCKADDR_UN_BYTES);
             int len = SocketAddresses.writeUnix(addr, name);
             assertEquals(0, Posix.bind(listener, addr, len));
@@ -81,7 +81,7 @@ class AcceptTest {
             maybeAsync(ring.getSqe().prepAccept(listener, MemorySegment.NULL, MemorySegment.NULL, 0).userData(2), async);
             ring.submit();
             for (int i = 0; i < 2; i++) {
-                int client = net.track(Posix.socket(Posix.AF_UNIX, Posix.SOCK_STREAM, 0), "unix client");
+                int client = net.track(Posix.socket(SocketConstants.AF_UNIX, SocketConstants.SOCK_STREAM, 0), "unix client");
                 assertEquals(0, Posix.connect(client, addr, len));
             }
             List<Completion> cs = List.of(await(ring), await(ring));
@@ -101,7 +101,7 @@ class AcceptTest {
             int listener = net.tcpListener(V4, 8);
             MemorySegment peer = SocketAddresses.allocateStorage(net.arena);
             MemorySegment peerLen = SocketAddresses.allocateLength(net.arena, SocketAddresses.SOCKADDR_STORAGE_BYTES);
-            maybeAsync(ring.getSqe().prepMultishotAccept(listener, peer, peerLen, Posix.SOCK_CLOEXEC).userData(9), async);
+            maybeAsync(ring.getSqe().prepMultishotAccept(listener, peer, peerLen, SocketConstants.SOCK_CLOEXEC).userData(9), async);
             ring.submit();
             Set<Integer> accepted = new HashSet<>();
             for (int i = 0; i < 3; i++) {
@@ -169,7 +169,7 @@ class AcceptTest {
         }
     }
 
-    /** spec-tests 25: an accept that nobody connects to is cut short by its link timeout. */
+    /** An accept that nobody connects to is cut short by its link timeout. */
     @ParameterizedTest(name = "async={0}")
     @ValueSource(booleans = {false, true})
     @Covers({Opcode.ACCEPT, Opcode.LINK_TIMEOUT})

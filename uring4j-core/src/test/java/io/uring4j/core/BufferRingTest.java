@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Provided-buffer rings: registration, multishot recv with buffer ids and -ENOBUFS termination
- * (spec-tests 34), multishot recvmsg parsed with {@link RecvmsgOut}, incremental consumption
+ * multishot recvmsg parsed with {@link RecvmsgOut}, incremental consumption
  * (37), a read selecting its buffer from a pipe, and the head status.
  */
 @Timeout(30)

@@ -12,7 +12,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
- * Rings in caller memory (NO_MMAP): spec-tests 4 ({@code init-mem}) and field report 2.
+ * Rings in caller memory (NO_MMAP), as liburing's {@code init-mem} test sets them up, and the
+ * configuration a user found failing: SQE128 with COOP_TASKRUN, TASKRUN_FLAG, SINGLE_ISSUER and CLAMP.
  */
 @Timeout(60)
 class CallerMemoryTest {
@@ -26,9 +27,9 @@ class CallerMemoryTest {
     @Test
     void memoryUsedEqualsMemorySizeFor24ConfigurationsAndRedZonesStayIntact() {
         int configs = 0;
-        // One arena for all 24 rings: a closed ring's memory is never handed out again within
-        // the test, because the kernel tears a ring down asynchronously and may still store
-        // ring words into caller memory just after close() returns (see IoUring#openInMemory).
+        // One arena for all 24 rings, and mapped memory (see OpTesting.callerRingMemory): the
+        // kernel tears a ring down asynchronously and may still store ring words into caller
+        // memory just after close() returns (see IoUring#openInMemory).
         try (Arena arena = Arena.ofConfined()) {
         for (int[] size : SIZES) {
             for (SetupFlag[] flags : FLAG_SETS) {
@@ -36,7 +37,7 @@ class CallerMemoryTest {
                 long required = IoUring.memorySize(size[0], p);
                 {
                     // One page of red zone before and after the ring memory, page-aligned as required.
-                    MemorySegment all = arena.allocate(required + 2 * PAGE, PAGE);
+                    MemorySegment all = OpTesting.callerRingMemory(arena, required + 2 * PAGE);
                     all.asSlice(0, PAGE).fill((byte) 0x5a);
                     all.asSlice(PAGE + required, PAGE).fill((byte) 0x5a);
                     MemorySegment ringMemory = all.asSlice(PAGE, required);
@@ -94,7 +95,7 @@ class CallerMemoryTest {
                         IoUringParams p = IoUringParams.create().flags(flags).tryNoSqArray(tryNoSqArray);
                         String what = n + " entries, " + java.util.Arrays.toString(flags) + ", tryNoSqArray=" + tryNoSqArray;
                         long size = IoUring.memorySize(n, p);
-                        MemorySegment mem = arena.allocate(size, PAGE);
+                        MemorySegment mem = OpTesting.callerRingMemory(arena, size);
                         try (IoUring ring = IoUring.openInMemory(n, p, mem)) {
                             assertEquals(size, ring.memoryUsed(), what);
                             boolean sqArray = !ring.hasSetupFlag(SetupFlag.NO_SQARRAY);
@@ -131,17 +132,17 @@ class CallerMemoryTest {
     }
 
     /**
-     * Field report 2: SQE128 | COOP_TASKRUN | TASKRUN_FLAG | SINGLE_ISSUER | CLAMP in caller
+     * A user's configuration: SQE128 | COOP_TASKRUN | TASKRUN_FLAG | SINGLE_ISSUER | CLAMP in caller
      * memory; take X SQEs, submit returns X, every CQE is intact.
      */
     @Test
-    void fieldReport2Sqe128CoopTaskrunSingleIssuerClampInCallerMemory() {
+    void sqe128CoopTaskrunSingleIssuerClampInCallerMemory() {
         IoUringParams p = IoUringParams.create().flags(SetupFlag.SQE128, SetupFlag.COOP_TASKRUN,
                 SetupFlag.TASKRUN_FLAG, SetupFlag.SINGLE_ISSUER, SetupFlag.CLAMP);
         int entries = 256;
         long required = IoUring.memorySize(entries, p);
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment mem = arena.allocate(required + PAGE, PAGE);
+            MemorySegment mem = OpTesting.callerRingMemory(arena, required + PAGE);
             mem.asSlice(required, PAGE).fill((byte) 0x5a);
             try (IoUring ring = IoUring.openInMemory(entries, p, mem.asSlice(0, required))) {
                 assertTrue(ring.hasSetupFlag(SetupFlag.SQE128));

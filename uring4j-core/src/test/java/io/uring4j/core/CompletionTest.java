@@ -10,7 +10,7 @@ import java.util.BitSet;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-/** CQ mechanics: spec-tests 8, 11, 40 (overflow), CQE32 words. */
+/** CQ mechanics: peeking, batches, overflow, CQE32 words. */
 @Timeout(60)
 class CompletionTest {
 

@@ -14,23 +14,34 @@ class ConstantsTest {
     @Test
     void opcodesFollowKernelNumbering() {
         Opcode[] all = Opcode.values();
-        assertEquals(65, Opcode.count());
-        assertEquals(65, all.length);
+        assertEquals(all.length, Opcode.count());
         for (int i = 0; i < all.length; i++) {
             assertEquals(i, all[i].code(), all[i].name());
             assertSame(all[i], Opcode.of(i));
+            assertEquals("IORING_OP_" + all[i].name(), all[i].kernelName());
         }
         assertEquals(Opcode.NOP, Opcode.of(0));
         assertEquals(22, Opcode.READ.code());
-        assertEquals(64, Opcode.URING_CMD128.code());
         assertEquals("IORING_OP_READ", Opcode.READ.kernelName());
     }
 
     @Test
+    void registerOpcodesFollowKernelNumbering() {
+        RegisterOp[] all = RegisterOp.values();
+        for (int i = 0; i < all.length; i++) {
+            assertEquals(i, all[i].code(), all[i].name());
+        }
+        assertEquals(9, RegisterOp.REGISTER_PERSONALITY.code());
+        assertEquals(33, RegisterOp.REGISTER_RESIZE_RINGS.code());
+        assertEquals("IORING_UNREGISTER_RING_FDS", RegisterOp.UNREGISTER_RING_FDS.kernelName());
+    }
+
+    @Test
     void unknownOpcodeNamesTheValue() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Opcode.of(65));
-        assertTrue(e.getMessage().contains("65"), e.getMessage());
-        assertTrue(e.getMessage().contains("0..64"), e.getMessage());
+        int past = Opcode.count(); // IORING_OP_LAST: the first number this library does not know
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Opcode.of(past));
+        assertTrue(e.getMessage().contains("opcode " + past), e.getMessage());
+        assertTrue(e.getMessage().contains("0.." + (past - 1)), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> Opcode.of(-1));
     }
 
@@ -55,6 +66,22 @@ class ConstantsTest {
     }
 
     @Test
+    void kernelNamesAreTheFamilyPrefixAndTheConstantsName() {
+        assertEquals("IORING_FEAT_EXT_ARG", Feature.EXT_ARG.kernelName());
+        assertEquals("IOSQE_IO_LINK", SqeFlag.IO_LINK.kernelName());
+        assertEquals("IORING_ENTER_GETEVENTS", EnterFlag.GETEVENTS.kernelName());
+        assertEquals("IORING_CQE_F_MORE", CqeFlag.MORE.kernelName());
+        assertSame(SetupFlag.NO_MMAP.kernelName(), SetupFlag.NO_MMAP.kernelName(), "computed once");
+        for (SetupFlag f : SetupFlag.values()) assertEquals("IORING_SETUP_" + f.name(), f.kernelName());
+        for (CqeFlag f : CqeFlag.values()) {
+            assertEquals(f == CqeFlag.CQE32_ENTRY ? "IORING_CQE_F_32" : "IORING_CQE_F_" + f.name(), f.kernelName());
+            assertEquals(1, Integer.bitCount(f.mask()), f.name());
+        }
+        assertEquals("6.1", SetupFlag.DEFER_TASKRUN.since());
+        assertEquals("5.17", SqeFlag.CQE_SKIP_SUCCESS.since());
+    }
+
+    @Test
     void featureBitsAreContiguous() {
         Feature[] all = Feature.values();
         assertEquals(18, all.length);
@@ -74,6 +101,22 @@ class ConstantsTest {
         assertEquals(1 << 15, CqeFlag.CQE32_ENTRY.mask());
         assertEquals("IORING_CQE_F_32", CqeFlag.CQE32_ENTRY.kernelName());
         assertEquals(7, CqeFlag.bufferId((7 << CqeFlag.BUFFER_SHIFT) | CqeFlag.BUFFER.mask()));
+    }
+
+    @Test
+    void socketConstantsAreLinuxValues() {
+        assertEquals(2, SocketConstants.AF_INET);
+        assertEquals(10, SocketConstants.AF_INET6);
+        assertEquals(02000000, SocketConstants.SOCK_CLOEXEC);
+        assertEquals(9, SocketConstants.SO_KEEPALIVE);
+        assertEquals(18, SocketConstants.TCP_USER_TIMEOUT);
+        assertEquals(0x4000, SocketConstants.MSG_NOSIGNAL);
+        // the same numbers under the names of the classes that use them
+        assertEquals(SocketConstants.AF_UNIX, SocketAddresses.AF_UNIX);
+        assertEquals(SocketConstants.MSG_TRUNC, Msghdr.MSG_TRUNC);
+        assertEquals(SocketConstants.SHUT_RDWR, NetOps.SHUT_RDWR);
+        assertEquals(FsOps.FILE_INDEX_ALLOC, NetOps.FILE_INDEX_ALLOC);
+        assertEquals(CancelFlags.ALL | CancelFlags.FD, CancelOps.CANCEL_ALL | CancelOps.CANCEL_FD);
     }
 
     @Test

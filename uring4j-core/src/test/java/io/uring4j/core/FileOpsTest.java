@@ -43,7 +43,7 @@ class FileOpsTest {
     @Covers({Opcode.READ, Opcode.WRITE})
     void readAndWriteMatchTheFile(boolean async) throws IOException {
         Path f = fileWith(new byte[0]);
-        try (IoUring ring = IoUring.open(8); Arena arena = Arena.ofConfined(); Fd fd = Fd.open(f, Posix.O_RDWR)) {
+        try (IoUring ring = IoUring.open(8); Arena arena = Arena.ofConfined(); Fd fd = Fd.open(f, FsOps.O_RDWR)) {
             maybeAsync(ring.getSqe().prepWrite(fd.fd(), segmentOf(arena, HELLO), 0).userData(1), async);
             expect(ring, HELLO.length);
             assertArrayEquals(HELLO, Files.readAllBytes(f));
@@ -60,7 +60,7 @@ class FileOpsTest {
     @Covers({Opcode.READV, Opcode.WRITEV})
     void vectoredWriteThenReadScatterAcrossBuffers(boolean async) throws IOException {
         Path f = fileWith(new byte[0]);
-        try (IoUring ring = IoUring.open(8); Arena arena = Arena.ofConfined(); Fd fd = Fd.open(f, Posix.O_RDWR)) {
+        try (IoUring ring = IoUring.open(8); Arena arena = Arena.ofConfined(); Fd fd = Fd.open(f, FsOps.O_RDWR)) {
             MemorySegment a = segmentOf(arena, "abc".getBytes(StandardCharsets.US_ASCII));
             MemorySegment b = segmentOf(arena, "defgh".getBytes(StandardCharsets.US_ASCII));
             MemorySegment iov = Iovecs.allocate(arena, a, b);
@@ -82,7 +82,7 @@ class FileOpsTest {
     @Covers({Opcode.READV, Opcode.WRITEV})
     void vectoredV2PassesRwFlags(boolean async) throws IOException {
         Path f = fileWith("0123456789".getBytes(StandardCharsets.US_ASCII));
-        try (IoUring ring = IoUring.open(8); Arena arena = Arena.ofConfined(); Fd fd = Fd.open(f, Posix.O_RDWR)) {
+        try (IoUring ring = IoUring.open(8); Arena arena = Arena.ofConfined(); Fd fd = Fd.open(f, FsOps.O_RDWR)) {
             // RWF_APPEND ignores the offset and appends, as pwritev2(2) does
             MemorySegment iov = Iovecs.allocate(arena, segmentOf(arena, "XY".getBytes(StandardCharsets.US_ASCII)));
             maybeAsync(ring.getSqe().prepWritev2(fd.fd(), iov, 1, 0, FileOps.RWF_APPEND).userData(1), async);
@@ -105,7 +105,7 @@ class FileOpsTest {
     @Covers({Opcode.READ_FIXED, Opcode.WRITE_FIXED})
     void fixedBuffersReadAndWrite(boolean async) throws IOException {
         Path f = fileWith(new byte[0]);
-        try (IoUring ring = IoUring.open(8); Arena arena = Arena.ofConfined(); Fd fd = Fd.open(f, Posix.O_RDWR)) {
+        try (IoUring ring = IoUring.open(8); Arena arena = Arena.ofConfined(); Fd fd = Fd.open(f, FsOps.O_RDWR)) {
             MemorySegment out = arena.allocate(4096, 4096);
             MemorySegment in = arena.allocate(4096, 4096);
             registerBuffers(ring, out, in);
@@ -134,7 +134,7 @@ class FileOpsTest {
         requires(Opcode.READV_FIXED);
         requires(Opcode.WRITEV_FIXED);
         Path f = fileWith(new byte[0]);
-        try (IoUring ring = IoUring.open(8); Arena arena = Arena.ofConfined(); Fd fd = Fd.open(f, Posix.O_RDWR)) {
+        try (IoUring ring = IoUring.open(8); Arena arena = Arena.ofConfined(); Fd fd = Fd.open(f, FsOps.O_RDWR)) {
             MemorySegment reg = arena.allocate(8192, 4096);
             registerBuffers(ring, reg);
             MemorySegment a = reg.asSlice(0, 3).copyFrom(MemorySegment.ofArray("one".getBytes(StandardCharsets.US_ASCII)));
@@ -156,7 +156,7 @@ class FileOpsTest {
     @Covers(Opcode.READ_MULTISHOT)
     void multishotReadPostsOneCqePerWriteIntoProvidedBuffers(boolean async) {
         requires(Opcode.READ_MULTISHOT);
-        try (IoUring ring = IoUring.open(16); Arena arena = Arena.ofConfined(); Pipe pipe = Pipe.open(Posix.O_NONBLOCK)) {
+        try (IoUring ring = IoUring.open(16); Arena arena = Arena.ofConfined(); Pipe pipe = Pipe.open(FsOps.O_NONBLOCK)) {
             int group = 3, size = 32;
             MemorySegment bufs = arena.allocate(size * 4);
             provideBuffers(ring, bufs, size, 4, group);
@@ -185,7 +185,7 @@ class FileOpsTest {
     void multishotReadOnRegularFileFailsWithEbadfd() throws IOException {
         requires(Opcode.READ_MULTISHOT);
         Path f = fileWith(HELLO);
-        try (IoUring ring = IoUring.open(8); Arena arena = Arena.ofConfined(); Fd fd = Fd.open(f, Posix.O_RDONLY)) {
+        try (IoUring ring = IoUring.open(8); Arena arena = Arena.ofConfined(); Fd fd = Fd.open(f, FsOps.O_RDONLY)) {
             provideBuffers(ring, arena.allocate(64), 64, 1, 1);
             Sqe sqe = ring.getSqe().prepReadMultishot(fd.fd(), 0, 0, 1);
             assertTrue(SqeFlag.BUFFER_SELECT.isSet(sqe.flagsMask()));
@@ -200,7 +200,7 @@ class FileOpsTest {
         Path src = fileWith(HELLO);
         Path dst = fileWith(new byte[0]);
         try (IoUring ring = IoUring.open(8); Arena arena = Arena.ofConfined(); Pipe pipe = Pipe.open(0);
-             Fd in = Fd.open(src, Posix.O_RDONLY); Fd out = Fd.open(dst, Posix.O_WRONLY)) {
+             Fd in = Fd.open(src, FsOps.O_RDONLY); Fd out = Fd.open(dst, FsOps.O_WRONLY)) {
             maybeAsync(ring.getSqe().prepSplice(in.fd(), 6, pipe.writeFd(), -1, 64, 0).userData(1), async);
             expect(ring, HELLO.length - 6);
             maybeAsync(ring.getSqe().prepSplice(pipe.readFd(), -1, out.fd(), 0, 64, 0).userData(2), async);

@@ -63,7 +63,7 @@ class FsOpsTest {
             assertTrue(Files.isRegularFile(dir.resolve("new.txt")));
 
             maybeAsync(ring.getSqe().prepOpenat(dirFd.fd(), arena.allocateFrom("missing"), FsOps.O_RDONLY, 0), async);
-            expect(ring, Posix.open(dir.resolve("missing").toString(), Posix.O_RDONLY, 0)); // -ENOENT both ways
+            expect(ring, Posix.open(dir.resolve("missing").toString(), FsOps.O_RDONLY, 0)); // -ENOENT both ways
         }
     }
 

@@ -4,7 +4,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** Struct sizes and offsets as the kernel defines them (io_uring-abi.md §3.1). */
+/** Struct sizes and offsets as the kernel's {@code include/uapi/linux/io_uring.h} defines them. */
 class LayoutsTest {
     @Test
     void kernelStructSizes() {
@@ -18,6 +18,28 @@ class LayoutsTest {
         assertEquals(16, Layouts.PROBE_HEADER.byteSize());
         assertEquals(8, Layouts.PROBE_OP.byteSize());
         assertEquals(16, Layouts.RSRC_UPDATE.byteSize());
+        assertEquals(16, Layouts.BUF.byteSize());
+        assertEquals(40, Layouts.BUF_REG.byteSize());
+        assertEquals(40, Layouts.BUF_STATUS.byteSize());
+        assertEquals(16, Layouts.RECVMSG_OUT.byteSize());
+        assertEquals(16, Layouts.IOVEC.byteSize());
+    }
+
+    @Test
+    void fieldOffsetsOfTheSmallerStructs() {
+        assertEquals(8, Layouts.GETEVENTS_SIGMASK_SZ);
+        assertEquals(12, Layouts.GETEVENTS_MIN_WAIT_USEC);
+        assertEquals(16, Layouts.GETEVENTS_TS);
+        assertEquals(0, Layouts.RSRC_UPDATE_OFFSET);
+        assertEquals(8, Layouts.RSRC_UPDATE_DATA);
+        assertEquals(8, Layouts.TIMESPEC_NSEC);
+        assertEquals(1, Layouts.PROBE_OPS_LEN);
+        assertEquals(2, Layouts.PROBE_OP_FLAGS);
+        assertEquals(14, Layouts.BUF_RING_TAIL, "the buffer ring's tail overlays descriptor 0's resv");
+        assertEquals(12, Layouts.BUF_BID);
+        assertEquals(14, Layouts.BUF_REG_FLAGS);
+        assertEquals(4, Layouts.BUF_STATUS_HEAD);
+        assertEquals(12, Layouts.RECVMSG_OUT_FLAGS);
     }
 
     @Test

@@ -3,7 +3,6 @@ package io.uring4j.core;
 import io.uring4j.core.OpTesting.Completion;
 import io.uring4j.core.OpTesting.Fd;
 import io.uring4j.core.OpTesting.Pipe;
-import io.uring4j.core.internal.Posix;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -27,8 +26,8 @@ import static io.uring4j.core.TimeoutOpsTest.byUserData;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
- * Ordering through SQE flags (spec-tests 17–25): links, hardlinks, drain, link timeouts,
- * CQE_SKIP_SUCCESS, failure propagation, and field report 3 (ordered one-byte writes).
+ * Ordering through SQE flags: links, hardlinks, drain, link timeouts,
+ * CQE_SKIP_SUCCESS, failure propagation, and one-byte writes that must land in order.
  */
 @Timeout(60)
 class LinkTest {
@@ -43,7 +42,7 @@ class LinkTest {
     @ValueSource(booleans = {false, true})
     void linkedReadSeesTheLinkedWrite(boolean async) throws IOException {
         Path f = Files.createFile(dir.resolve("link"));
-        try (IoUring ring = IoUring.open(8); Arena arena = Arena.ofConfined(); Fd fd = Fd.open(f, Posix.O_RDWR)) {
+        try (IoUring ring = IoUring.open(8); Arena arena = Arena.ofConfined(); Fd fd = Fd.open(f, FsOps.O_RDWR)) {
             MemorySegment in = arena.allocate(16);
             maybeAsync(ring.getSqe().prepWrite(fd.fd(), arena.allocateFrom("linked"), 6, 0).userData(1), async)
                     .flag(SqeFlag.IO_LINK);
@@ -157,14 +156,14 @@ class LinkTest {
         }
     }
 
-    /** Field report 3: one-byte writes at the file position, linked so they land in order. */
+    /** One-byte writes at the file position, linked so they land in order. */
     @ParameterizedTest(name = "async={0}")
     @ValueSource(booleans = {false, true})
     void thousandLinkedOneByteWritesAtTheFilePositionStayOrdered(boolean async) throws IOException {
         orderedOneByteWrites(async, true);
     }
 
-    /** Field report 3 with explicit increasing offsets. */
+    /** The same with explicit increasing offsets. */
     @ParameterizedTest(name = "async={0}")
     @ValueSource(booleans = {false, true})
     void thousandLinkedOneByteWritesAtExplicitOffsetsStayOrdered(boolean async) throws IOException {
@@ -175,7 +174,7 @@ class LinkTest {
         int total = 1000, entries = 64, chain = entries - 1;
         Path f = Files.createFile(dir.resolve("ordered"));
         byte[] expected = new byte[total];
-        try (IoUring ring = IoUring.open(entries); Arena arena = Arena.ofConfined(); Fd fd = Fd.open(f, Posix.O_WRONLY)) {
+        try (IoUring ring = IoUring.open(entries); Arena arena = Arena.ofConfined(); Fd fd = Fd.open(f, FsOps.O_WRONLY)) {
             MemorySegment data = arena.allocate(total);
             for (int i = 0; i < total; i++) {
                 expected[i] = (byte) ('a' + (i * 7) % 26);
@@ -203,7 +202,7 @@ class LinkTest {
     void unlinkedRequestsAllCompleteInSomeOrder(boolean async) throws IOException {
         int total = 200;
         Path f = Files.createFile(dir.resolve("unordered"));
-        try (IoUring ring = IoUring.open(256); Arena arena = Arena.ofConfined(); Fd fd = Fd.open(f, Posix.O_WRONLY)) {
+        try (IoUring ring = IoUring.open(256); Arena arena = Arena.ofConfined(); Fd fd = Fd.open(f, FsOps.O_WRONLY)) {
             MemorySegment data = arena.allocate(total).fill((byte) 'z');
             for (int i = 0; i < total; i++) {
                 if (i % 2 == 0) {

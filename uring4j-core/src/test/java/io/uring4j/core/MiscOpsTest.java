@@ -59,7 +59,7 @@ class MiscOpsTest {
     @Covers(Opcode.FILES_UPDATE)
     void filesUpdateFillsRegisteredSlots(boolean async) throws IOException {
         Path f = Files.write(dir.resolve("f"), CONTENT);
-        try (IoUring ring = IoUring.open(8); Arena arena = Arena.ofConfined(); Fd fd = Fd.open(f, Posix.O_RDONLY)) {
+        try (IoUring ring = IoUring.open(8); Arena arena = Arena.ofConfined(); Fd fd = Fd.open(f, FsOps.O_RDONLY)) {
             registerFiles(ring, -1, -1, -1);
             maybeAsync(ring.getSqe().prepFilesUpdate(arena.allocateFrom(JAVA_INT, fd.fd()), 1, 2).userData(1), async);
             expect(ring, 1);
@@ -181,7 +181,7 @@ class MiscOpsTest {
         requires(Opcode.FIXED_FD_INSTALL);
         Path f = Files.write(dir.resolve("g"), CONTENT);
         try (IoUring ring = IoUring.open(8); Arena arena = Arena.ofConfined()) {
-            try (Fd fd = Fd.open(f, Posix.O_RDONLY)) {
+            try (Fd fd = Fd.open(f, FsOps.O_RDONLY)) {
                 registerFiles(ring, -1, fd.fd());
             } // only the registered slot refers to the file now
             Sqe sqe = maybeAsync(ring.getSqe().prepFixedFdInstall(1, 0).userData(1), async);

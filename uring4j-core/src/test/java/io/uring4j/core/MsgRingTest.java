@@ -15,7 +15,7 @@ import static io.uring4j.core.OpTesting.*;
 import static org.junit.jupiter.api.Assertions.*;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-/** MSG_RING between rings: data, flags, fd passing, CQE skip, target overflow, the sync form (spec-tests 39). */
+/** MSG_RING between rings: data, flags, fd passing, CQE skip, target overflow, the sync form. */
 @Timeout(30)
 class MsgRingTest {
 

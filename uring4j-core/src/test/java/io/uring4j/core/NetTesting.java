@@ -60,11 +60,11 @@ final class NetTesting implements AutoCloseable {
     }
 
     int tcpSocket(InetAddress ip) {
-        return track(Posix.socket(family(ip), Posix.SOCK_STREAM | Posix.SOCK_CLOEXEC, 0), "socket");
+        return track(Posix.socket(family(ip), SocketConstants.SOCK_STREAM | SocketConstants.SOCK_CLOEXEC, 0), "socket");
     }
 
     static int family(InetAddress ip) {
-        return ip instanceof java.net.Inet6Address ? Posix.AF_INET6 : Posix.AF_INET;
+        return ip instanceof java.net.Inet6Address ? SocketConstants.AF_INET6 : SocketConstants.AF_INET;
     }
 
     /** A listening TCP socket on {@code ip}, port chosen by the kernel. */
@@ -95,13 +95,13 @@ final class NetTesting implements AutoCloseable {
     int[] tcpPair(InetAddress ip) {
         int listener = tcpListener(ip, 4);
         int client = connect(localAddress(listener));
-        int server = track(Posix.accept(listener, MemorySegment.NULL, MemorySegment.NULL, Posix.SOCK_CLOEXEC), "accept");
+        int server = track(Posix.accept(listener, MemorySegment.NULL, MemorySegment.NULL, SocketConstants.SOCK_CLOEXEC), "accept");
         closeNow(listener);
         return new int[] {client, server};
     }
 
     int udpSocket(InetAddress ip) {
-        int fd = track(Posix.socket(family(ip), Posix.SOCK_DGRAM | Posix.SOCK_CLOEXEC, 0), "udp socket");
+        int fd = track(Posix.socket(family(ip), SocketConstants.SOCK_DGRAM | SocketConstants.SOCK_CLOEXEC, 0), "udp socket");
         MemorySegment addr = SocketAddresses.allocate(arena, new InetSocketAddress(ip, 0));
         assertEquals(0, Posix.bind(fd, addr, (int) addr.byteSize()), "bind udp");
         return fd;
@@ -110,7 +110,7 @@ final class NetTesting implements AutoCloseable {
     /** {read end, write end}, non-blocking so a test can never hang on them. */
     int[] pipe() {
         int[] p = new int[2];
-        assertEquals(0, Posix.pipe(p, Posix.O_NONBLOCK | Posix.O_CLOEXEC), "pipe");
+        assertEquals(0, Posix.pipe(p, FsOps.O_NONBLOCK | FsOps.O_CLOEXEC), "pipe");
         track(p[0], "pipe");
         track(p[1], "pipe");
         return p;
@@ -145,7 +145,7 @@ final class NetTesting implements AutoCloseable {
         long deadline = System.nanoTime() + OpTesting.WAIT.toNanos();
         while (got < n) {
             long r = Posix.read(fd, buf.asSlice(got), n - got);
-            if (r == -Posix.EAGAIN) {
+            if (r == -Errno.EAGAIN.code()) {
                 if (System.nanoTime() > deadline) fail("only " + got + " of " + n + " bytes arrived within " + OpTesting.WAIT);
                 Thread.onSpinWait();
                 continue;
@@ -162,8 +162,8 @@ final class NetTesting implements AutoCloseable {
         int got = 0;
         long deadline = System.nanoTime() + OpTesting.WAIT.toNanos();
         while (got < n) {
-            long r = Posix.recv(fd, buf.asSlice(got), n - got, Posix.MSG_DONTWAIT);
-            if (r == -Posix.EAGAIN) {
+            long r = Posix.recv(fd, buf.asSlice(got), n - got, SocketConstants.MSG_DONTWAIT);
+            if (r == -Errno.EAGAIN.code()) {
                 if (System.nanoTime() > deadline) fail("only " + got + " of " + n + " bytes arrived within " + OpTesting.WAIT);
                 Thread.onSpinWait();
                 continue;

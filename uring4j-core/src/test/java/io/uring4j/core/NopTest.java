@@ -9,7 +9,7 @@ import java.time.Duration;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-/** NOP round trips over every ring configuration, inline and with IOSQE_ASYNC (spec-tests 10). */
+/** NOP round trips over every ring configuration, inline and with IOSQE_ASYNC. */
 @Timeout(30)
 class NopTest {
 

@@ -208,6 +208,17 @@ final class OpTesting {
     }
 
     /** Bytes of a segment as a Java array. */
+    /**
+     * Zeroed, page-aligned memory for a ring in caller memory (NO_MMAP): anonymous pages mapped
+     * here and unmapped when {@code arena} closes. Not {@code arena.allocate}: the kernel tears a
+     * ring down asynchronously and may store ring words for a while after close, so memory freed
+     * to malloc could be handed to the next test with those stores landing in it (seen as
+     * "ring memory must be zeroed" in a later openInMemory). Unmapped pages go to the kernel alone.
+     */
+    static MemorySegment callerRingMemory(Arena arena, long bytes) {
+        return RingMemory.allocateShared(arena, RingMemory.roundUpPage(bytes)).asSlice(0, bytes);
+    }
+
     static byte[] bytes(MemorySegment seg) {
         return seg.toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
     }

@@ -104,7 +104,7 @@ class ReadOnlyTargetTest {
         Path file = dir.resolve("vectored");
         Files.writeString(file, "abcdefgh");
         try (IoUring ring = IoUring.open(4); Arena arena = Arena.ofConfined();
-             Fd fd = Fd.open(file, Posix.O_RDWR)) {
+             Fd fd = Fd.open(file, FsOps.O_RDWR)) {
             MemorySegment a = arena.allocate(4), b = arena.allocate(4);
             a.copyFrom(MemorySegment.ofArray("WXYZ".getBytes(StandardCharsets.US_ASCII)));
             MemorySegment iov = Iovecs.allocate(arena, 2);
@@ -144,7 +144,7 @@ class ReadOnlyTargetTest {
     void recvmsgRefusesReadOnlyNameControlAndIovecBuffersSendmsgTakesThem() {
         try (IoUring ring = IoUring.open(4); Arena arena = Arena.ofConfined()) {
             int[] pair = new int[2];
-            assertEquals(0, Posix.socketpair(Posix.AF_UNIX, Posix.SOCK_DGRAM | Posix.SOCK_CLOEXEC, 0, pair));
+            assertEquals(0, Posix.socketpair(SocketConstants.AF_UNIX, SocketConstants.SOCK_DGRAM | SocketConstants.SOCK_CLOEXEC, 0, pair));
             try {
                 MemorySegment data = arena.allocateFrom("datagram");
                 MemorySegment send = Msghdr.allocate(arena, MemorySegment.NULL, MemorySegment.NULL, data.asReadOnly());
@@ -185,7 +185,7 @@ class ReadOnlyTargetTest {
     void readTargetsStillWorkWhenWritable() throws Exception {
         Path file = dir.resolve("plain");
         Files.writeString(file, "plain read");
-        try (IoUring ring = IoUring.open(4); Arena arena = Arena.ofConfined(); Fd fd = Fd.open(file, Posix.O_RDONLY)) {
+        try (IoUring ring = IoUring.open(4); Arena arena = Arena.ofConfined(); Fd fd = Fd.open(file, FsOps.O_RDONLY)) {
             MemorySegment buf = arena.allocate(10);
             ring.getSqe().prepRead(fd.fd(), buf, 0).userData(1);
             assertEquals(10, expect(ring, 10).res());

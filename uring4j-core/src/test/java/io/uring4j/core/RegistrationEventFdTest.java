@@ -13,7 +13,7 @@ import static io.uring4j.core.RegistrationTestSupport.*;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static org.junit.jupiter.api.Assertions.*;
 
-/** eventfd notification: registered, disabled through the CQ flags, async-only, unregistered (spec-tests 43). */
+/** eventfd notification: registered, disabled through the CQ flags, async-only, unregistered. */
 @Timeout(30)
 class RegistrationEventFdTest {
 

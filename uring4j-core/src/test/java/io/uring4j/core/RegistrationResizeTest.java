@@ -17,7 +17,7 @@ import java.util.Set;
 import static io.uring4j.core.RegistrationTestSupport.*;
 import static org.junit.jupiter.api.Assertions.*;
 
-/** IORING_REGISTER_RESIZE_RINGS (spec-tests 16): requests and completions survive a resize. */
+/** IORING_REGISTER_RESIZE_RINGS: requests and completions survive a resize. */
 @Timeout(30)
 class RegistrationResizeTest {
 
@@ -33,7 +33,7 @@ class RegistrationResizeTest {
     @Test
     void resizeKeepsEverythingInFlight() throws IOException {
         int[] p = new int[2];
-        assertEquals(0, Posix.pipe(p, Posix.O_CLOEXEC));
+        assertEquals(0, Posix.pipe(p, FsOps.O_CLOEXEC));
         try (Arena arena = Arena.ofConfined(); IoUring ring = deferTaskrunRing(64)) {
             assertEquals(64, ring.sqEntries());
             assertEquals(128, ring.cqEntries());

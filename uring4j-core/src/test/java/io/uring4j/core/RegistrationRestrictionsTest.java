@@ -20,7 +20,7 @@ class RegistrationRestrictionsTest {
             reg.registerRestrictions(List.of(
                     Restriction.allowSqeOp(Opcode.NOP),
                     Restriction.allowSqeFlags(SqeFlag.ASYNC),
-                    Restriction.allowRegisterOp(RegisterOp.REGISTER_PERSONALITY)));
+                    Restriction.allowRegisterOp(RegisterOp.REGISTER_PERSONALITY.code())));
             reg.enableRings();
 
             ring.getSqe().prepNop().userData(1);

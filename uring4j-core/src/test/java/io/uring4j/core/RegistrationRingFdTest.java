@@ -11,7 +11,7 @@ import java.time.Duration;
 import static io.uring4j.core.RegistrationTestSupport.*;
 import static org.junit.jupiter.api.Assertions.*;
 
-/** Registered ring fds and REGISTERED_FD_ONLY rings (spec-tests 15). */
+/** Registered ring fds and REGISTERED_FD_ONLY rings. */
 @Timeout(30)
 class RegistrationRingFdTest {
 

@@ -22,7 +22,7 @@ class RegistrationSyncCancelTest {
 
     private static int[] pipe() {
         int[] fds = new int[2];
-        assertEquals(0, Posix.pipe(fds, Posix.O_CLOEXEC));
+        assertEquals(0, Posix.pipe(fds, FsOps.O_CLOEXEC));
         return fds;
     }
 

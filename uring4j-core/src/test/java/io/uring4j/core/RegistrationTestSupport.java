@@ -37,7 +37,7 @@ final class RegistrationTestSupport {
     /** Creates a file under {@code dir} holding {@code content} and opens it read-write; returns the fd. */
     static int fileWith(Path dir, String name, String content) {
         Path p = dir.resolve(name);
-        int fd = Posix.open(p.toString(), Posix.O_RDWR | Posix.O_CREAT | Posix.O_TRUNC | Posix.O_CLOEXEC, 0600);
+        int fd = Posix.open(p.toString(), FsOps.O_RDWR | FsOps.O_CREAT | FsOps.O_TRUNC | FsOps.O_CLOEXEC, 0600);
         assertTrue(fd >= 0, "open " + p + ": " + Errno.describe(fd));
         try (Arena a = Arena.ofConfined()) {
             byte[] bytes = content.getBytes(StandardCharsets.UTF_8);

@@ -14,7 +14,7 @@ import static io.uring4j.core.NetTesting.*;
 import static io.uring4j.core.OpTesting.*;
 import static org.junit.jupiter.api.Assertions.*;
 
-/** send/recv, sendto, sendmsg/recvmsg over loopback TCP and UDP (spec-tests 31). */
+/** send/recv, sendto, sendmsg/recvmsg over loopback TCP and UDP. */
 @Timeout(30)
 class SendRecvTest {
 

@@ -11,7 +11,7 @@ import java.time.Duration;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-/** Setup, probe, lifecycle and bad arguments: spec-tests 1, 2, 7, 14, 41, 42. */
+/** Setup, probe, lifecycle and bad arguments, SQPOLL idling and ATTACH_WQ. */
 @Timeout(60)
 class SetupTest {
 
@@ -112,7 +112,7 @@ class SetupTest {
         IoUring.ensureAvailability();
     }
 
-    /** spec-tests 41: the SQ thread sleeps after sq_thread_idle, sets NEED_WAKEUP, and a submit wakes it. */
+    /** The SQ thread sleeps after sq_thread_idle, sets NEED_WAKEUP, and a submit wakes it. */
     @Test
     void sqpollThreadSleepsAndWakesOnSubmit() throws InterruptedException {
         try (IoUring ring = IoUring.open(8, IoUringParams.create().flags(SetupFlag.SQPOLL).sqThreadIdle(20))) {
@@ -132,7 +132,7 @@ class SetupTest {
         }
     }
 
-    /** spec-tests 42: a second ring shares the first one's SQ thread and workers (ATTACH_WQ). */
+    /** A second ring shares the first one's SQ thread and workers (ATTACH_WQ). */
     @Test
     void attachWqSharesTheSqThread() {
         try (IoUring first = IoUring.open(8, IoUringParams.create().flags(SetupFlag.SQPOLL));

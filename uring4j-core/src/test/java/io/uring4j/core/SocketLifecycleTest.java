@@ -16,7 +16,7 @@ import static io.uring4j.core.OpTesting.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
- * socket, bind, listen, connect, accept, shutdown all through the ring (spec-tests 30), direct
+ * socket, bind, listen, connect, accept, shutdown all through the ring, direct
  * sockets, and connect bounded by a link timeout.
  */
 @Timeout(30)
@@ -29,8 +29,8 @@ class SocketLifecycleTest {
         try (NetTesting net = new NetTesting(); IoUring ring = IoUring.open(8)) {
             for (Opcode op : List.of(Opcode.SOCKET, Opcode.BIND, Opcode.LISTEN, Opcode.SHUTDOWN)) requires(ring, op);
 
-            maybeAsync(ring.getSqe().prepSocket(Posix.AF_INET, Posix.SOCK_STREAM | Posix.SOCK_CLOEXEC, 0, 0).userData(1), async);
-            maybeAsync(ring.getSqe().prepSocket(Posix.AF_INET, Posix.SOCK_STREAM | Posix.SOCK_CLOEXEC, 0, 0).userData(2), async);
+            maybeAsync(ring.getSqe().prepSocket(SocketConstants.AF_INET, SocketConstants.SOCK_STREAM | SocketConstants.SOCK_CLOEXEC, 0, 0).userData(1), async);
+            maybeAsync(ring.getSqe().prepSocket(SocketConstants.AF_INET, SocketConstants.SOCK_STREAM | SocketConstants.SOCK_CLOEXEC, 0, 0).userData(2), async);
             List<Completion> sockets = submitAndAwait(ring, 2);
             int server = net.track(byUserData(sockets, 1).res(), "socket op");
             int client = net.track(byUserData(sockets, 2).res(), "socket op");
@@ -44,7 +44,7 @@ class SocketLifecycleTest {
 
             MemorySegment peer = SocketAddresses.allocateStorage(net.arena);
             MemorySegment peerLen = SocketAddresses.allocateLength(net.arena, SocketAddresses.SOCKADDR_STORAGE_BYTES);
-            maybeAsync(ring.getSqe().prepAccept(server, peer, peerLen, Posix.SOCK_CLOEXEC).userData(5), async);
+            maybeAsync(ring.getSqe().prepAccept(server, peer, peerLen, SocketConstants.SOCK_CLOEXEC).userData(5), async);
             MemorySegment target = SocketAddresses.allocate(net.arena, bound);
             maybeAsync(ring.getSqe().prepConnect(client, target, (int) target.byteSize()).userData(6), async);
             List<Completion> conn = submitAndAwait(ring, 2);
@@ -77,8 +77,8 @@ class SocketLifecycleTest {
         try (NetTesting net = new NetTesting(); IoUring ring = IoUring.open(8)) {
             requires(ring, Opcode.SOCKET);
             net.registerSparseFiles(ring, 4);
-            maybeAsync(ring.getSqe().prepSocketDirect(Posix.AF_INET6, Posix.SOCK_STREAM, 0, 1, 0).userData(1), async);
-            maybeAsync(ring.getSqe().prepSocketDirectAlloc(Posix.AF_INET6, Posix.SOCK_STREAM, 0, 0).userData(2), async);
+            maybeAsync(ring.getSqe().prepSocketDirect(SocketConstants.AF_INET6, SocketConstants.SOCK_STREAM, 0, 1, 0).userData(1), async);
+            maybeAsync(ring.getSqe().prepSocketDirectAlloc(SocketConstants.AF_INET6, SocketConstants.SOCK_STREAM, 0, 0).userData(2), async);
             List<Completion> cs = submitAndAwait(ring, 2);
             assertEquals(0, byUserData(cs, 1).res(), cs.toString());
             int allocated = byUserData(cs, 2).res();
@@ -114,7 +114,7 @@ class SocketLifecycleTest {
             MemorySegment to = SocketAddresses.allocate(net.arena, at);
             // fill the accept queue (backlog 0 admits one) with non-blocking connects
             for (int i = 0; i < 2; i++) {
-                int fd = net.track(Posix.socket(Posix.AF_INET, Posix.SOCK_STREAM | Posix.SOCK_NONBLOCK, 0), "filler");
+                int fd = net.track(Posix.socket(SocketConstants.AF_INET, SocketConstants.SOCK_STREAM | SocketConstants.SOCK_NONBLOCK, 0), "filler");
                 Posix.connect(fd, to, (int) to.byteSize());
             }
             sleep(50);

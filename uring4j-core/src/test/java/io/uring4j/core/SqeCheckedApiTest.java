@@ -66,7 +66,7 @@ class SqeCheckedApiTest {
     void theUncheckedViewDrivesANopAndAReadOnARealRing() throws Exception {
         Path file = dir.resolve("data");
         Files.writeString(file, "unchecked read");
-        try (IoUring ring = IoUring.open(4); Arena arena = Arena.ofConfined(); Fd fd = Fd.open(file, Posix.O_RDONLY)) {
+        try (IoUring ring = IoUring.open(4); Arena arena = Arena.ofConfined(); Fd fd = Fd.open(file, FsOps.O_RDONLY)) {
             Sqe sqe = ring.getSqe();
             UncheckedSqe raw = sqe.unchecked();
             assertSame(raw, sqe.unchecked(), "one view per slot, no allocation per call");
@@ -192,7 +192,7 @@ class SqeCheckedApiTest {
     void offsetFormsMoveBytesThroughARealRing() throws Exception {
         Path file = dir.resolve("offsets");
         try (IoUring ring = IoUring.open(4); Arena arena = Arena.ofConfined();
-             Fd fd = Fd.open(file, Posix.O_RDWR | Posix.O_CREAT)) {
+             Fd fd = Fd.open(file, FsOps.O_RDWR | FsOps.O_CREAT)) {
             MemorySegment out = arena.allocate(32);
             out.asSlice(10, 5).copyFrom(MemorySegment.ofArray("hello".getBytes(StandardCharsets.US_ASCII)));
             ring.getSqe().prepWrite(fd.fd(), out, 10, 5, 0).userData(1);
@@ -205,7 +205,7 @@ class SqeCheckedApiTest {
             assertEquals(0, in.get(JAVA_BYTE, 25));
 
             int[] pair = new int[2];
-            assertEquals(0, Posix.socketpair(Posix.AF_UNIX, Posix.SOCK_STREAM | Posix.SOCK_CLOEXEC, 0, pair));
+            assertEquals(0, Posix.socketpair(SocketConstants.AF_UNIX, SocketConstants.SOCK_STREAM | SocketConstants.SOCK_CLOEXEC, 0, pair));
             try {
                 ring.getSqe().prepSend(pair[0], out, 11, 3, 0).userData(3);
                 assertEquals(3, expect(ring, 3).res());

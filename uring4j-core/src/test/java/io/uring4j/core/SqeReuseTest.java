@@ -1,6 +1,5 @@
 package io.uring4j.core;
 
-import io.uring4j.core.internal.Native;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -32,7 +31,7 @@ class SqeReuseTest {
         int sqeSize = sqe128 ? 128 : 64;
         long size = IoUring.memorySize(ENTRIES, params);
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment memory = arena.allocate(size, Native.pageSize());
+            MemorySegment memory = OpTesting.callerRingMemory(arena, size);
             try (IoUring ring = IoUring.openInMemory(ENTRIES, params, memory)) {
                 assertEquals(ENTRIES, ring.sqEntries());
                 MemorySegment sqes = memory.asSlice(0, (long) ENTRIES * sqeSize);

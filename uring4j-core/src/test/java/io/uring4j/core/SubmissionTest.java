@@ -7,7 +7,7 @@ import java.time.Duration;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-/** SQ mechanics: spec-tests 2, 9, 12, 17 (ordering of a huge chain). */
+/** SQ mechanics: ring sizes, SQ space, dropped entries, the ordering of a huge chain. */
 @Timeout(60)
 class SubmissionTest {
 

@@ -35,7 +35,7 @@ class SyncOpsTest {
     @ValueSource(booleans = {false, true})
     @Covers(Opcode.FSYNC)
     void fsyncAndFdatasyncSucceedLikeTheSyscall(boolean async) throws IOException {
-        try (IoUring ring = IoUring.open(8); Arena arena = Arena.ofConfined(); Fd fd = Fd.open(file(0), Posix.O_RDWR)) {
+        try (IoUring ring = IoUring.open(8); Arena arena = Arena.ofConfined(); Fd fd = Fd.open(file(0), FsOps.O_RDWR)) {
             assertEquals(4, Posix.write(fd.fd(), segmentOf(arena, new byte[] {1, 2, 3, 4}), 4));
             maybeAsync(ring.getSqe().prepFsync(fd.fd(), 0).userData(1), async);
             expect(ring, 0);
@@ -54,7 +54,7 @@ class SyncOpsTest {
     @ValueSource(booleans = {false, true})
     @Covers(Opcode.SYNC_FILE_RANGE)
     void syncFileRange(boolean async) throws IOException {
-        try (IoUring ring = IoUring.open(8); Fd fd = Fd.open(file(8192), Posix.O_RDWR)) {
+        try (IoUring ring = IoUring.open(8); Fd fd = Fd.open(file(8192), FsOps.O_RDWR)) {
             maybeAsync(ring.getSqe().prepSyncFileRange(fd.fd(), 4096, 0,
                     SyncOps.SYNC_FILE_RANGE_WAIT_BEFORE | SyncOps.SYNC_FILE_RANGE_WRITE | SyncOps.SYNC_FILE_RANGE_WAIT_AFTER)
                     .userData(1), async);
@@ -69,7 +69,7 @@ class SyncOpsTest {
     @Covers(Opcode.FALLOCATE)
     void fallocateGrowsTheFileUnlessKeepSize(boolean async) throws IOException {
         Path f = file(0);
-        try (IoUring ring = IoUring.open(8); Fd fd = Fd.open(f, Posix.O_RDWR)) {
+        try (IoUring ring = IoUring.open(8); Fd fd = Fd.open(f, FsOps.O_RDWR)) {
             maybeAsync(ring.getSqe().prepFallocate(fd.fd(), 0, 0, 8192).userData(1), async);
             expect(ring, 0);
             assertEquals(8192, Files.size(f));
@@ -90,7 +90,7 @@ class SyncOpsTest {
     void ftruncateSetsTheSize(boolean async) throws IOException {
         requires(Opcode.FTRUNCATE);
         Path f = file(100);
-        try (IoUring ring = IoUring.open(8); Fd fd = Fd.open(f, Posix.O_RDWR)) {
+        try (IoUring ring = IoUring.open(8); Fd fd = Fd.open(f, FsOps.O_RDWR)) {
             maybeAsync(ring.getSqe().prepFtruncate(fd.fd(), 10_000).userData(1), async);
             expect(ring, 0);
             assertEquals(10_000, Files.size(f));
@@ -106,7 +106,7 @@ class SyncOpsTest {
     @ValueSource(booleans = {false, true})
     @Covers(Opcode.FADVISE)
     void fadviseAcceptsKnownAdviceOnly(boolean async) throws IOException {
-        try (IoUring ring = IoUring.open(8); Fd fd = Fd.open(file(8192), Posix.O_RDONLY)) {
+        try (IoUring ring = IoUring.open(8); Fd fd = Fd.open(file(8192), FsOps.O_RDONLY)) {
             maybeAsync(ring.getSqe().prepFadvise(fd.fd(), 0, 4096, SyncOps.POSIX_FADV_WILLNEED).userData(1), async);
             expect(ring, 0);
             maybeAsync(ring.getSqe().prepFadvise(fd.fd(), 0, 0, 99).userData(2), async);

@@ -1,7 +1,6 @@
 package io.uring4j.core;
 
 import io.uring4j.core.OpTesting.Fd;
-import io.uring4j.core.internal.Posix;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -56,7 +55,7 @@ class XattrOpsTest {
     @Covers(Opcode.FSETXATTR)
     void fsetxattrIsVisibleToJava(boolean async) throws IOException {
         requires(Opcode.FSETXATTR);
-        try (IoUring ring = IoUring.open(8); Arena arena = Arena.ofConfined(); Fd fd = Fd.open(file, Posix.O_RDWR)) {
+        try (IoUring ring = IoUring.open(8); Arena arena = Arena.ofConfined(); Fd fd = Fd.open(file, FsOps.O_RDWR)) {
             MemorySegment name = arena.allocateFrom("user.colour");
             MemorySegment value = ascii(arena, "blue");
             maybeAsync(ring.getSqe().prepFsetxattr(fd.fd(), name, value, 0, 4), async);
@@ -89,7 +88,7 @@ class XattrOpsTest {
     void fgetxattrReadsWhatJavaWrote(boolean async) throws IOException {
         requires(Opcode.FGETXATTR);
         view().write("mime", StandardCharsets.UTF_8.encode("text/plain"));
-        try (IoUring ring = IoUring.open(8); Arena arena = Arena.ofConfined(); Fd fd = Fd.open(file, Posix.O_RDONLY)) {
+        try (IoUring ring = IoUring.open(8); Arena arena = Arena.ofConfined(); Fd fd = Fd.open(file, FsOps.O_RDONLY)) {
             MemorySegment value = arena.allocate(64);
             maybeAsync(ring.getSqe().prepFgetxattr(fd.fd(), arena.allocateFrom("user.mime"), value, 64), async);
             expect(ring, 10);

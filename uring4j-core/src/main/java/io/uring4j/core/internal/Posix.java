@@ -1,10 +1,17 @@
 package io.uring4j.core.internal;
 
+import io.uring4j.core.Errno;
+import io.uring4j.core.FsOps;
+import io.uring4j.core.SocketConstants;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
 import java.lang.invoke.MethodHandle;
 
+import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
@@ -17,25 +24,91 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 public final class Posix {
     private Posix() {}
 
-    public static final int O_RDONLY = 0, O_WRONLY = 1, O_RDWR = 2, O_CREAT = 0100, O_EXCL = 0200,
-            O_TRUNC = 01000, O_APPEND = 02000, O_NONBLOCK = 04000, O_DIRECT = 040000, O_CLOEXEC = 02000000;
-    public static final int AT_FDCWD = -100;
+    /*
+     * The open, socket and MSG_* numbers these calls take are written once in core's public
+     * FsOps and SocketConstants; the aliases below keep existing callers compiling until they
+     * use those classes.
+     */
+    /** @deprecated use {@link FsOps#O_RDONLY} */
+    @Deprecated public static final int O_RDONLY = FsOps.O_RDONLY;
+    /** @deprecated use {@link FsOps#O_WRONLY} */
+    @Deprecated public static final int O_WRONLY = FsOps.O_WRONLY;
+    /** @deprecated use {@link FsOps#O_RDWR} */
+    @Deprecated public static final int O_RDWR = FsOps.O_RDWR;
+    /** @deprecated use {@link FsOps#O_CREAT} */
+    @Deprecated public static final int O_CREAT = FsOps.O_CREAT;
+    /** @deprecated use {@link FsOps#O_EXCL} */
+    @Deprecated public static final int O_EXCL = FsOps.O_EXCL;
+    /** @deprecated use {@link FsOps#O_TRUNC} */
+    @Deprecated public static final int O_TRUNC = FsOps.O_TRUNC;
+    /** @deprecated use {@link FsOps#O_APPEND} */
+    @Deprecated public static final int O_APPEND = FsOps.O_APPEND;
+    /** @deprecated use {@link FsOps#O_NONBLOCK} */
+    @Deprecated public static final int O_NONBLOCK = FsOps.O_NONBLOCK;
+    /** @deprecated use {@link FsOps#O_DIRECT} */
+    @Deprecated public static final int O_DIRECT = FsOps.O_DIRECT;
+    /** @deprecated use {@link FsOps#O_CLOEXEC} */
+    @Deprecated public static final int O_CLOEXEC = FsOps.O_CLOEXEC;
+    /** @deprecated use {@link FsOps#AT_FDCWD} */
+    @Deprecated public static final int AT_FDCWD = FsOps.AT_FDCWD;
+    /** @deprecated use {@link SocketConstants#AF_UNIX} */
+    @Deprecated public static final int AF_UNIX = SocketConstants.AF_UNIX;
+    /** @deprecated use {@link SocketConstants#AF_INET} */
+    @Deprecated public static final int AF_INET = SocketConstants.AF_INET;
+    /** @deprecated use {@link SocketConstants#AF_INET6} */
+    @Deprecated public static final int AF_INET6 = SocketConstants.AF_INET6;
+    /** @deprecated use {@link SocketConstants#SOCK_STREAM} */
+    @Deprecated public static final int SOCK_STREAM = SocketConstants.SOCK_STREAM;
+    /** @deprecated use {@link SocketConstants#SOCK_DGRAM} */
+    @Deprecated public static final int SOCK_DGRAM = SocketConstants.SOCK_DGRAM;
+    /** @deprecated use {@link SocketConstants#SOCK_SEQPACKET} */
+    @Deprecated public static final int SOCK_SEQPACKET = SocketConstants.SOCK_SEQPACKET;
+    /** @deprecated use {@link SocketConstants#SOCK_NONBLOCK} */
+    @Deprecated public static final int SOCK_NONBLOCK = SocketConstants.SOCK_NONBLOCK;
+    /** @deprecated use {@link SocketConstants#SOCK_CLOEXEC} */
+    @Deprecated public static final int SOCK_CLOEXEC = SocketConstants.SOCK_CLOEXEC;
+    /** @deprecated use {@link SocketConstants#SOL_SOCKET} */
+    @Deprecated public static final int SOL_SOCKET = SocketConstants.SOL_SOCKET;
+    /** @deprecated use {@link SocketConstants#SO_REUSEADDR} */
+    @Deprecated public static final int SO_REUSEADDR = SocketConstants.SO_REUSEADDR;
+    /** @deprecated use {@link SocketConstants#SO_SNDBUF} */
+    @Deprecated public static final int SO_SNDBUF = SocketConstants.SO_SNDBUF;
+    /** @deprecated use {@link SocketConstants#SO_RCVBUF} */
+    @Deprecated public static final int SO_RCVBUF = SocketConstants.SO_RCVBUF;
+    /** @deprecated use {@link SocketConstants#SO_REUSEPORT} */
+    @Deprecated public static final int SO_REUSEPORT = SocketConstants.SO_REUSEPORT;
+    /** @deprecated use {@link SocketConstants#IPPROTO_TCP} */
+    @Deprecated public static final int IPPROTO_TCP = SocketConstants.IPPROTO_TCP;
+    /** @deprecated use {@link SocketConstants#TCP_NODELAY} */
+    @Deprecated public static final int TCP_NODELAY = SocketConstants.TCP_NODELAY;
+    /** @deprecated use {@link SocketConstants#TCP_USER_TIMEOUT} */
+    @Deprecated public static final int TCP_USER_TIMEOUT = SocketConstants.TCP_USER_TIMEOUT;
+    /** @deprecated use {@link SocketConstants#MSG_DONTWAIT} */
+    @Deprecated public static final int MSG_DONTWAIT = SocketConstants.MSG_DONTWAIT;
+    /** @deprecated use {@link SocketConstants#MSG_WAITALL} */
+    @Deprecated public static final int MSG_WAITALL = SocketConstants.MSG_WAITALL;
+    /** @deprecated use {@link SocketConstants#SHUT_WR} */
+    @Deprecated public static final int SHUT_WR = SocketConstants.SHUT_WR;
+
+    /** fcntl(2) commands of pipes. */
     public static final int F_SETPIPE_SZ = 1031, F_GETPIPE_SZ = 1032;
-    public static final int EFD_CLOEXEC = O_CLOEXEC, EFD_NONBLOCK = O_NONBLOCK;
-    public static final int AF_UNIX = 1, AF_INET = 2, AF_INET6 = 10;
-    public static final int SOCK_STREAM = 1, SOCK_DGRAM = 2, SOCK_SEQPACKET = 5, SOCK_NONBLOCK = O_NONBLOCK, SOCK_CLOEXEC = O_CLOEXEC;
-    public static final int SOL_SOCKET = 1, SO_REUSEADDR = 2, SO_SNDBUF = 7, SO_RCVBUF = 8, SO_REUSEPORT = 15;
-    public static final int IPPROTO_TCP = 6, TCP_NODELAY = 1, TCP_USER_TIMEOUT = 18;
-    public static final int MSG_DONTWAIT = 0x40, MSG_WAITALL = 0x100, SHUT_WR = 1;
-    public static final int EAGAIN = 11, EINPROGRESS = 115;
+    /** eventfd(2) flags: the same bits as O_CLOEXEC and O_NONBLOCK. */
+    public static final int EFD_CLOEXEC = FsOps.O_CLOEXEC, EFD_NONBLOCK = FsOps.O_NONBLOCK;
+    /** ioctl(2) requests: bytes queued for reading (FIONREAD, SIOCINQ) and unsent (SIOCOUTQ). */
     public static final long FIONREAD = 0x541B, SIOCINQ = FIONREAD, SIOCOUTQ = 0x5411;
-    /** getrlimit/setrlimit resource of the open-file limit; {@code struct rlimit} is two u64s (cur, max). */
+    /** getrlimit/setrlimit resource of the open-file limit. */
     public static final int RLIMIT_NOFILE = 7;
     /** getrlimit resource of the locked-memory limit (ulimit -l), in bytes. */
     public static final int RLIMIT_MEMLOCK = 8;
     /** getrlimit resource of the address-space limit (ulimit -v), in bytes. */
     public static final int RLIMIT_AS = 9;
-    public static final long RLIMIT_BYTES = 16;
+    /** {@code struct rlimit}: the soft and the hard limit, u64 each ({@code RLIM_INFINITY} is all ones). */
+    public static final StructLayout RLIMIT = MemoryLayout.structLayout(
+            JAVA_LONG.withName("rlim_cur"), JAVA_LONG.withName("rlim_max")).withName("rlimit");
+    public static final long RLIMIT_BYTES = RLIMIT.byteSize();
+    /** Offsets of the soft ({@code rlim_cur}) and hard ({@code rlim_max}) limit in a {@link #RLIMIT}. */
+    public static final long RLIMIT_CUR = RLIMIT.byteOffset(groupElement("rlim_cur")),
+            RLIMIT_MAX = RLIMIT.byteOffset(groupElement("rlim_max"));
 
     private static final MethodHandle OPEN = h("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
     private static final MethodHandle CLOSE = h("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));

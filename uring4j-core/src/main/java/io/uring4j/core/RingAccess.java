@@ -1,4 +1,4 @@
-package io.uring4j.core.internal;
+package io.uring4j.core;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -19,41 +19,37 @@ import java.lang.invoke.VarHandle;
  * </table>
  *
  * Every caller writes, on the line above the call, which publication it makes or consumes and
- * what the kernel does on the other side.
+ * what the kernel does on the other side (RingAccessRuleTest holds every call site to that).
+ * Package-private: only the SQ, the CQ and buffer rings touch shared ring words.
  */
-public final class RingAccess {
+final class RingAccess {
     private RingAccess() {}
 
     private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
     private static final VarHandle SHORT = ValueLayout.JAVA_SHORT.varHandle();
 
-    public static int readOnce(MemorySegment ring, long offset) {
+    static int readOnce(MemorySegment ring, long offset) {
         return (int) INT.getOpaque(ring, offset);
     }
 
-    public static void writeOnce(MemorySegment ring, long offset, int value) {
+    static void writeOnce(MemorySegment ring, long offset, int value) {
         INT.setOpaque(ring, offset, value);
     }
 
-    public static int loadAcquire(MemorySegment ring, long offset) {
+    static int loadAcquire(MemorySegment ring, long offset) {
         return (int) INT.getAcquire(ring, offset);
     }
 
-    public static void storeRelease(MemorySegment ring, long offset, int value) {
+    static void storeRelease(MemorySegment ring, long offset, int value) {
         INT.setRelease(ring, offset, value);
     }
 
     /** A 16-bit store-release, for the tail of a provided-buffer ring. */
-    public static void storeReleaseShort(MemorySegment ring, long offset, short value) {
+    static void storeReleaseShort(MemorySegment ring, long offset, short value) {
         SHORT.setRelease(ring, offset, value);
     }
 
-    /** A 16-bit load-acquire, for reading a provided-buffer ring's head or tail. */
-    public static short loadAcquireShort(MemorySegment ring, long offset) {
-        return (short) SHORT.getAcquire(ring, offset);
-    }
-
-    public static void fullFence() {
+    static void fullFence() {
         VarHandle.fullFence();
     }
 }
