@@ -188,9 +188,12 @@ public final class EventLoop implements AutoCloseable {
             ring.submit();
         } catch (Throwable t) {
             startFailure = t;
-            started.countDown();
-            cleanUp();
-            terminated.countDown();
+            try {
+                cleanUp(); // before the creator hears of the failure: it must find nothing left open
+            } finally {
+                started.countDown();
+                terminated.countDown();
+            }
             return;
         }
         started.countDown();
@@ -205,14 +208,15 @@ public final class EventLoop implements AutoCloseable {
         }
     }
 
+    /** CQ entries 4x the SQ's (at least 4096); CLAMP caps them at the kernel's maximum for big rings. */
     private static IoUring openRing(int entries) {
         IoUringParams params = IoUringParams.create().cqEntries(Math.max(entries * 4, 4096))
-                .flags(SetupFlag.SINGLE_ISSUER, SetupFlag.DEFER_TASKRUN);
+                .flags(SetupFlag.SINGLE_ISSUER, SetupFlag.DEFER_TASKRUN, SetupFlag.CLAMP);
         try {
             return IoUring.open(entries, params);
         } catch (RuntimeException e) {
             return IoUring.open(entries, IoUringParams.create().cqEntries(Math.max(entries * 4, 4096))
-                    .flags(SetupFlag.COOP_TASKRUN, SetupFlag.TASKRUN_FLAG));
+                    .flags(SetupFlag.COOP_TASKRUN, SetupFlag.TASKRUN_FLAG, SetupFlag.CLAMP));
         }
     }
 
