@@ -45,6 +45,8 @@ public final class SocketConstants {
     public static final int SO_RCVBUF = 8;
     /** {@code SO_KEEPALIVE}: send keepalive probes on an idle connection. */
     public static final int SO_KEEPALIVE = 9;
+    /** {@code SO_LINGER}: what close(2) does with unsent data; its value is a {@link #LINGER}. */
+    public static final int SO_LINGER = 13;
     /** {@code SO_REUSEPORT}: several sockets may bind the same port. */
     public static final int SO_REUSEPORT = 15;
     /** {@code IPPROTO_TCP}: the level of the {@code TCP_*} options, and TCP's protocol number. */
@@ -77,4 +79,12 @@ public final class SocketConstants {
     public static final int SHUT_WR = 1;
     /** {@code SHUT_RDWR}: neither. */
     public static final int SHUT_RDWR = 2;
+
+    /** {@code struct linger}, the value of {@link #SO_LINGER}: {@code l_onoff}, {@code l_linger} (seconds). */
+    public static final java.lang.foreign.StructLayout LINGER = java.lang.foreign.MemoryLayout.structLayout(
+            java.lang.foreign.ValueLayout.JAVA_INT.withName("l_onoff"), java.lang.foreign.ValueLayout.JAVA_INT.withName("l_linger"))
+            .withName("linger");
+    /** Offsets of {@code l_onoff} and {@code l_linger} in a {@link #LINGER}. */
+    public static final long LINGER_ONOFF = LINGER.byteOffset(java.lang.foreign.MemoryLayout.PathElement.groupElement("l_onoff")),
+            LINGER_SECONDS = LINGER.byteOffset(java.lang.foreign.MemoryLayout.PathElement.groupElement("l_linger"));
 }

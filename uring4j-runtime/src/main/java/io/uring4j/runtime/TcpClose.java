@@ -1,6 +1,7 @@
 package io.uring4j.runtime;
 
 import io.uring4j.core.Errno;
+import io.uring4j.core.SocketConstants;
 import io.uring4j.core.KernelTimespec;
 import io.uring4j.core.internal.Posix;
 
@@ -32,13 +33,11 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  */
 final class TcpClose {
     private static final int ETIME = Errno.ETIME.code();
-    /** SO_LINGER of {@code <asm-generic/socket.h>} (core's Posix names no such constant yet). */
-    private static final int SO_LINGER = 13;
     /** struct linger {l_onoff 1, l_linger 0}: close(2) drops what the kernel holds and sends a reset. */
-    private static final MemorySegment LINGER_ZERO = Arena.global().allocate(8, 4);
+    private static final MemorySegment LINGER_ZERO = Arena.global().allocate(SocketConstants.LINGER);
     static {
-        LINGER_ZERO.set(JAVA_INT, 0, 1);
-        LINGER_ZERO.set(JAVA_INT, 4, 0);
+        LINGER_ZERO.set(JAVA_INT, SocketConstants.LINGER_ONOFF, 1);
+        LINGER_ZERO.set(JAVA_INT, SocketConstants.LINGER_SECONDS, 0);
     }
 
     private final TcpConnection conn;
@@ -95,7 +94,8 @@ final class TcpClose {
         if (finishing) return;
         if (closeFuture == null) closeFuture = new CompletableFuture<>(); // nobody asked: the connection ends itself
         conn.receiveSide().closing();
-        Posix.setsockopt(conn.fd, Posix.SOL_SOCKET, SO_LINGER, LINGER_ZERO, 8);
+        Posix.setsockopt(conn.fd, SocketConstants.SOL_SOCKET, SocketConstants.SO_LINGER, LINGER_ZERO,
+                (int) SocketConstants.LINGER.byteSize());
         conn.sendSide().abort();
         finish();
     }
