@@ -25,7 +25,7 @@ final class BenchChart {
         if (results.isEmpty()) return;
         List<String> points = new ArrayList<>();
         results.keySet().forEach(p -> points.add(p.toString()));
-        List<String> contenders = results.values().iterator().next().stream().map(r -> r.contender).toList();
+        List<String> contenders = results.values().iterator().next().stream().map(r -> r.contender()).toList();
         double min = Double.MAX_VALUE, max = 0;
         for (List<ContenderResult> row : results.values()) {
             for (ContenderResult r : row) {
@@ -58,7 +58,7 @@ final class BenchChart {
             List<Double> y = new ArrayList<>();
             boolean any = false;
             for (List<ContenderResult> row : results.values()) {
-                double m = row.stream().filter(r -> r.contender.equals(c)).findFirst().map(ContenderResult::medianRate).orElse(Double.NaN);
+                double m = row.stream().filter(r -> r.contender().equals(c)).findFirst().map(ContenderResult::medianRate).orElse(Double.NaN);
                 any |= m > 0;
                 // a missing bar: on a log axis the smallest value drawn, on a linear one zero
                 y.add(m > 0 ? m : log ? min / 2 : 0);

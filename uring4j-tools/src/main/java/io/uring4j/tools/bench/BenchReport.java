@@ -63,7 +63,7 @@ final class BenchReport {
         List<String> s = new ArrayList<>();
         if (results.isEmpty()) return s;
         for (ContenderResult r : results.values().iterator().next()) {
-            if (r.contender.startsWith("uring4j")) s.add(r.contender);
+            if (r.contender().startsWith("uring4j")) s.add(r.contender());
         }
         return s;
     }
@@ -82,9 +82,9 @@ final class BenchReport {
             for (ContenderResult r : e.getValue()) {
                 List<String> row = new ArrayList<>();
                 e.getKey().params().values().forEach(v -> row.add(String.valueOf(v)));
-                row.add(r.contender);
-                if (r.unavailable != null || r.samples.isEmpty()) {
-                    row.add(r.unavailable != null ? "MISSING" : r.error != null ? "FAILED" : "-");
+                row.add(r.contender());
+                if (r.unavailable() != null || r.samples().isEmpty()) {
+                    row.add(r.unavailable() != null ? "MISSING" : r.error() != null ? "FAILED" : "-");
                     while (row.size() < header.size()) row.add("");
                 } else {
                     row.add(rate(r.medianRate()) + (r.clientBound() ? " (client-bound)" : ""));
@@ -103,7 +103,7 @@ final class BenchReport {
     }
 
     private static ContenderResult find(List<ContenderResult> row, String contender) {
-        return row.stream().filter(r -> r.contender.equals(contender)).findFirst().orElseThrow();
+        return row.stream().filter(r -> r.contender().equals(contender)).findFirst().orElseThrow();
     }
 
     /** subject median / peer median, "-" when either is unknown. */
@@ -130,8 +130,8 @@ final class BenchReport {
         java.util.Set<String> missing = new java.util.LinkedHashSet<>();
         for (Map.Entry<BenchPoint, List<ContenderResult>> e : results.entrySet()) {
             for (ContenderResult r : e.getValue()) {
-                if (r.unavailable != null) missing.add("MISSING " + r.contender + ": " + r.unavailable);
-                else if (r.error != null) l.add("FAILED " + r.contender + " at " + e.getKey() + ": " + r.error);
+                if (r.unavailable() != null) missing.add("MISSING " + r.contender() + ": " + r.unavailable());
+                else if (r.error() != null) l.add("FAILED " + r.contender() + " at " + e.getKey() + ": " + r.error());
             }
         }
         l.addAll(2, missing);
@@ -191,7 +191,7 @@ final class BenchReport {
                     sb.append(Json.str(p.getKey())).append(':')
                             .append(p.getValue() instanceof String s ? Json.str(s) : String.valueOf(p.getValue()));
                 }
-                sb.append("},\"contender\":").append(Json.str(r.contender));
+                sb.append("},\"contender\":").append(Json.str(r.contender()));
                 sb.append(",\"median_ops_per_s\":").append(num(r.medianRate()));
                 sb.append(",\"p10_ops_per_s\":").append(num(r.quantileRate(0.1)));
                 sb.append(",\"p90_ops_per_s\":").append(num(r.quantileRate(0.9)));
@@ -200,13 +200,13 @@ final class BenchReport {
                 sb.append(",\"client_cpu_util\":").append(num(r.medianClientCpuUtil()));
                 sb.append(",\"alloc_bytes_per_op\":").append(num(r.medianBytesPerOp()));
                 sb.append(",\"samples_ops_per_s\":[");
-                for (int i = 0; i < r.samples.size(); i++) {
+                for (int i = 0; i < r.samples().size(); i++) {
                     if (i > 0) sb.append(',');
-                    sb.append(num(r.samples.get(i).opsPerSecond()));
+                    sb.append(num(r.samples().get(i).opsPerSecond()));
                 }
                 sb.append(']');
-                if (r.unavailable != null) sb.append(",\"unavailable\":").append(Json.str(r.unavailable));
-                if (r.error != null) sb.append(",\"error\":").append(Json.str(r.error));
+                if (r.unavailable() != null) sb.append(",\"unavailable\":").append(Json.str(r.unavailable()));
+                if (r.error() != null) sb.append(",\"error\":").append(Json.str(r.error()));
                 sb.append('}');
             }
         }

@@ -84,7 +84,7 @@ final class BenchSession {
                 err.println("bench: no chart for " + name + ": " + e);
             }
             Files.writeString(outDir.resolve(name + ".md"), r.markdown(machine, chart));
-            failed |= r.results().values().stream().flatMap(List::stream).anyMatch(c -> c.error != null && c.unavailable == null);
+            failed |= r.results().values().stream().flatMap(List::stream).anyMatch(c -> c.error() != null && c.unavailable() == null);
         }
         if (plan.profileDir() != null) {
             out.println("Profiles: " + Profiling.summarizeAll(plan.profileDir()) + " processes, collapsed stacks and summaries in "

@@ -1,19 +1,51 @@
 package io.uring4j.tools.bench;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /** Everything measured for one contender at one point: its samples, or why there are none. */
 final class ContenderResult {
-    final String contender;
-    final List<Sample> samples = new ArrayList<>();
-    /** Why the contender could not run here (missing peer), or null. */
-    String unavailable;
-    /** Why a measurement failed, or null; after a failure the contender is not measured again at this point. */
-    String error;
+    private final String contender;
+    private final List<Sample> samples = new ArrayList<>();
+    private String unavailable;
+    private String error;
 
     ContenderResult(String contender) {
         this.contender = contender;
+    }
+
+    /** The contender's name. */
+    String contender() {
+        return contender;
+    }
+
+    /** The repetitions measured, in order (read-only). */
+    List<Sample> samples() {
+        return Collections.unmodifiableList(samples);
+    }
+
+    void add(Sample s) {
+        samples.add(s);
+    }
+
+    /** Why the contender could not run here (missing peer), or null. */
+    String unavailable() {
+        return unavailable;
+    }
+
+    /** Records that the contender cannot run here ({@code why}; null: it can). */
+    void unavailable(String why) {
+        unavailable = why;
+    }
+
+    /** Why a measurement failed, or null; after a failure the contender is not measured again at this point. */
+    String error() {
+        return error;
+    }
+
+    void failed(String why) {
+        error = why;
     }
 
     boolean measurable() {

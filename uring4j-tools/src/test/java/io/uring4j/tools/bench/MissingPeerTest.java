@@ -65,9 +65,9 @@ class MissingPeerTest {
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         var results = new BenchRunner(w, plan, new Progress(new PrintStream(log, true, StandardCharsets.UTF_8), false)).run();
         List<ContenderResult> row = results.values().iterator().next();
-        assertEquals(2, row.get(0).samples.size(), "the subject is still measured every repetition");
-        assertNotNull(row.get(1).unavailable);
-        String reason = row.get(1).unavailable;
+        assertEquals(2, row.get(0).samples().size(), "the subject is still measured every repetition");
+        assertNotNull(row.get(1).unavailable());
+        String reason = row.get(1).unavailable();
         // Without gcc or liburing-dev the toolchain is the reason; with them, the missing source.
         assertTrue(reason.contains("no_such_program") || reason.contains("liburing") || reason.contains("gcc"), reason);
 
