@@ -1,5 +1,6 @@
 package io.uring4j.tools.bench;
 
+import io.uring4j.tools.bench.env.ChildProcess;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;

@@ -1,5 +1,8 @@
 package io.uring4j.tools.bench;
 
+import io.uring4j.tools.bench.env.CPeers;
+import io.uring4j.tools.bench.env.ChildProcess;
+
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

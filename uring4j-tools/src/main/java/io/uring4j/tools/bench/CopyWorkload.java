@@ -2,6 +2,9 @@ package io.uring4j.tools.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.uring4j.core.IoUring;
+import io.uring4j.tools.bench.env.BenchFiles;
+import io.uring4j.tools.bench.env.ChildProcess;
+import io.uring4j.tools.bench.env.DiskInfo;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

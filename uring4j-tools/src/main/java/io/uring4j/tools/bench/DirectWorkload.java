@@ -1,5 +1,8 @@
 package io.uring4j.tools.bench;
 
+import io.uring4j.tools.bench.env.BenchFiles;
+import io.uring4j.tools.bench.env.DiskInfo;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

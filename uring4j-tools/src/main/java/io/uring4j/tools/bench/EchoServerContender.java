@@ -1,5 +1,7 @@
 package io.uring4j.tools.bench;
 
+import io.uring4j.tools.bench.env.Profiling;
+
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

@@ -4,6 +4,8 @@ import io.uring4j.core.IoUring;
 import io.uring4j.tools.Main;
 import io.uring4j.tools.bench.echo.NettyEchoServer;
 import io.uring4j.tools.bench.echo.NioEchoServer;
+import io.uring4j.tools.bench.env.CPeers;
+import io.uring4j.tools.bench.env.ChildProcess;
 
 import java.nio.file.Path;
 import java.util.ArrayList;

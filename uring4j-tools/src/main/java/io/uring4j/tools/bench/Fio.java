@@ -2,6 +2,8 @@ package io.uring4j.tools.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.uring4j.tools.bench.env.Apt;
+import io.uring4j.tools.bench.env.ChildProcess;
 
 import java.io.IOException;
 import java.nio.file.Path;

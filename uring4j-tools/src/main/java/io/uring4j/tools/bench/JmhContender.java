@@ -1,6 +1,8 @@
 package io.uring4j.tools.bench;
 
 import io.uring4j.core.IoUring;
+import io.uring4j.tools.bench.env.ChildProcess;
+import io.uring4j.tools.bench.env.Profiling;
 import io.uring4j.tools.bench.jmh.JmhChild;
 import org.openjdk.jmh.annotations.Fork;
 

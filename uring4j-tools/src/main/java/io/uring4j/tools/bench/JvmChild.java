@@ -3,6 +3,7 @@ package io.uring4j.tools.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.uring4j.tools.bench.child.BenchChild;
+import io.uring4j.tools.bench.env.Profiling;
 
 import java.io.BufferedReader;
 import java.io.IOException;

@@ -1,5 +1,7 @@
 package io.uring4j.tools.bench;
 
+import io.uring4j.tools.bench.env.BenchFiles;
+import io.uring4j.tools.bench.env.ChildProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,4 +1,4 @@
-package io.uring4j.tools.bench;
+package io.uring4j.tools.bench.env;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -9,7 +9,7 @@ import java.util.List;
  * Installs a missing peer with apt-get, as root only (a fresh CI machine is root and reaches
  * Debian's packages); says why not otherwise. Never used by unit tests.
  */
-final class Apt {
+public final class Apt {
     private static final long TIMEOUT_SECONDS = 600;
 
     private Apt() {}
@@ -39,7 +39,7 @@ final class Apt {
      * Runs {@code apt-get install -y PACKAGE} (after {@code apt-get update} if the first attempt
      * fails); null on success, else why it could not.
      */
-    static String install(String pkg, String why) {
+    public static String install(String pkg, String why) {
         if (installsDisabled()) return why + " (installing is disabled by -D" + NO_INSTALL + ")";
         if (!isRoot()) return why + " and installing it needs root: run apt-get install " + pkg;
         if (!ChildProcess.onPath("apt-get")) return why + " and there is no apt-get to install it";

@@ -1,4 +1,4 @@
-package io.uring4j.tools.bench;
+package io.uring4j.tools.bench.env;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,7 +14,7 @@ import java.util.List;
  * binary is ever committed. If liburing's header is missing and we are root, liburing-dev is
  * installed with apt-get; otherwise the peer is reported missing with the reason.
  */
-final class CPeers {
+public final class CPeers {
     private CPeers() {}
 
     static final Path LIBURING_HEADER = Path.of("/usr/include/liburing.h");
@@ -24,7 +24,7 @@ final class CPeers {
     private static String problem;
 
     /** Null when gcc and liburing-dev are usable (installing liburing-dev if needed and allowed), else why not. */
-    static synchronized String ensureToolchain() {
+    public static synchronized String ensureToolchain() {
         if (!checked) {
             problem = checkToolchain();
             checked = true;
@@ -89,7 +89,7 @@ final class CPeers {
      * Extracts {@code c/<name>.c} from the jar into {@code workDir} and compiles it with
      * {@code gcc -O2 ... -luring}, unless an up-to-date binary from the same source is there.
      */
-    static synchronized Path compile(String name, Path workDir) throws IOException, InterruptedException {
+    public static synchronized Path compile(String name, Path workDir) throws IOException, InterruptedException {
         byte[] source;
         try (InputStream in = CPeers.class.getResourceAsStream("/c/" + name + ".c")) {
             if (in == null) throw new IOException("the C source c/" + name + ".c is not on the class path");
@@ -112,7 +112,7 @@ final class CPeers {
     }
 
     /** The installed liburing-dev package version, or "unknown". */
-    static String liburingVersion() {
+    public static String liburingVersion() {
         try {
             ChildProcess.Output o = ChildProcess.run(List.of("dpkg-query", "-W", "-f=${Version}", "liburing-dev"), 30);
             if (o.exitCode() == 0 && !o.stdout().isBlank()) return o.stdout().strip();

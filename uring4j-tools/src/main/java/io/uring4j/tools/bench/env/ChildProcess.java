@@ -1,4 +1,4 @@
-package io.uring4j.tools.bench;
+package io.uring4j.tools.bench.env;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -7,12 +7,12 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** Runs a child process to completion with a time bound, keeping its output. */
-final class ChildProcess {
+public final class ChildProcess {
     private ChildProcess() {}
 
-    record Output(int exitCode, String stdout, String stderr) {
+    public record Output(int exitCode, String stdout, String stderr) {
         /** The last lines of stderr, for error messages. */
-        String stderrTail() {
+        public String stderrTail() {
             String[] lines = stderr.strip().split("\n");
             int from = Math.max(0, lines.length - 8);
             return String.join("\n", List.of(lines).subList(from, lines.length));
@@ -24,7 +24,7 @@ final class ChildProcess {
      * this method started, and only it) is killed and an exception says so. Output goes through
      * temporary files so that a chatty child cannot block on a full pipe.
      */
-    static Output run(List<String> command, long timeoutSeconds) throws IOException, InterruptedException {
+    public static Output run(List<String> command, long timeoutSeconds) throws IOException, InterruptedException {
         Path out = Files.createTempFile("uring4j-bench-", ".out");
         Path err = Files.createTempFile("uring4j-bench-", ".err");
         try {
@@ -42,7 +42,7 @@ final class ChildProcess {
     }
 
     /** Whether an executable of this name is on the PATH. */
-    static boolean onPath(String name) {
+    public static boolean onPath(String name) {
         String path = System.getenv("PATH");
         if (path == null) return false;
         for (String dir : path.split(":")) {
