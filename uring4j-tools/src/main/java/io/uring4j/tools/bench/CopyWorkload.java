@@ -27,8 +27,6 @@ import java.util.regex.Pattern;
  * first copy of each contender is compared with the source by CRC32C.
  */
 public final class CopyWorkload implements Workload {
-    static final String SIZE = "size_mib";
-
     private final List<String> notes = new ArrayList<>();
     private final Set<String> checksummed = new HashSet<>();
     private Path src;
@@ -62,7 +60,7 @@ public final class CopyWorkload implements Workload {
 
     @Override
     public List<BenchPoint> points(BenchPlan plan) {
-        return List.of(new BenchPoint(Map.of(SIZE, (Object) (int) (bytes(plan) / BenchFiles.MIB))));
+        return List.of(BenchPoint.NONE.with(Param.SIZE_MIB, (int) (bytes(plan) / BenchFiles.MIB)));
     }
 
     private void paths(BenchPlan plan) {

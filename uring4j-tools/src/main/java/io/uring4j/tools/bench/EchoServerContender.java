@@ -88,8 +88,8 @@ final class EchoServerContender implements Contender {
 
     @Override
     public Sample measure(BenchPoint point, BenchPlan plan) throws Exception {
-        int connections = point.intParam(EchoWorkload.CONNECTIONS);
-        int bytes = point.intParam(EchoWorkload.MESSAGE_BYTES);
+        int connections = point.get(Param.CONNECTIONS);
+        int bytes = point.get(Param.MESSAGE_BYTES);
         checkFdLimit(connections);
         try {
             if (server == null || !server.isAlive() || !point.equals(serverPoint)) {

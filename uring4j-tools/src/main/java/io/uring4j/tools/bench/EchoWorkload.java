@@ -9,9 +9,7 @@ import io.uring4j.tools.bench.env.ChildProcess;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Workload E: TCP echo on loopback. Each server runs pinned to the bench CPU (1), the one lean C
@@ -24,9 +22,6 @@ import java.util.Map;
  * above 90 % is client-bound) and the p99 round trip.
  */
 public final class EchoWorkload implements Workload {
-    static final String CONNECTIONS = "connections";
-    static final String MESSAGE_BYTES = "message_bytes";
-
     /**
      * JVM flags every Java server gets, the same for all: a fixed pre-touched heap, native
      * access, and what Netty needs on JDK 25 for its fast paths (Unsafe memory access, the
@@ -81,10 +76,7 @@ public final class EchoWorkload implements Workload {
     }
 
     private static BenchPoint point(int connections, int bytes) {
-        Map<String, Object> p = new LinkedHashMap<>();
-        p.put(CONNECTIONS, connections);
-        p.put(MESSAGE_BYTES, bytes);
-        return new BenchPoint(p);
+        return BenchPoint.NONE.with(Param.CONNECTIONS, connections).with(Param.MESSAGE_BYTES, bytes);
     }
 
     @Override

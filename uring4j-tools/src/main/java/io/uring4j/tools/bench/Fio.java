@@ -78,7 +78,7 @@ final class Fio implements Contender {
 
     /** The fio command line for one measurement of {@code point}. */
     List<String> command(BenchPoint point, BenchPlan plan) {
-        int qd = engine.equals("psync") ? 1 : point.intParam(ReadContenders.QD);
+        int qd = engine.equals("psync") ? 1 : point.get(Param.QD);
         Path f = file.apply(point);
         List<String> cmd = new ArrayList<>(plan.pinPrefix());
         cmd.addAll(List.of("fio", "--name=" + name, "--filename=" + f, "--rw=randread", "--bs=4k",

@@ -17,8 +17,6 @@ import java.util.function.Function;
  * ({@link JvmChild}).
  */
 final class ReadContenders {
-    static final String QD = "qd";
-
     private ReadContenders() {}
 
     /** Everything but the subject, in the order they run at each repetition. */
@@ -28,7 +26,7 @@ final class ReadContenders {
             List<String> args = new ArrayList<>();
             if (direct) args.addAll(List.of("--direct", "--eager"));
             args.add("--warmup=" + BenchPlan.secondsArg(pl.warmupSeconds()));
-            args.addAll(List.of(file.apply(p).toString(), Integer.toString(p.intParam(QD)),
+            args.addAll(List.of(file.apply(p).toString(), Integer.toString(p.get(Param.QD)),
                     BenchPlan.secondsArg(pl.measureSeconds())));
             return args;
         }));
@@ -103,7 +101,7 @@ final class ReadContenders {
             Map<String, Object> args = new LinkedHashMap<>();
             args.put("mode", mode);
             args.put("file", file.apply(point));
-            args.put("qd", point.intParam(QD));
+            args.put("qd", point.get(Param.QD));
             args.put("threads", Math.max(1, threads));
             args.put("direct", direct);
             if (mode.equals("core")) args.put("eager", direct); // O_DIRECT: submit each read at once, as fio does

@@ -8,7 +8,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -29,7 +28,7 @@ class MissingPeerTest {
 
         @Override
         public List<BenchPoint> points(BenchPlan plan) {
-            return List.of(new BenchPoint(Map.of("batch", 1)));
+            return List.of(BenchPoint.NONE.with(Param.BATCH, 1));
         }
 
         @Override

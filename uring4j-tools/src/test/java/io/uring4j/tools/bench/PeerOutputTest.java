@@ -8,7 +8,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.*;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -57,7 +56,7 @@ class PeerOutputTest {
     @Test
     void fioCommandIsTheFairOne(@TempDir Path dir) {
         BenchPlan plan = new BenchPlan("tiny", 1, 0.1, 0.2, 0.1, 1, dir, List.of(1), false);
-        BenchPoint qd128 = new BenchPoint(Map.of(ReadContenders.QD, 128));
+        BenchPoint qd128 = BenchPoint.NONE.with(Param.QD, 128);
         List<String> uring = new Fio("fio-io_uring", "io_uring", false, p -> dir.resolve("f")).command(qd128, plan);
         assertEquals(List.of("taskset", "-c", "1", "fio"), uring.subList(0, 4));
         for (String opt : List.of("--invalidate=0", "--iodepth=128", "--iodepth_batch_submit=32", "--iodepth_batch_complete_min=1",
@@ -74,7 +73,7 @@ class PeerOutputTest {
         Path f = dir.resolve("f.bin");
         BenchFiles.ensure(f, BenchFiles.MIB);
         BenchPlan plan = new BenchPlan("tiny", 1, 0.05, 0.1, 0.1, -1, dir, List.of(1), false);
-        Sample s = new Fio("fio-io_uring", "io_uring", false, p -> f).measure(new BenchPoint(Map.of(ReadContenders.QD, 4)), plan);
+        Sample s = new Fio("fio-io_uring", "io_uring", false, p -> f).measure(BenchPoint.NONE.with(Param.QD, 4), plan);
         assertTrue(s.opsPerSecond() > 0 && s.cpuSecondsPerOp() > 0 && s.p99Micros() > 0, s.toString());
     }
 
