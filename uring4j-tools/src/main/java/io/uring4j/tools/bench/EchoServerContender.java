@@ -41,6 +41,21 @@ final class EchoServerContender implements Contender {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(Process::destroyForcibly)));
     }
 
+    /**
+     * How long every server is driven before its first measurement at a point (the same for all
+     * contenders), and the client's own unmeasured lead-in (connecting, filling the pipes) before
+     * each measurement.
+     */
+    record Timing(double serverWarmupSeconds, double clientWarmupSeconds) {
+        static Timing of(BenchPlan plan) {
+            return switch (plan.mode()) {
+                case "full" -> new Timing(10, 1);
+                case "quick" -> new Timing(1.5, 0.3);
+                default -> new Timing(0.3, 0.1);
+            };
+        }
+    }
+
     /** The server's command line for a port and a lifetime bound in seconds (without the taskset prefix). */
     interface Command {
         List<String> of(int port, long maxSeconds);
@@ -48,7 +63,7 @@ final class EchoServerContender implements Contender {
 
     private final String name;
     private final EchoClient client;
-    private final EchoWorkload.Timing timing;
+    private final Timing timing;
     private final Supplier<String> availability;
     private final Command command;
     private boolean checked;
@@ -62,7 +77,7 @@ final class EchoServerContender implements Contender {
     /**
      * @param availability null if the server can run here, else why not; asked once
      */
-    EchoServerContender(String name, EchoClient client, EchoWorkload.Timing timing, Supplier<String> availability,
+    EchoServerContender(String name, EchoClient client, Timing timing, Supplier<String> availability,
                         Command command) {
         this.name = name;
         this.client = client;

@@ -32,21 +32,6 @@ public final class EchoWorkload implements Workload {
             "--add-opens=java.base/java.nio=ALL-UNNAMED", "--add-opens=java.base/jdk.internal.misc=ALL-UNNAMED",
             "-Dio.netty.tryReflectionSetAccessible=true");
 
-    /**
-     * How long every server is driven before its first measurement at a point (the same for all
-     * contenders), and the client's own unmeasured lead-in (connecting, filling the pipes) before
-     * each measurement.
-     */
-    record Timing(double serverWarmupSeconds, double clientWarmupSeconds) {
-        static Timing of(BenchPlan plan) {
-            return switch (plan.mode()) {
-                case "full" -> new Timing(10, 1);
-                case "quick" -> new Timing(1.5, 0.3);
-                default -> new Timing(0.3, 0.1);
-            };
-        }
-    }
-
     private EchoClient client;
 
     @Override
@@ -81,7 +66,7 @@ public final class EchoWorkload implements Workload {
 
     @Override
     public Contender subject(BenchPlan plan) {
-        return new EchoServerContender("uring4j-runtime", client(plan), Timing.of(plan),
+        return new EchoServerContender("uring4j-runtime", client(plan), EchoServerContender.Timing.of(plan),
                 () -> IoUring.isAvailable() ? null : "io_uring is not available: " + IoUring.unavailabilityCause().getMessage(),
                 (port, max) -> java(Main.class, "echo-server", "--port", Integer.toString(port), "--loops", "1",
                         "--max-seconds", Long.toString(max)));
@@ -90,7 +75,7 @@ public final class EchoWorkload implements Workload {
     @Override
     public List<Contender> peers(BenchPlan plan) {
         EchoClient c = client(plan);
-        Timing t = Timing.of(plan);
+        EchoServerContender.Timing t = EchoServerContender.Timing.of(plan);
         Path workDir = plan.workDir();
         return List.of(
                 new EchoServerContender("liburing-c", c, t, () -> cServerMissing(workDir),
