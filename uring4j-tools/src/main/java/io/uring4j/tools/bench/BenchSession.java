@@ -1,6 +1,7 @@
 package io.uring4j.tools.bench;
 
 import io.uring4j.tools.Json;
+import io.uring4j.tools.bench.contender.JvmChild;
 import io.uring4j.tools.bench.env.Profiling;
 
 import java.io.PrintStream;

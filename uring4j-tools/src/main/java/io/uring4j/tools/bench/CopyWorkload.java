@@ -2,6 +2,7 @@ package io.uring4j.tools.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.uring4j.core.IoUring;
+import io.uring4j.tools.bench.contender.JvmChild;
 import io.uring4j.tools.bench.env.BenchFiles;
 import io.uring4j.tools.bench.env.ChildProcess;
 import io.uring4j.tools.bench.env.DiskInfo;

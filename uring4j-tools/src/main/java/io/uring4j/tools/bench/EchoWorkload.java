@@ -2,6 +2,8 @@ package io.uring4j.tools.bench;
 
 import io.uring4j.core.IoUring;
 import io.uring4j.tools.Main;
+import io.uring4j.tools.bench.contender.EchoClient;
+import io.uring4j.tools.bench.contender.EchoServerContender;
 import io.uring4j.tools.bench.echo.NettyEchoServer;
 import io.uring4j.tools.bench.echo.NioEchoServer;
 import io.uring4j.tools.bench.env.CPeers;

@@ -2,6 +2,7 @@ package io.uring4j.tools.bench;
 
 import io.uring4j.tools.Json;
 import io.uring4j.tools.bench.env.CPeers;
+import io.uring4j.tools.bench.env.Fio;
 
 import java.io.IOException;
 import java.nio.file.Files;

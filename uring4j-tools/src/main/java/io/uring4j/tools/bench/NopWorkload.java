@@ -1,5 +1,7 @@
 package io.uring4j.tools.bench;
 
+import io.uring4j.tools.bench.contender.CProgramContender;
+import io.uring4j.tools.bench.contender.JmhContender;
 import io.uring4j.tools.bench.jmh.NopBenchmark;
 
 import java.util.ArrayList;

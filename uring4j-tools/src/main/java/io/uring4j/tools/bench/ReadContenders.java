@@ -2,6 +2,9 @@ package io.uring4j.tools.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.uring4j.core.IoUring;
+import io.uring4j.tools.bench.contender.CProgramContender;
+import io.uring4j.tools.bench.contender.FioContender;
+import io.uring4j.tools.bench.contender.JvmChild;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,9 +33,9 @@ final class ReadContenders {
                     BenchPlan.secondsArg(pl.measureSeconds())));
             return args;
         }));
-        peers.add(new Fio("fio-io_uring", "io_uring", direct, file));
-        if (direct) peers.add(new Fio("fio-libaio", "libaio", true, file));
-        peers.add(new Fio("fio-psync", "psync", direct, file));
+        peers.add(new FioContender("fio-io_uring", "io_uring", direct, file));
+        if (direct) peers.add(new FioContender("fio-libaio", "libaio", true, file));
+        peers.add(new FioContender("fio-psync", "psync", direct, file));
         peers.add(new JvmRead("jdk-filechannel", "filechannel", 1, direct, file));
         peers.add(new JvmRead("jdk-filechannel-2t", "filechannel", 2, direct, file));
         peers.add(new JvmRead("jdk-filechannel-vthreads", "vthreads", 0, direct, file));

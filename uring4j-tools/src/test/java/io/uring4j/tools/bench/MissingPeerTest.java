@@ -1,5 +1,6 @@
 package io.uring4j.tools.bench;
 
+import io.uring4j.tools.bench.contender.CProgramContender;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

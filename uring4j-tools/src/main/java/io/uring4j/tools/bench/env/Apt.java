@@ -9,7 +9,7 @@ import java.util.List;
  * Installs a missing peer with apt-get, as root only (a fresh CI machine is root and reaches
  * Debian's packages); says why not otherwise. Never used by unit tests.
  */
-public final class Apt {
+final class Apt {
     private static final long TIMEOUT_SECONDS = 600;
 
     private Apt() {}
@@ -39,7 +39,7 @@ public final class Apt {
      * Runs {@code apt-get install -y PACKAGE} (after {@code apt-get update} if the first attempt
      * fails); null on success, else why it could not.
      */
-    public static String install(String pkg, String why) {
+    static String install(String pkg, String why) {
         if (installsDisabled()) return why + " (installing is disabled by -D" + NO_INSTALL + ")";
         if (!isRoot()) return why + " and installing it needs root: run apt-get install " + pkg;
         if (!ChildProcess.onPath("apt-get")) return why + " and there is no apt-get to install it";

@@ -1,5 +1,9 @@
-package io.uring4j.tools.bench;
+package io.uring4j.tools.bench.contender;
 
+import io.uring4j.tools.bench.BenchPlan;
+import io.uring4j.tools.bench.BenchPoint;
+import io.uring4j.tools.bench.Contender;
+import io.uring4j.tools.bench.Sample;
 import io.uring4j.tools.bench.env.CPeers;
 import io.uring4j.tools.bench.env.ChildProcess;
 
@@ -16,7 +20,7 @@ import java.util.function.BiFunction;
  * {@code cpu_ns_per_op=<ns>} and {@code ops_per_s=<rate>} (nop_bench); the last result line is
  * the sample.
  */
-final class CProgramContender implements Contender {
+public final class CProgramContender implements Contender {
     private static final String RATE_KEY = "ops_per_s=";
     private static final String CPU_KEY = "cpu_ns_per_op=";
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
@@ -33,7 +37,7 @@ final class CProgramContender implements Contender {
      * @param program   the source {@code c/<program>.c} in the jar
      * @param arguments the program's arguments for a point (one measurement, with warm-up)
      */
-    CProgramContender(String name, String program, BenchPlan plan, BiFunction<BenchPoint, BenchPlan, List<String>> arguments) {
+    public CProgramContender(String name, String program, BenchPlan plan, BiFunction<BenchPoint, BenchPlan, List<String>> arguments) {
         this.name = name;
         this.program = program;
         this.arguments = arguments;

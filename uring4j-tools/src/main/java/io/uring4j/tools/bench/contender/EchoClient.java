@@ -1,5 +1,6 @@
-package io.uring4j.tools.bench;
+package io.uring4j.tools.bench.contender;
 
+import io.uring4j.tools.bench.BenchPlan;
 import io.uring4j.tools.bench.env.CPeers;
 import io.uring4j.tools.bench.env.ChildProcess;
 
@@ -17,7 +18,7 @@ import java.util.regex.Pattern;
  * It also reads the server's CPU time from {@code /proc/PID/stat} at the edges of its measured
  * window, so client and server figures cover exactly the same interval.
  */
-final class EchoClient {
+public final class EchoClient {
     private static final Pattern FIELD = Pattern.compile("\"(\\w+)\":(-?[0-9.]+(?:[eE][-+]?[0-9]+)?)");
 
     /** One run: the measured window's figures. */
@@ -33,11 +34,11 @@ final class EchoClient {
     private String unavailable;
     private Path binary;
 
-    EchoClient(Path workDir) {
+    public EchoClient(Path workDir) {
         this.workDir = workDir;
     }
 
-    Path workDir() {
+    public Path workDir() {
         return workDir;
     }
 

@@ -1,5 +1,10 @@
-package io.uring4j.tools.bench;
+package io.uring4j.tools.bench.contender;
 
+import io.uring4j.tools.bench.BenchPlan;
+import io.uring4j.tools.bench.BenchPoint;
+import io.uring4j.tools.bench.Contender;
+import io.uring4j.tools.bench.Param;
+import io.uring4j.tools.bench.Sample;
 import io.uring4j.tools.bench.env.Profiling;
 
 import java.io.IOException;
@@ -25,7 +30,7 @@ import java.util.function.Supplier;
  * a client that overruns, a server that ignores SIGTERM (killed after
  * {@link #STOP_TIMEOUT_SECONDS}). The servers also end themselves when the harness dies.
  */
-final class EchoServerContender implements Contender {
+public final class EchoServerContender implements Contender {
     static final long START_TIMEOUT_SECONDS = 60;
     static final long STOP_TIMEOUT_SECONDS = 15;
     /**
@@ -46,8 +51,8 @@ final class EchoServerContender implements Contender {
      * contenders), and the client's own unmeasured lead-in (connecting, filling the pipes) before
      * each measurement.
      */
-    record Timing(double serverWarmupSeconds, double clientWarmupSeconds) {
-        static Timing of(BenchPlan plan) {
+    public record Timing(double serverWarmupSeconds, double clientWarmupSeconds) {
+        public static Timing of(BenchPlan plan) {
             return switch (plan.mode()) {
                 case "full" -> new Timing(10, 1);
                 case "quick" -> new Timing(1.5, 0.3);
@@ -57,7 +62,7 @@ final class EchoServerContender implements Contender {
     }
 
     /** The server's command line for a port and a lifetime bound in seconds (without the taskset prefix). */
-    interface Command {
+    public interface Command {
         List<String> of(int port, long maxSeconds);
     }
 
@@ -77,7 +82,7 @@ final class EchoServerContender implements Contender {
     /**
      * @param availability null if the server can run here, else why not; asked once
      */
-    EchoServerContender(String name, EchoClient client, Timing timing, Supplier<String> availability,
+    public EchoServerContender(String name, EchoClient client, Timing timing, Supplier<String> availability,
                         Command command) {
         this.name = name;
         this.client = client;

@@ -1,7 +1,8 @@
-package io.uring4j.tools.bench;
+package io.uring4j.tools.bench.contender;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.uring4j.tools.bench.BenchPlan;
 import io.uring4j.tools.bench.child.BenchChild;
 import io.uring4j.tools.bench.env.Profiling;
 
@@ -29,7 +30,7 @@ import java.util.concurrent.TimeUnit;
  * gets the plan's JVM warm-up, later ones the ordinary warm-up; its stderr goes to a file whose
  * tail explains a failure.
  */
-final class JvmChild {
+public final class JvmChild {
     static final List<String> JVM_FLAGS = List.of("-Xms256m", "-Xmx256m", "-XX:+AlwaysPreTouch",
             "--enable-native-access=ALL-UNNAMED", "-Djava.awt.headless=true");
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -65,7 +66,7 @@ final class JvmChild {
     }
 
     /** The child of contender {@code name}, started on first use. */
-    static synchronized JvmChild of(String name, BenchPlan plan) throws IOException {
+    public static synchronized JvmChild of(String name, BenchPlan plan) throws IOException {
         JvmChild c = CHILDREN.get(name);
         if (c == null || !c.process.isAlive()) {
             c = new JvmChild(name, plan);
@@ -75,13 +76,13 @@ final class JvmChild {
     }
 
     /** Ends every child (they exit at end of input; a stuck one is killed). */
-    static synchronized void closeAll() {
+    public static synchronized void closeAll() {
         for (JvmChild c : CHILDREN.values()) c.close();
         CHILDREN.clear();
     }
 
     /** Warm-up seconds for the next measurement: the long JVM warm-up the first time, then the short one. */
-    double warmupSeconds(BenchPlan plan) {
+    public double warmupSeconds(BenchPlan plan) {
         return warm ? plan.warmupSeconds() : Math.max(plan.warmupSeconds(), plan.javaWarmupSeconds());
     }
 
@@ -89,7 +90,7 @@ final class JvmChild {
      * Sends {@code task} with {@code args} and returns the child's JSON answer; throws with the
      * child's reason (or its stderr tail) on an error, an exit or a timeout.
      */
-    JsonNode call(String task, Map<String, Object> args, long timeoutSeconds) throws IOException, InterruptedException {
+    public JsonNode call(String task, Map<String, Object> args, long timeoutSeconds) throws IOException, InterruptedException {
         StringBuilder line = new StringBuilder(task);
         args.forEach((k, v) -> line.append(' ').append(k).append('=').append(URLEncoder.encode(String.valueOf(v), StandardCharsets.UTF_8)));
         try {

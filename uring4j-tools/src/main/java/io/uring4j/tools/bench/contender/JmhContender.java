@@ -1,6 +1,10 @@
-package io.uring4j.tools.bench;
+package io.uring4j.tools.bench.contender;
 
 import io.uring4j.core.IoUring;
+import io.uring4j.tools.bench.BenchPlan;
+import io.uring4j.tools.bench.BenchPoint;
+import io.uring4j.tools.bench.Contender;
+import io.uring4j.tools.bench.Sample;
 import io.uring4j.tools.bench.env.ChildProcess;
 import io.uring4j.tools.bench.env.Profiling;
 import io.uring4j.tools.bench.jmh.JmhChild;
@@ -21,7 +25,7 @@ import java.util.function.ToIntFunction;
  * JMH in-process (forks 0): it is already a dedicated JVM for one benchmark and point, and
  * pinning it with taskset is simpler and tighter than pinning a JMH fork from outside.
  */
-final class JmhContender implements Contender {
+public final class JmhContender implements Contender {
     private final String name;
     private final Class<?> benchmark;
     private final String method;
@@ -33,7 +37,7 @@ final class JmhContender implements Contender {
      * @param opsPerInvocation operations one benchmark invocation performs (the batch), to turn
      *                         JMH's invocations/s and bytes/invocation into per-operation figures
      */
-    JmhContender(String name, Class<?> benchmark, String method, Function<BenchPoint, Map<String, String>> jmhParams,
+    public JmhContender(String name, Class<?> benchmark, String method, Function<BenchPoint, Map<String, String>> jmhParams,
                  ToIntFunction<BenchPoint> opsPerInvocation) {
         this.name = name;
         this.benchmark = benchmark;
