@@ -66,7 +66,7 @@ public final class JvmChild {
     }
 
     /** The child of contender {@code name}, started on first use. */
-    public static synchronized JvmChild of(String name, BenchPlan plan) throws IOException {
+    static synchronized JvmChild of(String name, BenchPlan plan) throws IOException {
         JvmChild c = CHILDREN.get(name);
         if (c == null || !c.process.isAlive()) {
             c = new JvmChild(name, plan);
@@ -82,7 +82,7 @@ public final class JvmChild {
     }
 
     /** Warm-up seconds for the next measurement: the long JVM warm-up the first time, then the short one. */
-    public double warmupSeconds(BenchPlan plan) {
+    double warmupSeconds(BenchPlan plan) {
         return warm ? plan.warmupSeconds() : Math.max(plan.warmupSeconds(), plan.javaWarmupSeconds());
     }
 
@@ -90,7 +90,7 @@ public final class JvmChild {
      * Sends {@code task} with {@code args} and returns the child's JSON answer; throws with the
      * child's reason (or its stderr tail) on an error, an exit or a timeout.
      */
-    public JsonNode call(String task, Map<String, Object> args, long timeoutSeconds) throws IOException, InterruptedException {
+    JsonNode call(String task, Map<String, Object> args, long timeoutSeconds) throws IOException, InterruptedException {
         StringBuilder line = new StringBuilder(task);
         args.forEach((k, v) -> line.append(' ').append(k).append('=').append(URLEncoder.encode(String.valueOf(v), StandardCharsets.UTF_8)));
         try {
