@@ -1,5 +1,8 @@
 package io.uring4j.tools.bench;
 
+import io.uring4j.tools.bench.report.BenchReport;
+import io.uring4j.tools.bench.report.ContenderResult;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -3,6 +3,9 @@ package io.uring4j.tools.bench;
 import io.uring4j.tools.Json;
 import io.uring4j.tools.bench.contender.JvmChild;
 import io.uring4j.tools.bench.env.Profiling;
+import io.uring4j.tools.bench.report.BenchChart;
+import io.uring4j.tools.bench.report.BenchReport;
+import io.uring4j.tools.bench.report.MachineInfo;
 
 import java.io.PrintStream;
 import java.nio.file.Files;

@@ -1,6 +1,9 @@
 package io.uring4j.tools.bench;
 
 import io.uring4j.tools.bench.contender.CProgramContender;
+import io.uring4j.tools.bench.report.BenchReport;
+import io.uring4j.tools.bench.report.ContenderResult;
+import io.uring4j.tools.bench.report.MachineInfo;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

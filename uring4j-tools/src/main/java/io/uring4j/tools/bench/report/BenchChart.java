@@ -1,5 +1,7 @@
-package io.uring4j.tools.bench;
+package io.uring4j.tools.bench.report;
 
+import io.uring4j.tools.bench.BenchPoint;
+import io.uring4j.tools.bench.Workload;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
@@ -16,10 +18,10 @@ import java.util.Map;
  * bar per contender at its median; a logarithmic axis when the figures span more than 20x (the
  * direct workload's tmpfs and disk). Missing or failed contenders get no bar.
  */
-final class BenchChart {
+public final class BenchChart {
     private BenchChart() {}
 
-    static void write(BenchReport report, Path png) throws IOException {
+    public static void write(BenchReport report, Path png) throws IOException {
         System.setProperty("java.awt.headless", "true");
         Map<BenchPoint, List<ContenderResult>> results = report.results();
         if (results.isEmpty()) return;
