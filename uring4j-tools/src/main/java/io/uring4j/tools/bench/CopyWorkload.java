@@ -32,6 +32,11 @@ public final class CopyWorkload implements Workload {
     }
 
     @Override
+    public String summary() {
+        return "sequential file copy";
+    }
+
+    @Override
     public String description() {
         return "sequential file copy from a cold cache: uring4j cp (AsyncFile.copy) vs GNU cp, Files.copy, FileChannel.transferTo";
     }

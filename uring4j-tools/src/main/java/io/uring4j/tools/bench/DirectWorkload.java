@@ -30,6 +30,11 @@ public final class DirectWorkload implements Workload {
     }
 
     @Override
+    public String summary() {
+        return "O_DIRECT reads";
+    }
+
+    @Override
     public String description() {
         return "4 KiB random O_DIRECT reads, tmpfs file (software cost) and disk file (device limit):"
                 + " uring4j vs C liburing, fio (io_uring, libaio, psync) and the JDK";

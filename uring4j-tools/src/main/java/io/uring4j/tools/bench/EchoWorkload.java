@@ -42,6 +42,11 @@ public final class EchoWorkload implements Workload {
     }
 
     @Override
+    public String summary() {
+        return "TCP echo servers on loopback";
+    }
+
+    @Override
     public String description() {
         return "TCP echo ping-pong on loopback, server on the bench CPU, C epoll client on the other; req/s,"
                 + " server CPU ns per request, p99; every server warmed under load first (10 s full, 1.5 s quick)";

@@ -20,6 +20,11 @@ public final class NopWorkload implements Workload {
     }
 
     @Override
+    public String summary() {
+        return "NOP submit+reap";
+    }
+
+    @Override
     public String description() {
         return "NOP submit+reap per batch, ring of " + NopBenchmark.RING_ENTRIES
                 + " SINGLE_ISSUER|DEFER_TASKRUN: uring4j-core (JMH) vs C liburing";

@@ -22,6 +22,11 @@ public final class ReadWorkload implements Workload {
     }
 
     @Override
+    public String summary() {
+        return "page-cache 4 KiB random reads";
+    }
+
+    @Override
     public String description() {
         return "4 KiB random reads of a page-cached file: uring4j core and runtime vs C liburing, fio and the JDK";
     }

@@ -26,6 +26,11 @@ class MissingPeerTest {
         }
 
         @Override
+        public String summary() {
+            return "a missing peer";
+        }
+
+        @Override
         public String description() {
             return "a C peer without source";
         }
