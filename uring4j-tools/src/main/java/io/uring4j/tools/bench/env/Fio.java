@@ -14,8 +14,8 @@ public final class Fio {
     public static synchronized String ensureInstalled() {
         if (!checked) {
             checked = true;
-            problem = ChildProcess.onPath("fio") ? null : Apt.install("fio", "fio is not installed");
-            if (problem == null && !ChildProcess.onPath("fio")) problem = "apt-get installed fio but it is not on the PATH";
+            problem = Apt.provide("fio", () -> ChildProcess.onPath("fio"), "fio is not installed",
+                    "apt-get installed fio but it is not on the PATH");
         }
         return problem;
     }
