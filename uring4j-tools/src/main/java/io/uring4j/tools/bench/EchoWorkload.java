@@ -6,7 +6,7 @@ import io.uring4j.tools.bench.contender.EchoClient;
 import io.uring4j.tools.bench.contender.EchoServerContender;
 import io.uring4j.tools.bench.echo.NettyEchoServer;
 import io.uring4j.tools.bench.echo.NioEchoServer;
-import io.uring4j.tools.bench.env.CPeers;
+import io.uring4j.tools.bench.env.CProgram;
 import io.uring4j.tools.bench.env.ChildProcess;
 
 import java.nio.file.Path;
@@ -83,11 +83,10 @@ public final class EchoWorkload implements Workload {
     public List<Contender> peers(BenchPlan plan) {
         EchoClient c = client(plan);
         EchoServerContender.Timing t = EchoServerContender.Timing.of(plan);
-        Path workDir = plan.workDir();
+        CProgram server = new CProgram("echo_server", plan.workDir());
         return List.of(
-                new EchoServerContender("liburing-c", c, t, () -> cServerMissing(workDir),
-                        (port, max) -> List.of(workDir.resolve("echo_server").toString(), "--max-seconds=" + max,
-                                Integer.toString(port))),
+                new EchoServerContender("liburing-c", c, t, server::unavailableReason,
+                        (port, max) -> List.of(server.binary().toString(), "--max-seconds=" + max, Integer.toString(port))),
                 new EchoServerContender("netty-io_uring", c, t, () -> nettyMissing("io_uring"),
                         (port, max) -> java(NettyEchoServer.class, "io_uring", Integer.toString(port), Long.toString(max))),
                 new EchoServerContender("netty-epoll", c, t, () -> nettyMissing("epoll"),
@@ -110,17 +109,6 @@ public final class EchoWorkload implements Workload {
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
         cmd.addAll(List.of(args));
         return cmd;
-    }
-
-    private static String cServerMissing(Path workDir) {
-        String why = CPeers.ensureToolchain();
-        if (why != null) return why;
-        try {
-            CPeers.compile("echo_server", workDir);
-            return null;
-        } catch (Exception e) {
-            return "could not build echo_server: " + e.getMessage();
-        }
     }
 
     /** Asks a child JVM whether the Netty transport loads here (its native library, the kernel). */

@@ -4,10 +4,9 @@ import io.uring4j.tools.bench.BenchPlan;
 import io.uring4j.tools.bench.BenchPoint;
 import io.uring4j.tools.bench.Contender;
 import io.uring4j.tools.bench.Sample;
-import io.uring4j.tools.bench.env.CPeers;
+import io.uring4j.tools.bench.env.CProgram;
 import io.uring4j.tools.bench.env.ChildProcess;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiFunction;
@@ -28,10 +27,7 @@ public final class CProgramContender implements Contender {
     private final String name;
     private final String program;
     private final BiFunction<BenchPoint, BenchPlan, List<String>> arguments;
-    private final Path workDir;
-    private boolean prepared;
-    private String unavailable;
-    private Path binary;
+    private final CProgram binary;
 
     /**
      * @param program   the source {@code c/<program>.c} in the jar
@@ -41,7 +37,7 @@ public final class CProgramContender implements Contender {
         this.name = name;
         this.program = program;
         this.arguments = arguments;
-        this.workDir = plan.workDir();
+        this.binary = new CProgram(program, plan.workDir());
     }
 
     @Override
@@ -51,25 +47,13 @@ public final class CProgramContender implements Contender {
 
     @Override
     public String unavailableReason() {
-        if (!prepared) {
-            prepared = true;
-            unavailable = CPeers.ensureToolchain();
-            if (unavailable == null) {
-                try {
-                    binary = CPeers.compile(program, workDir);
-                } catch (Exception e) {
-                    unavailable = "could not build " + program + ": " + e.getMessage();
-                }
-            }
-        }
-        return unavailable;
+        return binary.unavailableReason();
     }
 
     @Override
     public Sample measure(BenchPoint point, BenchPlan plan) throws Exception {
-        if (unavailableReason() != null) throw new IllegalStateException(unavailable);
         List<String> cmd = new ArrayList<>(plan.pinPrefix());
-        cmd.add(binary.toString());
+        cmd.add(binary.binary().toString());
         cmd.addAll(arguments.apply(point, plan));
         ChildProcess.Output o = ChildProcess.run(cmd, plan.childTimeoutSeconds());
         if (o.exitCode() != 0) {

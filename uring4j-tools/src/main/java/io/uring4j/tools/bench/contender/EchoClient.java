@@ -1,7 +1,7 @@
 package io.uring4j.tools.bench.contender;
 
 import io.uring4j.tools.bench.BenchPlan;
-import io.uring4j.tools.bench.env.CPeers;
+import io.uring4j.tools.bench.env.CProgram;
 import io.uring4j.tools.bench.env.ChildProcess;
 
 import java.nio.file.Path;
@@ -29,33 +29,21 @@ public final class EchoClient {
         }
     }
 
-    private final Path workDir;
-    private boolean prepared;
-    private String unavailable;
-    private Path binary;
+    private final CProgram binary;
 
+    /** The client built in {@code workDir} (when first asked for). */
     public EchoClient(Path workDir) {
-        this.workDir = workDir;
+        this.binary = new CProgram("echo_client", workDir);
     }
 
+    /** Where the client is built. */
     public Path workDir() {
-        return workDir;
+        return binary.workDir();
     }
 
     /** Null if the client can be built here, else why not (compiles it the first time). */
-    synchronized String unavailableReason() {
-        if (!prepared) {
-            prepared = true;
-            unavailable = CPeers.ensureToolchain();
-            if (unavailable == null) {
-                try {
-                    binary = CPeers.compile("echo_client", workDir);
-                } catch (Exception e) {
-                    unavailable = "could not build echo_client: " + e.getMessage();
-                }
-            }
-        }
-        return unavailable;
+    String unavailableReason() {
+        return binary.unavailableReason();
     }
 
     /**
@@ -66,10 +54,10 @@ public final class EchoClient {
      */
     Result run(int port, int connections, int bytes, double warmup, double seconds, long serverPid, int cpu,
                double stallSeconds) throws Exception {
-        if (unavailableReason() != null) throw new IllegalStateException(unavailable);
+        Path program = binary.binary();
         List<String> cmd = new ArrayList<>();
         if (cpu >= 0) cmd.addAll(List.of("taskset", "-c", Integer.toString(cpu)));
-        cmd.addAll(List.of(binary.toString(), "-c", Integer.toString(connections), "-s", Integer.toString(bytes),
+        cmd.addAll(List.of(program.toString(), "-c", Integer.toString(connections), "-s", Integer.toString(bytes),
                 "-w", BenchPlan.secondsArg(warmup), "-d", BenchPlan.secondsArg(seconds),
                 "--server-pid=" + serverPid, "--stall=" + BenchPlan.secondsArg(stallSeconds), Integer.toString(port)));
         ChildProcess.Output o = ChildProcess.run(cmd, (long) (warmup + seconds + stallSeconds) + 90);

@@ -5,6 +5,7 @@ import io.uring4j.tools.bench.BenchPoint;
 import io.uring4j.tools.bench.Contender;
 import io.uring4j.tools.bench.Param;
 import io.uring4j.tools.bench.Sample;
+import io.uring4j.tools.bench.env.Availability;
 import io.uring4j.tools.bench.env.Profiling;
 
 import java.io.IOException;
@@ -69,10 +70,8 @@ public final class EchoServerContender implements Contender {
     private final String name;
     private final EchoClient client;
     private final Timing timing;
-    private final Supplier<String> availability;
+    private final Availability availability;
     private final Command command;
-    private boolean checked;
-    private String unavailable;
 
     private Process server;
     private BenchPoint serverPoint;
@@ -87,7 +86,10 @@ public final class EchoServerContender implements Contender {
         this.name = name;
         this.client = client;
         this.timing = timing;
-        this.availability = availability;
+        this.availability = new Availability(() -> {
+            String c = client.unavailableReason();
+            return c != null ? "the load client is missing: " + c : availability.get();
+        });
         this.command = command;
     }
 
@@ -98,12 +100,7 @@ public final class EchoServerContender implements Contender {
 
     @Override
     public String unavailableReason() {
-        if (!checked) {
-            checked = true;
-            String c = client.unavailableReason();
-            unavailable = c != null ? "the load client is missing: " + c : availability.get();
-        }
-        return unavailable;
+        return availability.unavailableReason();
     }
 
     @Override

@@ -19,16 +19,11 @@ public final class CPeers {
 
     static final Path LIBURING_HEADER = Path.of("/usr/include/liburing.h");
 
-    private static boolean checked;
-    private static String problem;
+    private static final Availability TOOLCHAIN = new Availability(CPeers::checkToolchain);
 
     /** Null when gcc and liburing-dev are usable (installing liburing-dev if needed and allowed), else why not. */
-    public static synchronized String ensureToolchain() {
-        if (!checked) {
-            problem = checkToolchain();
-            checked = true;
-        }
-        return problem;
+    public static String ensureToolchain() {
+        return TOOLCHAIN.unavailableReason();
     }
 
     private static String checkToolchain() {
@@ -44,7 +39,7 @@ public final class CPeers {
      * Extracts {@code c/<name>.c} from the jar into {@code workDir} and compiles it with
      * {@code gcc -O2 ... -luring}, unless an up-to-date binary from the same source is there.
      */
-    public static synchronized Path compile(String name, Path workDir) throws IOException, InterruptedException {
+    static synchronized Path compile(String name, Path workDir) throws IOException, InterruptedException {
         byte[] source;
         try (InputStream in = CPeers.class.getResourceAsStream("/c/" + name + ".c")) {
             if (in == null) throw new IOException("the C source c/" + name + ".c is not on the class path");

@@ -5,19 +5,14 @@ import java.util.List;
 
 /** fio, the tool: installed with apt-get when missing (as root), and its version for the record. */
 public final class Fio {
-    private static boolean checked;
-    private static String problem;
+    private static final Availability INSTALLED = new Availability(() -> Apt.provide("fio", () -> ChildProcess.onPath("fio"),
+            "fio is not installed", "apt-get installed fio but it is not on the PATH"));
 
     private Fio() {}
 
     /** Null when fio is on the PATH (installing it if needed and allowed), else why not. */
-    public static synchronized String ensureInstalled() {
-        if (!checked) {
-            checked = true;
-            problem = Apt.provide("fio", () -> ChildProcess.onPath("fio"), "fio is not installed",
-                    "apt-get installed fio but it is not on the PATH");
-        }
-        return problem;
+    public static String ensureInstalled() {
+        return INSTALLED.unavailableReason();
     }
 
     /** fio's version ("fio-3.33"), or "fio not installed". */
