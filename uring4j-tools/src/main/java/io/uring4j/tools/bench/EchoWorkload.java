@@ -1,15 +1,14 @@
 package io.uring4j.tools.bench;
 
-import io.uring4j.core.IoUring;
 import io.uring4j.tools.Main;
 import io.uring4j.tools.bench.contender.EchoClient;
 import io.uring4j.tools.bench.contender.EchoServerContender;
 import io.uring4j.tools.bench.echo.NettyEchoServer;
 import io.uring4j.tools.bench.echo.NioEchoServer;
+import io.uring4j.tools.bench.env.Availability;
 import io.uring4j.tools.bench.env.CProgram;
 import io.uring4j.tools.bench.env.ChildProcess;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -74,7 +73,7 @@ public final class EchoWorkload implements Workload {
     @Override
     public Contender subject(BenchPlan plan) {
         return new EchoServerContender("uring4j-runtime", client(plan), EchoServerContender.Timing.of(plan),
-                () -> IoUring.isAvailable() ? null : "io_uring is not available: " + IoUring.unavailabilityCause().getMessage(),
+                Availability::ioUring,
                 (port, max) -> java(Main.class, "echo-server", "--port", Integer.toString(port), "--loops", "1",
                         "--max-seconds", Long.toString(max)));
     }
@@ -103,12 +102,7 @@ public final class EchoWorkload implements Workload {
 
     /** A child JVM running {@code main} with this JVM's class path and {@link #JVM_FLAGS}. */
     static List<String> java(Class<?> main, String... args) {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.addAll(JVM_FLAGS);
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
-        cmd.addAll(List.of(args));
-        return cmd;
+        return ChildProcess.java(JVM_FLAGS, main, List.of(args));
     }
 
     /** Asks a child JVM whether the Netty transport loads here (its native library, the kernel). */

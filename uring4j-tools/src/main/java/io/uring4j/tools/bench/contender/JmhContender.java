@@ -1,16 +1,15 @@
 package io.uring4j.tools.bench.contender;
 
-import io.uring4j.core.IoUring;
 import io.uring4j.tools.bench.BenchPlan;
 import io.uring4j.tools.bench.BenchPoint;
 import io.uring4j.tools.bench.Contender;
 import io.uring4j.tools.bench.Sample;
+import io.uring4j.tools.bench.env.Availability;
 import io.uring4j.tools.bench.env.ChildProcess;
 import io.uring4j.tools.bench.env.Profiling;
 import io.uring4j.tools.bench.jmh.JmhChild;
 import org.openjdk.jmh.annotations.Fork;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -53,22 +52,20 @@ public final class JmhContender implements Contender {
 
     @Override
     public String unavailableReason() {
-        return IoUring.isAvailable() ? null : "io_uring is not available: " + IoUring.unavailabilityCause().getMessage();
+        return Availability.ioUring();
     }
 
     @Override
     public Sample measure(BenchPoint point, BenchPlan plan) throws Exception {
         List<String> cmd = new ArrayList<>(plan.pinPrefix());
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         Fork fork = benchmark.getAnnotation(Fork.class);
-        if (fork != null) cmd.addAll(List.of(fork.jvmArgsAppend()));
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), JmhChild.class.getName(),
-                benchmark.getName() + "." + method,
+        List<String> args = new ArrayList<>(List.of(benchmark.getName() + "." + method,
                 Integer.toString(plan.iterations(plan.javaWarmupSeconds())),
                 BenchPlan.secondsArg(plan.iterationSeconds(plan.javaWarmupSeconds())),
                 Integer.toString(plan.iterations(plan.measureSeconds())),
                 BenchPlan.secondsArg(plan.iterationSeconds(plan.measureSeconds()))));
-        jmhParams.apply(point).forEach((k, v) -> cmd.add(k + "=" + v));
+        jmhParams.apply(point).forEach((k, v) -> args.add(k + "=" + v));
+        cmd.addAll(ChildProcess.java(fork == null ? List.of() : List.of(fork.jvmArgsAppend()), JmhChild.class, args));
         ChildProcess.Output o = ChildProcess.run(Profiling.withAgent(cmd, plan, "jmh-" + name + "-" + point),
                 plan.childTimeoutSeconds());
         if (o.exitCode() != 0) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.uring4j.tools.bench.BenchPlan;
 import io.uring4j.tools.bench.child.BenchChild;
+import io.uring4j.tools.bench.env.ChildProcess;
 import io.uring4j.tools.bench.env.Profiling;
 
 import java.io.BufferedReader;
@@ -51,9 +52,7 @@ public final class JvmChild {
         this.name = name;
         this.stderr = Files.createTempFile("uring4j-bench-" + name + "-", ".err");
         List<String> cmd = new ArrayList<>(plan.pinPrefix());
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.addAll(JVM_FLAGS);
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), BenchChild.class.getName()));
+        cmd.addAll(ChildProcess.java(JVM_FLAGS, BenchChild.class, List.of()));
         process = new ProcessBuilder(Profiling.withAgent(cmd, plan, name)).redirectError(stderr.toFile()).start();
         stdin = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
         Thread.ofVirtual().name("bench-child-" + name).start(() -> {

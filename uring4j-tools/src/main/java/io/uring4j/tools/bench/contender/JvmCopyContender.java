@@ -1,9 +1,9 @@
 package io.uring4j.tools.bench.contender;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.uring4j.core.IoUring;
 import io.uring4j.tools.bench.BenchPlan;
 import io.uring4j.tools.bench.child.BenchChild;
+import io.uring4j.tools.bench.env.Availability;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -20,10 +20,7 @@ public final class JvmCopyContender extends CopyContender {
 
     @Override
     public String unavailableReason() {
-        if (mode.equals("uring4j") && !IoUring.isAvailable()) {
-            return "io_uring is not available: " + IoUring.unavailabilityCause().getMessage();
-        }
-        return null;
+        return mode.equals("uring4j") ? Availability.ioUring() : null;
     }
 
     @Override

@@ -1,13 +1,13 @@
 package io.uring4j.tools.bench.contender;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.uring4j.core.IoUring;
 import io.uring4j.tools.bench.BenchPlan;
 import io.uring4j.tools.bench.BenchPoint;
 import io.uring4j.tools.bench.Contender;
 import io.uring4j.tools.bench.Param;
 import io.uring4j.tools.bench.Sample;
 import io.uring4j.tools.bench.child.BenchChild;
+import io.uring4j.tools.bench.env.Availability;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -41,10 +41,7 @@ public final class JvmReadContender implements Contender {
 
     @Override
     public String unavailableReason() {
-        if (name.startsWith("uring4j") && !IoUring.isAvailable()) {
-            return "io_uring is not available: " + IoUring.unavailabilityCause().getMessage();
-        }
-        return null;
+        return name.startsWith("uring4j") ? Availability.ioUring() : null;
     }
 
     @Override

@@ -1,5 +1,7 @@
 package io.uring4j.tools.bench.env;
 
+import io.uring4j.core.IoUring;
+
 import java.util.function.Supplier;
 
 /**
@@ -15,6 +17,11 @@ public final class Availability {
     /** @param check null when what it checks is here, else why not; run at most once */
     public Availability(Supplier<String> check) {
         this.check = check;
+    }
+
+    /** Null when io_uring works in this JVM, else why not (what every uring4j contender needs). */
+    public static String ioUring() {
+        return IoUring.isAvailable() ? null : "io_uring is not available: " + IoUring.unavailabilityCause().getMessage();
     }
 
     /** Null when available, else why not; the first call runs the check. */

@@ -3,6 +3,7 @@ package io.uring4j.tools.bench.env;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -39,6 +40,19 @@ public final class ChildProcess {
             Files.deleteIfExists(out);
             Files.deleteIfExists(err);
         }
+    }
+
+    /**
+     * The command line of a JVM of this JDK that runs {@code main} with this JVM's class path,
+     * {@code jvmFlags} and {@code args} (without a taskset prefix).
+     */
+    public static List<String> java(List<String> jvmFlags, Class<?> main, List<String> args) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(jvmFlags);
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
+        cmd.addAll(args);
+        return cmd;
     }
 
     /** Whether an executable of this name is on the PATH. */
