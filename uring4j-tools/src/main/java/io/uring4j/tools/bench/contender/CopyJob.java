@@ -26,10 +26,12 @@ public final class CopyJob {
         checksummed.clear();
     }
 
+    /** The file copied. */
     public Path src() {
         return src;
     }
 
+    /** Where it is copied to (deleted before and after every copy). */
     public Path dst() {
         return dst;
     }

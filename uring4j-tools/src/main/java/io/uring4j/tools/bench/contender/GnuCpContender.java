@@ -13,6 +13,7 @@ import java.util.regex.Pattern;
 public final class GnuCpContender extends CopyContender {
     private static final Pattern TIME = Pattern.compile("(\\d+)m([0-9.]+)s\\s+(\\d+)m([0-9.]+)s");
 
+    /** The contender {@code cp}, copying {@code job}'s files. */
     public GnuCpContender(CopyJob job) {
         super("cp", job);
     }

@@ -24,6 +24,7 @@ public final class BenchFiles {
 
     private BenchFiles() {}
 
+    /** One mebibyte: the bench files' sizes are multiples of it. */
     public static final long MIB = 1L << 20;
 
     /** Creates {@code path} with {@code bytes} (a multiple of 1 MiB) unless it is already there and intact. */

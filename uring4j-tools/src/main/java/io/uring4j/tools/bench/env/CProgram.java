@@ -13,6 +13,7 @@ public final class CProgram {
     private final Availability built = new Availability(this::build);
     private Path binary;
 
+    /** The program {@code c/<name>.c}, to be built in {@code workDir}. */
     public CProgram(String name, Path workDir) {
         this.name = name;
         this.workDir = workDir;

@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 public final class ChildProcess {
     private ChildProcess() {}
 
+    /** What a finished child left: its exit code and all it wrote to stdout and stderr. */
     public record Output(int exitCode, String stdout, String stderr) {
         /** The last lines of stderr, for error messages. */
         public String stderrTail() {
