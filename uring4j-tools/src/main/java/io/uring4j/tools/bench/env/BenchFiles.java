@@ -79,6 +79,7 @@ public final class BenchFiles {
 
     /** The page-cache residency of {@code path}: how much, and how it was found out. */
     public record Residency(long residentBytes, long sizeBytes, String method) {
+        /** The part of the file resident, 0 to 1 (1 for an empty file). */
         public double fraction() {
             return sizeBytes == 0 ? 1 : (double) residentBytes / sizeBytes;
         }

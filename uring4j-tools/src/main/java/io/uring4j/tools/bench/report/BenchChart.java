@@ -21,6 +21,7 @@ import java.util.Map;
 public final class BenchChart {
     private BenchChart() {}
 
+    /** Draws {@code report}'s chart into {@code png}; writes nothing when no contender has a figure. */
     public static void write(BenchReport report, Path png) throws IOException {
         System.setProperty("java.awt.headless", "true");
         Map<BenchPoint, List<ContenderResult>> results = report.results();
