@@ -1,12 +1,17 @@
 package io.uring4j.tools.bench;
 
+import io.uring4j.tools.bench.env.ChildProcess;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -16,18 +21,22 @@ import java.util.stream.Collectors;
  * {@code uring4j bench WORKLOAD}: measures uring4j against its C peers, interleaved and pinned,
  * and prints median and p10–p90 per contender, the ratio, and allocation per operation.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true,
+@Command(name = "bench", mixinStandardHelpOptions = true, modelTransformer = BenchCommand.WorkloadHelp.class,
         description = {"Benchmark uring4j against C liburing: contenders interleaved rep by rep, each measurement a",
-                "fresh pinned process; prints median ops/s with p10-p90, the ratio, and B/op.",
-                "Workloads: nop (NOP submit+reap), read (page-cache 4 KiB random reads), direct (O_DIRECT reads),",
-                "copy (sequential file copy), echo (TCP echo servers on loopback), all. Writes a Markdown report and a PNG chart per workload under --out."})
+                "fresh pinned process; prints median ops/s with p10-p90, the ratio, and B/op."})
 public final class BenchCommand implements Callable<Integer> {
-    /** Every workload the command knows; adding one is adding a {@link Workload} class here. */
+    /**
+     * Every workload the command knows, in the order {@code all} runs them; the help text
+     * ({@link WorkloadHelp}) and the dispatch ({@link #call}) read this list, so adding a workload
+     * is adding its {@link Workload} class here.
+     */
     static final List<Workload> WORKLOADS = List.of(new NopWorkload(), new ReadWorkload(), new DirectWorkload(),
             new CopyWorkload(), new EchoWorkload());
+    /** The WORKLOAD that runs every one of {@link #WORKLOADS}. */
+    static final String ALL = "all";
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "WORKLOAD", defaultValue = "all",
-            description = "What to measure: nop, read, direct, copy, echo, or all of them (default).")
+    /** The workload's name, or {@link #ALL}; its description is {@link WorkloadHelp}'s. */
+    @Parameters(index = "0", arity = "0..1", paramLabel = "WORKLOAD", defaultValue = ALL)
     String workload;
 
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "bench-results",
@@ -68,14 +77,38 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        List<Workload> chosen = workload.equals("all") ? WORKLOADS
+        List<Workload> chosen = workload.equals(ALL) ? WORKLOADS
                 : WORKLOADS.stream().filter(x -> x.name().equals(workload)).toList();
         if (chosen.isEmpty()) {
-            System.err.println("bench: unknown workload '" + workload + "'; known: "
-                    + WORKLOADS.stream().map(Workload::name).collect(Collectors.joining(", ")) + ", all");
+            System.err.println("bench: unknown workload '" + workload + "'; known: " + names() + ", " + ALL);
             return 2;
         }
         return new BenchSession(plan(), System.out, System.err).run(chosen, out, json);
+    }
+
+    /** The names of {@link #WORKLOADS}: {@code "nop, read, ..."}. */
+    private static String names() {
+        return WORKLOADS.stream().map(Workload::name).collect(Collectors.joining(", "));
+    }
+
+    /**
+     * Writes the workloads into the help, from {@link #WORKLOADS}: a line naming each with its
+     * {@link Workload#summary()}, and the choices of the WORKLOAD parameter.
+     */
+    static final class WorkloadHelp implements CommandLine.IModelTransformer {
+        @Override
+        public CommandSpec transform(CommandSpec spec) {
+            List<String> description = new ArrayList<>(List.of(spec.usageMessage().description()));
+            description.add("Workloads: " + WORKLOADS.stream().map(w -> w.name() + " (" + w.summary() + ")")
+                    .collect(Collectors.joining(", ")) + ", " + ALL
+                    + ". Writes a Markdown report and a PNG chart per workload under --out.");
+            spec.usageMessage().description(description.toArray(String[]::new));
+            PositionalParamSpec param = spec.positionalParameters().getFirst();
+            spec.remove(param);
+            spec.addPositional(PositionalParamSpec.builder(param)
+                    .description("What to measure: " + names() + ", or " + ALL + " of them (default).").build());
+            return spec;
+        }
     }
 
     private BenchPlan plan() throws IOException {

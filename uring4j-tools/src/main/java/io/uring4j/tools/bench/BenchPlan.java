@@ -1,5 +1,7 @@
 package io.uring4j.tools.bench;
 
+import io.uring4j.tools.bench.env.Profiling;
+
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

@@ -1,5 +1,8 @@
 package io.uring4j.tools.bench;
 
+import io.uring4j.tools.bench.report.BenchReport;
+import io.uring4j.tools.bench.report.ContenderResult;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,7 +47,7 @@ final class BenchRunner {
                 Map<Contender, ContenderResult> results = new LinkedHashMap<>();
                 for (Contender c : order) {
                     ContenderResult r = new ContenderResult(c.name());
-                    r.unavailable = unavailable.get(c);
+                    r.unavailable(unavailable.get(c));
                     results.put(c, r);
                 }
                 workload.beforePoint(point, plan);
@@ -79,16 +82,16 @@ final class BenchRunner {
         progress.starting(workload.name(), point, rep, plan.reps(), c.name());
         try {
             Sample s = c.measure(point, plan);
-            r.samples.add(s);
+            r.add(s);
             progress.finished(BenchReport.rate(s.opsPerSecond()) + " " + workload.unit()
                     + (Double.isNaN(s.p99Micros()) ? "" : String.format(Locale.ROOT, ", p99 %.1f us", s.p99Micros())));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            r.error = "interrupted";
+            r.failed("interrupted");
             progress.finished("interrupted");
         } catch (Exception e) {
-            r.error = e.getMessage() == null ? e.toString() : e.getMessage();
-            progress.finished("FAILED: " + r.error);
+            r.failed(e.getMessage() == null ? e.toString() : e.getMessage());
+            progress.finished("FAILED: " + r.error());
         }
     }
 }

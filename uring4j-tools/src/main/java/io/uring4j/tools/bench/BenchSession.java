@@ -1,6 +1,11 @@
 package io.uring4j.tools.bench;
 
 import io.uring4j.tools.Json;
+import io.uring4j.tools.bench.contender.JvmChild;
+import io.uring4j.tools.bench.env.Profiling;
+import io.uring4j.tools.bench.report.BenchChart;
+import io.uring4j.tools.bench.report.BenchReport;
+import io.uring4j.tools.bench.report.MachineInfo;
 
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -84,7 +89,7 @@ final class BenchSession {
                 err.println("bench: no chart for " + name + ": " + e);
             }
             Files.writeString(outDir.resolve(name + ".md"), r.markdown(machine, chart));
-            failed |= r.results().values().stream().flatMap(List::stream).anyMatch(c -> c.error != null && c.unavailable == null);
+            failed |= r.results().values().stream().flatMap(List::stream).anyMatch(c -> c.error() != null && c.unavailable() == null);
         }
         if (plan.profileDir() != null) {
             out.println("Profiles: " + Profiling.summarizeAll(plan.profileDir()) + " processes, collapsed stacks and summaries in "

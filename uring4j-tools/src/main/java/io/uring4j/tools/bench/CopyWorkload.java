@@ -1,18 +1,15 @@
 package io.uring4j.tools.bench;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.uring4j.core.IoUring;
+import io.uring4j.tools.bench.contender.CopyJob;
+import io.uring4j.tools.bench.contender.GnuCpContender;
+import io.uring4j.tools.bench.contender.JvmCopyContender;
+import io.uring4j.tools.bench.env.BenchFiles;
+import io.uring4j.tools.bench.env.DiskInfo;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Workload D: sequential copy of one file (1 GiB; quick 128 MiB, tiny 16 MiB) on the disk, from a
@@ -24,18 +21,19 @@ import java.util.regex.Pattern;
  * first copy of each contender is compared with the source by CRC32C.
  */
 public final class CopyWorkload implements Workload {
-    static final String SIZE = "size_mib";
-
     private final List<String> notes = new ArrayList<>();
-    private final Set<String> checksummed = new HashSet<>();
+    private final CopyJob job = new CopyJob();
     private Path src;
     private Path dst;
-    private long srcCrc;
-    private boolean cachesDropped = true;
 
     @Override
     public String name() {
         return "copy";
+    }
+
+    @Override
+    public String summary() {
+        return "sequential file copy";
     }
 
     @Override
@@ -59,7 +57,7 @@ public final class CopyWorkload implements Workload {
 
     @Override
     public List<BenchPoint> points(BenchPlan plan) {
-        return List.of(new BenchPoint(Map.of(SIZE, (Object) (int) (bytes(plan) / BenchFiles.MIB))));
+        return List.of(BenchPoint.NONE.with(Param.SIZE_MIB, (int) (bytes(plan) / BenchFiles.MIB)));
     }
 
     private void paths(BenchPlan plan) {
@@ -71,21 +69,21 @@ public final class CopyWorkload implements Workload {
 
     @Override
     public Contender subject(BenchPlan plan) {
-        return new JvmCopy("uring4j-cp", "uring4j", plan);
+        return new JvmCopyContender("uring4j-cp", "uring4j", job);
     }
 
     @Override
     public List<Contender> peers(BenchPlan plan) {
-        return List.of(new GnuCp(plan), new JvmCopy("jdk-files-copy", "files-copy", plan), new JvmCopy("jdk-transferto", "transferto", plan));
+        return List.of(new GnuCpContender(job), new JvmCopyContender("jdk-files-copy", "files-copy", job),
+                new JvmCopyContender("jdk-transferto", "transferto", job));
     }
 
     @Override
     public void setUp(BenchPlan plan) throws Exception {
         notes.clear();
-        checksummed.clear();
         paths(plan);
         BenchFiles.ensure(src, bytes(plan));
-        srcCrc = BenchFiles.crc32c(src);
+        job.begin(src, dst, BenchFiles.crc32c(src));
         notes.add("source " + src + " (" + bytes(plan) / BenchFiles.MIB + " MiB) on " + DiskInfo.describe(src)
                 + ", destination in the same directory; fsync is NOT inside the timing");
         notes.add("uring4j-cp = AsyncFile.copy (1 MiB chunks, 8 in flight, each a splice into a pipe linked to a splice out of it), event loop started"
@@ -100,107 +98,13 @@ public final class CopyWorkload implements Workload {
         } catch (Exception e) {
             notes.add("could not delete " + dst + ": " + e.getMessage());
         }
-        notes.add(cachesDropped ? "page cache dropped before every copy (echo 3 > /proc/sys/vm/drop_caches)"
+        notes.add(job.cachesDropped() ? "page cache dropped before every copy (echo 3 > /proc/sys/vm/drop_caches)"
                 : "WARNING: the page cache could NOT be dropped (not root?): copies read a partly warm cache");
-        notes.add("the first copy of each contender matched the source's CRC32C: " + checksummed);
+        notes.add("the first copy of each contender matched the source's CRC32C: " + job.checksummed());
     }
 
     @Override
     public List<String> notes() {
         return List.copyOf(notes);
-    }
-
-    /** One copy with the bookkeeping every contender gets, outside its timing. */
-    private abstract class CopyContender implements Contender {
-        private final String name;
-
-        CopyContender(String name) {
-            this.name = name;
-        }
-
-        @Override
-        public String name() {
-            return name;
-        }
-
-        /** Copies src to dst; returns {bytes, seconds, cpu seconds}. */
-        abstract double[] copy(BenchPlan plan) throws Exception;
-
-        @Override
-        public Sample measure(BenchPoint point, BenchPlan plan) throws Exception {
-            Files.deleteIfExists(dst);
-            cachesDropped &= BenchFiles.dropCaches();
-            double[] r = copy(plan);
-            long size = Files.size(src);
-            if (!Files.exists(dst) || Files.size(dst) != size || (long) r[0] != size) {
-                throw new IllegalStateException(name + " copied " + (long) r[0] + " bytes, destination has "
-                        + (Files.exists(dst) ? Files.size(dst) : -1) + ", source " + size);
-            }
-            if (checksummed.add(name) && BenchFiles.crc32c(dst) != srcCrc) {
-                checksummed.remove(name);
-                throw new IllegalStateException(name + ": the copy's CRC32C differs from the source's");
-            }
-            Files.delete(dst);
-            double mb = size / 1e6;
-            return new Sample(mb / r[1], r[2] / mb, Double.NaN);
-        }
-    }
-
-    /** GNU cp under bash, whose {@code times} reports the CPU time of its children. */
-    private final class GnuCp extends CopyContender {
-        private static final Pattern TIME = Pattern.compile("(\\d+)m([0-9.]+)s\\s+(\\d+)m([0-9.]+)s");
-
-        GnuCp(BenchPlan plan) {
-            super("cp");
-        }
-
-        @Override
-        public String unavailableReason() {
-            return ChildProcess.onPath("cp") && ChildProcess.onPath("bash") ? null : "cp or bash is not on the PATH";
-        }
-
-        @Override
-        double[] copy(BenchPlan plan) throws Exception {
-            List<String> cmd = new ArrayList<>(plan.pinPrefix());
-            cmd.addAll(List.of("bash", "-c", "cp -- \"$0\" \"$1\" && times", src.toString(), dst.toString()));
-            long t0 = System.nanoTime();
-            ChildProcess.Output o = ChildProcess.run(cmd, plan.childTimeoutSeconds());
-            double seconds = (System.nanoTime() - t0) / 1e9;
-            if (o.exitCode() != 0) throw new IllegalStateException("cp exited with " + o.exitCode() + ": " + o.stderrTail());
-            String[] lines = o.stdout().strip().split("\n");
-            Matcher m = TIME.matcher(lines[lines.length - 1]);
-            if (!m.find()) throw new IllegalStateException("no CPU times from bash: " + o.stdout());
-            double cpu = Integer.parseInt(m.group(1)) * 60 + Double.parseDouble(m.group(2))
-                    + Integer.parseInt(m.group(3)) * 60 + Double.parseDouble(m.group(4));
-            return new double[] {Files.size(dst), seconds, cpu};
-        }
-    }
-
-    /** A copy inside a bench child JVM. */
-    private final class JvmCopy extends CopyContender {
-        private final String mode;
-
-        JvmCopy(String name, String mode, BenchPlan plan) {
-            super(name);
-            this.mode = mode;
-        }
-
-        @Override
-        public String unavailableReason() {
-            if (mode.equals("uring4j") && !IoUring.isAvailable()) {
-                return "io_uring is not available: " + IoUring.unavailabilityCause().getMessage();
-            }
-            return null;
-        }
-
-        @Override
-        double[] copy(BenchPlan plan) throws Exception {
-            Map<String, Object> args = new LinkedHashMap<>();
-            args.put("mode", mode);
-            args.put("src", src);
-            args.put("dst", dst);
-            JsonNode r = JvmChild.of(name(), plan).call("copy", args, plan.childTimeoutSeconds());
-            return new double[] {r.path("bytes").asDouble(), r.path("seconds").asDouble(), r.path("cpu_s").asDouble()};
-        }
     }
 }

@@ -1,11 +1,12 @@
 package io.uring4j.tools.bench;
 
+import io.uring4j.tools.bench.env.BenchFiles;
+import io.uring4j.tools.bench.env.DiskInfo;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Workload C: 4 KiB random reads with O_DIRECT and 4096-aligned buffers, from a file on tmpfs
@@ -14,7 +15,6 @@ import java.util.Map;
  * workload plus fio libaio, where O_DIRECT makes libaio truly asynchronous.
  */
 public final class DirectWorkload implements Workload {
-    static final String FILE = "file";
     static final String TMPFS = "tmpfs";
     static final String DISK = "disk";
     private static final Path SHM = Path.of("/dev/shm");
@@ -27,6 +27,11 @@ public final class DirectWorkload implements Workload {
     @Override
     public String name() {
         return "direct";
+    }
+
+    @Override
+    public String summary() {
+        return "O_DIRECT reads";
     }
 
     @Override
@@ -74,10 +79,7 @@ public final class DirectWorkload implements Workload {
         List<BenchPoint> points = new ArrayList<>();
         for (String where : places(plan)) {
             for (int qd : queueDepths(plan)) {
-                Map<String, Object> p = new LinkedHashMap<>();
-                p.put(FILE, where);
-                p.put(ReadContenders.QD, qd);
-                points.add(new BenchPoint(p));
+                points.add(BenchPoint.NONE.with(Param.FILE, where).with(Param.QD, qd));
             }
         }
         return points;
@@ -88,7 +90,7 @@ public final class DirectWorkload implements Workload {
             tmpfsFile = SHM.resolve("uring4j-bench-" + ProcessHandle.current().pid() + "-" + tmpfsBytes(plan) / BenchFiles.MIB + "m.bin");
             diskFile = plan.workDir().resolve("data-" + diskBytes(plan) / BenchFiles.MIB + "m.bin");
         }
-        return TMPFS.equals(p.params().get(FILE)) ? tmpfsFile : diskFile;
+        return TMPFS.equals(p.get(Param.FILE)) ? tmpfsFile : diskFile;
     }
 
     @Override
@@ -106,12 +108,12 @@ public final class DirectWorkload implements Workload {
         notes.clear();
         List<BenchPoint> points = points(plan);
         notes.addAll(skipped);
-        file(new BenchPoint(Map.of(FILE, DISK)), plan); // names both files
-        if (points.stream().anyMatch(p -> TMPFS.equals(p.params().get(FILE)))) {
+        file(BenchPoint.NONE.with(Param.FILE, DISK), plan); // names both files
+        if (points.stream().anyMatch(p -> TMPFS.equals(p.get(Param.FILE)))) {
             BenchFiles.ensure(tmpfsFile, tmpfsBytes(plan));
             notes.add("tmpfs file " + tmpfsFile + " (" + tmpfsBytes(plan) / BenchFiles.MIB + " MiB, deleted after the run)");
         }
-        if (points.stream().anyMatch(p -> DISK.equals(p.params().get(FILE)))) {
+        if (points.stream().anyMatch(p -> DISK.equals(p.get(Param.FILE)))) {
             BenchFiles.ensure(diskFile, diskBytes(plan));
             notes.add("disk file " + diskFile + " (" + diskBytes(plan) / BenchFiles.MIB + " MiB) on " + DiskInfo.describe(diskFile)
                     + "; no --hipri unless the queue polls, no SQPOLL (it would take one of the two CPUs)");

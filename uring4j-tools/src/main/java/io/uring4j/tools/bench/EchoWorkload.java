@@ -1,15 +1,16 @@
 package io.uring4j.tools.bench;
 
-import io.uring4j.core.IoUring;
 import io.uring4j.tools.Main;
+import io.uring4j.tools.bench.contender.EchoClient;
+import io.uring4j.tools.bench.contender.EchoServerContender;
 import io.uring4j.tools.bench.echo.NettyEchoServer;
 import io.uring4j.tools.bench.echo.NioEchoServer;
+import io.uring4j.tools.bench.env.Availability;
+import io.uring4j.tools.bench.env.CProgram;
+import io.uring4j.tools.bench.env.ChildProcess;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Workload E: TCP echo on loopback. Each server runs pinned to the bench CPU (1), the one lean C
@@ -22,9 +23,6 @@ import java.util.Map;
  * above 90 % is client-bound) and the p99 round trip.
  */
 public final class EchoWorkload implements Workload {
-    static final String CONNECTIONS = "connections";
-    static final String MESSAGE_BYTES = "message_bytes";
-
     /**
      * JVM flags every Java server gets, the same for all: a fixed pre-touched heap, native
      * access, and what Netty needs on JDK 25 for its fast paths (Unsafe memory access, the
@@ -35,26 +33,16 @@ public final class EchoWorkload implements Workload {
             "--add-opens=java.base/java.nio=ALL-UNNAMED", "--add-opens=java.base/jdk.internal.misc=ALL-UNNAMED",
             "-Dio.netty.tryReflectionSetAccessible=true");
 
-    /**
-     * How long every server is driven before its first measurement at a point (the same for all
-     * contenders), and the client's own unmeasured lead-in (connecting, filling the pipes) before
-     * each measurement.
-     */
-    record Timing(double serverWarmupSeconds, double clientWarmupSeconds) {
-        static Timing of(BenchPlan plan) {
-            return switch (plan.mode()) {
-                case "full" -> new Timing(10, 1);
-                case "quick" -> new Timing(1.5, 0.3);
-                default -> new Timing(0.3, 0.1);
-            };
-        }
-    }
-
     private EchoClient client;
 
     @Override
     public String name() {
         return "echo";
+    }
+
+    @Override
+    public String summary() {
+        return "TCP echo servers on loopback";
     }
 
     @Override
@@ -79,16 +67,13 @@ public final class EchoWorkload implements Workload {
     }
 
     private static BenchPoint point(int connections, int bytes) {
-        Map<String, Object> p = new LinkedHashMap<>();
-        p.put(CONNECTIONS, connections);
-        p.put(MESSAGE_BYTES, bytes);
-        return new BenchPoint(p);
+        return BenchPoint.NONE.with(Param.CONNECTIONS, connections).with(Param.MESSAGE_BYTES, bytes);
     }
 
     @Override
     public Contender subject(BenchPlan plan) {
-        return new EchoServerContender("uring4j-runtime", client(plan), Timing.of(plan),
-                () -> IoUring.isAvailable() ? null : "io_uring is not available: " + IoUring.unavailabilityCause().getMessage(),
+        return new EchoServerContender("uring4j-runtime", client(plan), EchoServerContender.Timing.of(plan),
+                Availability::ioUring,
                 (port, max) -> java(Main.class, "echo-server", "--port", Integer.toString(port), "--loops", "1",
                         "--max-seconds", Long.toString(max)));
     }
@@ -96,12 +81,11 @@ public final class EchoWorkload implements Workload {
     @Override
     public List<Contender> peers(BenchPlan plan) {
         EchoClient c = client(plan);
-        Timing t = Timing.of(plan);
-        Path workDir = plan.workDir();
+        EchoServerContender.Timing t = EchoServerContender.Timing.of(plan);
+        CProgram server = new CProgram("echo_server", plan.workDir());
         return List.of(
-                new EchoServerContender("liburing-c", c, t, () -> cServerMissing(workDir),
-                        (port, max) -> List.of(workDir.resolve("echo_server").toString(), "--max-seconds=" + max,
-                                Integer.toString(port))),
+                new EchoServerContender("liburing-c", c, t, server::unavailableReason,
+                        (port, max) -> List.of(server.binary().toString(), "--max-seconds=" + max, Integer.toString(port))),
                 new EchoServerContender("netty-io_uring", c, t, () -> nettyMissing("io_uring"),
                         (port, max) -> java(NettyEchoServer.class, "io_uring", Integer.toString(port), Long.toString(max))),
                 new EchoServerContender("netty-epoll", c, t, () -> nettyMissing("epoll"),
@@ -118,23 +102,7 @@ public final class EchoWorkload implements Workload {
 
     /** A child JVM running {@code main} with this JVM's class path and {@link #JVM_FLAGS}. */
     static List<String> java(Class<?> main, String... args) {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.addAll(JVM_FLAGS);
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
-        cmd.addAll(List.of(args));
-        return cmd;
-    }
-
-    private static String cServerMissing(Path workDir) {
-        String why = CPeers.ensureToolchain();
-        if (why != null) return why;
-        try {
-            CPeers.compile("echo_server", workDir);
-            return null;
-        } catch (Exception e) {
-            return "could not build echo_server: " + e.getMessage();
-        }
+        return ChildProcess.java(JVM_FLAGS, main, List.of(args));
     }
 
     /** Asks a child JVM whether the Netty transport loads here (its native library, the kernel). */

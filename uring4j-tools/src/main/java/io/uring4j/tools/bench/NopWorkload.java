@@ -1,9 +1,10 @@
 package io.uring4j.tools.bench;
 
+import io.uring4j.tools.bench.contender.CProgramContender;
+import io.uring4j.tools.bench.contender.JmhContender;
 import io.uring4j.tools.bench.jmh.NopBenchmark;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -13,12 +14,14 @@ import java.util.Map;
  * 256-entry SINGLE_ISSUER|DEFER_TASKRUN ring and batches of {@code batch} NOPs per enter.
  */
 public final class NopWorkload implements Workload {
-    static final String BATCH = "batch";
-    static final String REGISTERED_RING_FD = "registered_ring_fd";
-
     @Override
     public String name() {
         return "nop";
+    }
+
+    @Override
+    public String summary() {
+        return "NOP submit+reap";
     }
 
     @Override
@@ -34,10 +37,7 @@ public final class NopWorkload implements Workload {
             if (batch < 1 || batch > NopBenchmark.RING_ENTRIES) {
                 throw new IllegalArgumentException("nop batch must be 1.." + NopBenchmark.RING_ENTRIES + ", given " + batch);
             }
-            Map<String, Object> params = new LinkedHashMap<>();
-            params.put(BATCH, batch);
-            params.put(REGISTERED_RING_FD, plan.registeredRingFd());
-            points.add(new BenchPoint(params));
+            points.add(BenchPoint.NONE.with(Param.BATCH, batch).with(Param.REGISTERED_RING_FD, plan.registeredRingFd()));
         }
         return points;
     }
@@ -45,17 +45,17 @@ public final class NopWorkload implements Workload {
     @Override
     public Contender subject(BenchPlan plan) {
         return new JmhContender("uring4j-core", NopBenchmark.class, "submitAndWait",
-                p -> Map.of("batch", Integer.toString(p.intParam(BATCH)),
-                        "registeredRingFd", Boolean.toString(p.boolParam(REGISTERED_RING_FD))),
-                p -> p.intParam(BATCH));
+                p -> Map.of("batch", Integer.toString(p.get(Param.BATCH)),
+                        "registeredRingFd", Boolean.toString(p.get(Param.REGISTERED_RING_FD))),
+                p -> p.get(Param.BATCH));
     }
 
     @Override
     public List<Contender> peers(BenchPlan plan) {
         return List.of(new CProgramContender("liburing-c", "nop_bench", plan, (p, pl) -> List.of(
-                Integer.toString(p.intParam(BATCH)),
+                Integer.toString(p.get(Param.BATCH)),
                 BenchPlan.secondsArg(pl.measureSeconds()),
-                p.boolParam(REGISTERED_RING_FD) ? "1" : "0",
+                p.get(Param.REGISTERED_RING_FD) ? "1" : "0",
                 "1",
                 BenchPlan.secondsArg(pl.warmupSeconds()))));
     }

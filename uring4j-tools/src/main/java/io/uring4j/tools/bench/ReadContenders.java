@@ -1,13 +1,13 @@
 package io.uring4j.tools.bench;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.uring4j.core.IoUring;
+import io.uring4j.tools.bench.contender.CProgramContender;
+import io.uring4j.tools.bench.contender.FioContender;
+import io.uring4j.tools.bench.contender.JvmChild;
+import io.uring4j.tools.bench.contender.JvmReadContender;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Function;
 
 /**
@@ -17,8 +17,6 @@ import java.util.function.Function;
  * ({@link JvmChild}).
  */
 final class ReadContenders {
-    static final String QD = "qd";
-
     private ReadContenders() {}
 
     /** Everything but the subject, in the order they run at each repetition. */
@@ -28,23 +26,23 @@ final class ReadContenders {
             List<String> args = new ArrayList<>();
             if (direct) args.addAll(List.of("--direct", "--eager"));
             args.add("--warmup=" + BenchPlan.secondsArg(pl.warmupSeconds()));
-            args.addAll(List.of(file.apply(p).toString(), Integer.toString(p.intParam(QD)),
+            args.addAll(List.of(file.apply(p).toString(), Integer.toString(p.get(Param.QD)),
                     BenchPlan.secondsArg(pl.measureSeconds())));
             return args;
         }));
-        peers.add(new Fio("fio-io_uring", "io_uring", direct, file));
-        if (direct) peers.add(new Fio("fio-libaio", "libaio", true, file));
-        peers.add(new Fio("fio-psync", "psync", direct, file));
-        peers.add(new JvmRead("jdk-filechannel", "filechannel", 1, direct, file));
-        peers.add(new JvmRead("jdk-filechannel-2t", "filechannel", 2, direct, file));
-        peers.add(new JvmRead("jdk-filechannel-vthreads", "vthreads", 0, direct, file));
-        peers.add(new JvmRead("jdk-async-filechannel", "async", 0, direct, file));
-        peers.add(new JvmRead("uring4j-runtime", "runtime", 0, direct, file));
+        peers.add(new FioContender("fio-io_uring", "io_uring", direct, file));
+        if (direct) peers.add(new FioContender("fio-libaio", "libaio", true, file));
+        peers.add(new FioContender("fio-psync", "psync", direct, file));
+        peers.add(new JvmReadContender("jdk-filechannel", "filechannel", 1, direct, file));
+        peers.add(new JvmReadContender("jdk-filechannel-2t", "filechannel", 2, direct, file));
+        peers.add(new JvmReadContender("jdk-filechannel-vthreads", "vthreads", 0, direct, file));
+        peers.add(new JvmReadContender("jdk-async-filechannel", "async", 0, direct, file));
+        peers.add(new JvmReadContender("uring4j-runtime", "runtime", 0, direct, file));
         return peers;
     }
 
     static Contender subject(boolean direct, Function<BenchPoint, Path> file) {
-        return new JvmRead("uring4j-core", "core", 0, direct, file);
+        return new JvmReadContender("uring4j-core", "core", 0, direct, file);
     }
 
     /** Notes every read workload's report carries: what each contender does. */
@@ -65,53 +63,5 @@ final class ReadContenders {
                 "ops are counted from completion counters read at the window's edges; latency: read_bench and"
                         + " uring4j-core time each batch (two clock reads per submit_and_wait), the others time one read"
                         + " in 8 from issue to completion (fio: its own total-latency percentiles)");
-    }
-
-    /** A Java contender: one read mode of {@code BenchChild} in its own JVM. */
-    static final class JvmRead implements Contender {
-        private final String name;
-        private final String mode;
-        private final int threads;
-        private final boolean direct;
-        private final Function<BenchPoint, Path> file;
-
-        /** @param threads platform threads for mode filechannel; 0 for the modes that keep QD reads in flight */
-        JvmRead(String name, String mode, int threads, boolean direct, Function<BenchPoint, Path> file) {
-            this.name = name;
-            this.mode = mode;
-            this.threads = threads;
-            this.direct = direct;
-            this.file = file;
-        }
-
-        @Override
-        public String name() {
-            return name;
-        }
-
-        @Override
-        public String unavailableReason() {
-            if (name.startsWith("uring4j") && !IoUring.isAvailable()) {
-                return "io_uring is not available: " + IoUring.unavailabilityCause().getMessage();
-            }
-            return null;
-        }
-
-        @Override
-        public Sample measure(BenchPoint point, BenchPlan plan) throws Exception {
-            JvmChild child = JvmChild.of(name, plan);
-            Map<String, Object> args = new LinkedHashMap<>();
-            args.put("mode", mode);
-            args.put("file", file.apply(point));
-            args.put("qd", point.intParam(QD));
-            args.put("threads", Math.max(1, threads));
-            args.put("direct", direct);
-            if (mode.equals("core")) args.put("eager", direct); // O_DIRECT: submit each read at once, as fio does
-            args.put("warmup", child.warmupSeconds(plan));
-            args.put("seconds", plan.measureSeconds());
-            JsonNode r = child.call("read", args, plan.childTimeoutSeconds());
-            return new Sample(r.path("ops_per_s").asDouble(), r.path("cpu_s_per_op").asDouble(Double.NaN),
-                    r.path("alloc_bytes_per_op").asDouble(Double.NaN), r.path("p99_us").asDouble(Double.NaN));
-        }
     }
 }

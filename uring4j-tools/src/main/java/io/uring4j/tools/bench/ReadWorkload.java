@@ -1,9 +1,10 @@
 package io.uring4j.tools.bench;
 
+import io.uring4j.tools.bench.env.BenchFiles;
+
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Workload B: 4 KiB random reads of a file held in the page cache (256 MiB; 16 MiB in tiny mode),
@@ -18,6 +19,11 @@ public final class ReadWorkload implements Workload {
     @Override
     public String name() {
         return "read";
+    }
+
+    @Override
+    public String summary() {
+        return "page-cache 4 KiB random reads";
     }
 
     @Override
@@ -38,7 +44,7 @@ public final class ReadWorkload implements Workload {
 
     @Override
     public List<BenchPoint> points(BenchPlan plan) {
-        return queueDepths(plan).stream().map(qd -> new BenchPoint(Map.of(ReadContenders.QD, (Object) qd))).toList();
+        return queueDepths(plan).stream().map(qd -> BenchPoint.NONE.with(Param.QD, qd)).toList();
     }
 
     private Path file(BenchPlan plan) {

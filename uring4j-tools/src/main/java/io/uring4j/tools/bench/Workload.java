@@ -12,7 +12,10 @@ public interface Workload {
     /** The name on the command line and in the JSON ({@code "nop"}). */
     String name();
 
-    /** One line for the help text. */
+    /** A few words for the command's help ({@code "NOP submit+reap"}). */
+    String summary();
+
+    /** One line saying what is measured: the heading of the table and the report, and in the JSON. */
     String description();
 
     /** The points to measure, in order; each becomes one table row. */
@@ -49,7 +52,7 @@ public interface Workload {
      * What a reader needs to trust the figures (file sizes, cache residency, whether fsync is
      * timed), printed under the table and written to the report; read after {@link #tearDown}.
      */
-    default java.util.List<String> notes() {
-        return java.util.List.of();
+    default List<String> notes() {
+        return List.of();
     }
 }

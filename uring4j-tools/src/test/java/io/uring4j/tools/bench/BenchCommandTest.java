@@ -6,6 +6,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -41,6 +43,20 @@ class BenchCommandTest {
             assertTrue(peer.contains("\"unavailable\":\"") || number(peer, "median_ops_per_s") > 0,
                     "the C peer is measured or reported missing with a reason: " + peer);
         }
+    }
+
+    @Test
+    void helpListsEveryWorkloadTheCommandRuns() {
+        StringWriter out = new StringWriter();
+        CommandLine cl = new CommandLine(new BenchCommand());
+        cl.setOut(new PrintWriter(out));
+        assertEquals(0, cl.execute("--help"));
+        String help = out.toString().replaceAll("\\s+", " ");
+        for (Workload w : BenchCommand.WORKLOADS) {
+            assertTrue(help.contains(w.name() + " (" + w.summary() + ")"), w.name() + " in " + help);
+        }
+        String names = String.join(", ", BenchCommand.WORKLOADS.stream().map(Workload::name).toList());
+        assertTrue(help.contains("[WORKLOAD] What to measure: " + names + ", or all of them (default)."), help);
     }
 
     @Test

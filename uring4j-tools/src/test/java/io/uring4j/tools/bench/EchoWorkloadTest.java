@@ -9,7 +9,6 @@ import picocli.CommandLine;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -45,26 +44,6 @@ class EchoWorkloadTest {
         String subject = entry(doc, "uring4j-runtime");
         assumeFalse(subject.contains("the load client is missing"), () -> "no C load client to drive the servers: " + subject);
         assertFalse(subject.contains("\"unavailable\""), "the subject itself must run: " + doc);
-    }
-
-    @Test
-    void clientOutputIsParsed() {
-        Map<String, Double> f = EchoClient.parse("{\"requests_per_s\":137012.5,\"p50_us\":690.1,\"p99_us\":1.5e3,"
-                + "\"errors\":0,\"requests\":1370125,\"server_cpu_s\":9.31}");
-        assertEquals(137012.5, f.get("requests_per_s"));
-        assertEquals(1500.0, f.get("p99_us"));
-        assertEquals(1370125.0, f.get("requests"));
-        assertEquals(9.31, f.get("server_cpu_s"));
-    }
-
-    @Test
-    void tooManyConnectionsForTheFdLimitIsReportedNotCrashed() {
-        long hard = EchoServerContender.hardFdLimit();
-        assumeTrue(hard > 0, "no finite fd hard limit here");
-        IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> EchoServerContender.checkFdLimit((int) Math.min(Integer.MAX_VALUE, hard)));
-        assertTrue(e.getMessage().contains("hard limit"), e.getMessage());
-        EchoServerContender.checkFdLimit(100);
     }
 
     private static String entry(String doc, String contender) {

@@ -1,5 +1,9 @@
 package io.uring4j.tools.bench;
 
+import io.uring4j.tools.bench.contender.CProgramContender;
+import io.uring4j.tools.bench.report.BenchReport;
+import io.uring4j.tools.bench.report.ContenderResult;
+import io.uring4j.tools.bench.report.MachineInfo;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -8,7 +12,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -23,13 +26,18 @@ class MissingPeerTest {
         }
 
         @Override
+        public String summary() {
+            return "a missing peer";
+        }
+
+        @Override
         public String description() {
             return "a C peer without source";
         }
 
         @Override
         public List<BenchPoint> points(BenchPlan plan) {
-            return List.of(new BenchPoint(Map.of("batch", 1)));
+            return List.of(BenchPoint.NONE.with(Param.BATCH, 1));
         }
 
         @Override
@@ -65,9 +73,9 @@ class MissingPeerTest {
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         var results = new BenchRunner(w, plan, new Progress(new PrintStream(log, true, StandardCharsets.UTF_8), false)).run();
         List<ContenderResult> row = results.values().iterator().next();
-        assertEquals(2, row.get(0).samples.size(), "the subject is still measured every repetition");
-        assertNotNull(row.get(1).unavailable);
-        String reason = row.get(1).unavailable;
+        assertEquals(2, row.get(0).samples().size(), "the subject is still measured every repetition");
+        assertNotNull(row.get(1).unavailable());
+        String reason = row.get(1).unavailable();
         // Without gcc or liburing-dev the toolchain is the reason; with them, the missing source.
         assertTrue(reason.contains("no_such_program") || reason.contains("liburing") || reason.contains("gcc"), reason);
 

@@ -2,11 +2,9 @@ package io.uring4j.tools.bench.child;
 
 import com.sun.nio.file.ExtendedOpenOption;
 
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.AsynchronousFileChannel;
-import java.nio.channels.CompletionHandler;
 import java.nio.channels.FileChannel;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
@@ -14,8 +12,6 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 /**
  * 4 KiB random reads of one file, the Java side of the read and direct workloads: the JDK's
@@ -168,55 +164,7 @@ final class ReadBench {
     /** AsynchronousFileChannel (on Linux a thread pool doing blocking preads) with {@code qd} reads outstanding. */
     private static LatencyHistogram asyncChannel(Path file, boolean direct, int qd, long blocks, Window w) throws Exception {
         try (AsynchronousFileChannel ch = AsynchronousFileChannel.open(file, java.util.Set.of(readOptions(direct)), null)) {
-            CountDownLatch finished = new CountDownLatch(qd);
-            List<Stream> streams = new ArrayList<>();
-            for (int i = 0; i < qd; i++) {
-                AsyncSlot slot = new AsyncSlot(i, blocks, ch, w, finished);
-                streams.add(slot);
-                slot.issue();
-            }
-            w.run(streams);
-            if (!finished.await(60, TimeUnit.SECONDS)) throw new IOException("asynchronous reads did not drain in 60 s");
-            return merge(streams);
-        }
-    }
-
-    /** One outstanding read of the asynchronous channel; its handler issues the next one. */
-    private static final class AsyncSlot extends Stream implements CompletionHandler<Integer, Void> {
-        private final ByteBuffer buf = alignedBlock();
-        private final AsynchronousFileChannel ch;
-        private final Window w;
-        private final CountDownLatch finished;
-
-        AsyncSlot(int id, long blocks, AsynchronousFileChannel ch, Window w, CountDownLatch finished) {
-            super(id, blocks);
-            this.ch = ch;
-            this.w = w;
-            this.finished = finished;
-        }
-
-        void issue() {
-            buf.clear();
-            issuing();
-            ch.read(buf, nextOffset(), null, this);
-        }
-
-        @Override
-        public void completed(Integer got, Void unused) {
-            try {
-                completed(got, buf.getLong(0), w);
-            } catch (Throwable t) {
-                failed(t, null);
-                return;
-            }
-            if (w.over()) finished.countDown();
-            else issue();
-        }
-
-        @Override
-        public void failed(Throwable t, Void unused) {
-            failure = t;
-            finished.countDown();
+            return ReadSlot.run(qd, blocks, w, (dst, position, slot) -> ch.read(dst, position, null, slot), "asynchronous reads");
         }
     }
 }

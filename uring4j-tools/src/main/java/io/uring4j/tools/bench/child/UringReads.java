@@ -12,11 +12,8 @@ import io.uring4j.runtime.FileOpenOption;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.nio.ByteBuffer;
-import java.nio.channels.CompletionHandler;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -154,7 +151,7 @@ final class UringReads {
     /**
      * The runtime as an event-driven application would use it: one event loop, the file opened
      * with {@link FileOpenOption#REGISTERED}, {@code qd} direct buffers each with a read in flight
-     * through {@link AsyncFile#read(ByteBuffer, long, Object, java.nio.channels.CompletionHandler)};
+     * through {@link AsyncFile#read(java.nio.ByteBuffer, long, Object, java.nio.channels.CompletionHandler)};
      * each completion (on the loop thread) issues the next, which allocates nothing.
      */
     static LatencyHistogram runtime(Path file, boolean direct, int qd, long blocks, Window w) throws Exception {
@@ -163,56 +160,8 @@ final class UringReads {
                     ? AsyncFile.open(group, file, StandardOpenOption.READ, FileOpenOption.REGISTERED, FileOpenOption.DIRECT)
                     : AsyncFile.open(group, file, StandardOpenOption.READ, FileOpenOption.REGISTERED);
             try (f) {
-                CountDownLatch finished = new CountDownLatch(qd);
-                List<ReadBench.Stream> slots = new ArrayList<>();
-                for (int i = 0; i < qd; i++) {
-                    RuntimeSlot s = new RuntimeSlot(i, blocks, f, w, finished);
-                    slots.add(s);
-                    s.issue();
-                }
-                w.run(slots);
-                if (!finished.await(60, TimeUnit.SECONDS)) throw new IOException("runtime reads did not drain in 60 s");
-                return ReadBench.merge(slots);
+                return ReadSlot.run(qd, blocks, w, (dst, position, slot) -> f.read(dst, position, null, slot), "runtime reads");
             }
-        }
-    }
-
-    /** One read in flight on the runtime; its completion handler (this object) issues the next. */
-    private static final class RuntimeSlot extends ReadBench.Stream implements CompletionHandler<Integer, Void> {
-        private final ByteBuffer buf = ReadBench.alignedBlock();
-        private final AsyncFile file;
-        private final Window w;
-        private final CountDownLatch finished;
-
-        RuntimeSlot(int id, long blocks, AsyncFile file, Window w, CountDownLatch finished) {
-            super(id, blocks);
-            this.file = file;
-            this.w = w;
-            this.finished = finished;
-        }
-
-        void issue() {
-            buf.clear();
-            issuing();
-            file.read(buf, nextOffset(), null, this);
-        }
-
-        @Override
-        public void completed(Integer got, Void unused) {
-            try {
-                completed(got, buf.getLong(0), w);
-            } catch (Throwable e) {
-                failed(e, null);
-                return;
-            }
-            if (w.over()) finished.countDown();
-            else issue();
-        }
-
-        @Override
-        public void failed(Throwable t, Void unused) {
-            failure = t;
-            finished.countDown();
         }
     }
 }

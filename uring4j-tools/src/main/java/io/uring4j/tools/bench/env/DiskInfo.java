@@ -1,15 +1,15 @@
-package io.uring4j.tools.bench;
+package io.uring4j.tools.bench.env;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
 /** What the disk under a file is (device, file system, queue settings), for the report. */
-final class DiskInfo {
+public final class DiskInfo {
     private DiskInfo() {}
 
     /** "/dev/vda (ext4), queue: io_poll=0 nr_requests=256 scheduler=[none] ..." or what could be found out. */
-    static String describe(Path file) {
+    public static String describe(Path file) {
         try {
             ChildProcess.Output o = ChildProcess.run(List.of("findmnt", "-n", "-o", "SOURCE,FSTYPE", "-T",
                     file.toAbsolutePath().getParent().toString()), 30);

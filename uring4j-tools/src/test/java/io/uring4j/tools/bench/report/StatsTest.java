@@ -1,4 +1,4 @@
-package io.uring4j.tools.bench;
+package io.uring4j.tools.bench.report;
 
 import io.uring4j.tools.bench.jmh.JmhChild;
 import org.junit.jupiter.api.Test;

@@ -1,7 +1,14 @@
-package io.uring4j.tools.bench;
+package io.uring4j.tools.bench.contender;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.uring4j.tools.bench.BenchPlan;
+import io.uring4j.tools.bench.BenchPoint;
+import io.uring4j.tools.bench.Contender;
+import io.uring4j.tools.bench.Param;
+import io.uring4j.tools.bench.Sample;
+import io.uring4j.tools.bench.env.ChildProcess;
+import io.uring4j.tools.bench.env.Fio;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -12,7 +19,7 @@ import java.util.function.Function;
 
 /**
  * fio as a contender: 4 KiB random reads of a bench file with one ioengine, one fresh fio per
- * measurement, pinned like every contender. fio is installed with apt-get when missing (as root).
+ * measurement, pinned like every contender. fio is installed with apt-get when missing (as root: {@link Fio}).
  *
  * <p>Settings, the fair ones of docs/benchmarks.md: {@code --invalidate=0} (fio would otherwise
  * drop the file's page cache at job start), {@code --norandommap --randrepeat=0}, time based with
@@ -22,10 +29,8 @@ import java.util.function.Function;
  * {@code --output-format=json}: read IOPS, total-latency p99 ({@code --lat_percentiles=1}) and the
  * job's usr+sys CPU.
  */
-final class Fio implements Contender {
+public final class FioContender implements Contender {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static boolean checked;
-    private static String problem;
 
     private final String name;
     private final String engine;
@@ -33,35 +38,11 @@ final class Fio implements Contender {
     private final Function<BenchPoint, Path> file;
 
     /** @param engine fio's ioengine: io_uring, psync or libaio */
-    Fio(String name, String engine, boolean direct, Function<BenchPoint, Path> file) {
+    public FioContender(String name, String engine, boolean direct, Function<BenchPoint, Path> file) {
         this.name = name;
         this.engine = engine;
         this.direct = direct;
         this.file = file;
-    }
-
-    /** Null when fio is on the PATH (installing it if needed and allowed), else why not. */
-    static synchronized String ensureInstalled() {
-        if (!checked) {
-            checked = true;
-            problem = ChildProcess.onPath("fio") ? null : Apt.install("fio", "fio is not installed");
-            if (problem == null && !ChildProcess.onPath("fio")) problem = "apt-get installed fio but it is not on the PATH";
-        }
-        return problem;
-    }
-
-    /** fio's version ("fio-3.33"), or "fio not installed". */
-    static String version() {
-        if (!ChildProcess.onPath("fio")) return "fio not installed";
-        try {
-            ChildProcess.Output o = ChildProcess.run(List.of("fio", "--version"), 30);
-            return o.exitCode() == 0 ? o.stdout().strip() : "fio (version unknown)";
-        } catch (IOException e) {
-            return "fio (version unknown)";
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "fio (version unknown)";
-        }
     }
 
     @Override
@@ -71,12 +52,12 @@ final class Fio implements Contender {
 
     @Override
     public String unavailableReason() {
-        return ensureInstalled();
+        return Fio.ensureInstalled();
     }
 
     /** The fio command line for one measurement of {@code point}. */
     List<String> command(BenchPoint point, BenchPlan plan) {
-        int qd = engine.equals("psync") ? 1 : point.intParam(ReadContenders.QD);
+        int qd = engine.equals("psync") ? 1 : point.get(Param.QD);
         Path f = file.apply(point);
         List<String> cmd = new ArrayList<>(plan.pinPrefix());
         cmd.addAll(List.of("fio", "--name=" + name, "--filename=" + f, "--rw=randread", "--bs=4k",

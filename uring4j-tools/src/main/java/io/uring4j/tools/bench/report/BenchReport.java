@@ -1,6 +1,9 @@
-package io.uring4j.tools.bench;
+package io.uring4j.tools.bench.report;
 
 import io.uring4j.tools.Json;
+import io.uring4j.tools.bench.BenchPlan;
+import io.uring4j.tools.bench.BenchPoint;
+import io.uring4j.tools.bench.Workload;
 
 import java.io.PrintStream;
 import java.math.BigDecimal;
@@ -16,24 +19,27 @@ import java.util.Map;
  * each uring4j contender's median to this row's, CPU time per operation, p99 latency and
  * allocation per operation where known.
  */
-final class BenchReport {
+public final class BenchReport {
     private final Workload workload;
     private final BenchPlan plan;
     private final Map<BenchPoint, List<ContenderResult>> results;
     private final List<String> notes;
 
-    BenchReport(Workload workload, BenchPlan plan, Map<BenchPoint, List<ContenderResult>> results, List<String> notes) {
+    /** The report of {@code workload}'s {@code results} (one list per point, subject first), with its notes. */
+    public BenchReport(Workload workload, BenchPlan plan, Map<BenchPoint, List<ContenderResult>> results, List<String> notes) {
         this.workload = workload;
         this.plan = plan;
         this.results = results;
         this.notes = List.copyOf(notes);
     }
 
-    Workload workload() {
+    /** The workload reported. */
+    public Workload workload() {
         return workload;
     }
 
-    Map<BenchPoint, List<ContenderResult>> results() {
+    /** The results, point by point, in the order measured. */
+    public Map<BenchPoint, List<ContenderResult>> results() {
         return results;
     }
 
@@ -42,7 +48,7 @@ final class BenchReport {
     }
 
     /** A rate in three significant figures with k/M: {@code 612k}, {@code 2.15M}, {@code 845}. NaN: "-". */
-    static String rate(double v) {
+    public static String rate(double v) {
         if (Double.isNaN(v)) return "-";
         if (v >= 1e6) return String.format(Locale.ROOT, "%.3gM", v / 1e6);
         if (v >= 1e4) return String.format(Locale.ROOT, "%.3gk", v / 1e3);
@@ -63,7 +69,7 @@ final class BenchReport {
         List<String> s = new ArrayList<>();
         if (results.isEmpty()) return s;
         for (ContenderResult r : results.values().iterator().next()) {
-            if (r.contender.startsWith("uring4j")) s.add(r.contender);
+            if (r.contender().startsWith("uring4j")) s.add(r.contender());
         }
         return s;
     }
@@ -82,9 +88,9 @@ final class BenchReport {
             for (ContenderResult r : e.getValue()) {
                 List<String> row = new ArrayList<>();
                 e.getKey().params().values().forEach(v -> row.add(String.valueOf(v)));
-                row.add(r.contender);
-                if (r.unavailable != null || r.samples.isEmpty()) {
-                    row.add(r.unavailable != null ? "MISSING" : r.error != null ? "FAILED" : "-");
+                row.add(r.contender());
+                if (r.unavailable() != null || r.samples().isEmpty()) {
+                    row.add(r.unavailable() != null ? "MISSING" : r.error() != null ? "FAILED" : "-");
                     while (row.size() < header.size()) row.add("");
                 } else {
                     row.add(rate(r.medianRate()) + (r.clientBound() ? " (client-bound)" : ""));
@@ -103,7 +109,7 @@ final class BenchReport {
     }
 
     private static ContenderResult find(List<ContenderResult> row, String contender) {
-        return row.stream().filter(r -> r.contender.equals(contender)).findFirst().orElseThrow();
+        return row.stream().filter(r -> r.contender().equals(contender)).findFirst().orElseThrow();
     }
 
     /** subject median / peer median, "-" when either is unknown. */
@@ -130,15 +136,16 @@ final class BenchReport {
         java.util.Set<String> missing = new java.util.LinkedHashSet<>();
         for (Map.Entry<BenchPoint, List<ContenderResult>> e : results.entrySet()) {
             for (ContenderResult r : e.getValue()) {
-                if (r.unavailable != null) missing.add("MISSING " + r.contender + ": " + r.unavailable);
-                else if (r.error != null) l.add("FAILED " + r.contender + " at " + e.getKey() + ": " + r.error);
+                if (r.unavailable() != null) missing.add("MISSING " + r.contender() + ": " + r.unavailable());
+                else if (r.error() != null) l.add("FAILED " + r.contender() + " at " + e.getKey() + ": " + r.error());
             }
         }
         l.addAll(2, missing);
         return l;
     }
 
-    void printTable(PrintStream out, MachineInfo machine) {
+    /** Prints the workload's heading, table, legend and notes (the console's view). */
+    public void printTable(PrintStream out, MachineInfo machine) {
         out.println();
         out.printf(Locale.ROOT, "== %s: %s%n", workload.name(), workload.description());
         preamble(machine).forEach(out::println);
@@ -161,7 +168,7 @@ final class BenchReport {
     }
 
     /** The Markdown report of this workload, with its chart if one was drawn. */
-    String markdown(MachineInfo machine, String chartFile) {
+    public String markdown(MachineInfo machine, String chartFile) {
         StringBuilder md = new StringBuilder();
         md.append("# uring4j bench: ").append(workload.name()).append("\n\n").append(workload.description()).append("\n\n");
         preamble(machine).forEach(l -> md.append("- ").append(l).append('\n'));
@@ -179,7 +186,7 @@ final class BenchReport {
     }
 
     /** This workload's entries of the JSON {@code results} array, comma-separated. */
-    void appendJsonResults(StringBuilder sb) {
+    public void appendJsonResults(StringBuilder sb) {
         for (Map.Entry<BenchPoint, List<ContenderResult>> e : results.entrySet()) {
             for (ContenderResult r : e.getValue()) {
                 if (sb.charAt(sb.length() - 1) != '[') sb.append(',');
@@ -191,7 +198,7 @@ final class BenchReport {
                     sb.append(Json.str(p.getKey())).append(':')
                             .append(p.getValue() instanceof String s ? Json.str(s) : String.valueOf(p.getValue()));
                 }
-                sb.append("},\"contender\":").append(Json.str(r.contender));
+                sb.append("},\"contender\":").append(Json.str(r.contender()));
                 sb.append(",\"median_ops_per_s\":").append(num(r.medianRate()));
                 sb.append(",\"p10_ops_per_s\":").append(num(r.quantileRate(0.1)));
                 sb.append(",\"p90_ops_per_s\":").append(num(r.quantileRate(0.9)));
@@ -200,20 +207,20 @@ final class BenchReport {
                 sb.append(",\"client_cpu_util\":").append(num(r.medianClientCpuUtil()));
                 sb.append(",\"alloc_bytes_per_op\":").append(num(r.medianBytesPerOp()));
                 sb.append(",\"samples_ops_per_s\":[");
-                for (int i = 0; i < r.samples.size(); i++) {
+                for (int i = 0; i < r.samples().size(); i++) {
                     if (i > 0) sb.append(',');
-                    sb.append(num(r.samples.get(i).opsPerSecond()));
+                    sb.append(num(r.samples().get(i).opsPerSecond()));
                 }
                 sb.append(']');
-                if (r.unavailable != null) sb.append(",\"unavailable\":").append(Json.str(r.unavailable));
-                if (r.error != null) sb.append(",\"error\":").append(Json.str(r.error));
+                if (r.unavailable() != null) sb.append(",\"unavailable\":").append(Json.str(r.unavailable()));
+                if (r.error() != null) sb.append(",\"error\":").append(Json.str(r.error()));
                 sb.append('}');
             }
         }
     }
 
     /** This workload's entry of the JSON {@code workloads} object (what the figures mean). */
-    String jsonWorkload() {
+    public String jsonWorkload() {
         StringBuilder sb = new StringBuilder("{\"description\":").append(Json.str(workload.description()))
                 .append(",\"unit\":").append(Json.str(workload.unit())).append(",\"notes\":[");
         for (int i = 0; i < notes.size(); i++) {
@@ -224,7 +231,7 @@ final class BenchReport {
     }
 
     /** A JSON number, or null for NaN. */
-    static String num(double d) {
+    public static String num(double d) {
         if (Double.isNaN(d) || Double.isInfinite(d)) return "null";
         return BigDecimal.valueOf(d).round(new MathContext(9)).stripTrailingZeros().toPlainString();
     }

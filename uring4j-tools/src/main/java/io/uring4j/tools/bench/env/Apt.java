@@ -1,9 +1,11 @@
-package io.uring4j.tools.bench;
+package io.uring4j.tools.bench.env;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 
 /**
  * Installs a missing peer with apt-get, as root only (a fresh CI machine is root and reaches
@@ -21,6 +23,7 @@ final class Apt {
         return Boolean.getBoolean(NO_INSTALL);
     }
 
+    /** Whether this process runs as root (its effective uid is 0). */
     static boolean isRoot() {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
@@ -36,10 +39,22 @@ final class Apt {
     }
 
     /**
+     * Null when {@code present} holds, after installing {@code pkg} if it did not; else why not:
+     * {@code missing} with the reason the install was not done or failed, or {@code stillMissing}
+     * when apt-get succeeded but {@code present} still does not hold.
+     */
+    static String provide(String pkg, BooleanSupplier present, String missing, String stillMissing) {
+        if (present.getAsBoolean()) return null;
+        String failure = install(pkg, missing);
+        if (failure != null) return failure;
+        return present.getAsBoolean() ? null : stillMissing;
+    }
+
+    /**
      * Runs {@code apt-get install -y PACKAGE} (after {@code apt-get update} if the first attempt
      * fails); null on success, else why it could not.
      */
-    static String install(String pkg, String why) {
+    private static String install(String pkg, String why) {
         if (installsDisabled()) return why + " (installing is disabled by -D" + NO_INSTALL + ")";
         if (!isRoot()) return why + " and installing it needs root: run apt-get install " + pkg;
         if (!ChildProcess.onPath("apt-get")) return why + " and there is no apt-get to install it";
@@ -60,7 +75,7 @@ final class Apt {
     }
 
     private static String aptGet(String... args) throws IOException, InterruptedException {
-        List<String> cmd = new java.util.ArrayList<>(List.of("env", "DEBIAN_FRONTEND=noninteractive", "apt-get"));
+        List<String> cmd = new ArrayList<>(List.of("env", "DEBIAN_FRONTEND=noninteractive", "apt-get"));
         cmd.addAll(List.of(args));
         ChildProcess.Output o = ChildProcess.run(cmd, TIMEOUT_SECONDS);
         return o.exitCode() == 0 ? null

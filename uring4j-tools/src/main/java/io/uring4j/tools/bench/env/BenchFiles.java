@@ -1,4 +1,4 @@
-package io.uring4j.tools.bench;
+package io.uring4j.tools.bench.env;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -18,16 +18,17 @@ import java.util.zip.CRC32C;
  * reader can check that it got the block it asked for and no file system can compress the data.
  * A file is written once and reused while its size and first and last blocks are right.
  */
-final class BenchFiles {
+public final class BenchFiles {
     static final int BLOCK = 4096;
     private static final int CHUNK = 1 << 20;
 
     private BenchFiles() {}
 
-    static final long MIB = 1L << 20;
+    /** One mebibyte: the bench files' sizes are multiples of it. */
+    public static final long MIB = 1L << 20;
 
     /** Creates {@code path} with {@code bytes} (a multiple of 1 MiB) unless it is already there and intact. */
-    static void ensure(Path path, long bytes) throws IOException {
+    public static void ensure(Path path, long bytes) throws IOException {
         if (bytes % CHUNK != 0 || bytes <= 0) throw new IllegalArgumentException("file size must be a positive multiple of 1 MiB, given " + bytes);
         if (intact(path, bytes)) return;
         Files.createDirectories(path.toAbsolutePath().getParent());
@@ -68,7 +69,7 @@ final class BenchFiles {
     }
 
     /** Reads the whole file once (through the page cache), so that its pages are resident. */
-    static void warm(Path path) throws IOException {
+    public static void warm(Path path) throws IOException {
         ByteBuffer buf = ByteBuffer.allocateDirect(CHUNK);
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
             long pos = 0;
@@ -77,8 +78,9 @@ final class BenchFiles {
     }
 
     /** The page-cache residency of {@code path}: how much, and how it was found out. */
-    record Residency(long residentBytes, long sizeBytes, String method) {
-        double fraction() {
+    public record Residency(long residentBytes, long sizeBytes, String method) {
+        /** The part of the file resident, 0 to 1 (1 for an empty file). */
+        public double fraction() {
             return sizeBytes == 0 ? 1 : (double) residentBytes / sizeBytes;
         }
 
@@ -92,7 +94,7 @@ final class BenchFiles {
      * Residency from util-linux {@code fincore} when installed, else from mincore(2) through
      * {@link MappedByteBuffer#isLoaded} (which only tells all or not all).
      */
-    static Residency residency(Path path) throws IOException, InterruptedException {
+    public static Residency residency(Path path) throws IOException, InterruptedException {
         long size = Files.size(path);
         if (ChildProcess.onPath("fincore")) {
             ChildProcess.Output o = ChildProcess.run(List.of("fincore", "--bytes", "--noheadings", "--output", "RES", path.toString()), 30);
@@ -110,7 +112,7 @@ final class BenchFiles {
      * Null if a file in {@code dir} can be opened with O_DIRECT and read into an aligned buffer,
      * else why not (tmpfs accepts O_DIRECT only since Linux 6.6; some container file systems never).
      */
-    static String directProblem(Path dir) {
+    public static String directProblem(Path dir) {
         Path probe = null;
         try {
             Files.createDirectories(dir);
@@ -133,7 +135,7 @@ final class BenchFiles {
     }
 
     /** CRC32C of a whole file, for the copy workload's checksum check. */
-    static long crc32c(Path path) throws IOException {
+    public static long crc32c(Path path) throws IOException {
         CRC32C crc = new CRC32C();
         ByteBuffer buf = ByteBuffer.allocateDirect(CHUNK);
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
@@ -146,7 +148,7 @@ final class BenchFiles {
      * Writes back dirty pages and drops the page cache ({@code sync; echo 3 > drop_caches}) when
      * root; returns whether the cache was dropped.
      */
-    static boolean dropCaches() throws IOException, InterruptedException {
+    public static boolean dropCaches() throws IOException, InterruptedException {
         ChildProcess.run(List.of("sync"), 300);
         Path knob = Path.of("/proc/sys/vm/drop_caches");
         if (!Apt.isRoot() || !Files.isWritable(knob)) return false;

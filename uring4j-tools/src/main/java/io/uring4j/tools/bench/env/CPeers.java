@@ -1,4 +1,4 @@
-package io.uring4j.tools.bench;
+package io.uring4j.tools.bench.env;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,75 +14,25 @@ import java.util.List;
  * binary is ever committed. If liburing's header is missing and we are root, liburing-dev is
  * installed with apt-get; otherwise the peer is reported missing with the reason.
  */
-final class CPeers {
+public final class CPeers {
     private CPeers() {}
 
     static final Path LIBURING_HEADER = Path.of("/usr/include/liburing.h");
-    private static final long INSTALL_TIMEOUT_SECONDS = 600;
 
-    private static boolean checked;
-    private static String problem;
+    private static final Availability TOOLCHAIN = new Availability(CPeers::checkToolchain);
 
     /** Null when gcc and liburing-dev are usable (installing liburing-dev if needed and allowed), else why not. */
-    static synchronized String ensureToolchain() {
-        if (!checked) {
-            problem = checkToolchain();
-            checked = true;
-        }
-        return problem;
+    public static String ensureToolchain() {
+        return TOOLCHAIN.unavailableReason();
     }
 
     private static String checkToolchain() {
         if (!ChildProcess.onPath("gcc")) {
             return "gcc is not installed (apt-get install gcc)";
         }
-        if (Files.exists(LIBURING_HEADER)) {
-            return null;
-        }
-        if (Apt.installsDisabled()) {
-            return "liburing-dev is not installed (" + LIBURING_HEADER + " is missing; installing is disabled by -D"
-                    + Apt.NO_INSTALL + ")";
-        }
-        if (!isRoot()) {
-            return "liburing-dev is not installed (" + LIBURING_HEADER + " is missing) and installing it needs root:"
-                    + " run apt-get install liburing-dev";
-        }
-        if (!ChildProcess.onPath("apt-get")) {
-            return "liburing-dev is not installed (" + LIBURING_HEADER + " is missing) and there is no apt-get to install it";
-        }
-        System.err.println("bench: " + LIBURING_HEADER + " is missing; installing liburing-dev with apt-get ...");
-        try {
-            for (List<String> cmd : List.of(
-                    List.of("env", "DEBIAN_FRONTEND=noninteractive", "apt-get", "update"),
-                    List.of("env", "DEBIAN_FRONTEND=noninteractive", "apt-get", "install", "-y", "liburing-dev"))) {
-                ChildProcess.Output o = ChildProcess.run(cmd, INSTALL_TIMEOUT_SECONDS);
-                if (o.exitCode() != 0) {
-                    return "installing liburing-dev failed: '" + String.join(" ", cmd.subList(2, cmd.size()))
-                            + "' exited with " + o.exitCode() + ": " + o.stderrTail();
-                }
-            }
-        } catch (IOException e) {
-            return "installing liburing-dev failed: " + e.getMessage();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "installing liburing-dev was interrupted";
-        }
-        return Files.exists(LIBURING_HEADER) ? null
-                : "apt-get installed liburing-dev but " + LIBURING_HEADER + " is still missing";
-    }
-
-    private static boolean isRoot() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("Uid:")) {
-                    String[] f = line.substring(4).trim().split("\\s+");
-                    return f.length > 1 && f[1].equals("0"); // the effective uid
-                }
-            }
-        } catch (IOException e) {
-            // not Linux-like; treat as unprivileged
-        }
-        return false;
+        return Apt.provide("liburing-dev", () -> Files.exists(LIBURING_HEADER),
+                "liburing-dev is not installed (" + LIBURING_HEADER + " is missing)",
+                "apt-get installed liburing-dev but " + LIBURING_HEADER + " is still missing");
     }
 
     /**
@@ -112,7 +62,7 @@ final class CPeers {
     }
 
     /** The installed liburing-dev package version, or "unknown". */
-    static String liburingVersion() {
+    public static String liburingVersion() {
         try {
             ChildProcess.Output o = ChildProcess.run(List.of("dpkg-query", "-W", "-f=${Version}", "liburing-dev"), 30);
             if (o.exitCode() == 0 && !o.stdout().isBlank()) return o.stdout().strip();

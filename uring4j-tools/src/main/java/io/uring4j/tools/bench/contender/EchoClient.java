@@ -1,4 +1,8 @@
-package io.uring4j.tools.bench;
+package io.uring4j.tools.bench.contender;
+
+import io.uring4j.tools.bench.BenchPlan;
+import io.uring4j.tools.bench.env.CProgram;
+import io.uring4j.tools.bench.env.ChildProcess;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,7 +18,7 @@ import java.util.regex.Pattern;
  * It also reads the server's CPU time from {@code /proc/PID/stat} at the edges of its measured
  * window, so client and server figures cover exactly the same interval.
  */
-final class EchoClient {
+public final class EchoClient {
     private static final Pattern FIELD = Pattern.compile("\"(\\w+)\":(-?[0-9.]+(?:[eE][-+]?[0-9]+)?)");
 
     /** One run: the measured window's figures. */
@@ -25,33 +29,21 @@ final class EchoClient {
         }
     }
 
-    private final Path workDir;
-    private boolean prepared;
-    private String unavailable;
-    private Path binary;
+    private final CProgram binary;
 
-    EchoClient(Path workDir) {
-        this.workDir = workDir;
+    /** The client built in {@code workDir} (when first asked for). */
+    public EchoClient(Path workDir) {
+        this.binary = new CProgram("echo_client", workDir);
     }
 
-    Path workDir() {
-        return workDir;
+    /** Where the client is built. */
+    public Path workDir() {
+        return binary.workDir();
     }
 
     /** Null if the client can be built here, else why not (compiles it the first time). */
-    synchronized String unavailableReason() {
-        if (!prepared) {
-            prepared = true;
-            unavailable = CPeers.ensureToolchain();
-            if (unavailable == null) {
-                try {
-                    binary = CPeers.compile("echo_client", workDir);
-                } catch (Exception e) {
-                    unavailable = "could not build echo_client: " + e.getMessage();
-                }
-            }
-        }
-        return unavailable;
+    String unavailableReason() {
+        return binary.unavailableReason();
     }
 
     /**
@@ -62,10 +54,10 @@ final class EchoClient {
      */
     Result run(int port, int connections, int bytes, double warmup, double seconds, long serverPid, int cpu,
                double stallSeconds) throws Exception {
-        if (unavailableReason() != null) throw new IllegalStateException(unavailable);
+        Path program = binary.binary();
         List<String> cmd = new ArrayList<>();
         if (cpu >= 0) cmd.addAll(List.of("taskset", "-c", Integer.toString(cpu)));
-        cmd.addAll(List.of(binary.toString(), "-c", Integer.toString(connections), "-s", Integer.toString(bytes),
+        cmd.addAll(List.of(program.toString(), "-c", Integer.toString(connections), "-s", Integer.toString(bytes),
                 "-w", BenchPlan.secondsArg(warmup), "-d", BenchPlan.secondsArg(seconds),
                 "--server-pid=" + serverPid, "--stall=" + BenchPlan.secondsArg(stallSeconds), Integer.toString(port)));
         ChildProcess.Output o = ChildProcess.run(cmd, (long) (warmup + seconds + stallSeconds) + 90);

@@ -1,6 +1,8 @@
-package io.uring4j.tools.bench;
+package io.uring4j.tools.bench.report;
 
 import io.uring4j.tools.Json;
+import io.uring4j.tools.bench.env.CPeers;
+import io.uring4j.tools.bench.env.Fio;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -8,12 +10,12 @@ import java.nio.file.Path;
 import java.util.List;
 
 /** What a benchmark figure depends on, recorded with every run. */
-record MachineInfo(String kernel, int cpus, String cpuModel, long memoryMiB, String jdk, String liburing, String fio,
+public record MachineInfo(String kernel, int cpus, String cpuModel, long memoryMiB, String jdk, String liburing, String fio,
                    String ioUringDisabled, String seccomp, String loadAverage, String loadAtEnd,
                    double maxLoad) {
 
     /** Collects the machine's description (at the end of a run); {@code loadAtStart} is /proc/loadavg read before it. */
-    static MachineInfo collect(String loadAtStart, double maxLoadDuringRun) {
+    public static MachineInfo collect(String loadAtStart, double maxLoadDuringRun) {
         List<String> cpuinfo = lines("/proc/cpuinfo");
         int cpus = (int) cpuinfo.stream().filter(l -> l.startsWith("processor")).count();
         String model = cpuinfo.stream().filter(l -> l.startsWith("model name")).findFirst()
@@ -35,12 +37,13 @@ record MachineInfo(String kernel, int cpus, String cpuModel, long memoryMiB, Str
                 loadAtStart, currentLoad(), maxLoadDuringRun);
     }
 
-    static String currentLoad() {
+    /** The line of /proc/loadavg now, "n/a" if unknown. */
+    public static String currentLoad() {
         return first("/proc/loadavg", "n/a");
     }
 
     /** The 1-minute load average now, 0 if unknown. */
-    static double currentLoad1() {
+    public static double currentLoad1() {
         try {
             return Double.parseDouble(currentLoad().split("\\s+")[0]);
         } catch (RuntimeException e) {
@@ -54,7 +57,8 @@ record MachineInfo(String kernel, int cpus, String cpuModel, long memoryMiB, Str
                 kernel, cpus, cpuModel, memoryMiB, jdk, liburing, fio, ioUringDisabled, seccomp, load3(loadAverage), load3(loadAtEnd), maxLoad);
     }
 
-    String toJson() {
+    /** The JSON object of the run's {@code machine}. */
+    public String toJson() {
         return "{\"kernel\":" + Json.str(kernel) + ",\"cpus\":" + cpus + ",\"cpu_model\":" + Json.str(cpuModel)
                 + ",\"memory_mib\":" + memoryMiB + ",\"jdk\":" + Json.str(jdk) + ",\"liburing\":" + Json.str(liburing)
                 + ",\"fio\":" + Json.str(fio) + ",\"io_uring_disabled\":" + Json.str(ioUringDisabled)

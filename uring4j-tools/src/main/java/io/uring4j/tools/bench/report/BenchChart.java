@@ -1,5 +1,7 @@
-package io.uring4j.tools.bench;
+package io.uring4j.tools.bench.report;
 
+import io.uring4j.tools.bench.BenchPoint;
+import io.uring4j.tools.bench.Workload;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
@@ -16,16 +18,17 @@ import java.util.Map;
  * bar per contender at its median; a logarithmic axis when the figures span more than 20x (the
  * direct workload's tmpfs and disk). Missing or failed contenders get no bar.
  */
-final class BenchChart {
+public final class BenchChart {
     private BenchChart() {}
 
-    static void write(BenchReport report, Path png) throws IOException {
+    /** Draws {@code report}'s chart into {@code png}; writes nothing when no contender has a figure. */
+    public static void write(BenchReport report, Path png) throws IOException {
         System.setProperty("java.awt.headless", "true");
         Map<BenchPoint, List<ContenderResult>> results = report.results();
         if (results.isEmpty()) return;
         List<String> points = new ArrayList<>();
         results.keySet().forEach(p -> points.add(p.toString()));
-        List<String> contenders = results.values().iterator().next().stream().map(r -> r.contender).toList();
+        List<String> contenders = results.values().iterator().next().stream().map(r -> r.contender()).toList();
         double min = Double.MAX_VALUE, max = 0;
         for (List<ContenderResult> row : results.values()) {
             for (ContenderResult r : row) {
@@ -58,7 +61,7 @@ final class BenchChart {
             List<Double> y = new ArrayList<>();
             boolean any = false;
             for (List<ContenderResult> row : results.values()) {
-                double m = row.stream().filter(r -> r.contender.equals(c)).findFirst().map(ContenderResult::medianRate).orElse(Double.NaN);
+                double m = row.stream().filter(r -> r.contender().equals(c)).findFirst().map(ContenderResult::medianRate).orElse(Double.NaN);
                 any |= m > 0;
                 // a missing bar: on a log axis the smallest value drawn, on a linear one zero
                 y.add(m > 0 ? m : log ? min / 2 : 0);

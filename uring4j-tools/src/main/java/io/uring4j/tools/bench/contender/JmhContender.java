@@ -1,10 +1,15 @@
-package io.uring4j.tools.bench;
+package io.uring4j.tools.bench.contender;
 
-import io.uring4j.core.IoUring;
+import io.uring4j.tools.bench.BenchPlan;
+import io.uring4j.tools.bench.BenchPoint;
+import io.uring4j.tools.bench.Contender;
+import io.uring4j.tools.bench.Sample;
+import io.uring4j.tools.bench.env.Availability;
+import io.uring4j.tools.bench.env.ChildProcess;
+import io.uring4j.tools.bench.env.Profiling;
 import io.uring4j.tools.bench.jmh.JmhChild;
 import org.openjdk.jmh.annotations.Fork;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +24,7 @@ import java.util.function.ToIntFunction;
  * JMH in-process (forks 0): it is already a dedicated JVM for one benchmark and point, and
  * pinning it with taskset is simpler and tighter than pinning a JMH fork from outside.
  */
-final class JmhContender implements Contender {
+public final class JmhContender implements Contender {
     private final String name;
     private final Class<?> benchmark;
     private final String method;
@@ -31,7 +36,7 @@ final class JmhContender implements Contender {
      * @param opsPerInvocation operations one benchmark invocation performs (the batch), to turn
      *                         JMH's invocations/s and bytes/invocation into per-operation figures
      */
-    JmhContender(String name, Class<?> benchmark, String method, Function<BenchPoint, Map<String, String>> jmhParams,
+    public JmhContender(String name, Class<?> benchmark, String method, Function<BenchPoint, Map<String, String>> jmhParams,
                  ToIntFunction<BenchPoint> opsPerInvocation) {
         this.name = name;
         this.benchmark = benchmark;
@@ -47,22 +52,20 @@ final class JmhContender implements Contender {
 
     @Override
     public String unavailableReason() {
-        return IoUring.isAvailable() ? null : "io_uring is not available: " + IoUring.unavailabilityCause().getMessage();
+        return Availability.ioUring();
     }
 
     @Override
     public Sample measure(BenchPoint point, BenchPlan plan) throws Exception {
         List<String> cmd = new ArrayList<>(plan.pinPrefix());
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         Fork fork = benchmark.getAnnotation(Fork.class);
-        if (fork != null) cmd.addAll(List.of(fork.jvmArgsAppend()));
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), JmhChild.class.getName(),
-                benchmark.getName() + "." + method,
+        List<String> args = new ArrayList<>(List.of(benchmark.getName() + "." + method,
                 Integer.toString(plan.iterations(plan.javaWarmupSeconds())),
                 BenchPlan.secondsArg(plan.iterationSeconds(plan.javaWarmupSeconds())),
                 Integer.toString(plan.iterations(plan.measureSeconds())),
                 BenchPlan.secondsArg(plan.iterationSeconds(plan.measureSeconds()))));
-        jmhParams.apply(point).forEach((k, v) -> cmd.add(k + "=" + v));
+        jmhParams.apply(point).forEach((k, v) -> args.add(k + "=" + v));
+        cmd.addAll(ChildProcess.java(fork == null ? List.of() : List.of(fork.jvmArgsAppend()), JmhChild.class, args));
         ChildProcess.Output o = ChildProcess.run(Profiling.withAgent(cmd, plan, "jmh-" + name + "-" + point),
                 plan.childTimeoutSeconds());
         if (o.exitCode() != 0) {

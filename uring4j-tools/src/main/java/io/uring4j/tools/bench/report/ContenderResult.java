@@ -1,22 +1,60 @@
-package io.uring4j.tools.bench;
+package io.uring4j.tools.bench.report;
+
+import io.uring4j.tools.bench.Sample;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /** Everything measured for one contender at one point: its samples, or why there are none. */
-final class ContenderResult {
-    final String contender;
-    final List<Sample> samples = new ArrayList<>();
-    /** Why the contender could not run here (missing peer), or null. */
-    String unavailable;
-    /** Why a measurement failed, or null; after a failure the contender is not measured again at this point. */
-    String error;
+public final class ContenderResult {
+    private final String contender;
+    private final List<Sample> samples = new ArrayList<>();
+    private String unavailable;
+    private String error;
 
-    ContenderResult(String contender) {
+    /** No sample yet for {@code contender}. */
+    public ContenderResult(String contender) {
         this.contender = contender;
     }
 
-    boolean measurable() {
+    /** The contender's name. */
+    public String contender() {
+        return contender;
+    }
+
+    /** The repetitions measured, in order (read-only). */
+    public List<Sample> samples() {
+        return Collections.unmodifiableList(samples);
+    }
+
+    /** One more repetition measured. */
+    public void add(Sample s) {
+        samples.add(s);
+    }
+
+    /** Why the contender could not run here (missing peer), or null. */
+    public String unavailable() {
+        return unavailable;
+    }
+
+    /** Records that the contender cannot run here ({@code why}; null: it can). */
+    public void unavailable(String why) {
+        unavailable = why;
+    }
+
+    /** Why a measurement failed, or null; after a failure the contender is not measured again at this point. */
+    public String error() {
+        return error;
+    }
+
+    /** Records why a measurement failed. */
+    public void failed(String why) {
+        error = why;
+    }
+
+    /** Whether the contender is still measured at this point: it can run here and has not failed. */
+    public boolean measurable() {
         return unavailable == null && error == null;
     }
 

@@ -1,8 +1,11 @@
-package io.uring4j.tools.bench;
+package io.uring4j.tools.bench.contender;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.uring4j.tools.bench.BenchPlan;
 import io.uring4j.tools.bench.child.BenchChild;
+import io.uring4j.tools.bench.env.ChildProcess;
+import io.uring4j.tools.bench.env.Profiling;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -28,7 +31,7 @@ import java.util.concurrent.TimeUnit;
  * gets the plan's JVM warm-up, later ones the ordinary warm-up; its stderr goes to a file whose
  * tail explains a failure.
  */
-final class JvmChild {
+public final class JvmChild {
     static final List<String> JVM_FLAGS = List.of("-Xms256m", "-Xmx256m", "-XX:+AlwaysPreTouch",
             "--enable-native-access=ALL-UNNAMED", "-Djava.awt.headless=true");
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -49,9 +52,7 @@ final class JvmChild {
         this.name = name;
         this.stderr = Files.createTempFile("uring4j-bench-" + name + "-", ".err");
         List<String> cmd = new ArrayList<>(plan.pinPrefix());
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.addAll(JVM_FLAGS);
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), BenchChild.class.getName()));
+        cmd.addAll(ChildProcess.java(JVM_FLAGS, BenchChild.class, List.of()));
         process = new ProcessBuilder(Profiling.withAgent(cmd, plan, name)).redirectError(stderr.toFile()).start();
         stdin = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
         Thread.ofVirtual().name("bench-child-" + name).start(() -> {
@@ -74,7 +75,7 @@ final class JvmChild {
     }
 
     /** Ends every child (they exit at end of input; a stuck one is killed). */
-    static synchronized void closeAll() {
+    public static synchronized void closeAll() {
         for (JvmChild c : CHILDREN.values()) c.close();
         CHILDREN.clear();
     }

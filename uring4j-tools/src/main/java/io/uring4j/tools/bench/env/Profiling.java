@@ -1,4 +1,6 @@
-package io.uring4j.tools.bench;
+package io.uring4j.tools.bench.env;
+
+import io.uring4j.tools.bench.BenchPlan;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,7 +26,7 @@ import java.util.stream.Stream;
  * any flame-graph viewer (speedscope, flamegraph.pl). The agent comes from the async-profiler
  * jar on the class path (Maven Central), unpacked once into the work directory.
  */
-final class Profiling {
+public final class Profiling {
     private static final String LIBRARY = "linux-x64/libasyncProfiler.so";
     private static final int TOP = 30;
 
@@ -35,7 +37,7 @@ final class Profiling {
      * profiles; {@code label} names the output ({@code label-PID.collapsed}). A command that runs
      * no JVM is returned as it is.
      */
-    static List<String> withAgent(List<String> cmd, BenchPlan plan, String label) {
+    public static List<String> withAgent(List<String> cmd, BenchPlan plan, String label) {
         if (plan.profileDir() == null) return cmd;
         int java = -1;
         for (int i = 0; i < cmd.size(); i++) {
@@ -68,7 +70,7 @@ final class Profiling {
     }
 
     /** Writes {@code X.txt} beside every {@code X.collapsed} in {@code dir}; returns how many. */
-    static int summarizeAll(Path dir) throws IOException {
+    public static int summarizeAll(Path dir) throws IOException {
         if (!Files.isDirectory(dir)) return 0;
         List<Path> stacks;
         try (Stream<Path> s = Files.list(dir)) {

@@ -1,12 +1,17 @@
-package io.uring4j.tools.bench;
+package io.uring4j.tools.bench.contender;
 
+import io.uring4j.tools.bench.BenchPlan;
+import io.uring4j.tools.bench.BenchPoint;
+import io.uring4j.tools.bench.Param;
+import io.uring4j.tools.bench.Sample;
+import io.uring4j.tools.bench.env.BenchFiles;
+import io.uring4j.tools.bench.env.ChildProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.*;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -38,7 +43,7 @@ class PeerOutputTest {
 
     @Test
     void fioJsonGivesIopsCpuPerOpAndTotalLatencyP99() throws Exception {
-        Sample s = Fio.parse(FIO);
+        Sample s = FioContender.parse(FIO);
         assertEquals(102363.636364, s.opsPerSecond(), 1e-6);
         assertEquals((2.752294 + 34.862385) / 100 / 102363.636364, s.cpuSecondsPerOp(), 1e-15);
         assertEquals(207.872, s.p99Micros(), 1e-9);
@@ -47,22 +52,22 @@ class PeerOutputTest {
 
     @Test
     void fioErrorsAndMissingJsonAreFailures() {
-        assertThrows(IllegalStateException.class, () -> Fio.parse("fio: no such file"));
-        assertThrows(IllegalStateException.class, () -> Fio.parse(FIO.replace("\"error\" : 0", "\"error\" : 5")));
-        assertThrows(IllegalStateException.class, () -> Fio.parse(FIO.replace("102363.636364", "0")));
+        assertThrows(IllegalStateException.class, () -> FioContender.parse("fio: no such file"));
+        assertThrows(IllegalStateException.class, () -> FioContender.parse(FIO.replace("\"error\" : 0", "\"error\" : 5")));
+        assertThrows(IllegalStateException.class, () -> FioContender.parse(FIO.replace("102363.636364", "0")));
     }
 
     @Test
     void fioCommandIsTheFairOne(@TempDir Path dir) {
         BenchPlan plan = new BenchPlan("tiny", 1, 0.1, 0.2, 0.1, 1, dir, List.of(1), false);
-        BenchPoint qd128 = new BenchPoint(Map.of(ReadContenders.QD, 128));
-        List<String> uring = new Fio("fio-io_uring", "io_uring", false, p -> dir.resolve("f")).command(qd128, plan);
+        BenchPoint qd128 = BenchPoint.NONE.with(Param.QD, 128);
+        List<String> uring = new FioContender("fio-io_uring", "io_uring", false, p -> dir.resolve("f")).command(qd128, plan);
         assertEquals(List.of("taskset", "-c", "1", "fio"), uring.subList(0, 4));
         for (String opt : List.of("--invalidate=0", "--iodepth=128", "--iodepth_batch_submit=32", "--iodepth_batch_complete_min=1",
                 "--fixedbufs=1", "--registerfiles=1", "--direct=0", "--runtime=200ms", "--ramp_time=100ms", "--output-format=json")) {
             assertTrue(uring.contains(opt), opt + " in " + uring);
         }
-        List<String> psync = new Fio("fio-psync", "psync", true, p -> dir.resolve("f")).command(qd128, plan);
+        List<String> psync = new FioContender("fio-psync", "psync", true, p -> dir.resolve("f")).command(qd128, plan);
         assertTrue(psync.contains("--iodepth=1") && psync.contains("--direct=1") && !psync.contains("--fixedbufs=1"), psync.toString());
     }
 
@@ -72,7 +77,7 @@ class PeerOutputTest {
         Path f = dir.resolve("f.bin");
         BenchFiles.ensure(f, BenchFiles.MIB);
         BenchPlan plan = new BenchPlan("tiny", 1, 0.05, 0.1, 0.1, -1, dir, List.of(1), false);
-        Sample s = new Fio("fio-io_uring", "io_uring", false, p -> f).measure(new BenchPoint(Map.of(ReadContenders.QD, 4)), plan);
+        Sample s = new FioContender("fio-io_uring", "io_uring", false, p -> f).measure(BenchPoint.NONE.with(Param.QD, 4), plan);
         assertTrue(s.opsPerSecond() > 0 && s.cpuSecondsPerOp() > 0 && s.p99Micros() > 0, s.toString());
     }
 

@@ -1,4 +1,12 @@
-package io.uring4j.tools.bench;
+package io.uring4j.tools.bench.contender;
+
+import io.uring4j.tools.bench.BenchPlan;
+import io.uring4j.tools.bench.BenchPoint;
+import io.uring4j.tools.bench.Contender;
+import io.uring4j.tools.bench.Param;
+import io.uring4j.tools.bench.Sample;
+import io.uring4j.tools.bench.env.Availability;
+import io.uring4j.tools.bench.env.Profiling;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -23,7 +31,7 @@ import java.util.function.Supplier;
  * a client that overruns, a server that ignores SIGTERM (killed after
  * {@link #STOP_TIMEOUT_SECONDS}). The servers also end themselves when the harness dies.
  */
-final class EchoServerContender implements Contender {
+public final class EchoServerContender implements Contender {
     static final long START_TIMEOUT_SECONDS = 60;
     static final long STOP_TIMEOUT_SECONDS = 15;
     /**
@@ -39,18 +47,31 @@ final class EchoServerContender implements Contender {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(Process::destroyForcibly)));
     }
 
+    /**
+     * How long every server is driven before its first measurement at a point (the same for all
+     * contenders), and the client's own unmeasured lead-in (connecting, filling the pipes) before
+     * each measurement.
+     */
+    public record Timing(double serverWarmupSeconds, double clientWarmupSeconds) {
+        public static Timing of(BenchPlan plan) {
+            return switch (plan.mode()) {
+                case "full" -> new Timing(10, 1);
+                case "quick" -> new Timing(1.5, 0.3);
+                default -> new Timing(0.3, 0.1);
+            };
+        }
+    }
+
     /** The server's command line for a port and a lifetime bound in seconds (without the taskset prefix). */
-    interface Command {
+    public interface Command {
         List<String> of(int port, long maxSeconds);
     }
 
     private final String name;
     private final EchoClient client;
-    private final EchoWorkload.Timing timing;
-    private final Supplier<String> availability;
+    private final Timing timing;
+    private final Availability availability;
     private final Command command;
-    private boolean checked;
-    private String unavailable;
 
     private Process server;
     private BenchPoint serverPoint;
@@ -60,12 +81,15 @@ final class EchoServerContender implements Contender {
     /**
      * @param availability null if the server can run here, else why not; asked once
      */
-    EchoServerContender(String name, EchoClient client, EchoWorkload.Timing timing, Supplier<String> availability,
+    public EchoServerContender(String name, EchoClient client, Timing timing, Supplier<String> availability,
                         Command command) {
         this.name = name;
         this.client = client;
         this.timing = timing;
-        this.availability = availability;
+        this.availability = new Availability(() -> {
+            String c = client.unavailableReason();
+            return c != null ? "the load client is missing: " + c : availability.get();
+        });
         this.command = command;
     }
 
@@ -76,18 +100,13 @@ final class EchoServerContender implements Contender {
 
     @Override
     public String unavailableReason() {
-        if (!checked) {
-            checked = true;
-            String c = client.unavailableReason();
-            unavailable = c != null ? "the load client is missing: " + c : availability.get();
-        }
-        return unavailable;
+        return availability.unavailableReason();
     }
 
     @Override
     public Sample measure(BenchPoint point, BenchPlan plan) throws Exception {
-        int connections = point.intParam(EchoWorkload.CONNECTIONS);
-        int bytes = point.intParam(EchoWorkload.MESSAGE_BYTES);
+        int connections = point.get(Param.CONNECTIONS);
+        int bytes = point.get(Param.MESSAGE_BYTES);
         checkFdLimit(connections);
         try {
             if (server == null || !server.isAlive() || !point.equals(serverPoint)) {

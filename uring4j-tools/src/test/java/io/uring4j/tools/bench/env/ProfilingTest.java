@@ -1,5 +1,6 @@
-package io.uring4j.tools.bench;
+package io.uring4j.tools.bench.env;
 
+import io.uring4j.tools.bench.BenchPlan;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;

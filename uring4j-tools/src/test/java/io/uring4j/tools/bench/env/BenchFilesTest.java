@@ -1,4 +1,4 @@
-package io.uring4j.tools.bench;
+package io.uring4j.tools.bench.env;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

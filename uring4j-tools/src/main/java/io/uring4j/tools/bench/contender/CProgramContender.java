@@ -1,6 +1,12 @@
-package io.uring4j.tools.bench;
+package io.uring4j.tools.bench.contender;
 
-import java.nio.file.Path;
+import io.uring4j.tools.bench.BenchPlan;
+import io.uring4j.tools.bench.BenchPoint;
+import io.uring4j.tools.bench.Contender;
+import io.uring4j.tools.bench.Sample;
+import io.uring4j.tools.bench.env.CProgram;
+import io.uring4j.tools.bench.env.ChildProcess;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiFunction;
@@ -13,7 +19,7 @@ import java.util.function.BiFunction;
  * {@code cpu_ns_per_op=<ns>} and {@code ops_per_s=<rate>} (nop_bench); the last result line is
  * the sample.
  */
-final class CProgramContender implements Contender {
+public final class CProgramContender implements Contender {
     private static final String RATE_KEY = "ops_per_s=";
     private static final String CPU_KEY = "cpu_ns_per_op=";
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
@@ -21,20 +27,17 @@ final class CProgramContender implements Contender {
     private final String name;
     private final String program;
     private final BiFunction<BenchPoint, BenchPlan, List<String>> arguments;
-    private final Path workDir;
-    private boolean prepared;
-    private String unavailable;
-    private Path binary;
+    private final CProgram binary;
 
     /**
      * @param program   the source {@code c/<program>.c} in the jar
      * @param arguments the program's arguments for a point (one measurement, with warm-up)
      */
-    CProgramContender(String name, String program, BenchPlan plan, BiFunction<BenchPoint, BenchPlan, List<String>> arguments) {
+    public CProgramContender(String name, String program, BenchPlan plan, BiFunction<BenchPoint, BenchPlan, List<String>> arguments) {
         this.name = name;
         this.program = program;
         this.arguments = arguments;
-        this.workDir = plan.workDir();
+        this.binary = new CProgram(program, plan.workDir());
     }
 
     @Override
@@ -44,25 +47,13 @@ final class CProgramContender implements Contender {
 
     @Override
     public String unavailableReason() {
-        if (!prepared) {
-            prepared = true;
-            unavailable = CPeers.ensureToolchain();
-            if (unavailable == null) {
-                try {
-                    binary = CPeers.compile(program, workDir);
-                } catch (Exception e) {
-                    unavailable = "could not build " + program + ": " + e.getMessage();
-                }
-            }
-        }
-        return unavailable;
+        return binary.unavailableReason();
     }
 
     @Override
     public Sample measure(BenchPoint point, BenchPlan plan) throws Exception {
-        if (unavailableReason() != null) throw new IllegalStateException(unavailable);
         List<String> cmd = new ArrayList<>(plan.pinPrefix());
-        cmd.add(binary.toString());
+        cmd.add(binary.binary().toString());
         cmd.addAll(arguments.apply(point, plan));
         ChildProcess.Output o = ChildProcess.run(cmd, plan.childTimeoutSeconds());
         if (o.exitCode() != 0) {

@@ -1,4 +1,4 @@
-package io.uring4j.tools.bench;
+package io.uring4j.tools.bench.report;
 
 import java.util.Arrays;
 
@@ -20,6 +20,7 @@ public final class Stats {
         return v[lo] + (pos - lo) * (v[hi] - v[lo]);
     }
 
+    /** The 0.5-quantile: see {@link #quantile}. */
     public static double median(double[] values) {
         return quantile(values, 0.5);
     }
