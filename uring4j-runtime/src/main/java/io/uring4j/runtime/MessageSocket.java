@@ -131,33 +131,48 @@ public final class MessageSocket implements AutoCloseable {
         return Errors.await(connectSeqpacketAsync(group.next(), remote, timeout));
     }
 
-    /** CONNECT guarded by a linked timeout; the socket is closed if the connect fails or times out. */
+    /**
+     * CONNECT guarded by a linked timeout (null: none); the socket is closed if the connect fails
+     * or times out. A loop at its operation limit refuses it before any socket exists.
+     *
+     * @throws IllegalArgumentException (in the future) the path is too long for sun_path, or
+     *         {@code timeout} is zero or negative
+     */
     public static CompletableFuture<MessageSocket> connectSeqpacketAsync(EventLoop loop, UnixDomainSocketAddress remote, Duration timeout) {
         Objects.requireNonNull(remote, "remote");
         try {
             SocketAddresses.length(remote); // refuses a path too long for sun_path, on the caller's thread
+            AsyncFile.positive(timeout); // likewise: refused on the loop, it left the socket open
         } catch (IllegalArgumentException e) {
             return CompletableFuture.failedFuture(e);
         }
         return loop.submit(f -> {
+            Operation op = loop.acquire(CONNECTED_NEW, f); // the slot before the socket: a refusal leaves nothing open
             int fd = Posix.socket(Posix.AF_UNIX, Posix.SOCK_SEQPACKET | Posix.SOCK_CLOEXEC, 0);
             if (fd < 0) {
+                loop.discard(op);
                 f.completeExceptionally(Errors.of(fd, "socket", remote, false));
                 return;
             }
-            Operation op = loop.acquire(CONNECTED_NEW, f);
-            op.context = new Object[] {remote, fd};
-            int len = SocketAddresses.write(op.scratch, remote);
-            Sqe sqe = loop.sqe().prepConnect(fd, op.scratch, len).userData(op.userData(UserData.TAG_MAIN));
+            op.context = remote;
+            op.value = fd;
+            Sqe sqe;
+            try {
+                int len = SocketAddresses.write(op.scratch, remote);
+                sqe = loop.sqe().prepConnect(fd, op.scratch, len).userData(op.userData(UserData.TAG_MAIN));
+            } catch (RuntimeException e) { // no SQE of it exists: nothing may keep the fd
+                loop.discard(op);
+                Posix.close(fd);
+                throw e;
+            }
             if (timeout != null) loop.linkTimeout(op, sqe, timeout);
             loop.started(op, timeout != null);
         });
     }
 
     private static final Operation.Completion CONNECTED_NEW = (loop, op, res, flags, more) -> {
-        Object[] ctx = (Object[]) op.context;
-        UnixDomainSocketAddress remote = (UnixDomainSocketAddress) ctx[0];
-        int fd = (Integer) ctx[1];
+        UnixDomainSocketAddress remote = (UnixDomainSocketAddress) op.context;
+        int fd = (int) op.value;
         if (res < 0) {
             Posix.close(fd);
             op.future.completeExceptionally(Errors.of(res, "connect", remote, EventLoop.timedOut(op, res)));

@@ -89,32 +89,51 @@ public final class TcpConnection implements AutoCloseable {
         return Errors.await(connectAsync(group.next(), remote, timeout));
     }
 
-    /** CONNECT guarded by a linked timeout; the socket is closed if the connect fails or times out. */
+    /**
+     * CONNECT guarded by a linked timeout (null: none); the socket is closed if the connect fails
+     * or times out. A loop at its operation limit refuses it before any socket exists
+     * ({@link java.util.concurrent.RejectedExecutionException}).
+     *
+     * @throws IllegalArgumentException (in the future) {@code remote} is unresolved or
+     *         {@code timeout} is zero or negative
+     */
     public static CompletableFuture<TcpConnection> connectAsync(EventLoop loop, InetSocketAddress remote, Duration timeout) {
         if (remote.isUnresolved()) {
             return CompletableFuture.failedFuture(new IllegalArgumentException("unresolved address " + remote));
         }
+        try {
+            AsyncFile.positive(timeout); // here: refused on the loop, it left the socket open and the CONNECT linked to nothing
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.failedFuture(e);
+        }
         int family = remote.getAddress() instanceof java.net.Inet6Address ? Posix.AF_INET6 : Posix.AF_INET;
         return loop.submit(f -> {
+            Operation op = loop.acquire(CONNECTED, f); // the slot before the socket: a refusal leaves nothing open
             int fd = Posix.socket(family, Posix.SOCK_STREAM | Posix.SOCK_CLOEXEC, 0);
             if (fd < 0) {
+                loop.discard(op);
                 f.completeExceptionally(Errors.of(fd, "socket", remote, false));
                 return;
             }
-            Operation op = loop.acquire(CONNECTED, f);
-            op.context = new Object[] {remote, fd};
-            int len = SocketAddresses.write(op.scratch, remote);
-            Sqe sqe = loop.sqe().prepConnect(fd, op.scratch, len)
-                    .userData(op.userData(UserData.TAG_MAIN));
+            op.context = remote;
+            op.value = fd;
+            Sqe sqe;
+            try {
+                int len = SocketAddresses.write(op.scratch, remote);
+                sqe = loop.sqe().prepConnect(fd, op.scratch, len).userData(op.userData(UserData.TAG_MAIN));
+            } catch (RuntimeException e) { // no SQE of it exists: nothing may keep the fd
+                loop.discard(op);
+                Posix.close(fd);
+                throw e;
+            }
             if (timeout != null) loop.linkTimeout(op, sqe, timeout);
             loop.started(op, timeout != null);
         });
     }
 
     private static final Operation.Completion CONNECTED = (loop, op, res, flags, more) -> {
-        Object[] ctx = (Object[]) op.context;
-        InetSocketAddress remote = (InetSocketAddress) ctx[0];
-        int fd = (Integer) ctx[1];
+        InetSocketAddress remote = (InetSocketAddress) op.context;
+        int fd = (int) op.value;
         if (res < 0) {
             Posix.close(fd);
             op.future.completeExceptionally(Errors.of(res, "connect", remote, EventLoop.timedOut(op, res)));
