@@ -142,7 +142,7 @@ public final class MessageSocket implements AutoCloseable {
         Objects.requireNonNull(remote, "remote");
         try {
             SocketAddresses.length(remote); // refuses a path too long for sun_path, on the caller's thread
-            AsyncFile.positive(timeout); // likewise: refused on the loop, it left the socket open
+            AsyncFile.positive(timeout); // likewise: refused on the loop, it left the socket open and the CONNECT linked to the next request
         } catch (IllegalArgumentException e) {
             return CompletableFuture.failedFuture(e);
         }

@@ -102,7 +102,7 @@ public final class TcpConnection implements AutoCloseable {
             return CompletableFuture.failedFuture(new IllegalArgumentException("unresolved address " + remote));
         }
         try {
-            AsyncFile.positive(timeout); // here: refused on the loop, it left the socket open and the CONNECT linked to nothing
+            AsyncFile.positive(timeout); // on this thread: refused on the loop, it left the socket open and the CONNECT linked to the next request
         } catch (IllegalArgumentException e) {
             return CompletableFuture.failedFuture(e);
         }
