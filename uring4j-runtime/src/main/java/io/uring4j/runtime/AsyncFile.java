@@ -2,7 +2,6 @@ package io.uring4j.runtime;
 
 import io.uring4j.core.Opcode;
 import io.uring4j.core.Sqe;
-import io.uring4j.core.internal.Posix;
 
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
@@ -32,21 +31,24 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
  * meanwhile (misuse) gets wrong bytes or a {@link java.util.ConcurrentModificationException},
  * never a transfer outside the buffer.
  *
- * <p>{@link #close()} waits for the close to complete; requests still in flight keep their memory
- * until their own completions. On the loop's own thread (a completion handler or a future's
- * callback) blocking forms throw {@link IllegalStateException}, since the loop would wait for
- * itself, and {@code close()} starts the close and returns at once.
+ * <p>{@link #close()} cancels the requests still in flight (they fail with
+ * {@link java.nio.channels.AsynchronousCloseException}, as with
+ * {@link java.nio.channels.AsynchronousFileChannel}), waits for their completions, then closes the
+ * fd; their memory stays owned until their own completions. A file dropped without
+ * {@code close()} is closed the same way once the GC finds it unreachable and no request of it is
+ * in flight. On the loop's own thread (a completion handler or a future's callback) blocking
+ * forms throw {@link IllegalStateException}, since the loop would wait for itself, and
+ * {@code close()} starts the close and returns at once.
  */
-public final class AsyncFile implements AutoCloseable, EventLoop.Resource {
+public final class AsyncFile implements AutoCloseable {
+    /** What the loop holds of this file: fd, registered slot, requests in flight, close. */
+    final AsyncFileState state;
     private final EventLoop loop;
     private final int fd;
     private final Path path;
     final boolean direct;
     /** Deadline of every request that names none, or null: a linked timeout per request. */
     private volatile Duration defaultTimeout;
-    /** Registered file slot on the loop, or -1: then requests use the fd. Loop thread. */
-    private int slot;
-    private volatile boolean closed;
 
     /** A file just opened on {@code loop} ({@link FileOpen}); {@code slot}: its registered slot or -1. */
     AsyncFile(EventLoop loop, int fd, Path path, boolean direct, int slot) {
@@ -54,7 +56,8 @@ public final class AsyncFile implements AutoCloseable, EventLoop.Resource {
         this.fd = fd;
         this.path = path;
         this.direct = direct;
-        this.slot = slot;
+        this.state = new AsyncFileState(loop, fd, path, slot);
+        AbandonedObjects.closeWhenUnreachable(this, state);
     }
 
     // ------------------------------------------------------------------ open
@@ -176,6 +179,7 @@ public final class AsyncFile implements AutoCloseable, EventLoop.Resource {
     /**
      * Loop thread: one READ or WRITE of the part of {@code buf} that {@code bounds} (its one
      * {@link BufferBounds#snapshot snapshot}) names, its result going to {@code f} or to {@code h}.
+     * The caller checked on the loop that the file is open.
      */
     void start(boolean isRead, ByteBuffer buf, long bounds, long position, Duration timeout, CompletableFuture<?> f,
                        CompletionHandler<Object, Object> h, Object attachment) {
@@ -184,6 +188,7 @@ public final class AsyncFile implements AutoCloseable, EventLoop.Resource {
         op.handler = h;
         op.attachment = attachment;
         op.context = this;
+        op.owner = this;
         op.value = bounds; // the completion advances the position from this snapshot, not from the buffer
         MemorySegment data;
         long at = 0; // where in data the transfer starts
@@ -196,7 +201,7 @@ public final class AsyncFile implements AutoCloseable, EventLoop.Resource {
             data = op.buffer.segment;
             if (!isRead) BufferBounds.copyIn(buf, bounds, data, 0);
         }
-        int fixed = slot >= 0 && op.buffer != null ? loop.fixedBuffers().indexOf(op.buffer) : -1;
+        int fixed = state.slot >= 0 && op.buffer != null ? loop.fixedBuffers().indexOf(op.buffer) : -1;
         Sqe sqe;
         if (fixed >= 0) {
             sqe = isRead ? loop.sqe().prepReadFixed(fd, data, len, position, fixed)
@@ -208,6 +213,7 @@ public final class AsyncFile implements AutoCloseable, EventLoop.Resource {
         Duration t = timeout != null ? timeout : defaultTimeout;
         if (t != null) loop.linkTimeout(op, sqe, t);
         loop.started(op, t != null);
+        state.requests.requestStarted();
         if (f != null) loop.cancelWith(op, f);
     }
 
@@ -296,15 +302,29 @@ public final class AsyncFile implements AutoCloseable, EventLoop.Resource {
 
     /** A request whose SQE needs nothing but the fd and what {@code prep} writes. */
     private CompletableFuture<Integer> simple(String what, java.util.function.Function<Sqe, Sqe> prep) {
-        if (closed) return CompletableFuture.failedFuture(Errors.closed());
+        if (!isOpen()) return CompletableFuture.failedFuture(Errors.closed());
         return loop.submit(f -> {
-            Operation op = loop.acquire(INT_RESULT, f);
-            op.context = new Object[] {what, path};
+            if (!isOpen()) {
+                f.completeExceptionally(Errors.closed());
+                return;
+            }
+            Operation op = loop.acquire(FILE_RESULT, f);
+            op.context = what;
+            op.owner = this;
             Sqe sqe = target(prep.apply(loop.sqe())).userData(op.userData(UserData.TAG_MAIN));
             loop.started(op, guard(op, sqe));
+            state.requests.requestStarted();
             loop.cancelWith(op, f);
         });
     }
+
+    /** A {@link #simple} request's result: the count, or the exception naming the call and the file. */
+    private static final Operation.Completion FILE_RESULT = (loop, op, res, flags, more) -> {
+        AsyncFileState file = ((AsyncFile) op.owner).state;
+        file.requests.requestEnded();
+        if (res < 0) op.future.completeExceptionally(Errors.of(res, (String) op.context, file.path, file.timedOut(op, res)));
+        else op.future.complete(res);
+    };
 
     /** Completes with the result, or with the exception for a negative one. */
     static final Operation.Completion INT_RESULT = (loop, op, res, flags, more) -> {
@@ -418,7 +438,7 @@ public final class AsyncFile implements AutoCloseable, EventLoop.Resource {
     // ------------------------------------------------------------------ close
 
     public boolean isOpen() {
-        return !closed;
+        return state.isOpen();
     }
 
     public Path path() {
@@ -436,37 +456,30 @@ public final class AsyncFile implements AutoCloseable, EventLoop.Resource {
 
     /** Registered slot or -1 (loop thread). */
     int slot() {
-        return slot;
+        return state.slot;
     }
 
     /** Points a prepared SQE at the registered slot when the file has one. Loop thread. */
     Sqe target(Sqe sqe) {
+        int slot = state.slot;
         return slot >= 0 ? sqe.fixedFile(slot) : sqe;
     }
 
-    /** Closes the fd through IORING_OP_CLOSE and waits for it. Idempotent. */
+    /**
+     * Closes the file: later requests fail with {@link java.nio.channels.ClosedChannelException},
+     * the ones in flight are cancelled (those cut short fail with
+     * {@link java.nio.channels.AsynchronousCloseException}) and waited for, then the fd is closed
+     * through IORING_OP_CLOSE. Waits for all of that (an interrupt does not cut it short; the
+     * status is kept); on the loop thread it starts the close and returns. Idempotent.
+     */
     @Override
     public void close() throws IOException {
-        if (closed) return;
-        closed = true;
-        Errors.awaitClose(loop.<Integer>submitClose(f -> {
-            loop.unregister(this);
-            if (slot >= 0) {
-                loop.fixedFiles().remove(slot);
-                slot = -1;
-            }
-            loop.closeFd(fd, f, path);
-        }), this);
-    }
-
-    @Override
-    public void closeOnShutdown() {
-        closed = true;
-        Posix.close(fd);
+        java.util.concurrent.CompletableFuture<Integer> f = state.close();
+        if (f != null) Errors.awaitClose(f, this);
     }
 
     @Override
     public String toString() {
-        return "AsyncFile[" + path + ", fd " + fd + ", " + loop + "]";
+        return state.toString();
     }
 }

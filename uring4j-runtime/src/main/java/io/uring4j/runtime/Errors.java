@@ -94,7 +94,8 @@ final class Errors {
             Errno.EADDRNOTAVAIL, Errno.ENOTCONN, Errno.ENETDOWN, Errno.EHOSTDOWN, Errno.ENETRESET);
 
     private static boolean isSocket(Object subject) {
-        return subject instanceof SocketAddress || subject instanceof MessageSocket || subject instanceof TcpConnection
+        return subject instanceof SocketAddress || subject instanceof MessageSocketState || subject instanceof MessageSocket
+                || subject instanceof TcpConnectionState || subject instanceof TcpConnection || subject instanceof TcpServerState
                 || subject instanceof TcpServer;
     }
 

@@ -4,10 +4,8 @@ import io.uring4j.core.CancelOps;
 import io.uring4j.core.CqeHandler;
 import io.uring4j.core.Errno;
 import io.uring4j.core.IoUring;
-import io.uring4j.core.IoUringParams;
 import io.uring4j.core.KernelTimespec;
 import io.uring4j.core.Probe;
-import io.uring4j.core.SetupFlag;
 import io.uring4j.core.Sqe;
 import io.uring4j.core.SqeFlag;
 import io.uring4j.core.internal.Posix;
@@ -57,18 +55,12 @@ public final class EventLoop implements AutoCloseable {
     private FixedBuffers fixedBuffers;
     private final LoopResources resources = new LoopResources(this);
 
-    /** Something holding an fd of this loop that the loop must close if its owner does not. */
-    interface Resource {
-        /** Closes the fd with a plain close(2); called on the loop thread after every request ended. */
-        void closeOnShutdown();
-    }
-
     /** {@code r} is closed with the loop unless it is unregistered first (loop thread). */
-    void register(Resource r) {
+    void register(LoopResource r) {
         resources.add(r);
     }
 
-    void unregister(Resource r) {
+    void unregister(LoopResource r) {
         resources.remove(r);
     }
     /** Routes each CQE to its operation ({@link OperationSlots#dispatch}). */
@@ -90,20 +82,8 @@ public final class EventLoop implements AutoCloseable {
             throw new IllegalStateException("interrupted while starting event loop " + id, e);
         }
         if (startFailure != null) {
-            throw new IllegalStateException("event loop " + id + " could not start: " + startFailureReason(startFailure), startFailure);
+            throw new IllegalStateException("event loop " + id + " could not start: " + LoopRing.startFailureReason(startFailure), startFailure);
         }
-    }
-
-    /**
-     * Why the loop could not start: io_uring's own unavailability cause when it is unavailable
-     * (no native access, seccomp, sysctl, memlock: core names the failing call and the fix),
-     * else the failure's message (an initializer error has none, hence its description).
-     */
-    private static String startFailureReason(Throwable failure) {
-        if (!IoUring.isAvailable()) {
-            return IoUring.unavailabilityCause().getMessage();
-        }
-        return failure.getMessage() != null ? failure.getMessage() : failure.toString();
     }
 
     /** The group this loop belongs to. */
@@ -179,7 +159,7 @@ public final class EventLoop implements AutoCloseable {
             slots = new OperationSlots(this, arena, settings.maxOperations());
             dispatcher = slots::dispatch;
             buffers = new BufferPool(settings.idleBufferBytes(), b -> fixedBuffers.forget(b));
-            ring = openRing(entries);
+            ring = LoopRing.open(entries);
             probe = Probe.of(ring);
             int eventFd = Posix.eventfd(0, Posix.EFD_CLOEXEC);
             if (eventFd < 0) throw new IllegalStateException("eventfd failed: " + eventFd);
@@ -205,18 +185,6 @@ public final class EventLoop implements AutoCloseable {
             } finally {
                 terminated.countDown();
             }
-        }
-    }
-
-    /** CQ entries 4x the SQ's (at least 4096); CLAMP caps them at the kernel's maximum for big rings. */
-    private static IoUring openRing(int entries) {
-        IoUringParams params = IoUringParams.create().cqEntries(Math.max(entries * 4, 4096))
-                .flags(SetupFlag.SINGLE_ISSUER, SetupFlag.DEFER_TASKRUN, SetupFlag.CLAMP);
-        try {
-            return IoUring.open(entries, params);
-        } catch (RuntimeException e) {
-            return IoUring.open(entries, IoUringParams.create().cqEntries(Math.max(entries * 4, 4096))
-                    .flags(SetupFlag.COOP_TASKRUN, SetupFlag.TASKRUN_FLAG, SetupFlag.CLAMP));
         }
     }
 

@@ -62,10 +62,9 @@ final class FileOpen {
         int slot = request.registered() ? loop.fixedFiles().install(res) : -1;
         AsyncFile file = new AsyncFile(loop, res, request.path(), request.direct(), slot);
         if (op.future.complete(file)) {
-            loop.register(file);
+            loop.register(file.state);
         } else {
-            if (slot >= 0) loop.fixedFiles().remove(slot);
-            Posix.close(res); // the caller gave up (cancelled): the fd must not leak
+            file.state.close(); // the caller gave up (cancelled): the fd must not leak (on the loop: now)
         }
     };
 

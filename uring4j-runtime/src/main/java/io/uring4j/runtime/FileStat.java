@@ -71,8 +71,13 @@ record FileStat(int mode, long size, long blocks, long ino, int devMajor, int de
         byte[] name = path == null ? new byte[0] : PathOps.bytes(path);
         Path subject = file != null ? file.path() : path; // what an error names
         return loop.submit(f -> {
+            if (file != null && !file.isOpen()) { // closed while this was on its way to the loop
+                f.completeExceptionally(Errors.closed());
+                return;
+            }
             Operation op = loop.acquire(completion, f);
             op.context = subject;
+            op.owner = file; // a file's statx holds the file (and counts among its requests)
             op.buffer = loop.buffers().acquire(PATH_AT + name.length + 1);
             MemorySegment buf = op.buffer.segment;
             PathOps.put(buf, PATH_AT, name);
@@ -86,13 +91,18 @@ record FileStat(int mode, long size, long blocks, long ino, int devMajor, int de
                 timed = file != null && file.guard(op, sqe);
             }
             loop.started(op, timed);
+            if (file != null) file.state.requests.requestStarted();
             loop.cancelWith(op, f);
         });
     }
 
+    /** Ends the request among its file's (if it has one); true if it failed (the future then has the exception). */
     private static boolean failed(Operation op, int res) {
+        AsyncFileState file = op.owner instanceof AsyncFile f ? f.state : null;
+        if (file != null) file.requests.requestEnded();
         if (res >= 0) return false;
-        op.future.completeExceptionally(Errors.of(res, "statx", op.context, EventLoop.timedOut(op, res)));
+        boolean timedOut = file != null ? file.timedOut(op, res) : EventLoop.timedOut(op, res);
+        op.future.completeExceptionally(Errors.of(res, "statx", op.context, timedOut));
         return true;
     }
 

@@ -27,7 +27,10 @@ final class FileTransfer {
         }
         CompletableFuture<Integer> early = check(file, buf, bounds, position, isRead);
         if (early != null) return early;
-        return file.loop().submit(f -> file.start(isRead, buf, bounds, position, timeout, f, null, null));
+        return file.loop().submit(f -> {
+            if (!file.isOpen()) f.completeExceptionally(Errors.closed()); // closed while this was on its way to the loop
+            else file.start(isRead, buf, bounds, position, timeout, f, null, null);
+        });
     }
 
     /**
@@ -63,6 +66,10 @@ final class FileTransfer {
 
     private static void startOrFail(AsyncFile file, boolean isRead, ByteBuffer buf, long bounds, long position,
                                     CompletionHandler<Object, Object> h, Object attachment) {
+        if (!file.isOpen()) { // closed while this was on its way to the loop
+            h.failed(Errors.closed(), attachment);
+            return;
+        }
         try {
             file.start(isRead, buf, bounds, position, null, null, h, attachment);
         } catch (Throwable t) {
@@ -108,9 +115,10 @@ final class FileTransfer {
      * asked is 0, as with FileChannel.
      */
     static final Operation.Completion READ_DONE = (loop, op, res, flags, more) -> {
-        AsyncFile file = (AsyncFile) op.context;
+        AsyncFileState file = ((AsyncFile) op.context).state;
+        file.requests.requestEnded();
         if (res < 0) {
-            op.fail(Errors.of(res, "read", file.path(), EventLoop.timedOut(op, res)));
+            op.fail(Errors.of(res, "read", file.path, file.timedOut(op, res)));
             return;
         }
         ByteBuffer dst = op.userBuffer;
@@ -124,9 +132,10 @@ final class FileTransfer {
     };
 
     static final Operation.Completion WRITE_DONE = (loop, op, res, flags, more) -> {
-        AsyncFile file = (AsyncFile) op.context;
+        AsyncFileState file = ((AsyncFile) op.context).state;
+        file.requests.requestEnded();
         if (res < 0) {
-            op.fail(Errors.of(res, "write", file.path(), EventLoop.timedOut(op, res)));
+            op.fail(Errors.of(res, "write", file.path, file.timedOut(op, res)));
             return;
         }
         ByteBuffer src = op.userBuffer;

@@ -11,17 +11,17 @@ import java.util.Set;
  */
 final class LoopResources {
     private final EventLoop loop;
-    private final Set<EventLoop.Resource> open = Collections.newSetFromMap(new IdentityHashMap<>());
+    private final Set<LoopResource> open = Collections.newSetFromMap(new IdentityHashMap<>());
 
     LoopResources(EventLoop loop) {
         this.loop = loop;
     }
 
-    void add(EventLoop.Resource r) {
+    void add(LoopResource r) {
         open.add(r);
     }
 
-    void remove(EventLoop.Resource r) {
+    void remove(LoopResource r) {
         open.remove(r);
     }
 
@@ -31,7 +31,7 @@ final class LoopResources {
      * reported and the others are closed all the same.
      */
     void closeAll() {
-        for (EventLoop.Resource r : List.copyOf(open)) {
+        for (LoopResource r : List.copyOf(open)) {
             try {
                 r.closeOnShutdown();
             } catch (RuntimeException e) {

@@ -7,9 +7,10 @@ import java.util.function.Supplier;
 /**
  * What the shared socket machinery ({@link OrderedSendQueue}, {@link MessageReceiveQueue},
  * {@link SocketOptionRequests}) needs from a socket owned by one loop: its fd, whether its close
- * has begun, and the count of its requests in flight; and the close protocol every socket follows:
- * cancel every request on the fd, wait until the last of them has ended, only then close the fd
- * (so no request can outlive the fd, and none can reach whoever reuses its number).
+ * has begun, and the count of its requests in flight; and the close protocol every socket (and
+ * {@link AsyncFile}) follows: cancel every request on the fd, wait until the last of them has
+ * ended, only then close the fd (so no request can outlive the fd, and none can reach whoever
+ * reuses its number).
  *
  * <p>One per socket, held privately (so that these methods do not become part of the socket's
  * public API) and wired to the socket's own state by the functions it is made with. Every method

@@ -58,14 +58,15 @@ final class MessageReceiveQueue {
         this.seqpacket = seqpacket;
     }
 
-    /** Queues a receive into {@code dst} completing {@code f}; {@code timeout} null: none. */
-    void add(CompletableFuture<Received> f, ByteBuffer dst, Duration timeout) {
+    /** Queues a receive into {@code dst} completing {@code f}, for the user of {@code owner}; {@code timeout} null: none. */
+    void add(CompletableFuture<Received> f, ByteBuffer dst, Duration timeout, MessageSocket owner) {
         int pos = dst.position(), lim = dst.limit(); // one snapshot: everything below derives from it
         int len = Math.max(0, lim - pos);
         EventLoop loop = socket.loop();
         NativeBuffer staging = dst.isDirect() ? null : loop.buffers().acquire(len); // may refuse: nothing taken yet
         Operation op = loop.acquire(RECEIVED, f);
         op.context = this;
+        op.owner = owner;
         op.userBuffer = dst;
         op.value = pos | (timeout != null ? TIMED : 0);
         long address;

@@ -1,8 +1,6 @@
 package io.uring4j.runtime;
 
-import io.uring4j.core.CancelFlags;
 import io.uring4j.core.Msghdr;
-import io.uring4j.core.Opcode;
 import io.uring4j.core.SocketAddresses;
 import io.uring4j.core.Sqe;
 import io.uring4j.core.internal.Posix;
@@ -43,9 +41,10 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * {@link Received#truncated()} says so.
  *
  * <p><b>Closing</b> cancels the socket's requests, waits for all of their completions, then closes
- * the fd; no request outlives the fd.
+ * the fd; no request outlives the fd. A socket dropped without {@link #close()} is closed the same
+ * way once the GC finds it unreachable and no request of its user is in flight.
  */
-public final class MessageSocket implements AutoCloseable, EventLoop.Resource {
+public final class MessageSocket implements AutoCloseable {
 
     /**
      * One received message.
@@ -61,32 +60,22 @@ public final class MessageSocket implements AutoCloseable, EventLoop.Resource {
     static final long IOV = Msghdr.BYTES, NAME = IOV + Msghdr.IOVEC_BYTES;
     static final int NAME_ROOM = SocketAddresses.SOCKADDR_STORAGE_BYTES;
 
+    /** What the loop holds of this socket: fd, send and receive queues, close. */
+    final MessageSocketState state;
     final EventLoop loop;
     final int fd;
     private final int family;
     private final boolean seqpacket;
-    private volatile boolean closed;
-    private final SocketAddress local;
-    private volatile SocketAddress remote;
     /** Deadline of blocking calls (and receives) that name none, or null. */
     private volatile Duration defaultTimeout;
 
-    // ---- loop-thread state ----
-    /** This socket as the shared send and receive queues and option requests see it. */
-    private final LoopSocket requests;
-    private final OrderedSendQueue sends;
-    private final MessageReceiveQueue receives;
-
-    private MessageSocket(EventLoop loop, int fd, int family, boolean seqpacket, SocketAddress local, SocketAddress remote) {
-        this.loop = loop;
-        this.fd = fd;
-        this.family = family;
-        this.seqpacket = seqpacket;
-        this.local = local;
-        this.remote = remote;
-        this.requests = new LoopSocket(loop, fd, () -> closed, () -> { }, () -> this, () -> { });
-        this.sends = new OrderedSendQueue(requests, this::prepareSend, false, "sendmsg");
-        this.receives = new MessageReceiveQueue(requests, family, seqpacket);
+    private MessageSocket(MessageSocketState state) {
+        this.state = state;
+        this.loop = state.loop;
+        this.fd = state.fd;
+        this.family = state.family;
+        this.seqpacket = state.seqpacket;
+        AbandonedObjects.closeWhenUnreachable(this, state);
     }
 
     // ------------------------------------------------------------------ opening
@@ -104,7 +93,7 @@ public final class MessageSocket implements AutoCloseable, EventLoop.Resource {
             MemorySegment len = arena.allocateFrom(JAVA_INT, SocketAddresses.SOCKADDR_STORAGE_BYTES);
             r = Posix.getsockname(fd, sa, len);
             if (r < 0) throw (IOException) Errors.of(r, "getsockname", local, false);
-            return register(new MessageSocket(group.next(), fd, family, false, SocketAddresses.readInet(sa, len.get(JAVA_INT, 0)), null));
+            return register(new MessageSocketState(group.next(), fd, family, false, SocketAddresses.readInet(sa, len.get(JAVA_INT, 0)), null));
         } catch (IOException | RuntimeException e) {
             Posix.close(fd);
             throw e;
@@ -118,8 +107,8 @@ public final class MessageSocket implements AutoCloseable, EventLoop.Resource {
         if (r < 0) throw (IOException) Errors.of(r, "socketpair", "AF_UNIX SOCK_SEQPACKET", false);
         MessageSocket first = null;
         try {
-            first = register(new MessageSocket(group.next(), fds[0], Posix.AF_UNIX, true, null, null));
-            return new MessageSocket[] {first, register(new MessageSocket(group.next(), fds[1], Posix.AF_UNIX, true, null, null))};
+            first = register(new MessageSocketState(group.next(), fds[0], Posix.AF_UNIX, true, null, null));
+            return new MessageSocket[] {first, register(new MessageSocketState(group.next(), fds[1], Posix.AF_UNIX, true, null, null))};
         } catch (IOException | RuntimeException e) {
             if (first != null) first.close();
             else Posix.close(fds[0]);
@@ -128,12 +117,13 @@ public final class MessageSocket implements AutoCloseable, EventLoop.Resource {
         }
     }
 
-    private static MessageSocket register(MessageSocket s) throws IOException {
+    /** Registers {@code s} with its loop; the public socket (and the Cleaner's watch) exists only once the loop owns the fd. */
+    private static MessageSocket register(MessageSocketState s) throws IOException {
         Errors.await(s.loop.submit(f -> {
             s.loop.register(s);
             f.complete(null);
         }));
-        return s;
+        return new MessageSocket(s);
     }
 
     /** A SOCK_SEQPACKET connection to the AF_UNIX listener at {@code remote}, failing after {@code timeout}. */
@@ -141,42 +131,58 @@ public final class MessageSocket implements AutoCloseable, EventLoop.Resource {
         return Errors.await(connectSeqpacketAsync(group.next(), remote, timeout));
     }
 
-    /** CONNECT guarded by a linked timeout; the socket is closed if the connect fails or times out. */
+    /**
+     * CONNECT guarded by a linked timeout (null: none); the socket is closed if the connect fails
+     * or times out. A loop at its operation limit refuses it before any socket exists.
+     *
+     * @throws IllegalArgumentException (in the future) the path is too long for sun_path, or
+     *         {@code timeout} is zero or negative
+     */
     public static CompletableFuture<MessageSocket> connectSeqpacketAsync(EventLoop loop, UnixDomainSocketAddress remote, Duration timeout) {
         Objects.requireNonNull(remote, "remote");
         try {
             SocketAddresses.length(remote); // refuses a path too long for sun_path, on the caller's thread
+            AsyncFile.positive(timeout); // likewise: refused on the loop, it left the socket open and the CONNECT linked to the next request
         } catch (IllegalArgumentException e) {
             return CompletableFuture.failedFuture(e);
         }
         return loop.submit(f -> {
+            Operation op = loop.acquire(CONNECTED_NEW, f); // the slot before the socket: a refusal leaves nothing open
             int fd = Posix.socket(Posix.AF_UNIX, Posix.SOCK_SEQPACKET | Posix.SOCK_CLOEXEC, 0);
             if (fd < 0) {
+                loop.discard(op);
                 f.completeExceptionally(Errors.of(fd, "socket", remote, false));
                 return;
             }
-            Operation op = loop.acquire(CONNECTED_NEW, f);
-            op.context = new Object[] {remote, fd};
-            int len = SocketAddresses.write(op.scratch, remote);
-            Sqe sqe = loop.sqe().prepConnect(fd, op.scratch, len).userData(op.userData(UserData.TAG_MAIN));
+            op.context = remote;
+            op.value = fd;
+            Sqe sqe;
+            try {
+                int len = SocketAddresses.write(op.scratch, remote);
+                sqe = loop.sqe().prepConnect(fd, op.scratch, len).userData(op.userData(UserData.TAG_MAIN));
+            } catch (RuntimeException e) { // no SQE of it exists: nothing may keep the fd
+                loop.discard(op);
+                Posix.close(fd);
+                throw e;
+            }
             if (timeout != null) loop.linkTimeout(op, sqe, timeout);
             loop.started(op, timeout != null);
         });
     }
 
     private static final Operation.Completion CONNECTED_NEW = (loop, op, res, flags, more) -> {
-        Object[] ctx = (Object[]) op.context;
-        UnixDomainSocketAddress remote = (UnixDomainSocketAddress) ctx[0];
-        int fd = (Integer) ctx[1];
+        UnixDomainSocketAddress remote = (UnixDomainSocketAddress) op.context;
+        int fd = (int) op.value;
         if (res < 0) {
             Posix.close(fd);
             op.future.completeExceptionally(Errors.of(res, "connect", remote, EventLoop.timedOut(op, res)));
             return;
         }
-        MessageSocket s = new MessageSocket(loop, fd, Posix.AF_UNIX, true, null, remote);
+        MessageSocket s = new MessageSocket(new MessageSocketState(loop, fd, Posix.AF_UNIX, true, null, remote));
         if (op.future.complete(s)) {
-            loop.register(s);
+            loop.register(s.state);
         } else {
+            s.state.closed = true; // never used: the Cleaner has nothing to close
             Posix.close(fd); // the caller gave up meanwhile: the fd must not leak
         }
     };
@@ -188,27 +194,27 @@ public final class MessageSocket implements AutoCloseable, EventLoop.Resource {
 
     public CompletableFuture<Void> connectAsync(InetSocketAddress peer) {
         Objects.requireNonNull(peer, "peer");
-        if (closed) return CompletableFuture.failedFuture(Errors.closed());
+        if (state.closed) return CompletableFuture.failedFuture(Errors.closed());
         if (seqpacket) return CompletableFuture.failedFuture(new IllegalStateException("a SOCK_SEQPACKET socket is connected when opened"));
         if (peer.isUnresolved()) return CompletableFuture.failedFuture(new IllegalArgumentException("unresolved address " + peer));
         return loop.submit(f -> {
-            if (closed) {
+            if (state.closed) {
                 f.completeExceptionally(Errors.closed());
                 return;
             }
             Operation op = loop.acquire(CONNECTED, f);
-            op.context = new Object[] {this, peer};
+            op.context = peer;
+            op.owner = this;
             int len = SocketAddresses.write(op.scratch, peer);
             loop.sqe().prepConnect(fd, op.scratch, len).userData(op.userData(UserData.TAG_MAIN));
             loop.started(op, false);
-            requests.requestStarted();
+            state.requests.requestStarted();
         });
     }
 
     private static final Operation.Completion CONNECTED = (loop, op, res, flags, more) -> {
-        Object[] ctx = (Object[]) op.context;
-        MessageSocket s = (MessageSocket) ctx[0];
-        InetSocketAddress peer = (InetSocketAddress) ctx[1];
+        MessageSocketState s = ((MessageSocket) op.owner).state;
+        InetSocketAddress peer = (InetSocketAddress) op.context;
         if (res < 0) {
             op.future.completeExceptionally(Errors.of(res, "connect", peer, false));
         } else {
@@ -272,7 +278,7 @@ public final class MessageSocket implements AutoCloseable, EventLoop.Resource {
     }
 
     private CompletableFuture<Integer> enqueueSend(ByteBuffer src, SocketAddress target) {
-        if (closed) return CompletableFuture.failedFuture(Errors.closed());
+        if (state.closed) return CompletableFuture.failedFuture(Errors.closed());
         int pos = src.position(), lim = src.limit(); // one snapshot: the message is [pos, lim) whatever happens to src later
         int len = Math.max(0, lim - pos);
         String bad = null;
@@ -288,11 +294,12 @@ public final class MessageSocket implements AutoCloseable, EventLoop.Resource {
         if (bad != null) return CompletableFuture.failedFuture(new IllegalArgumentException(bad));
         return loop.submit(f -> {
             if (f.isDone()) return; // cancelled before it reached the loop
-            if (closed) {
+            if (state.closed) {
                 f.completeExceptionally(Errors.closed());
                 return;
             }
-            Operation op = sends.acquire(f, len);
+            Operation op = state.sends.acquire(f, len);
+            op.owner = this;
             op.buffer = loop.buffers().acquire(len);
             MemorySegment.copy(BufferBounds.whole(src), pos, op.buffer.segment, 0, len);
             try {
@@ -308,18 +315,8 @@ public final class MessageSocket implements AutoCloseable, EventLoop.Resource {
                 int nameLen = SocketAddresses.write(s.asSlice(NAME, NAME_ROOM), target);
                 Msghdr.setName(s, s.asSlice(NAME, nameLen), nameLen);
             }
-            sends.add(op);
+            state.sends.add(op);
         });
-    }
-
-    /**
-     * One SENDMSG per message: all of it goes, or the call fails (the queue resends one cancelled
-     * by an earlier member's failure). A message whose caller gave up (its deadline passed, or it
-     * cancelled the future) while it waited is withdrawn: a NOP keeps its place in the chain.
-     */
-    private Sqe prepareSend(Operation op, int sent) {
-        if (op.future != null && op.future.isCancelled()) return loop.sqe().prepNop();
-        return loop.sqe().prepSendmsg(fd, op.scratch, Msghdr.MSG_NOSIGNAL);
     }
 
     /** Points the msghdr at the start of {@code s} at its one iovec, covering {@code len} bytes at {@code address}. */
@@ -359,7 +356,7 @@ public final class MessageSocket implements AutoCloseable, EventLoop.Resource {
      * receive, even one the kernel had already taken for this receive.
      */
     public CompletableFuture<Received> receiveAsync(ByteBuffer dst, Duration timeout) {
-        if (closed) return CompletableFuture.failedFuture(Errors.closed());
+        if (state.closed) return CompletableFuture.failedFuture(Errors.closed());
         if (dst.isReadOnly()) return CompletableFuture.failedFuture(new IllegalArgumentException("receive into a read-only buffer"));
         if (!dst.isDirect() && dst.remaining() > BufferPool.maxBytes()) {
             return CompletableFuture.failedFuture(new IllegalArgumentException(
@@ -370,8 +367,8 @@ public final class MessageSocket implements AutoCloseable, EventLoop.Resource {
         }
         return loop.submit(f -> {
             if (f.isDone()) return; // cancelled before it reached the loop
-            if (closed) f.completeExceptionally(Errors.closed());
-            else receives.add(f, dst, timeout);
+            if (state.closed) f.completeExceptionally(Errors.closed());
+            else state.receives.add(f, dst, timeout, this);
         });
     }
 
@@ -417,27 +414,29 @@ public final class MessageSocket implements AutoCloseable, EventLoop.Resource {
     }
 
     public <T> CompletableFuture<Void> setOptionAsync(SocketOption<T> option, T value) {
-        return SocketOptionRequests.set(requests, supportedOptions(), option, value, SocketOptionRequests.Route.COMMAND, SocketOptionRequests.TIMEOUT);
+        return SocketOptionRequests.set(state.requests, this, supportedOptions(), option, value, SocketOptionRequests.Route.COMMAND,
+                SocketOptionRequests.TIMEOUT);
     }
 
     public <T> CompletableFuture<T> getOptionAsync(SocketOption<T> option) {
-        return SocketOptionRequests.get(requests, supportedOptions(), option, SocketOptionRequests.Route.COMMAND, SocketOptionRequests.TIMEOUT);
+        return SocketOptionRequests.get(state.requests, this, supportedOptions(), option, SocketOptionRequests.Route.COMMAND,
+                SocketOptionRequests.TIMEOUT);
     }
 
     // ------------------------------------------------------------------ addresses and close
 
     /** The bound address of a UDP socket; null for an AF_UNIX one. */
     public SocketAddress localAddress() {
-        return local;
+        return state.local;
     }
 
     /** The peer given to {@link #connect} or {@link #connectSeqpacket}; null otherwise. */
     public SocketAddress remoteAddress() {
-        return remote;
+        return state.remote;
     }
 
     public boolean isOpen() {
-        return !closed;
+        return !state.closed;
     }
 
     /** The loop this socket's requests run on. */
@@ -451,29 +450,13 @@ public final class MessageSocket implements AutoCloseable, EventLoop.Resource {
         Errors.awaitClose(closeAsync(), this);
     }
 
+    /** As {@link #close()}, without waiting: the future completes once the fd is closed. */
     public CompletableFuture<Integer> closeAsync() {
-        return loop.submitClose(f -> {
-            closed = true;
-            if (!requests.beginClose(f)) return;
-            loop.unregister(this);
-            sends.closing();
-            receives.closing();
-            requests.closeIfIdle();
-        });
+        return state.close();
     }
-
-    @Override
-    public void closeOnShutdown() {
-        closed = true;
-        Posix.close(fd);
-        receives.closing();
-    }
-
 
     @Override
     public String toString() {
-        String kind = family == Posix.AF_UNIX ? "SEQPACKET" : "UDP";
-        return "MessageSocket[" + kind + (local != null ? " " + local : "") + (remote != null ? " -> " + remote : "")
-                + ", fd " + fd + ", " + loop + "]";
+        return state.toString();
     }
 }

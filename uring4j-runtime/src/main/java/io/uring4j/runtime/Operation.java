@@ -43,6 +43,12 @@ final class Operation {
     NativeBuffer buffer;
     /** Per-kind context: the file or connection, a path segment, … */
     Object context;
+    /**
+     * The public object (file, connection, server, socket) whose user made this request, or null
+     * for the loop's own requests: it stays reachable until the request's last CQE, so the
+     * runtime's Cleaner never closes it under a request of its user ({@link AbandonedObjects}).
+     */
+    Object owner;
     /** Per-kind integer state (e.g. bytes requested). */
     long value;
 
@@ -94,6 +100,7 @@ final class Operation {
         userBuffer = null;
         buffer = null;
         context = null;
+        owner = null;
         value = 0;
     }
 

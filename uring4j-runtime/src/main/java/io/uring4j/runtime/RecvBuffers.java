@@ -27,7 +27,7 @@ final class RecvBuffers {
     private final MemorySegment[] views = new MemorySegment[COUNT];
     /** The same buffers as operation-held buffers, for a send that takes one over. */
     private final NativeBuffer[] held = new NativeBuffer[COUNT];
-    private final ArrayDeque<TcpConnection> starved = new ArrayDeque<>();
+    private final ArrayDeque<TcpConnectionState> starved = new ArrayDeque<>();
     /** Buffers in the ring for the kernel to fill: recycled and not yet reported taken by a CQE. */
     private int available = COUNT;
 
@@ -70,7 +70,7 @@ final class RecvBuffers {
         return available;
     }
 
-    void starved(TcpConnection c) {
+    void starved(TcpConnectionState c) {
         starved.addLast(c);
     }
 
@@ -85,7 +85,7 @@ final class RecvBuffers {
         }
     }
 
-    void forget(TcpConnection c) {
+    void forget(TcpConnectionState c) {
         starved.remove(c);
     }
 

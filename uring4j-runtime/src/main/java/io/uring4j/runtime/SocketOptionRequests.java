@@ -105,18 +105,30 @@ final class SocketOptionRequests {
     /** The option's value, as getsockopt(2) reports it. */
     static <T> CompletableFuture<T> get(LoopSocket s, Set<SocketOption<?>> supported, SocketOption<T> option,
                                         Route route, Duration timeout) {
+        return get(s, null, supported, option, route, timeout);
+    }
+
+    /** As {@link #get(LoopSocket, Set, SocketOption, Route, Duration)}; the request holds {@code owner} (the public socket) until it ends. */
+    static <T> CompletableFuture<T> get(LoopSocket s, Object owner, Set<SocketOption<?>> supported, SocketOption<T> option,
+                                        Route route, Duration timeout) {
         Known k;
         try {
             k = check(s, supported, option);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
-        return s.loop().submit(g -> start(s, k, false, 0, route, timeout, g));
+        return s.loop().submit(g -> start(s, owner, k, false, 0, route, timeout, g));
     }
 
     /** Sets the option as setsockopt(2) does; completes with null. */
     static <T> CompletableFuture<Void> set(LoopSocket s, Set<SocketOption<?>> supported, SocketOption<T> option, T value,
                                            Route route, Duration timeout) {
+        return set(s, null, supported, option, value, route, timeout);
+    }
+
+    /** As {@link #set(LoopSocket, Set, SocketOption, Object, Route, Duration)}; the request holds {@code owner} until it ends. */
+    static <T> CompletableFuture<Void> set(LoopSocket s, Object owner, Set<SocketOption<?>> supported, SocketOption<T> option,
+                                           T value, Route route, Duration timeout) {
         Known k;
         int raw;
         try {
@@ -125,7 +137,7 @@ final class SocketOptionRequests {
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
-        return s.loop().submit(g -> start(s, k, true, raw, route, timeout, g));
+        return s.loop().submit(g -> start(s, owner, k, true, raw, route, timeout, g));
     }
 
     private static Known check(LoopSocket s, Set<SocketOption<?>> supported, SocketOption<?> option) {
@@ -138,7 +150,7 @@ final class SocketOptionRequests {
     }
 
     /** On the loop: the command under its linked timeout, or the syscall at once. */
-    private static void start(LoopSocket s, Known k, boolean set, int raw, Route route, Duration timeout,
+    private static void start(LoopSocket s, Object owner, Known k, boolean set, int raw, Route route, Duration timeout,
                               CompletableFuture<?> f) {
         if (s.closing()) {
             f.completeExceptionally(Errors.closed());
@@ -147,6 +159,7 @@ final class SocketOptionRequests {
         EventLoop loop = s.loop();
         Operation op = loop.acquire(DONE, f);
         op.context = s;
+        op.owner = owner;
         op.value = k.ordinal() | (set ? SET : 0);
         op.scratch.set(JAVA_INT, VALUE_OFFSET, raw);
         if (route == Route.SYSCALL || !loop.probe().supports(Opcode.URING_CMD)) {

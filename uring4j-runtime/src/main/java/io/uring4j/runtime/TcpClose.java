@@ -40,14 +40,14 @@ final class TcpClose {
         LINGER_ZERO.set(JAVA_INT, SocketConstants.LINGER_SECONDS, 0);
     }
 
-    private final TcpConnection conn;
+    private final TcpConnectionState conn;
     private final EventLoop loop;
     private CompletableFuture<Integer> closeFuture;
     /** The fd's close is under way: every request is being cancelled, none is sent again. */
     private boolean finishing;
     private Operation lingerTimer;
 
-    TcpClose(TcpConnection conn) {
+    TcpClose(TcpConnectionState conn) {
         this.conn = conn;
         this.loop = conn.loop;
     }
@@ -76,14 +76,14 @@ final class TcpClose {
         }
         conn.closed = true;
         closeFuture = f;
-        conn.receiveSide().closing();
-        TcpSend send = conn.sendSide();
-        if (abort || conn.closeTimeout().isZero() || send.isCut()) {
+        conn.receive.closing();
+        TcpSend send = conn.send;
+        if (abort || conn.closeTimeout.isZero() || send.isCut()) {
             abort();
         } else if (send.isIdle()) {
             finish();
         } else {
-            startLingerTimer(conn.closeTimeout());
+            startLingerTimer(conn.closeTimeout);
             send.whenIdle(this::finish);
         }
     }
@@ -93,10 +93,10 @@ final class TcpClose {
         conn.closed = true;
         if (finishing) return;
         if (closeFuture == null) closeFuture = new CompletableFuture<>(); // nobody asked: the connection ends itself
-        conn.receiveSide().closing();
+        conn.receive.closing();
         Posix.setsockopt(conn.fd, SocketConstants.SOL_SOCKET, SocketConstants.SO_LINGER, LINGER_ZERO,
                 (int) SocketConstants.LINGER.byteSize());
-        conn.sendSide().abort();
+        conn.send.abort();
         finish();
     }
 
@@ -108,11 +108,11 @@ final class TcpClose {
             loop.cancel(lingerTimer);
             lingerTimer = null;
         }
-        LoopSocket requests = conn.requests();
+        LoopSocket requests = conn.requests;
         requests.beginClose(closeFuture);
         loop.unregister(conn);
         loop.recvBuffers().forget(conn);
-        conn.sendSide().closing();
+        conn.send.closing();
         requests.closeIfIdle();
     }
 
@@ -138,8 +138,8 @@ final class TcpClose {
         conn.closed = true;
         finishing = true;
         Posix.close(conn.fd);
-        conn.receiveSide().closeOnShutdown();
-        conn.sendSide().closeOnShutdown();
+        conn.receive.closeOnShutdown();
+        conn.send.closeOnShutdown();
         if (closeFuture != null) closeFuture.complete(0);
     }
 

@@ -1,7 +1,5 @@
 package io.uring4j.runtime;
 
-import io.uring4j.core.Errno;
-import io.uring4j.core.NetOps;
 import io.uring4j.core.SocketAddresses;
 import io.uring4j.core.Sqe;
 import io.uring4j.core.internal.Posix;
@@ -45,50 +43,43 @@ import java.util.concurrent.CompletableFuture;
  * request can outlive the fd, and no memory is freed early. A request cut short by a close fails
  * with {@link java.nio.channels.AsynchronousCloseException}, one made after it with
  * {@link java.nio.channels.ClosedChannelException}.
+ *
+ * <p><b>Dropped without a close</b>: once the GC finds the connection unreachable, it is closed
+ * as {@link #close()} does (gracefully, within {@link #closeTimeout()}). A request of its user in
+ * flight (a read or write whose future alone is held, a {@link #send}) keeps it reachable, and so
+ * does a {@link #receive(TcpReceiver) receiver} until the end of stream was delivered to it.
  */
-public final class TcpConnection implements AutoCloseable, EventLoop.Resource {
-    /** Default {@link #closeTimeout()}. */
-    static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(10);
-
+public final class TcpConnection implements AutoCloseable {
+    /** What the loop holds of this connection: fd, receive and send sides, close. */
+    final TcpConnectionState state;
     final EventLoop loop;
     final int fd;
     private final InetSocketAddress remote;
-    /** Set when a close or abort began: no new request is accepted. */
-    volatile boolean closed;
     private volatile Duration defaultTimeout;
-    private volatile Duration closeTimeout = DEFAULT_CLOSE_TIMEOUT;
 
-    /** This connection as the shared send queue and option requests see it. */
-    private final LoopSocket requests;
     private final TcpReceive receive;
     private final TcpSend send;
-    private final TcpClose lifecycle;
 
-    TcpConnection(EventLoop loop, int fd, InetSocketAddress remote) {
+    private TcpConnection(EventLoop loop, int fd, InetSocketAddress remote) {
+        this.state = new TcpConnectionState(loop, fd, remote);
         this.loop = loop;
         this.fd = fd;
         this.remote = remote;
-        this.lifecycle = new TcpClose(this);
-        this.requests = new LoopSocket(loop, fd, lifecycle::finishing, this::returnHeldBuffers, () -> remote, this::abortOnLoop);
-        this.receive = new TcpReceive(this);
-        this.send = new TcpSend(this);
+        this.receive = state.receive;
+        this.send = state.send;
+        AbandonedObjects.closeWhenUnreachable(this, state);
     }
 
-    TcpSend sendSide() {
-        return send;
-    }
-
-    /** Loop thread: aborts now (a send nobody waited for failed, a receiver threw). */
-    void abortOnLoop() {
-        lifecycle.abort();
+    /** Loop thread of {@code loop}: the connection of an accepted fd, registered and receiving. */
+    static TcpConnection accepted(EventLoop loop, int fd, InetSocketAddress remote) {
+        TcpConnection c = new TcpConnection(loop, fd, remote);
+        loop.register(c.state);
+        c.state.rearmReceive();
+        return c;
     }
 
     LoopSocket requests() {
-        return requests;
-    }
-
-    TcpReceive receiveSide() {
-        return receive;
+        return state.requests;
     }
 
     // ------------------------------------------------------------------ connect
@@ -98,32 +89,51 @@ public final class TcpConnection implements AutoCloseable, EventLoop.Resource {
         return Errors.await(connectAsync(group.next(), remote, timeout));
     }
 
-    /** CONNECT guarded by a linked timeout; the socket is closed if the connect fails or times out. */
+    /**
+     * CONNECT guarded by a linked timeout (null: none); the socket is closed if the connect fails
+     * or times out. A loop at its operation limit refuses it before any socket exists
+     * ({@link java.util.concurrent.RejectedExecutionException}).
+     *
+     * @throws IllegalArgumentException (in the future) {@code remote} is unresolved or
+     *         {@code timeout} is zero or negative
+     */
     public static CompletableFuture<TcpConnection> connectAsync(EventLoop loop, InetSocketAddress remote, Duration timeout) {
         if (remote.isUnresolved()) {
             return CompletableFuture.failedFuture(new IllegalArgumentException("unresolved address " + remote));
         }
+        try {
+            AsyncFile.positive(timeout); // on this thread: refused on the loop, it left the socket open and the CONNECT linked to the next request
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.failedFuture(e);
+        }
         int family = remote.getAddress() instanceof java.net.Inet6Address ? Posix.AF_INET6 : Posix.AF_INET;
         return loop.submit(f -> {
+            Operation op = loop.acquire(CONNECTED, f); // the slot before the socket: a refusal leaves nothing open
             int fd = Posix.socket(family, Posix.SOCK_STREAM | Posix.SOCK_CLOEXEC, 0);
             if (fd < 0) {
+                loop.discard(op);
                 f.completeExceptionally(Errors.of(fd, "socket", remote, false));
                 return;
             }
-            Operation op = loop.acquire(CONNECTED, f);
-            op.context = new Object[] {remote, fd};
-            int len = SocketAddresses.write(op.scratch, remote);
-            Sqe sqe = loop.sqe().prepConnect(fd, op.scratch, len)
-                    .userData(op.userData(UserData.TAG_MAIN));
+            op.context = remote;
+            op.value = fd;
+            Sqe sqe;
+            try {
+                int len = SocketAddresses.write(op.scratch, remote);
+                sqe = loop.sqe().prepConnect(fd, op.scratch, len).userData(op.userData(UserData.TAG_MAIN));
+            } catch (RuntimeException e) { // no SQE of it exists: nothing may keep the fd
+                loop.discard(op);
+                Posix.close(fd);
+                throw e;
+            }
             if (timeout != null) loop.linkTimeout(op, sqe, timeout);
             loop.started(op, timeout != null);
         });
     }
 
     private static final Operation.Completion CONNECTED = (loop, op, res, flags, more) -> {
-        Object[] ctx = (Object[]) op.context;
-        InetSocketAddress remote = (InetSocketAddress) ctx[0];
-        int fd = (Integer) ctx[1];
+        InetSocketAddress remote = (InetSocketAddress) op.context;
+        int fd = (int) op.value;
         if (res < 0) {
             Posix.close(fd);
             op.future.completeExceptionally(Errors.of(res, "connect", remote, EventLoop.timedOut(op, res)));
@@ -131,8 +141,9 @@ public final class TcpConnection implements AutoCloseable, EventLoop.Resource {
         }
         TcpConnection c = new TcpConnection(loop, fd, remote);
         if (op.future.complete(c)) {
-            loop.register(c);
+            loop.register(c.state);
         } else {
+            c.state.closed = true; // never used: the Cleaner has nothing to close
             Posix.close(fd);
         }
     };
@@ -171,7 +182,7 @@ public final class TcpConnection implements AutoCloseable, EventLoop.Resource {
      */
     public void receive(TcpReceiver r) {
         Objects.requireNonNull(r, "receiver");
-        loop.execute(() -> receive.receive(r));
+        loop.execute(() -> receive.receive(r, this));
     }
 
     /** Reads what has arrived into {@code dst} (waiting for data, at most {@link #timeout()}); the count, or -1 at end of stream. */
@@ -187,7 +198,7 @@ public final class TcpConnection implements AutoCloseable, EventLoop.Resource {
      * interrupt gives the read up the same way ({@link java.io.InterruptedIOException}).
      */
     public int read(ByteBuffer dst, Duration timeout) throws IOException {
-        CompletableFuture<Integer> f = receive.readAsync(dst);
+        CompletableFuture<Integer> f = receive.readAsync(dst, this);
         if (f instanceof TcpFuture<Integer> t) return t.await(timeout, "a read from", remote);
         return Errors.await(f);
     }
@@ -201,7 +212,7 @@ public final class TcpConnection implements AutoCloseable, EventLoop.Resource {
      * range and the position is set after them on the loop.
      */
     public CompletableFuture<Integer> readAsync(ByteBuffer dst) {
-        return receive.readAsync(dst);
+        return receive.readAsync(dst, this);
     }
 
     /**
@@ -210,43 +221,9 @@ public final class TcpConnection implements AutoCloseable, EventLoop.Resource {
      * dropped. The kernel gets SHUT_RD. Idempotent.
      */
     public void shutdownInput() throws IOException {
-        TcpFuture<Integer> f = new TcpFuture<>(loop, g -> { });
-        submit(f, () -> {
-            if (closed) {
-                f.settleFailure(Errors.closed());
-                return;
-            }
-            receive.shutdownInput();
-            Operation op = loop.acquire(SHUT_DONE, f);
-            op.context = this;
-            loop.sqe().prepShutdown(fd, NetOps.SHUT_RD).userData(op.userData(UserData.TAG_MAIN));
-            loop.started(op, false);
-            requests.requestStarted();
-        });
+        TcpFuture<Integer> f = new TcpFuture<>(loop, g -> { }, this);
+        state.submit(f, () -> state.shutdownInput(f));
         f.await(null, "the input shutdown of", remote);
-    }
-
-    private static final Operation.Completion SHUT_DONE = (loop, op, res, flags, more) -> {
-        TcpConnection c = (TcpConnection) op.context;
-        TcpFuture<?> f = (TcpFuture<?>) op.future;
-        if (res >= 0 || res == -Errno.ENOTCONN.code()) f.settle(null); // ENOTCONN: the peer is gone; nothing to read anyway
-        else f.settleFailure(Errors.of(res, "shutdown", c.remote, false));
-        c.requests.requestEnded();
-    };
-
-    /** Runs {@code body} on the loop; a closed loop fails {@code f} with a closed-channel exception. */
-    private void submit(TcpFuture<?> f, Runnable body) {
-        try {
-            loop.execute(() -> {
-                try {
-                    body.run();
-                } catch (RuntimeException e) {
-                    f.fail(e);
-                }
-            });
-        } catch (IllegalStateException loopClosed) {
-            f.settleFailure(Errors.closed());
-        }
     }
 
     // ------------------------------------------------------------------ send
@@ -265,7 +242,7 @@ public final class TcpConnection implements AutoCloseable, EventLoop.Resource {
      * ({@link java.io.InterruptedIOException}).
      */
     public void write(ByteBuffer src, Duration timeout) throws IOException {
-        CompletableFuture<Integer> f = send.writeAsync(src);
+        CompletableFuture<Integer> f = send.writeAsync(src, this);
         if (f instanceof TcpFuture<Integer> t) t.await(timeout, "a write to", remote);
         else Errors.await(f);
     }
@@ -279,7 +256,7 @@ public final class TcpConnection implements AutoCloseable, EventLoop.Resource {
      * of it. Cancelling the future makes the output unusable (see {@link #write(ByteBuffer, Duration)}).
      */
     public CompletableFuture<Integer> writeAsync(ByteBuffer src) {
-        return send.writeAsync(src);
+        return send.writeAsync(src, this);
     }
 
     /** {@link #send(MemorySegment, long, long)} of all of {@code data}. */
@@ -328,7 +305,7 @@ public final class TcpConnection implements AutoCloseable, EventLoop.Resource {
         }
         @SuppressWarnings("unchecked")
         CompletionHandler<Object, Object> h = (CompletionHandler<Object, Object>) (CompletionHandler<?, ?>) handler;
-        send.send(data, offset, (int) length, attachment, h);
+        send.send(data, offset, (int) length, attachment, h, this);
     }
 
     /**
@@ -344,9 +321,9 @@ public final class TcpConnection implements AutoCloseable, EventLoop.Resource {
 
     /** As {@link #shutdownOutput()}, completing once every earlier write and the SHUTDOWN went to the kernel. */
     public CompletableFuture<Void> shutdownOutputAsync() {
-        TcpFuture<Integer> f = new TcpFuture<>(loop, g -> { }); // giving it up cuts no write
-        if (closed) f.settleFailure(Errors.closed());
-        else submit(f, () -> send.shutdownOutput(f));
+        TcpFuture<Integer> f = new TcpFuture<>(loop, g -> { }, this); // giving it up cuts no write
+        if (state.closed) f.settleFailure(Errors.closed());
+        else state.submit(f, () -> send.shutdownOutput(f));
         return f.thenApply(r -> null);
     }
 
@@ -396,13 +373,15 @@ public final class TcpConnection implements AutoCloseable, EventLoop.Resource {
     }
 
     public <T> CompletableFuture<Void> setOptionAsync(SocketOption<T> option, T value) {
-        if (closed) return CompletableFuture.failedFuture(Errors.closed());
-        return SocketOptionRequests.set(requests, OPTIONS, option, value, SocketOptionRequests.Route.COMMAND, SocketOptionRequests.TIMEOUT);
+        if (state.closed) return CompletableFuture.failedFuture(Errors.closed());
+        return SocketOptionRequests.set(state.requests, this, OPTIONS, option, value, SocketOptionRequests.Route.COMMAND,
+                SocketOptionRequests.TIMEOUT);
     }
 
     public <T> CompletableFuture<T> getOptionAsync(SocketOption<T> option) {
-        if (closed) return CompletableFuture.failedFuture(Errors.closed());
-        return SocketOptionRequests.get(requests, OPTIONS, option, SocketOptionRequests.Route.COMMAND, SocketOptionRequests.TIMEOUT);
+        if (state.closed) return CompletableFuture.failedFuture(Errors.closed());
+        return SocketOptionRequests.get(state.requests, this, OPTIONS, option, SocketOptionRequests.Route.COMMAND,
+                SocketOptionRequests.TIMEOUT);
     }
 
     // ------------------------------------------------------------------ close
@@ -412,7 +391,7 @@ public final class TcpConnection implements AutoCloseable, EventLoop.Resource {
     }
 
     public boolean isOpen() {
-        return !closed;
+        return !state.closed;
     }
 
     /**
@@ -426,13 +405,13 @@ public final class TcpConnection implements AutoCloseable, EventLoop.Resource {
         if (timeout == null || timeout.isNegative()) {
             throw new IllegalArgumentException("a close timeout is zero or positive, given " + timeout);
         }
-        this.closeTimeout = timeout;
+        state.closeTimeout = timeout;
         return this;
     }
 
     /** See {@link #closeTimeout(Duration)}. */
     public Duration closeTimeout() {
-        return closeTimeout;
+        return state.closeTimeout;
     }
 
     /**
@@ -445,12 +424,12 @@ public final class TcpConnection implements AutoCloseable, EventLoop.Resource {
      */
     @Override
     public void close() throws IOException {
-        lifecycle.awaitClose(closeAsync(), closeTimeout);
+        state.lifecycle.awaitClose(closeAsync(), state.closeTimeout);
     }
 
     /** As {@link #close()}, without waiting: the future completes once the fd is closed. */
     public CompletableFuture<Integer> closeAsync() {
-        return lifecycle.start(false);
+        return state.lifecycle.start(false);
     }
 
     /**
@@ -460,26 +439,11 @@ public final class TcpConnection implements AutoCloseable, EventLoop.Resource {
      * Idempotent; also ends a graceful close that is still waiting.
      */
     public void abort() throws IOException {
-        Errors.awaitClose(lifecycle.start(true), this);
-    }
-
-    /** Just before the fd closes: buffers still held go back to the kernel's ring. */
-    private void returnHeldBuffers() {
-        receive.returnHeldBuffers();
-    }
-
-    /** (Re)starts the multishot receive. Loop thread (the server and the buffer ring call it). */
-    void rearmReceive() {
-        receive.rearm();
-    }
-
-    @Override
-    public void closeOnShutdown() {
-        lifecycle.closeOnShutdown();
+        Errors.awaitClose(state.lifecycle.start(true), this);
     }
 
     @Override
     public String toString() {
-        return "TcpConnection[" + remote + ", fd " + fd + ", " + loop + "]";
+        return state.toString();
     }
 }

@@ -22,6 +22,10 @@ import java.util.concurrent.TimeoutException;
  *
  * <p>States: waiting, then either taken (only the loop completes it, through {@link #deliver} or
  * {@link #deliverFailure}) or abandoned (whoever gave it up completed it). One CAS decides.
+ *
+ * <p>Until it completes it holds its {@link #connection}: the loop holds the future (a pending
+ * read, a queued write), so a connection with a request of its user in flight is never reclaimed
+ * by the Cleaner, even when the user holds only the future (issue 9 item 9).
  */
 final class TcpFuture<T> extends CompletableFuture<T> {
     /** The side of a connection whose request this is; told on its loop when the request was given up. */
@@ -41,12 +45,20 @@ final class TcpFuture<T> extends CompletableFuture<T> {
 
     private final EventLoop loop;
     private final Owner owner;
+    /** The public connection whose user made the request; dropped once the request completed. */
+    private TcpConnection connection;
     @SuppressWarnings("unused") // through STATE
     private volatile int state;
 
-    TcpFuture(EventLoop loop, Owner owner) {
+    TcpFuture(EventLoop loop, Owner owner, TcpConnection connection) {
         this.loop = loop;
         this.owner = owner;
+        this.connection = connection;
+    }
+
+    /** Whose request this is: a future held long after it completed does not hold its connection. */
+    private void completed() {
+        connection = null;
     }
 
     /** Loop thread: claims the request before moving bytes for it; false if it was given up. */
@@ -56,17 +68,20 @@ final class TcpFuture<T> extends CompletableFuture<T> {
 
     /** Loop thread, after {@link #take}: the result. */
     void deliver(T value) {
+        completed();
         super.complete(value);
     }
 
     /** Loop thread, after {@link #take}: the failure. */
     void deliverFailure(Throwable failure) {
+        completed();
         super.completeExceptionally(failure);
     }
 
     /** Loop thread: completes it unless it was given up; true if it did. */
     boolean settle(T value) {
         if (!take()) return false;
+        completed();
         super.complete(value);
         return true;
     }
@@ -74,6 +89,7 @@ final class TcpFuture<T> extends CompletableFuture<T> {
     /** Loop thread: fails it unless it was given up; true if it did. */
     boolean settleFailure(Throwable failure) {
         if (!take()) return false;
+        completed();
         super.completeExceptionally(failure);
         return true;
     }
@@ -81,12 +97,14 @@ final class TcpFuture<T> extends CompletableFuture<T> {
     /** Loop thread, whatever state it is in: fails it (a bug or misuse the request's code did not expect) unless it is done. */
     void fail(Throwable failure) {
         take();
+        completed();
         super.completeExceptionally(failure);
     }
 
     /** Gives the request up, completing it with {@code failure}; false if the loop took it first. */
     private boolean giveUp(Throwable failure, boolean cancel) {
         if (!STATE.compareAndSet(this, WAITING, ABANDONED)) return false;
+        completed();
         if (cancel) super.cancel(false);
         else super.completeExceptionally(failure);
         try {
@@ -107,6 +125,7 @@ final class TcpFuture<T> extends CompletableFuture<T> {
     @Override
     public boolean complete(T value) {
         if (!STATE.compareAndSet(this, WAITING, ABANDONED)) return false;
+        completed();
         super.complete(value);
         try {
             loop.execute(() -> owner.abandoned(this));

@@ -29,12 +29,17 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
  * <p><b>Backpressure</b>: when the user holds {@link #MAX_HELD} unread buffers the receive is
  * cancelled and re-armed once the user caught up; in push mode, while the connection's own send
  * queue is above its limit (a peer that does not read its answers stops being read).
+ *
+ * <p><b>Reachability</b> (issue 9 item 9): in push mode this holds the public connection it hands
+ * the receiver ({@link #pushTo}) until the end of stream was delivered or the close began, so a
+ * connection whose user set a receiver and forgot it is not reclaimed while it serves; after that
+ * neither the connection nor the user's receiver is referenced from here.
  */
 final class TcpReceive implements TcpFuture.Owner {
     static final int MAX_HELD = 16;
     private static final int ENOBUFS = Errno.ENOBUFS.code(), ECANCELED = Errno.ECANCELED.code();
 
-    private final TcpConnection conn;
+    private final TcpConnectionState conn;
     private final EventLoop loop;
 
     private int[] heldBid = new int[2 * MAX_HELD];
@@ -51,24 +56,38 @@ final class TcpReceive implements TcpFuture.Owner {
     private int readerPos, readerLim;
 
     private TcpReceiver receiver;
+    /** The public connection the receiver is called with, from {@link #receive} until the end or the close. */
+    private TcpConnection pushTo;
     private boolean endDelivered;
     /** Push mode: the receive buffer being handed to the receiver (-1: none), and whether a send took it over. */
     private int pushing = -1;
     private boolean pushLent;
 
-    TcpReceive(TcpConnection conn) {
+    /** Stands for the user's receiver once the end was delivered (or the close began): push mode, nobody to call. */
+    private static final TcpReceiver DONE = new TcpReceiver() {
+        @Override
+        public void onData(TcpConnection connection, MemorySegment buffer, long offset, long length) {
+        }
+
+        @Override
+        public void onEnd(TcpConnection connection, Exception error) {
+        }
+    };
+
+    TcpReceive(TcpConnectionState conn) {
         this.conn = conn;
         this.loop = conn.loop;
     }
 
     // ------------------------------------------------------------------ push mode
 
-    /** Loop thread: sets the receiver and hands it what was held. */
-    void receive(TcpReceiver r) {
+    /** Loop thread: sets the receiver, called with {@code connection}, and hands it what was held. */
+    void receive(TcpReceiver r, TcpConnection connection) {
         if (receiver != null || reader != null) {
             throw new IllegalStateException("a receiver is already set or a read is pending on " + conn);
         }
         receiver = r;
+        if (!conn.closed) pushTo = connection;
         pushHeld();
         if (!recvArmed && !conn.closed) rearm();
     }
@@ -84,7 +103,7 @@ final class TcpReceive implements TcpFuture.Owner {
             pushing = bid;
             pushLent = false;
             try {
-                receiver.onData(conn, rb.buffer(bid), off, len - off);
+                receiver.onData(pushTo, rb.buffer(bid), off, len - off);
             } catch (RuntimeException e) {
                 System.err.println("uring4j: the receiver of " + conn + " failed, closing it: " + e);
                 conn.abortOnLoop();
@@ -95,8 +114,17 @@ final class TcpReceive implements TcpFuture.Owner {
         }
         if ((eof || recvError != null || inputShut) && !endDelivered && !conn.closed) {
             endDelivered = true;
-            receiver.onEnd(conn, inputShut ? null : recvError);
+            TcpReceiver r = receiver;
+            TcpConnection c = pushTo;
+            stopPushing(); // called for the last time: the connection is the user's to keep (or lose) now
+            r.onEnd(c, inputShut ? null : recvError);
         }
+    }
+
+    /** Push mode is over (end delivered, or closing): neither the connection nor the receiver is held any more. */
+    private void stopPushing() {
+        if (receiver != null) receiver = DONE;
+        pushTo = null;
     }
 
     /**
@@ -111,8 +139,8 @@ final class TcpReceive implements TcpFuture.Owner {
 
     // ------------------------------------------------------------------ pull mode
 
-    /** Any thread: the read of {@code dst}'s remaining bytes (snapshot taken here). */
-    CompletableFuture<Integer> readAsync(ByteBuffer dst) {
+    /** Any thread: the read of {@code dst}'s remaining bytes (snapshot taken here) for the user of {@code connection}. */
+    CompletableFuture<Integer> readAsync(ByteBuffer dst, TcpConnection connection) {
         if (conn.closed) return CompletableFuture.failedFuture(Errors.closed());
         if (dst.isReadOnly()) return CompletableFuture.failedFuture(new IllegalArgumentException("read into a read-only buffer"));
         int pos = dst.position(), lim = dst.limit();
@@ -120,7 +148,7 @@ final class TcpReceive implements TcpFuture.Owner {
             return CompletableFuture.failedFuture(new IllegalArgumentException(
                     "buffer position " + pos + " is beyond its limit " + lim + " (moved by another thread meanwhile?)"));
         }
-        TcpFuture<Integer> f = new TcpFuture<>(loop, this);
+        TcpFuture<Integer> f = new TcpFuture<>(loop, this, connection);
         try {
             loop.execute(() -> {
                 try {
@@ -250,7 +278,7 @@ final class TcpReceive implements TcpFuture.Owner {
         recvOp = op;
         recvArmed = true;
         recvStopping = false;
-        conn.requests().requestStarted();
+        conn.requests.requestStarted();
     }
 
     /** Stops the multishot receive (its end comes as a CQE); a later {@link #rearm} starts it again. */
@@ -285,7 +313,7 @@ final class TcpReceive implements TcpFuture.Owner {
             // Wait for a buffer to come back, unless some are there already (a race with recycling).
             if (!more && !conn.closed) rb.starved(conn); // the loop re-arms it before its next enter if buffers are back
         } else if (res < 0 && res != -ECANCELED) {
-            recvError = Errors.of(res, "recv", conn.remoteAddress(), false);
+            recvError = Errors.of(res, "recv", conn.remote, false);
         }
         if (!more) {
             recvArmed = false;
@@ -308,8 +336,8 @@ final class TcpReceive implements TcpFuture.Owner {
         if (!more && !conn.closed && !eof && recvError == null && heldCount < MAX_HELD && res != -ENOBUFS) {
             rearm();
         }
-        if (!more) conn.requests().requestEnded(); // the last request of a closing connection closes the fd
-        else conn.requests().closeIfIdle();
+        if (!more) conn.requests.requestEnded(); // the last request of a closing connection closes the fd
+        else conn.requests.closeIfIdle();
     }
 
     // ------------------------------------------------------------------ send queue backpressure (push mode)
@@ -347,9 +375,10 @@ final class TcpReceive implements TcpFuture.Owner {
         if (receiver != null) pushHeld();
     }
 
-    /** The close began: the pending read fails, nothing more is received. */
+    /** The close began: the pending read fails, nothing more is received (or pushed). */
     void closing() {
         stop();
+        stopPushing();
         if (reader != null) {
             TcpFuture<Integer> r = reader;
             reader = null;
@@ -371,6 +400,7 @@ final class TcpReceive implements TcpFuture.Owner {
 
     /** The loop is gone: the pending read fails, no data will come. */
     void closeOnShutdown() {
+        stopPushing();
         if (reader != null) {
             TcpFuture<Integer> r = reader;
             reader = null;

@@ -44,7 +44,7 @@ final class TcpSend implements TcpFuture.Owner {
     private record Waiting(TcpFuture<Integer> future, ByteBuffer src, int position, int length, Operation op) {
     }
 
-    private final TcpConnection conn;
+    private final TcpConnectionState conn;
     private final EventLoop loop;
     private final OrderedSendQueue queue;
     private final ArrayDeque<Waiting> waiting = new ArrayDeque<>(4);
@@ -57,10 +57,10 @@ final class TcpSend implements TcpFuture.Owner {
     private boolean full;
     private Runnable whenIdle;
 
-    TcpSend(TcpConnection conn) {
+    TcpSend(TcpConnectionState conn) {
         this.conn = conn;
         this.loop = conn.loop;
-        this.queue = new OrderedSendQueue(conn.requests(), this::prepareSend, true, "send", this::sendEnded);
+        this.queue = new OrderedSendQueue(conn.requests, this::prepareSend, true, "send", this::sendEnded);
     }
 
     int limit() {
@@ -79,7 +79,8 @@ final class TcpSend implements TcpFuture.Owner {
 
     // ------------------------------------------------------------------ writes (any thread)
 
-    CompletableFuture<Integer> writeAsync(ByteBuffer src) {
+    /** The write of {@code src}'s remaining bytes (snapshot taken here) for the user of {@code connection}. */
+    CompletableFuture<Integer> writeAsync(ByteBuffer src, TcpConnection connection) {
         if (conn.closed) return CompletableFuture.failedFuture(Errors.closed());
         int pos = src.position(), lim = src.limit();
         if (pos > lim) {
@@ -92,7 +93,7 @@ final class TcpSend implements TcpFuture.Owner {
             return CompletableFuture.failedFuture(new IllegalArgumentException(
                     "one write holds at most " + BufferPool.maxBytes() + " bytes, given " + len));
         }
-        TcpFuture<Integer> f = new TcpFuture<>(loop, this);
+        TcpFuture<Integer> f = new TcpFuture<>(loop, this, connection);
         try {
             loop.execute(() -> {
                 try {
@@ -162,7 +163,7 @@ final class TcpSend implements TcpFuture.Owner {
         queue.add(op);
         if (!full && queue.queuedBytes() >= limit) {
             full = true;
-            conn.receiveSide().sendQueueFull();
+            conn.receive.sendQueueFull();
         }
     }
 
@@ -182,8 +183,12 @@ final class TcpSend implements TcpFuture.Owner {
 
     // ------------------------------------------------------------------ loop-thread sends
 
-    /** {@link TcpConnection#send}: queued whatever the count (the loop cannot wait), in order. */
-    void send(MemorySegment data, long offset, int len, Object attachment, CompletionHandler<Object, Object> handler) {
+    /**
+     * {@link TcpConnection#send}: queued whatever the count (the loop cannot wait), in order;
+     * {@code connection} stays reachable until the send ended.
+     */
+    void send(MemorySegment data, long offset, int len, Object attachment, CompletionHandler<Object, Object> handler,
+              TcpConnection connection) {
         if (conn.closed) {
             if (handler != null) handler.failed(Errors.closed(), attachment);
             return; // a receiver racing a close: nobody reads what it would send
@@ -193,7 +198,8 @@ final class TcpSend implements TcpFuture.Owner {
         Operation op = queue.acquire(null, len);
         op.handler = handler;
         op.attachment = attachment;
-        NativeBuffer lent = lentReceiveBuffers < TcpReceive.MAX_HELD ? conn.receiveSide().lendDelivering(data) : null;
+        op.owner = connection;
+        NativeBuffer lent = lentReceiveBuffers < TcpReceive.MAX_HELD ? conn.receive.lendDelivering(data) : null;
         if (lent != null) {
             lentReceiveBuffers++; // the operation holds the receive buffer until its last CQE
             op.buffer = lent;
@@ -251,7 +257,7 @@ final class TcpSend implements TcpFuture.Owner {
             admitWaiting();
             if (full && queue.queuedBytes() < limit) {
                 full = false;
-                conn.receiveSide().sendQueueDrained();
+                conn.receive.sendQueueDrained();
             }
         }
         if (whenIdle != null && isIdle()) {

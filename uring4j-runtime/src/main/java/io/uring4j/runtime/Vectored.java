@@ -70,8 +70,13 @@ final class Vectored {
         Request req = new Request(file, copy, bounds, isRead, allDirect);
         EventLoop loop = file.loop();
         return loop.submit(f -> {
+            if (!file.isOpen()) { // closed while this was on its way to the loop
+                f.completeExceptionally(Errors.closed());
+                return;
+            }
             Operation op = loop.acquire(DONE, f);
             op.context = req;
+            op.owner = file;
             long iovBytes = Iovecs.BYTES * copy.length;
             req.dataAt = (iovBytes + 4095) & ~4095L; // staged data starts page-aligned
             op.buffer = loop.buffers().acquire(req.direct ? iovBytes : req.dataAt + size);
@@ -96,6 +101,7 @@ final class Vectored {
                     : loop.sqe().prepWritev(file.fd(), iovecs, copy.length, position))
                     .userData(op.userData(UserData.TAG_MAIN));
             loop.started(op, file.guard(op, sqe));
+            file.state.requests.requestStarted();
             loop.cancelWith(op, f);
         });
     }
@@ -107,8 +113,10 @@ final class Vectored {
      */
     private static final Operation.Completion DONE = (loop, op, res, flags, more) -> {
         Request req = (Request) op.context;
+        req.file.state.requests.requestEnded();
         if (res < 0) {
-            op.future.completeExceptionally(Errors.of(res, req.isRead ? "readv" : "writev", req.file.path(), EventLoop.timedOut(op, res)));
+            op.future.completeExceptionally(Errors.of(res, req.isRead ? "readv" : "writev", req.file.path(),
+                    req.file.state.timedOut(op, res)));
             return;
         }
         long left = res;

@@ -125,6 +125,57 @@ class AsyncFileMoreTest {
         }
     }
 
+    /**
+     * A request with a deadline that its file's close ends (not the loop's close) is an
+     * {@link java.nio.channels.AsynchronousCloseException}, at once, not an
+     * {@link InterruptedByTimeoutException} when the deadline passes: the close cancels the
+     * file's requests in flight and waits for them before it closes the fd.
+     */
+    @Test
+    void aReadWithADeadlineEndedByItsFilesCloseIsAnAsynchronousClose(@TempDir Path dir) throws Exception {
+        Path fifo = dir.resolve("fifo-close");
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+        AsyncFile f = AsyncFile.open(loops.group(), fifo, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        f.timeout(Duration.ofSeconds(30));
+        CompletableFuture<Integer> perCall = f.readAsync(ByteBuffer.allocate(8), 0, Duration.ofSeconds(30));
+        CompletableFuture<Integer> byDefault = f.readAsync(ByteBuffer.allocateDirect(8), 0);
+        CompletableFuture<Long> vectored = f.readAsync(new ByteBuffer[] {ByteBuffer.allocate(4)}, 0);
+        CompletableFuture<Throwable> handler = new CompletableFuture<>();
+        f.read(ByteBuffer.allocateDirect(8), 0, null, new java.nio.channels.CompletionHandler<Integer, Object>() {
+            @Override
+            public void completed(Integer n, Object a) {
+                handler.complete(null);
+            }
+
+            @Override
+            public void failed(Throwable t, Object a) {
+                handler.complete(t);
+            }
+        });
+        Thread.sleep(200); // in the kernel, waiting for data that never comes
+        assertFalse(perCall.isDone() || byDefault.isDone() || vectored.isDone() || handler.isDone());
+        long start = System.nanoTime();
+        Thread closer = Thread.ofPlatform().start(() -> {
+            try {
+                f.close();
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        });
+        for (CompletableFuture<?> r : List.of(perCall, byDefault, vectored)) {
+            ExecutionException e = assertThrows(ExecutionException.class, () -> r.get(10, TimeUnit.SECONDS));
+            assertInstanceOf(java.nio.channels.AsynchronousCloseException.class, e.getCause(), "ended by the file's close");
+        }
+        assertInstanceOf(java.nio.channels.AsynchronousCloseException.class, handler.get(10, TimeUnit.SECONDS));
+        closer.join(10_000);
+        assertFalse(closer.isAlive(), "close returned");
+        long ms = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(ms < 5000, "ended by the close, not by the 30 s deadline: took " + ms + " ms");
+        assertFalse(f.isOpen());
+        var e = assertThrows(ExecutionException.class, () -> f.readAsync(ByteBuffer.allocate(1), 0).get(5, TimeUnit.SECONDS));
+        assertInstanceOf(java.nio.channels.ClosedChannelException.class, e.getCause());
+    }
+
     @Test
     void cancelStormOnPendingReads(@TempDir Path dir) throws Exception {
         Path fifo = dir.resolve("fifo2");

@@ -150,4 +150,28 @@ class MessageSocketDeadlineTest {
             assertThrows(InterruptedByTimeoutException.class, () -> b.receive(ByteBuffer.allocate(8), Duration.ofMillis(100)));
         }
     }
+
+    /** A receive with a deadline that its socket's close ends is an AsynchronousCloseException, at once, not a timeout. */
+    @Test
+    void aReceiveWithADeadlineEndedByItsSocketsCloseIsAnAsynchronousClose() throws Exception {
+        MessageSocket s = MessageSocket.udp(loops.group(), new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        CompletableFuture<MessageSocket.Received> inKernel = s.receiveAsync(ByteBuffer.allocate(8), Duration.ofSeconds(30));
+        CompletableFuture<MessageSocket.Received> queued = s.receiveAsync(ByteBuffer.allocate(8), Duration.ofSeconds(30));
+        Thread.sleep(100);
+        assertFalse(inKernel.isDone() || queued.isDone());
+        long start = System.nanoTime();
+        Thread closer = Thread.ofPlatform().start(() -> {
+            try {
+                s.close();
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        });
+        for (CompletableFuture<MessageSocket.Received> r : List.of(inKernel, queued)) {
+            var e = assertThrows(java.util.concurrent.ExecutionException.class, () -> r.get(10, TimeUnit.SECONDS));
+            assertInstanceOf(java.nio.channels.AsynchronousCloseException.class, e.getCause());
+        }
+        closer.join(10_000);
+        assertTrue((System.nanoTime() - start) / 1_000_000 < 5000, "ended by the close, not by the deadline");
+    }
 }

@@ -1,6 +1,8 @@
 package io.uring4j.tools;
 
 import io.uring4j.core.IoUring;
+import io.uring4j.runtime.EventLoopGroup;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Timeout;
@@ -8,6 +10,10 @@ import picocli.CommandLine;
 
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicReference;
@@ -63,6 +69,32 @@ class EchoServerCommandTest {
                     assertArrayEquals(sent, back, "the echo, round " + round);
                 }
             }
+        }
+    }
+
+    private static long loopThreads() {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("uring4j-loop-") && t.isAlive()).count();
+    }
+
+    /** A bind that fails (the port is taken) leaves no event loop behind: the group is closed, its memory freed. */
+    @Test
+    void aFailedBindClosesTheGroup() throws Exception {
+        assumeTrue(IoUring.isAvailable(), () -> "io_uring unavailable: " + IoUring.unavailabilityCause());
+        try (ServerSocket taken = new ServerSocket()) {
+            taken.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)); // no SO_REUSEADDR sharing: a listener
+            String port = String.valueOf(taken.getLocalPort());
+            long threads = loopThreads();
+            long bytes = EventLoopGroup.nativeBytes();
+            for (int i = 0; i < 3; i++) {
+                EchoServerCommand cmd = new EchoServerCommand();
+                new CommandLine(cmd).parseArgs("--port", port, "--loops", "2");
+                assertThrows(BindException.class, cmd::start);
+                assertEquals(1, new CommandLine(new EchoServerCommand()).execute("--port", port, "--loops", "2"), "the CLI's exit code");
+            }
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (loopThreads() > threads && System.nanoTime() < deadline) Thread.sleep(10);
+            assertEquals(threads, loopThreads(), "every loop thread of the failed starts has ended");
+            assertEquals(bytes, EventLoopGroup.nativeBytes(), "and every byte of theirs was freed");
         }
     }
 }
