@@ -99,6 +99,6 @@ final class AddressSpaceChild {
             Files.deleteIfExists(small);
         }
         FaultChild.awaitNoLoopThreads();
-        put("threads", String.join(",", ChildReport.threads("uring4j-")));
+        put("threads", String.join(",", ChildReport.threads("uring4j-loop-")));
     }
 }

@@ -51,7 +51,7 @@ final class FaultChild {
             put("fds.after", ChildReport.openFds());
             put("native.after", EventLoopGroup.nativeBytes());
             put("fds.list", ChildReport.fdList());
-            put("threads", String.join(",", ChildReport.threads("uring4j-")));
+            put("threads", String.join(",", ChildReport.threads("uring4j-loop-")));
             ChildReport.idleCpu("idle", "uring4j-", 300);
         } finally {
             Files.deleteIfExists(file);
@@ -90,7 +90,7 @@ final class FaultChild {
 
     /** Waits (up to 2 s) until at most {@code running} uring4j threads are left (the loops still open). */
     static void awaitLoopThreads(int running) throws InterruptedException {
-        for (int i = 0; i < 200 && ChildReport.threads("uring4j-").size() > running; i++) {
+        for (int i = 0; i < 200 && ChildReport.threads("uring4j-loop-").size() > running; i++) {
             Thread.sleep(10);
         }
     }

@@ -87,7 +87,7 @@ final class FdExhaustionChild {
             Files.deleteIfExists(copy);
         }
         FaultChild.awaitNoLoopThreads();
-        put("threads", String.join(",", ChildReport.threads("uring4j-")));
+        put("threads", String.join(",", ChildReport.threads("uring4j-loop-")));
     }
 
     /**
@@ -129,7 +129,7 @@ final class FdExhaustionChild {
             put("fds.list", ChildReport.fdList());
         }
         FaultChild.awaitNoLoopThreads();
-        put("threads", String.join(",", ChildReport.threads("uring4j-")));
+        put("threads", String.join(",", ChildReport.threads("uring4j-loop-")));
     }
 
     /**
@@ -185,6 +185,6 @@ final class FdExhaustionChild {
         put("fds.after", ChildReport.openFds());
         put("native.after", EventLoopGroup.nativeBytes());
         put("fds.list", ChildReport.fdList());
-        put("threads", String.join(",", ChildReport.threads("uring4j-")));
+        put("threads", String.join(",", ChildReport.threads("uring4j-loop-")));
     }
 }
