@@ -2,7 +2,6 @@ package io.uring4j.tools.soak;
 
 import io.uring4j.runtime.EventLoopGroup;
 
-import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -20,7 +19,7 @@ final class Clients {
     static final long STUCK_NANOS = TimeUnit.SECONDS.toNanos(15);
 
     private final EventLoopGroup group;
-    private final InetSocketAddress server;
+    private final EchoServer server;
     private final long seed;
     private final Tally tally;
     private final Thread[] slots;
@@ -30,7 +29,7 @@ final class Clients {
     private final Thread monitor;
     private volatile boolean stopping;
 
-    Clients(EventLoopGroup group, InetSocketAddress server, int count, long seed, Tally tally) {
+    Clients(EventLoopGroup group, EchoServer server, int count, long seed, Tally tally) {
         this.group = group;
         this.server = server;
         this.seed = seed;

@@ -3,7 +3,6 @@ package io.uring4j.tools.soak;
 import io.uring4j.runtime.EventLoopGroup;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.SplittableRandom;
 
@@ -57,6 +56,7 @@ final class Conversation {
     private volatile long written;
     private volatile ClientSocket socket;
     private volatile Throwable writeFailure;
+    private EchoServer server;
     /** Set by the monitor: the conversation was reported stuck and reset; its own failures follow from that. */
     volatile boolean stuck;
 
@@ -89,14 +89,15 @@ final class Conversation {
      * Runs the conversation; every failure is an error in {@code tally}. Returns whether
      * {@code buffers} may be reused (nothing can touch them any more).
      */
-    boolean run(EventLoopGroup group, InetSocketAddress server, Tally tally, Buffers buffers) {
+    boolean run(EventLoopGroup group, EchoServer server, Tally tally, Buffers buffers) {
         ClientSocket s;
         try {
-            s = ClientSocket.connect(jdk, group, server);
+            s = ClientSocket.connect(jdk, group, server.address());
         } catch (IOException | RuntimeException e) {
-            tally.error(this + ": connect to " + server, e);
+            tally.error(this + ": connect to " + server.address(), e);
             return true;
         }
+        this.server = server;
         tally.connects.increment();
         socket = s;
         progress("to read the echo");
@@ -157,7 +158,10 @@ final class Conversation {
             int n = s.read(in);
             if (n < 0) throw new Broken("the echo ended after " + got + " of " + total + " bytes (" + written + " written)");
             int bad = pattern.mismatch(in, 0, got, n);
-            if (bad >= 0) throw new Broken(mismatch(got + bad, in.get(bad), n, got));
+            if (bad >= 0) {
+                throw new Broken(mismatch(got + bad, in.get(bad), n, got) + ": " + Mismatch.describe(pattern, in, 0, n, got, bad)
+                        + "; " + server.describePeer(s.localPort()));
+            }
             got += n;
             read = got;
             progressNanos = System.nanoTime();

@@ -5,6 +5,8 @@ import io.uring4j.runtime.EventLoopGroup;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.channels.InterruptedByTimeoutException;
 import java.nio.file.CopyOption;
 import java.nio.file.Files;
@@ -32,6 +34,8 @@ final class Copier implements Runnable {
     private final Tally tally;
     private final FileWork work;
     volatile String doing = "nothing yet";
+    private String previous = "none";
+    private Pattern oldPattern;
 
     Copier(EventLoopGroup group, List<SourceFile> sources, Path dir, long seed, Tally tally, FileWork work) {
         this.group = group;
@@ -63,7 +67,8 @@ final class Copier implements Runnable {
         byte[] old = null;
         if (random.nextInt(3) == 0) { // an existing target, replaced
             old = new byte[random.nextInt(64 * 1024)];
-            new Pattern(random.nextLong()).fill(old, 0, 0, old.length);
+            oldPattern = new Pattern(random.nextLong());
+            oldPattern.fill(old, 0, 0, old.length);
             Files.write(target, old);
         }
         CopyOption[] options = old != null ? new CopyOption[] {StandardCopyOption.REPLACE_EXISTING} : new CopyOption[0];
@@ -113,8 +118,10 @@ final class Copier implements Runnable {
             tally.copyBytes.add(copied);
         }
         checkNoTemporary();
+        String copy = doing + " of " + source + (stopped != null ? ", stopped: " + Tally.describe(stopped) : "");
         doing = "delete the target of copy " + n;
         if (Files.exists(target)) AsyncFile.delete(group, target, ClientSocket.DEADLINE);
+        previous = copy;
     }
 
     private void check(SourceFile source, long copied) throws IOException {
@@ -122,17 +129,34 @@ final class Copier implements Runnable {
         long size = Files.size(target);
         long bad = Files.mismatch(source.path(), target);
         if (size != source.size() || bad >= 0) {
+            byte[] probe = bytesAt(target, bad, 32);
             tally.error(doing + " of " + source + ": the target has " + size + " bytes and differs at byte " + bad
-                    + (bad >= 0 && bad < size ? String.format(" (0x%02x, expected 0x%02x)", byteAt(target, bad), source.at(bad) & 0xff) : ""));
+                    + (bad < source.size() ? String.format(" (0x%02x, expected 0x%02x)", probe[0] & 0xff, source.at(bad) & 0xff) : "")
+                    + "; " + whose(probe) + "; the copy before: " + previous);
         }
     }
 
-    private static int byteAt(Path p, long at) throws IOException {
-        try (var ch = java.nio.channels.FileChannel.open(p)) {
-            java.nio.ByteBuffer one = java.nio.ByteBuffer.allocate(1);
-            ch.read(one, at);
-            return one.get(0) & 0xff;
+    /** Up to {@code n} bytes of {@code p} at {@code at}. */
+    private static byte[] bytesAt(Path p, long at, int n) throws IOException {
+        try (FileChannel ch = FileChannel.open(p)) {
+            ByteBuffer b = ByteBuffer.allocate(n);
+            while (b.hasRemaining() && ch.read(b, at + b.position()) > 0) {
+                // until n bytes or the end
+            }
+            return Arrays.copyOf(b.array(), b.position());
         }
+    }
+
+    /** Which stream misplaced bytes come from: a source at some offset, the last replaced target's old bytes, or none. */
+    private String whose(byte[] probe) {
+        if (probe.length < 16) return "too few bytes there to tell where they come from";
+        for (SourceFile f : sources) {
+            long at = f.pattern().locate(probe);
+            if (at >= 0) return "the bytes there are those of " + f + " from offset " + at + " (mod " + Pattern.PERIOD + ")";
+        }
+        if (oldPattern != null && oldPattern.locate(probe) >= 0) return "the bytes there are the replaced target's old ones";
+        if (probe[0] == 0 && Arrays.mismatch(probe, new byte[probe.length]) < 0) return "the bytes there are zeros";
+        return "the bytes there come from no source";
     }
 
     /** A copy stopped short: the target must be as it was. */

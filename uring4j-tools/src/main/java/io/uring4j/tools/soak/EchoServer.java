@@ -79,21 +79,38 @@ final class EchoServer implements AutoCloseable {
         }
     }
 
+    /** How the server side of the client at {@code clientPort} is served, for an error's report. */
+    String describePeer(int clientPort) {
+        if (clientPort < 0) return "the server side is not known (a uring4j client cannot tell its local port)";
+        for (Served s : live) {
+            InetSocketAddress peer = s.connection.remoteAddress();
+            if (peer != null && peer.getPort() == clientPort) return "the server side: " + s;
+        }
+        return "the server side (client port " + clientPort + ") is gone";
+    }
+
+    /**
+     * Push-mode connections the runtime closed on its own without telling their receiver
+     * ({@link KnownBug#RECEIVER_NOT_TOLD_OF_ABORT}) are counted and forgotten, so the live count
+     * stays true during the run.
+     */
+    void sweep() {
+        for (Served s : live) {
+            if (s.mode == Mode.PUSH && !s.told && !s.connection.isOpen() && live.remove(s)) {
+                tally.known(KnownBug.RECEIVER_NOT_TOLD_OF_ABORT, s.connection.toString());
+                tally.serverEnds.increment();
+            }
+        }
+    }
+
     /**
      * The connections accepted and not freed yet. One the runtime closed on its own without
      * telling its receiver is {@link KnownBug#RECEIVER_NOT_TOLD_OF_ABORT}; the rest are errors.
      */
     List<String> unfreed() {
+        sweep();
         List<String> out = new ArrayList<>();
-        for (Served s : live) {
-            if (s.mode == Mode.PUSH && !s.told && !s.connection.isOpen()) {
-                tally.known(KnownBug.RECEIVER_NOT_TOLD_OF_ABORT, s.connection.toString());
-                live.remove(s);
-                tally.serverEnds.increment();
-            } else {
-                out.add(s.toString());
-            }
-        }
+        for (Served s : live) out.add(s.toString());
         return out;
     }
 

@@ -1,6 +1,7 @@
 package io.uring4j.tools.soak;
 
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.Random;
 import java.util.SplittableRandom;
 
@@ -56,6 +57,19 @@ final class Pattern {
 
     private int index(long offset) {
         return (int) ((start + offset) % PERIOD);
+    }
+
+    /**
+     * Where in this stream {@code probe} (at most {@link #PERIOD} bytes) occurs: the smallest
+     * stream offset, or -1. For diagnoses (which stream did misplaced bytes come from?).
+     */
+    long locate(byte[] probe) {
+        for (int i = 0; i < PERIOD; i++) {
+            if (TABLE[i] == probe[0] && Arrays.mismatch(TABLE, i, i + probe.length, probe, 0, probe.length) < 0) {
+                return Math.floorMod(i - start, PERIOD);
+            }
+        }
+        return -1;
     }
 
     /** Puts stream bytes {@code [offset, offset + count)} into {@code dst} at its position, advancing it. */

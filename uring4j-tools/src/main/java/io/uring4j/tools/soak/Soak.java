@@ -54,6 +54,7 @@ final class Soak {
     private final long startNanos = System.nanoTime();
     private final Tally tally;
     private final List<Sample> samples = new ArrayList<>();
+    private final HeapRange heap = HeapRange.find();
     private volatile boolean finished;
     private volatile Clients clients;
     private volatile FileWork files;
@@ -81,6 +82,7 @@ final class Soak {
         out.printf("soak: %d connections, %s minutes, seed %d (replay: --seed %d), %d loop(s) per group, sample every %.2f s,"
                         + " warm-up %.0f s%n", connections, plan.minutes(), plan.seed(), plan.seed(), plan.loops(),
                 plan.intervalSeconds(), plan.warmupSeconds());
+        if (heap == null) out.println("soak: the Java heap's range was not found in /proc/self/maps: judging all of VmRSS");
         long nativeBefore = EventLoopGroup.nativeBytes();
         After after;
         try (EventLoopGroup serverGroup = EventLoopGroup.create(plan.loops());
@@ -92,9 +94,9 @@ final class Soak {
                 Map<String, Integer> kindsBefore = FdKinds.now();
                 files = FileWork.start(clientGroup, plan.seed(), COPIERS, READERS, tally);
                 try {
-                    clients = new Clients(clientGroup, server.address(), connections, plan.seed(), tally);
+                    clients = new Clients(clientGroup, server, connections, plan.seed(), tally);
                     clients.start();
-                    sampleUntil(startNanos + plan.nanos());
+                    sampleUntil(server, startNanos + plan.nanos());
                     drain();
                 } finally {
                     files.delete();
@@ -140,7 +142,7 @@ final class Soak {
             boolean jdk = false, uring = false;
             for (int n = 0; n < 64 && !(jdk && uring); n++) {
                 Conversation c = new Conversation(plan.seed(), -1, n);
-                c.run(group, server.address(), tally, Conversation.Buffers.of(!c.jdk));
+                c.run(group, server, tally, Conversation.Buffers.of(!c.jdk));
                 if (c.jdk) jdk = true;
                 else uring = true;
             }
@@ -148,12 +150,13 @@ final class Soak {
         if (!t.join(Duration.ofSeconds(30))) tally.error("the warm-up conversations did not end within 30 s");
     }
 
-    private void sampleUntil(long endNanos) throws InterruptedException {
+    private void sampleUntil(EchoServer server, long endNanos) throws InterruptedException {
         long interval = (long) (plan.intervalSeconds() * 1e9);
         for (long next = startNanos + interval; next <= endNanos; next += interval) {
             long wait = next - System.nanoTime();
             if (wait > 0) Thread.sleep(Duration.ofNanos(wait));
-            Sample s = Sample.take((System.nanoTime() - startNanos) / 1e9, tally, clients.live());
+            server.sweep();
+            Sample s = Sample.take((System.nanoTime() - startNanos) / 1e9, tally, clients.live(), heap);
             samples.add(s);
             out.println(s.line());
             out.flush();
@@ -190,7 +193,7 @@ final class Soak {
             tally.error("fds after the drain: " + fds + ", before the first client: " + fdsBefore + " (" + FdKinds.difference(kindsBefore,
                     FdKinds.now()) + ")");
         }
-        Sample last = Sample.take((System.nanoTime() - startNanos) / 1e9, tally, clients.live());
+        Sample last = Sample.take((System.nanoTime() - startNanos) / 1e9, tally, clients.live(), heap);
         out.println(last.line() + "  (after the drain)");
         return new After(fdsBefore, fds, serverLive, last);
     }
