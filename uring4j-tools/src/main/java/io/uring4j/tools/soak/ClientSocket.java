@@ -37,9 +37,6 @@ sealed interface ClientSocket {
     /** Closes gracefully. */
     void close() throws IOException;
 
-    /** The local port, or -1 where the API does not tell it (a runtime connection has no localAddress()). */
-    int localPort();
-
     /** Whether this socket's buffers should be direct (the runtime's own path) rather than heap arrays. */
     boolean direct();
 
@@ -83,11 +80,6 @@ sealed interface ClientSocket {
         @Override
         public void close() throws IOException {
             c.close();
-        }
-
-        @Override
-        public int localPort() {
-            return -1;
         }
 
         @Override
@@ -138,11 +130,6 @@ sealed interface ClientSocket {
         @Override
         public void close() throws IOException {
             s.close();
-        }
-
-        @Override
-        public int localPort() {
-            return s.getLocalPort();
         }
 
         @Override

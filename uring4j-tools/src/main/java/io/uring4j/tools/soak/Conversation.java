@@ -57,6 +57,7 @@ final class Conversation {
     private volatile ClientSocket socket;
     private volatile Throwable writeFailure;
     private EchoServer server;
+    private Thread writer;
     /** Set by the monitor: the conversation was reported stuck and reset; its own failures follow from that. */
     volatile boolean stuck;
 
@@ -101,7 +102,7 @@ final class Conversation {
         tally.connects.increment();
         socket = s;
         progress("to read the echo");
-        Thread writer = Thread.ofVirtual().name("soak-" + name + "-writer").start(() -> writeAll(s, buffers.out));
+        writer = Thread.ofVirtual().name("soak-" + name + "-writer").start(() -> writeAll(s, buffers.out));
         boolean clean = false;
         try {
             readEcho(s, buffers.in, tally);
@@ -159,8 +160,9 @@ final class Conversation {
             if (n < 0) throw new Broken("the echo ended after " + got + " of " + total + " bytes (" + written + " written)");
             int bad = pattern.mismatch(in, 0, got, n);
             if (bad >= 0) {
-                throw new Broken(mismatch(got + bad, in.get(bad), n, got) + ": " + Mismatch.describe(pattern, in, 0, n, got, bad)
-                        + "; " + server.describePeer(s.localPort()));
+                String what = mismatch(got + bad, in.get(bad), n, got) + ": " + Mismatch.describe(pattern, in, 0, n, got, bad)
+                        + "; " + server.describePeer(pattern);
+                throw new Broken(what + "; the stream offsets received: " + follow(s, in, n, got));
             }
             got += n;
             read = got;
@@ -177,6 +179,27 @@ final class Conversation {
             int n = s.read(in);
             if (n >= 0) throw new Broken(n + " bytes came after the whole echo of " + total + " bytes instead of its end");
         }
+    }
+
+    /** After a mismatch: reads on until as many bytes came as were written (or the end, or a failure), mapping the offsets. */
+    private String follow(ClientSocket s, ByteBuffer in, int n, long readAt) {
+        Mismatch.Runs runs = new Mismatch.Runs(pattern, readAt);
+        runs.add(in, 0, n);
+        String end = "";
+        try {
+            while (runs.received() < written || writer != null && writer.isAlive()) {
+                in.clear();
+                int k = s.read(in);
+                if (k < 0) {
+                    end = ", then the end of stream";
+                    break;
+                }
+                runs.add(in, 0, k);
+            }
+        } catch (IOException | RuntimeException e) {
+            end = ", then " + e;
+        }
+        return runs + " (" + runs.received() + " bytes of " + written + " written" + end + ")";
     }
 
     private String mismatch(long at, byte got, int readCount, long readAt) {

@@ -7,10 +7,12 @@ import io.uring4j.runtime.TcpServer;
 
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.CompletionHandler;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -34,6 +36,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  */
 final class EchoServer implements AutoCloseable {
     private static final int BUFFER = 16 * 1024;
+    private static final int HEAD = 32;
 
     enum Mode { PUSH, PUSH_HANDLED, THREAD }
 
@@ -41,6 +44,9 @@ final class EchoServer implements AutoCloseable {
     private final Tally tally;
     private final Thread acceptor;
     private final Set<Served> live = ConcurrentHashMap.newKeySet();
+    /** The last connections freed, for {@link #describePeer}. */
+    private static final int RECENT = 4096;
+    private final ArrayDeque<Served> recent = new ArrayDeque<>();
     /** Buffers of the threaded connections, reused so the soak's own memory stays flat. */
     private final ConcurrentLinkedQueue<ByteBuffer> buffers = new ConcurrentLinkedQueue<>();
     private volatile boolean closing;
@@ -79,14 +85,25 @@ final class EchoServer implements AutoCloseable {
         }
     }
 
-    /** How the server side of the client at {@code clientPort} is served, for an error's report. */
-    String describePeer(int clientPort) {
-        if (clientPort < 0) return "the server side is not known (a uring4j client cannot tell its local port)";
-        for (Served s : live) {
-            InetSocketAddress peer = s.connection.remoteAddress();
-            if (peer != null && peer.getPort() == clientPort) return "the server side: " + s;
+    /**
+     * How the server side of the client whose stream is {@code stream} is (was) served, for an
+     * error's report: found by the first bytes it received (a runtime client cannot tell its
+     * local port), among the live connections and the last {@link #RECENT} freed ones.
+     */
+    String describePeer(Pattern stream) {
+        List<Served> candidates = new ArrayList<>(live);
+        synchronized (recent) {
+            candidates.addAll(recent);
         }
-        return "the server side (client port " + clientPort + ") is gone";
+        List<String> found = new ArrayList<>();
+        for (Served s : candidates) {
+            byte[] head = s.head;
+            if (head == null) continue;
+            boolean same = true;
+            for (int i = 0; i < head.length && same; i++) same = head[i] == stream.at(i);
+            if (same) found.add(s + (live.contains(s) ? "" : ", freed"));
+        }
+        return found.isEmpty() ? "the server side is not known" : "the server side: " + String.join(" or ", found);
     }
 
     /**
@@ -99,7 +116,15 @@ final class EchoServer implements AutoCloseable {
             if (s.mode == Mode.PUSH && !s.told && !s.connection.isOpen() && live.remove(s)) {
                 tally.known(KnownBug.RECEIVER_NOT_TOLD_OF_ABORT, s.connection.toString());
                 tally.serverEnds.increment();
+                remember(s);
             }
+        }
+    }
+
+    private void remember(Served s) {
+        synchronized (recent) {
+            recent.addLast(s);
+            if (recent.size() > RECENT) recent.pollFirst();
         }
     }
 
@@ -120,6 +145,8 @@ final class EchoServer implements AutoCloseable {
         final Mode mode;
         /** Push modes: the end was heard (onEnd) or caused (a failed send). */
         volatile boolean told;
+        /** The first bytes received (up to 32): which client this is. */
+        volatile byte[] head;
         private boolean closing; // loop thread
 
         Served(TcpConnection connection, Mode mode) {
@@ -129,6 +156,7 @@ final class EchoServer implements AutoCloseable {
 
         @Override
         public void onData(TcpConnection c, MemorySegment buffer, long offset, long length) {
+            if (head == null) head = buffer.asSlice(offset, Math.min(HEAD, length)).toArray(ValueLayout.JAVA_BYTE);
             if (mode == Mode.PUSH_HANDLED) c.send(buffer, offset, length, null, this);
             else c.send(buffer, offset, length);
         }
@@ -171,7 +199,12 @@ final class EchoServer implements AutoCloseable {
             if (buf == null) buf = ByteBuffer.allocateDirect(BUFFER);
             try {
                 while (connection.read(buf.clear()) >= 0) {
-                    connection.write(buf.flip());
+                    buf.flip();
+                    if (head == null) {
+                        head = new byte[Math.min(HEAD, buf.remaining())];
+                        buf.get(0, head);
+                    }
+                    connection.write(buf);
                 }
             } catch (IOException | RuntimeException e) {
                 tally.serverErrorEnds.increment(); // a peer's reset; the server must survive it
@@ -188,7 +221,10 @@ final class EchoServer implements AutoCloseable {
 
         void freed(Throwable closeFailed) {
             if (closeFailed != null && !EchoServer.this.closing) tally.error("server: the close of " + connection + " failed", closeFailed);
-            if (live.remove(this)) tally.serverEnds.increment();
+            if (live.remove(this)) {
+                tally.serverEnds.increment();
+                remember(this);
+            }
         }
 
         @Override

@@ -17,6 +17,84 @@ final class Mismatch {
     private static final int PROBE = 32;
 
     /**
+     * The stream offsets of the bytes received, as runs of consecutive offsets, built piece by
+     * piece after a mismatch: it shows a reordering (the missing bytes arrive later), a loss
+     * (they never do) or foreign bytes. A piece that continues the current run costs one compare.
+     */
+    static final class Runs {
+        private static final int MAX_RUNS = 24;
+        private final Pattern pattern;
+        private final StringBuilder out = new StringBuilder();
+        private int runs;
+        private long runStart = -1, runLength;
+        private long unknown;
+        private long received;
+
+        Runs(Pattern pattern, long goodPrefix) {
+            this.pattern = pattern;
+            runStart = 0;
+            runLength = goodPrefix;
+            received = goodPrefix;
+        }
+
+        long received() {
+            return received;
+        }
+
+        void add(ByteBuffer buf, int from, int count) {
+            received += count;
+            int i = 0;
+            while (i < count) {
+                int k = count - i;
+                if (runStart >= 0) {
+                    int m = pattern.mismatch(buf, from + i, runStart + runLength, k);
+                    if (m < 0) {
+                        runLength += k;
+                        return;
+                    }
+                    runLength += m;
+                    i += m;
+                    k -= m;
+                }
+                close();
+                long at = k >= PROBE ? pattern.locate(probe(buf, from + i)) : -1;
+                if (at >= 0) {
+                    runStart = at;
+                    runLength = 0;
+                } else {
+                    int n = Math.min(k, PROBE);
+                    unknown += n;
+                    i += n;
+                }
+            }
+        }
+
+        private static byte[] probe(ByteBuffer buf, int at) {
+            byte[] p = new byte[PROBE];
+            buf.get(at, p);
+            return p;
+        }
+
+        private void close() {
+            if (unknown > 0) append("[" + unknown + " bytes from no stream]");
+            unknown = 0;
+            if (runStart >= 0 && runLength > 0) append("[" + runStart + ", +" + runLength + ")");
+            runStart = -1;
+            runLength = 0;
+        }
+
+        private void append(String run) {
+            if (runs++ < MAX_RUNS) out.append(runs > 1 ? " " : "").append(run);
+        }
+
+        @Override
+        public String toString() {
+            close();
+            return out + (runs > MAX_RUNS ? " and " + (runs - MAX_RUNS) + " more runs" : "");
+        }
+    }
+
+    /**
      * {@code buf[from, from + count)} should hold stream bytes {@code [offset, offset + count)}
      * of {@code pattern} and differs first at {@code from + bad}.
      */
