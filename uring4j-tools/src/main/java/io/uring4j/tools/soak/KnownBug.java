@@ -15,6 +15,11 @@ enum KnownBug {
             "a push-mode connection that the runtime aborted itself (a send without handler failed: the peer had reset)"
                     + " never gets TcpReceiver.onEnd, so the application never learns that it ended (TcpReceive.pushHeld"
                     + " delivers the end only while the connection is not closed)"),
+    SEND_CHAIN_SPLIT("SoakFindingsTcpTest.writesStayInOrderWhenTheirChainIsLongerThanTheSubmissionQueue",
+            "a connection's echo came back whole but out of order: EventLoop.sqe() submits what is prepared when the SQ is"
+                    + " full, which cuts an IOSQE_IO_LINK send chain in two; the kernel runs each part as a chain of its own,"
+                    + " and the two interleave (the soak counts a mismatch as this bug only if every byte came back exactly"
+                    + " once; a loss, a repeat or a foreign byte stays an error)"),
     NO_PEER_ADDRESS("SoakFindingsTcpTest.anAcceptedConnectionWhosePeerResetKnowsItsAddress",
             "TcpServer.accept returns a connection whose remoteAddress() is null when the peer reset before the loop"
                     + " handled the accept (TcpServer.handOver asks getpeername, which fails with ENOTCONN)");

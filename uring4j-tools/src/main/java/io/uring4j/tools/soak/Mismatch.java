@@ -15,6 +15,8 @@ final class Mismatch {
     /** Bytes that must match again before a wrong run counts as ended. */
     private static final int RESYNC = 64;
     private static final int PROBE = 32;
+    /** How far a boundary between runs may be off: bytes that fit both runs by chance (1 in 256 each). */
+    private static final int FUZZ = 8;
 
     /**
      * The stream offsets of the bytes received, as runs of consecutive offsets, built piece by
@@ -23,7 +25,11 @@ final class Mismatch {
      */
     static final class Runs {
         private static final int MAX_RUNS = 24;
+        /** Runs kept for {@link #isPermutation}; past this many, no claim is made. */
+        private static final int MAX_KEPT = 4096;
         private final Pattern pattern;
+        private final java.util.List<long[]> kept = new java.util.ArrayList<>();
+        private boolean foreign;
         private final StringBuilder out = new StringBuilder();
         private int runs;
         private long runStart = -1, runLength;
@@ -56,11 +62,19 @@ final class Mismatch {
                     i += m;
                     k -= m;
                 }
-                close();
                 long at = k >= PROBE ? pattern.locate(probe(buf, from + i)) : -1;
+                // The run that broke may have run on by a byte or two that happen to equal the
+                // bytes it would have had next: those go to the new run when they fit it too.
+                int back = 0;
+                while (at - back > 0 && runLength - back > 0 && back < FUZZ && i - back > 0
+                        && buf.get(from + i - back - 1) == pattern.at(at - back - 1)) {
+                    back++;
+                }
+                runLength -= back;
+                close();
                 if (at >= 0) {
-                    runStart = at;
-                    runLength = 0;
+                    runStart = at - back;
+                    runLength = back;
                 } else {
                     int n = Math.min(k, PROBE);
                     unknown += n;
@@ -76,15 +90,39 @@ final class Mismatch {
         }
 
         private void close() {
-            if (unknown > 0) append("[" + unknown + " bytes from no stream]");
+            if (unknown > 0) {
+                append("[" + unknown + " bytes from no stream]");
+                foreign = true;
+            }
             unknown = 0;
-            if (runStart >= 0 && runLength > 0) append("[" + runStart + ", +" + runLength + ")");
+            if (runStart >= 0 && runLength > 0) {
+                append("[" + runStart + ", +" + runLength + ")");
+                if (kept.size() < MAX_KEPT) kept.add(new long[] {runStart, runLength});
+                else foreign = true;
+            }
             runStart = -1;
             runLength = 0;
         }
 
         private void append(String run) {
             if (runs++ < MAX_RUNS) out.append(runs > 1 ? " " : "").append(run);
+        }
+
+        /**
+         * Whether the bytes received are exactly stream bytes {@code [0, total)}, each once, only
+         * out of order: a reordering, nothing lost, repeated or foreign.
+         */
+        boolean isPermutation(long total) {
+            close();
+            if (foreign || received != total) return false;
+            java.util.List<long[]> sorted = new java.util.ArrayList<>(kept);
+            sorted.sort(java.util.Comparator.comparingLong(r -> r[0]));
+            long at = 0;
+            for (long[] r : sorted) {
+                if (Math.abs(r[0] - at) > FUZZ) return false; // a gap or an overlap: lost or repeated bytes
+                at = r[0] + r[1];
+            }
+            return Math.abs(at - total) <= FUZZ;
         }
 
         @Override

@@ -40,6 +40,16 @@ class SoakPartsTest {
         Mismatch.Runs runs = new Mismatch.Runs(p, 0);
         runs.add(b, 0, 16384);
         assertEquals("[0, +4096) [61440, +4096) [8192, +8192)", runs.toString());
+        assertFalse(runs.isPermutation(16384), "bytes 4096..8192 never came: not a mere reordering");
+
+        ByteBuffer swapped = ByteBuffer.allocate(12288);
+        p.put(swapped, 4096, 4096);
+        p.put(swapped, 0, 4096);
+        p.put(swapped, 8192, 4096);
+        Mismatch.Runs reordered = new Mismatch.Runs(p, 0);
+        reordered.add(swapped, 0, 12288);
+        assertTrue(reordered.isPermutation(12288), "every byte once, out of order: " + reordered);
+        assertFalse(reordered.isPermutation(16384), "fewer bytes than written");
 
         ByteBuffer zeros = ByteBuffer.allocate(4096);
         p.put(zeros, 0, 100);
