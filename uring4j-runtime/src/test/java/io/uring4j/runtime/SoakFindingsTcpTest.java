@@ -113,6 +113,61 @@ class SoakFindingsTcpTest {
     }
 
     /**
+     * The same split cuts a request from its IOSQE_IO_LINK'ed LINK_TIMEOUT when the SQ fills
+     * between the two (EventLoop.linkTimeout asks sqe() for the timeout's entry after the
+     * request's): the request goes without its deadline and the lone LINK_TIMEOUT fails. Here 32
+     * connects, each with a 200 ms deadline, are made at once on an 8-entry ring to a listener
+     * whose accept queue is full, so no connect can complete by itself: every one must fail with
+     * its timeout within seconds, and one whose deadline was cut off waits for the kernel's SYN
+     * retries (minutes) instead.
+     */
+    @Test
+    @Disabled("bug (found by uring4j soak): a full submission queue cuts a request from its linked timeout, which then never fires")
+    void everyConnectKeepsItsDeadlineWhenTheSubmissionQueueFills() throws Exception {
+        try (EventLoopGroup group = EventLoopGroup.create(1, 8);
+             java.net.ServerSocket full = new java.net.ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            InetSocketAddress at = (InetSocketAddress) full.getLocalSocketAddress();
+            java.util.List<Socket> fillers = new java.util.ArrayList<>();
+            try {
+                for (int i = 0; i < 4; i++) { // the accept queue holds backlog + 1; later SYNs are dropped
+                    Socket f = new Socket();
+                    try {
+                        f.connect(at, 300);
+                        fillers.add(f);
+                    } catch (java.net.SocketTimeoutException dropped) {
+                        f.close();
+                    }
+                }
+                EventLoop loop = group.loops().get(0);
+                java.util.List<CompletableFuture<TcpConnection>> connects = new java.util.ArrayList<>();
+                CountDownLatch go = new CountDownLatch(1);
+                loop.execute(() -> {
+                    try {
+                        go.await(); // all 32 connects are prepared in the same loop turn
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
+                for (int i = 0; i < 32; i++) connects.add(TcpConnection.connectAsync(loop, at, Duration.ofMillis(200)));
+                go.countDown();
+                for (int i = 0; i < connects.size(); i++) {
+                    try {
+                        TcpConnection c = connects.get(i).get(10, TimeUnit.SECONDS);
+                        c.abort();
+                        fail("connect " + i + " to a full accept queue succeeded");
+                    } catch (java.util.concurrent.ExecutionException e) {
+                        assertInstanceOf(java.nio.channels.InterruptedByTimeoutException.class, e.getCause(), "connect " + i);
+                    } catch (TimeoutException e) {
+                        fail("connect " + i + " of 32 with a 200 ms deadline is still waiting 10 s later: its linked timeout was cut off");
+                    }
+                }
+            } finally {
+                for (Socket f : fillers) f.close();
+            }
+        }
+    }
+
+    /**
      * The server's loop is busy while a client connects and resets, so the loop handles the
      * accept only after the reset: getpeername then fails (ENOTCONN) and TcpServer.handOver
      * gives the connection a null remote address, which code such as
