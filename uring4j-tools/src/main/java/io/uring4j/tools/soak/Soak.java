@@ -37,14 +37,18 @@ final class Soak {
             return (long) (minutes * 60e9);
         }
 
-        /** Samples every 1/16 of the run, 0.25 s to 5 s apart, so the verdict has at least a dozen after warm-up. */
+        /** Samples every 1/24 of the run, 0.25 s to 5 s apart, so the verdict has at least a dozen after the warm-up. */
         double intervalSeconds() {
-            return Math.max(0.25, Math.min(5, minutes * 60 / 16));
+            return Math.max(0.25, Math.min(5, minutes * 60 / 24));
         }
 
-        /** The first quarter of the run, at most a minute: JIT, heap sizing, pools filling up. */
+        /**
+         * The first half of the run, at most two minutes: the JIT, the heap's sizing, and the
+         * loops' buffer pools, which keep every buffer they allocate and so grow in steps to the
+         * highest demand seen (in the 5-minute soak: for about two minutes, then flat).
+         */
         double warmupSeconds() {
-            return Math.min(60, minutes * 60 / 4);
+            return Math.min(120, minutes * 60 / 2);
         }
     }
 
