@@ -35,6 +35,8 @@ final class Copier implements Runnable {
     private final FileWork work;
     volatile String doing = "nothing yet";
     private String previous = "none";
+    /** The source of the copy before, if it was interrupted: its rename may still land (a known bug). */
+    private SourceFile previousInterrupted;
     private Pattern oldPattern;
 
     Copier(EventLoopGroup group, List<SourceFile> sources, Path dir, long seed, Tally tally, FileWork work) {
@@ -122,6 +124,7 @@ final class Copier implements Runnable {
         doing = "delete the target of copy " + n;
         if (Files.exists(target)) AsyncFile.delete(group, target, ClientSocket.DEADLINE);
         previous = copy;
+        previousInterrupted = stopped instanceof InterruptedIOException ? source : null;
     }
 
     private void check(SourceFile source, long copied) throws IOException {
@@ -129,6 +132,13 @@ final class Copier implements Runnable {
         long size = Files.size(target);
         long bad = Files.mismatch(source.path(), target);
         if (size != source.size() || bad >= 0) {
+            if (previousInterrupted != null && Files.size(target) == previousInterrupted.size()
+                    && Files.mismatch(previousInterrupted.path(), target) < 0) {
+                tally.known(KnownBug.COPY_REPLACED_THOUGH_INTERRUPTED, doing + " of " + source + ": the target holds the whole of "
+                        + previousInterrupted + ", the source of the copy before, which was interrupted: its rename landed late,"
+                        + " over this copy's target (" + previous + ")");
+                return;
+            }
             byte[] probe = bytesAt(target, bad, 32);
             tally.error(doing + " of " + source + ": the target has " + size + " bytes and differs at byte " + bad
                     + (bad < source.size() ? String.format(" (0x%02x, expected 0x%02x)", probe[0] & 0xff, source.at(bad) & 0xff) : "")
