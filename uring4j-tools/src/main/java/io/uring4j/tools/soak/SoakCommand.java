@@ -18,9 +18,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * memory and RSS; 1 otherwise; 3 if the watchdog had to end a run that hung.
  */
 @Command(name = "soak", mixinStandardHelpOptions = true,
-        description = {"Soak the runtime: a TCP echo server with N clients (random message sizes, half-closes, resets,"
-                + " reconnects), file copies and random reads with cancels, deadlines and interrupts beside it; every byte"
-                + " is checked.",
+        description = {"Run the runtime under load for minutes, checking every byte, and fail on any error or growth.",
+                "A TCP echo server with N clients (random message sizes, half-closes, resets, reconnects), file copies"
+                        + " and random reads with cancels, deadlines and interrupts beside it.",
                 "Prints operations, errors, open fds, native bytes, RSS and heap every few seconds; fails (exit 1) on any"
                         + " error or if fds, native bytes or RSS grow over the run. A watchdog ends a hung run (exit 3)."})
 public final class SoakCommand implements Callable<Integer> {
