@@ -69,8 +69,9 @@ record Report(Soak.Plan plan, int connections, Tally tally, List<Sample> samples
         } else {
             for (Flatness.Check c : flatness) out.println("  flat:   " + c.describe());
         }
-        out.printf("  drain:  fds %d after (%d before the first client), server connections %d; native bytes %d after the"
-                + " groups closed (%d before)%n", after.fdsAfter(), after.fdsBefore(), after.serverLive(), nativeAfter, nativeBefore);
+        out.printf("  drain:  fds %d after (%d before the first client: %s), server connections %d; native bytes %d after the"
+                        + " groups closed (%d before)%n", after.fdsAfter(), after.fdsBefore(), after.fdKindsChanged(), after.serverLive(),
+                nativeAfter, nativeBefore);
         List<String> f = failures();
         String known = t.knownBugs().entrySet().stream().filter(e -> e.getValue() > 0).map(e -> e.getKey().name())
                 .collect(Collectors.joining(", "));

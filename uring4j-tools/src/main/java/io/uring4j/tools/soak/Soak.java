@@ -193,13 +193,13 @@ final class Soak {
                     + String.join("; ", unfreed.subList(0, Math.min(5, unfreed.size()))));
         }
         long fds = waitFor(Sample::openFds, fdsBefore + FD_SLACK);
+        String kinds = FdKinds.difference(kindsBefore, FdKinds.now());
         if (fds > fdsBefore + FD_SLACK) {
-            tally.error("fds after the drain: " + fds + ", before the first client: " + fdsBefore + " (" + FdKinds.difference(kindsBefore,
-                    FdKinds.now()) + ")");
+            tally.error("fds after the drain: " + fds + ", before the first client: " + fdsBefore + " (" + kinds + ")");
         }
         Sample last = Sample.take((System.nanoTime() - startNanos) / 1e9, tally, clients.live(), heap);
         out.println(last.line() + "  (after the drain)");
-        return new After(fdsBefore, fds, serverLive, last);
+        return new After(fdsBefore, fds, kinds, serverLive, last);
     }
 
     /** Polls {@code value} until it is at most {@code target}, at most {@link #SETTLE_NANOS}; its last value. */
@@ -236,6 +236,6 @@ final class Soak {
     }
 
     /** What the drain left: fds before the first client and after the last, server connections, the last sample. */
-    record After(long fdsBefore, long fdsAfter, long serverLive, Sample sample) {
+    record After(long fdsBefore, long fdsAfter, String fdKindsChanged, long serverLive, Sample sample) {
     }
 }
