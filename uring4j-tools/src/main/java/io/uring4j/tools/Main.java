@@ -1,6 +1,7 @@
 package io.uring4j.tools;
 
 import io.uring4j.tools.bench.BenchCommand;
+import io.uring4j.tools.soak.SoakCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -22,7 +23,7 @@ import java.nio.file.NotDirectoryException;
  */
 @Command(name = "uring4j", mixinStandardHelpOptions = true, version = "uring4j 0.1.0",
         description = "io_uring for Java: probe the kernel, copy and cat files, serve TCP echo, benchmark.",
-        subcommands = {ProbeCommand.class, CpCommand.class, CatCommand.class, EchoServerCommand.class, BenchCommand.class})
+        subcommands = {ProbeCommand.class, CpCommand.class, CatCommand.class, EchoServerCommand.class, BenchCommand.class, SoakCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
