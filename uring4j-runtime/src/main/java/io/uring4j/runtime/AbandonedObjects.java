@@ -36,4 +36,16 @@ final class AbandonedObjects {
             }
         });
     }
+
+    /**
+     * Reports on stderr a close of an abandoned object that failed; one that found its loop
+     * closed (ClosedChannelException) is not a failure: the loop's close closed the fd.
+     */
+    static void reportFailure(java.util.concurrent.CompletableFuture<?> close, Object state) {
+        close.whenComplete((r, t) -> {
+            if (t != null && !(t instanceof java.nio.channels.ClosedChannelException)) {
+                System.err.println("uring4j: closing the abandoned " + state + " failed: " + t);
+            }
+        });
+    }
 }

@@ -74,13 +74,7 @@ final class AsyncFileState implements LoopResource {
     @Override
     public void closeAbandoned() {
         CompletableFuture<Integer> f = close();
-        if (f != null) {
-            f.whenComplete((r, t) -> {
-                if (t != null && !(t instanceof java.nio.channels.ClosedChannelException)) { // closed with its loop otherwise
-                    System.err.println("uring4j: closing the abandoned " + this + " failed: " + t);
-                }
-            });
-        }
+        if (f != null) AbandonedObjects.reportFailure(f, this);
     }
 
     @Override

@@ -1,5 +1,11 @@
 package io.uring4j.runtime;
 
+import io.uring4j.core.SocketAddresses;
+import io.uring4j.core.Sqe;
+import io.uring4j.core.internal.Posix;
+
+import java.net.SocketAddress;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -95,5 +101,36 @@ final class LoopSocket {
 
     void sendFailed() {
         sendFailed.run();
+    }
+
+    /**
+     * Starts a CONNECT of a new socket ({@code domain}, {@code type}) to {@code remote} on the
+     * loop thread, with a linked timeout unless {@code timeout} is null; {@code done} gets the
+     * completion, with the remote address as the operation's context and the fd as its value.
+     * The slot comes before the socket, so a refused request leaves nothing open, and a socket
+     * whose SQE could not be written is closed at once.
+     */
+    static void connect(EventLoop loop, CompletableFuture<?> f, Operation.Completion done, int domain,
+                        int type, SocketAddress remote, Duration timeout) {
+        Operation op = loop.acquire(done, f);
+        int fd = Posix.socket(domain, type, 0);
+        if (fd < 0) {
+            loop.discard(op);
+            f.completeExceptionally(Errors.of(fd, "socket", remote, false));
+            return;
+        }
+        op.context = remote;
+        op.value = fd;
+        Sqe sqe;
+        try {
+            int len = SocketAddresses.write(op.scratch, remote);
+            sqe = loop.sqe().prepConnect(fd, op.scratch, len).userData(op.userData(UserData.TAG_MAIN));
+        } catch (RuntimeException e) { // no SQE of it exists: nothing may keep the fd
+            loop.discard(op);
+            Posix.close(fd);
+            throw e;
+        }
+        if (timeout != null) loop.linkTimeout(op, sqe, timeout);
+        loop.started(op, timeout != null);
     }
 }

@@ -2,7 +2,6 @@ package io.uring4j.runtime;
 
 import io.uring4j.core.Msghdr;
 import io.uring4j.core.SocketAddresses;
-import io.uring4j.core.Sqe;
 import io.uring4j.core.internal.Posix;
 
 import java.io.IOException;
@@ -147,26 +146,7 @@ public final class MessageSocket implements AutoCloseable {
             return CompletableFuture.failedFuture(e);
         }
         return loop.submit(f -> {
-            Operation op = loop.acquire(CONNECTED_NEW, f); // the slot before the socket: a refusal leaves nothing open
-            int fd = Posix.socket(Posix.AF_UNIX, Posix.SOCK_SEQPACKET | Posix.SOCK_CLOEXEC, 0);
-            if (fd < 0) {
-                loop.discard(op);
-                f.completeExceptionally(Errors.of(fd, "socket", remote, false));
-                return;
-            }
-            op.context = remote;
-            op.value = fd;
-            Sqe sqe;
-            try {
-                int len = SocketAddresses.write(op.scratch, remote);
-                sqe = loop.sqe().prepConnect(fd, op.scratch, len).userData(op.userData(UserData.TAG_MAIN));
-            } catch (RuntimeException e) { // no SQE of it exists: nothing may keep the fd
-                loop.discard(op);
-                Posix.close(fd);
-                throw e;
-            }
-            if (timeout != null) loop.linkTimeout(op, sqe, timeout);
-            loop.started(op, timeout != null);
+            LoopSocket.connect(loop, f, CONNECTED_NEW, Posix.AF_UNIX, Posix.SOCK_SEQPACKET | Posix.SOCK_CLOEXEC, remote, timeout);
         });
     }
 

@@ -1,7 +1,5 @@
 package io.uring4j.runtime;
 
-import io.uring4j.core.SocketAddresses;
-import io.uring4j.core.Sqe;
 import io.uring4j.core.internal.Posix;
 
 import java.io.IOException;
@@ -108,26 +106,7 @@ public final class TcpConnection implements AutoCloseable {
         }
         int family = remote.getAddress() instanceof java.net.Inet6Address ? Posix.AF_INET6 : Posix.AF_INET;
         return loop.submit(f -> {
-            Operation op = loop.acquire(CONNECTED, f); // the slot before the socket: a refusal leaves nothing open
-            int fd = Posix.socket(family, Posix.SOCK_STREAM | Posix.SOCK_CLOEXEC, 0);
-            if (fd < 0) {
-                loop.discard(op);
-                f.completeExceptionally(Errors.of(fd, "socket", remote, false));
-                return;
-            }
-            op.context = remote;
-            op.value = fd;
-            Sqe sqe;
-            try {
-                int len = SocketAddresses.write(op.scratch, remote);
-                sqe = loop.sqe().prepConnect(fd, op.scratch, len).userData(op.userData(UserData.TAG_MAIN));
-            } catch (RuntimeException e) { // no SQE of it exists: nothing may keep the fd
-                loop.discard(op);
-                Posix.close(fd);
-                throw e;
-            }
-            if (timeout != null) loop.linkTimeout(op, sqe, timeout);
-            loop.started(op, timeout != null);
+            LoopSocket.connect(loop, f, CONNECTED, family, Posix.SOCK_STREAM | Posix.SOCK_CLOEXEC, remote, timeout);
         });
     }
 

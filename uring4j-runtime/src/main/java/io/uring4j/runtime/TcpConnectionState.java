@@ -104,9 +104,7 @@ final class TcpConnectionState implements LoopResource {
     @Override
     public void closeAbandoned() {
         if (closed) return;
-        lifecycle.start(false).whenComplete((r, t) -> {
-            if (t != null) System.err.println("uring4j: closing the abandoned " + this + " failed: " + t);
-        });
+        AbandonedObjects.reportFailure(lifecycle.start(false), this);
     }
 
     @Override

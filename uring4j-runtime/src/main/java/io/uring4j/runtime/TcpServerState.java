@@ -247,11 +247,7 @@ final class TcpServerState implements LoopResource {
     @Override
     public void closeAbandoned() {
         if (closed) return;
-        close().whenComplete((r, t) -> {
-            if (t != null && !(t instanceof java.nio.channels.ClosedChannelException)) { // closed with its loop otherwise
-                System.err.println("uring4j: closing the abandoned " + this + " failed: " + t);
-            }
-        });
+        AbandonedObjects.reportFailure(close(), this);
     }
 
     @Override
