@@ -188,7 +188,8 @@ final class StreamModel {
                 else violation.accept(v);
             }
         }
-        boolean[] present = new boolean[byId.length + 1];
+        boolean[] present = new boolean[byId.length + 1]; // some of its frame arrived
+        boolean[] whole = new boolean[byId.length + 1];   // all of it
         int[] at = new int[byId.length + 1];
         Write latestStart = null;
         int o = 0;
@@ -243,6 +244,7 @@ final class StreamModel {
                 cutFrameBytes = avail;
                 break;
             }
+            whole[id] = true;
             o += HEADER + len;
         }
         if (!peerEnd) return;
@@ -252,7 +254,7 @@ final class StreamModel {
                     + (cutFrame.id < 0 ? "a header" : cutFrame.toString()) + "): the peer takes a cut stream for a whole one");
         }
         for (Write w : byId) {
-            if (w.succeeded() && !present[w.id]) {
+            if (w.succeeded() && !whole[w.id]) {
                 endViolation.accept(name + ": " + w + " completed, but the reader got a clean end of stream without it ("
                         + receivedLength + " B received)");
             }
