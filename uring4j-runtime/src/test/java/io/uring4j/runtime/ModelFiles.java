@@ -201,6 +201,10 @@ final class ModelFiles {
         int parts = 1 + r.nextInt(3);
         int slack = r.nextInt(4);
         boolean[] direct = {r.nextBoolean(), r.nextBoolean(), r.nextBoolean()};
+        boolean followUp = r.nextBoolean();
+        int len2 = Math.min(size, 1 + r.nextInt(4096));
+        long offset2 = r.nextInt(size - len2 + 1);
+        boolean direct2 = r.nextBoolean();
         Handle h = s.current;
         if (h == null) return;
         String how = new String[] {"blocking", "tiny deadline " + tiny, "interrupted after " + delay / 1000 + " us",
@@ -237,9 +241,11 @@ final class ModelFiles {
             if (token != null) token.disarm();
         } else if (mode == 6) {
             CompletableFuture<Integer> cf = new CompletableFuture<>();
+            CompletableFuture<Object> second = followUp ? new CompletableFuture<>() : null;
             CompletionHandler<Integer, Object> handler = new CompletionHandler<>() {
                 @Override
                 public void completed(Integer v, Object a) {
+                    if (second != null) issueFromHandler(s, h, isRead, offset2, len2, direct2, slack, how, second);
                     cf.complete(v);
                 }
 
@@ -251,6 +257,10 @@ final class ModelFiles {
             if (isRead) f.read(b, offset, null, handler);
             else f.write(b, offset, null, handler);
             o = outcome(cf, 10_000);
+            if (second != null && o instanceof Integer) {
+                Object settled = outcome(second, 10_000);
+                if (settled == NOT_DONE) run.violation(what + ": the request its handler made did not complete within 10 s");
+            }
         } else {
             CompletableFuture<? extends Number> cf = mode == 7
                     ? (isRead ? f.readAsync(bufs, offset) : f.writeAsync(bufs, offset))
@@ -274,6 +284,39 @@ final class ModelFiles {
             return;
         }
         settle(s, h, w, what, new Call(how, mode == 1 || mode == 8, mode == 2, cancelled, mode == 4), bufs, slack, len, offset, issue, o, run.tick());
+    }
+
+    /**
+     * From a completion handler, on the loop thread (where a request starts at once): another
+     * transfer of the same kind, settled in its own handler; {@code done} completes after that.
+     */
+    private void issueFromHandler(Slot s, Handle h, boolean isRead, long offset, int len, boolean direct, int slack, String how,
+                                  CompletableFuture<Object> done) {
+        ByteBuffer[] bufs = buffers(len, 1, slack, new boolean[] {direct});
+        String what2 = (isRead ? "file-read " : "file-write ") + h + " [" + offset + ", " + (offset + len) + ") from the handler of " + how;
+        FileModel.Write w = null;
+        if (!isRead) {
+            w = s.model.newWrite(ids.incrementAndGet(), offset, len, "via " + h + " from a handler");
+            FileModel.fill(w, bufs[0].duplicate());
+        }
+        long issue = run.tick();
+        if (w != null) w.issue = issue;
+        FileModel.Write pw = w;
+        CompletionHandler<Integer, Object> handler = new CompletionHandler<>() {
+            @Override
+            public void completed(Integer v, Object a) {
+                settle(s, h, pw, what2, new Call(how, false, false, false, false), bufs, slack, len, offset, issue, v, run.tick());
+                done.complete(v);
+            }
+
+            @Override
+            public void failed(Throwable t, Object a) {
+                settle(s, h, pw, what2, new Call(how, false, false, false, false), bufs, slack, len, offset, issue, t, run.tick());
+                done.complete(t);
+            }
+        };
+        if (isRead) h.file.read(bufs[0], offset, null, handler);
+        else h.file.write(bufs[0], offset, null, handler);
     }
 
     /** {@code len} bytes of room in {@code parts} buffers (heap or direct), each from position {@code slack}. */

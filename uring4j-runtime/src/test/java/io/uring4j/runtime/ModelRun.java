@@ -27,7 +27,7 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  */
 final class ModelRun {
     /** How a call may end. */
-    enum Kind { OK, TIMEOUT, INTERRUPT, CANCEL, OR_TIMEOUT, CLOSED, CUT, PEER_GONE, LOOP_CLOSED, OTHER }
+    enum Kind { OK, TIMEOUT, INTERRUPT, CANCEL, OR_TIMEOUT, CLOSED, CUT, PEER_GONE, LOOP_CLOSED, READ_PENDING, OTHER }
 
     /** The shape of a run, drawn from its seed. */
     record Profile(int groups, int loopsPerGroup, int ringEntries, int threads, int virtualThreads, int actionsPerThread,
@@ -155,6 +155,7 @@ final class ModelRun {
         if (t instanceof IllegalStateException && t.getMessage() != null) {
             if (t.getMessage().startsWith("writing is not allowed")) return Kind.CUT;
             if (t.getMessage().startsWith("event loop") && t.getMessage().endsWith("is closed")) return Kind.LOOP_CLOSED;
+            if (t.getMessage().startsWith("a read is already pending")) return Kind.READ_PENDING;
         }
         if (t.getClass() == IOException.class && t.getMessage() != null && !t.getMessage().contains("did not complete")) {
             return Kind.PEER_GONE;
