@@ -43,7 +43,7 @@ class RuntimeModelTest {
         long seconds = Long.getLong("uring4j.model.seconds", 0);
         int actions = Integer.getInteger("uring4j.model.actions", DEFAULT_ACTIONS);
         boolean strict = Boolean.getBoolean("uring4j.model.strict");
-        long base = seedProperty != null ? Long.decode(seedProperty) : System.nanoTime() ^ System.currentTimeMillis() * 0x9E3779B97F4A7C15L;
+        long base = seedProperty != null ? parseSeed(seedProperty) : System.nanoTime() ^ System.currentTimeMillis() * 0x9E3779B97F4A7C15L;
         long start = System.nanoTime();
         Totals totals = new Totals();
         for (int i = 0; i < runs; i++) {
@@ -85,6 +85,12 @@ class RuntimeModelTest {
                     + (actions != DEFAULT_ACTIONS ? " -During4j.model.actions=" + actions : "")
                     + "\nwhole log: " + log + "\nlast events:\n" + run.logTail());
         }
+    }
+
+    /** A seed as printed (0x and 16 hex digits, any of the 2^64), or in decimal. */
+    static long parseSeed(String s) {
+        String t = s.trim().toLowerCase(java.util.Locale.ROOT);
+        return t.startsWith("0x") ? Long.parseUnsignedLong(t.substring(2), 16) : Long.parseLong(t);
     }
 
     static long mix(long base, int i) {
