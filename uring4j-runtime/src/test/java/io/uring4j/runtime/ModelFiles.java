@@ -31,6 +31,8 @@ final class ModelFiles {
             + " or InterruptedByTimeoutException, not AsynchronousCloseException";
     static final String LOOP_CLOSED = "file request made while its group closes fails with IllegalStateException"
             + " ('event loop N is closed'), not ClosedChannelException";
+    static final String CLOSE_RACE = "file request racing its file's close runs on the closed fd (EBADF; a reused fd"
+            + " number would be another file), not ClosedChannelException";
 
     /** One AsyncFile of a file. */
     static final class Handle {
@@ -342,8 +344,10 @@ final class ModelFiles {
         if (c.orTimeout()) allowed.add(Kind.OR_TIMEOUT);
         if (h.closeStart < done || h.group.closingBy(done)) allowed.add(Kind.CLOSED);
         boolean closing = h.group.closingBy(done);
-        Kind k = run.expect(what, o, allowed, closing ? EnumSet.of(Kind.CANCEL, Kind.TIMEOUT, Kind.LOOP_CLOSED) : null,
-                ModelRun.kind(o) == Kind.LOOP_CLOSED ? LOOP_CLOSED : GROUP_CANCEL);
+        Kind kindSeen = ModelRun.kind(o);
+        boolean ebadf = kindSeen == Kind.PEER_GONE && h.closeStart < done && ((Throwable) o).getMessage().contains("EBADF");
+        EnumSet<Kind> known = ebadf ? EnumSet.of(Kind.PEER_GONE) : closing ? EnumSet.of(Kind.CANCEL, Kind.TIMEOUT, Kind.LOOP_CLOSED) : null;
+        Kind k = run.expect(what, o, allowed, known, ebadf ? CLOSE_RACE : kindSeen == Kind.LOOP_CLOSED ? LOOP_CLOSED : GROUP_CANCEL);
         if (o instanceof Number n) {
             int count = n.intValue();
             if (count < 1 || count > len) {

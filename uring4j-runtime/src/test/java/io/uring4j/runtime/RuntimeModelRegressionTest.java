@@ -170,6 +170,83 @@ class RuntimeModelRegressionTest {
         }
     }
 
+    /**
+     * A request checks that its file is open on the calling thread, then hands its start to the
+     * loop; a close made in between hands the CLOSE over first, so the request then runs on the
+     * closed fd number: EBADF at best, and when that number was already reused (another loop of
+     * the group opened a file, a socket) the request reads or writes someone else's file. Requests
+     * racing a close must fail with {@code ClosedChannelException}, never touch the fd after it.
+     * Here: rounds of open, requests from two threads, close; beside them another loop keeps
+     * opening and closing a victim file, whose bytes must never change. Found by the model: seed
+     * 0x8fb36f95840dbb64 (a read racing a close ended with EBADF).
+     */
+    @Test
+    @Disabled("bug: a file request racing the file's close runs on the closed (maybe reused) fd: EBADF, or another file's bytes")
+    void aRequestRacingItsFilesCloseNeverRunsOnTheClosedFd() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("uring4j-model");
+        java.nio.file.Path racing = dir.resolve("racing"), victim = dir.resolve("victim");
+        java.nio.file.Files.write(racing, new byte[4096]);
+        byte[] victimBytes = new byte[4096];
+        java.util.Arrays.fill(victimBytes, (byte) 7);
+        java.nio.file.Files.write(victim, victimBytes);
+        java.util.concurrent.ConcurrentLinkedQueue<Throwable> wrong = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        try (EventLoopGroup g = EventLoopGroup.create(2)) {
+            EventLoop a = g.loops().get(0), b = g.loops().get(1);
+            Thread reopener = Thread.ofPlatform().start(() -> { // fd numbers freed by the racing closes get reused here
+                while (!stop.get()) {
+                    try (AsyncFile v = AsyncFile.openAsync(b, victim, java.nio.file.StandardOpenOption.READ,
+                            java.nio.file.StandardOpenOption.WRITE).get(5, TimeUnit.SECONDS)) {
+                        Thread.onSpinWait();
+                    } catch (Exception e) {
+                        wrong.add(e);
+                    }
+                }
+            });
+            long until = System.nanoTime() + 5_000_000_000L;
+            for (int round = 0; round < 3000 && System.nanoTime() < until && wrong.isEmpty(); round++) {
+                AsyncFile f = AsyncFile.openAsync(a, racing, java.nio.file.StandardOpenOption.READ,
+                        java.nio.file.StandardOpenOption.WRITE).get(5, TimeUnit.SECONDS);
+                java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+                List<Thread> users = new java.util.ArrayList<>();
+                for (int t = 0; t < 2; t++) {
+                    boolean write = t == 0;
+                    users.add(Thread.ofPlatform().start(() -> {
+                        try {
+                            go.await();
+                            for (int i = 0; i < 200; i++) {
+                                CompletableFuture<Integer> r = write ? f.writeAsync(ByteBuffer.wrap(new byte[64]), 0)
+                                        : f.readAsync(ByteBuffer.allocate(64), 0);
+                                try {
+                                    r.get(5, TimeUnit.SECONDS);
+                                } catch (java.util.concurrent.ExecutionException e) {
+                                    if (!(e.getCause() instanceof java.nio.channels.ClosedChannelException)) wrong.add(e.getCause());
+                                    return;
+                                }
+                            }
+                        } catch (Exception e) {
+                            wrong.add(e);
+                        }
+                    }));
+                }
+                go.countDown();
+                Thread.yield();
+                f.close();
+                for (Thread u : users) u.join(10_000);
+            }
+            stop.set(true);
+            reopener.join(10_000);
+        }
+        try {
+            assertEquals(List.of(), List.copyOf(wrong), "requests racing a close fail with ClosedChannelException only");
+            assertArrayEquals(victimBytes, java.nio.file.Files.readAllBytes(victim), "no racing write reached another file");
+        } finally {
+            java.nio.file.Files.deleteIfExists(racing);
+            java.nio.file.Files.deleteIfExists(victim);
+            java.nio.file.Files.deleteIfExists(dir);
+        }
+    }
+
     private static final String LOOP_ORDER_BUG = "bug: a write, shutdownOutput or close made on the loop thread runs ahead"
             + " of writes other threads made before it (still in the loop's task queue)";
 
@@ -309,6 +386,13 @@ class RuntimeModelRegressionTest {
     @Disabled("bug: a read made as soon as the previous read was given up can fail with 'a read is already pending'")
     void seed0x8e4331bafd885a2a() throws Exception {
         replay(0x8e4331bafd885a2aL);
+    }
+
+    /** The seed that found the close race (a race: it recurs in some runs only). */
+    @Test
+    @Disabled("bug: a file request racing the file's close runs on the closed (maybe reused) fd: EBADF, or another file's bytes")
+    void seed0x8fb36f95840dbb64() throws Exception {
+        replay(0x8fb36f95840dbb64L);
     }
 
     private static void replay(long seed) throws Exception {
