@@ -356,6 +356,9 @@ final class ModelTcp {
         e.sawReset(run.expect("shutdownOutput " + e, o, allowed), o, e.shutOutStart);
     }
 
+    static final String SHUT_CANCEL = "shutdownInput() cut short by its group's close throws CancellationException,"
+            + " not a closed-channel exception";
+
     void shutdownInput(Random r, int worker) {
         ModelEnd e = pick(r);
         if (e == null) return;
@@ -366,8 +369,9 @@ final class ModelTcp {
             return null;
         });
         EnumSet<Kind> allowed = EnumSet.of(Kind.OK);
-        if (e.closingBy(run.tick())) allowed.add(Kind.CLOSED);
-        run.expect("shutdownInput " + e, o, allowed);
+        long done = run.tick();
+        if (e.closingBy(done)) allowed.add(Kind.CLOSED);
+        run.expect("shutdownInput " + e, o, allowed, e.group.closingBy(done) ? EnumSet.of(Kind.CANCEL) : null, SHUT_CANCEL);
     }
 
     void close(Random r, int worker) {
