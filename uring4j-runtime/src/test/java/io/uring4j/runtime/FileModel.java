@@ -103,6 +103,17 @@ final class FileModel {
         reads.add(new Read(offset, data, issue, done, how));
     }
 
+    /** Bytes of reads recorded (checked after the run), and writes made (the initial content aside). */
+    synchronized long bytesRead() {
+        long n = 0;
+        for (Read r : reads) n += r.data.length;
+        return n;
+    }
+
+    synchronized int writeCount() {
+        return writes.size() - 1;
+    }
+
     synchronized List<Write> writes() {
         return List.copyOf(writes);
     }

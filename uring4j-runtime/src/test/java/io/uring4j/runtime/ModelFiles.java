@@ -396,6 +396,16 @@ final class ModelFiles {
         }
     }
 
+    /** Bytes read and checked (recorded reads plus the final content), and writes made. */
+    long[] figures() {
+        long read = 0, writes = 0;
+        for (Slot s : slots) {
+            read += s.model.bytesRead() + s.model.size;
+            writes += s.model.writeCount();
+        }
+        return new long[] {read, writes};
+    }
+
     void check(long now) throws java.io.IOException {
         List<FileModel> all = models();
         for (FileModel m : all) m.check(run::violation, now, all);

@@ -126,6 +126,21 @@ class ModelOracleTest {
         assertTrue(check(m).get(0).contains("never completed"));
     }
 
+    @Test
+    void anFdLeftOpenIsNamedAndClosingItRestoresTheBaseline() throws Exception {
+        ModelCalls.warmUpJdkFds();
+        java.util.Map<Integer, String> before = ModelCalls.fds();
+        java.nio.channels.Pipe pipe = java.nio.channels.Pipe.open();
+        try {
+            String named = ModelCalls.newFds(before, ModelCalls.fds());
+            assertFalse(named.isEmpty(), "an open pipe shows as new fds");
+        } finally {
+            pipe.source().close();
+            pipe.sink().close();
+        }
+        assertEquals("", ModelCalls.newFds(before, ModelCalls.fds()), "closed: back to the baseline");
+    }
+
     // ------------------------------------------------------------------ files
 
     private static FileModel.Write fileWrite(FileModel m, int id, long offset, int length, long issue, long end, boolean ok) {

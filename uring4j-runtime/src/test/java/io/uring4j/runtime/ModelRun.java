@@ -216,6 +216,7 @@ final class ModelRun {
 
     /** Runs every phase; returns the violations (empty: the run passed). */
     List<String> run() throws Exception {
+        ModelCalls.warmUpJdkFds();
         long nativeBefore = EventLoopGroup.nativeBytes();
         Map<Integer, String> fdsBefore = ModelCalls.fds();
         try {

@@ -29,7 +29,9 @@ import static org.junit.jupiter.api.Assertions.fail;
  * Properties: {@code -During4j.model.seed=0x...} runs that seed only; {@code uring4j.model.runs}
  * (default {@value #DEFAULT_RUNS}), {@code uring4j.model.seconds} (a time budget, default none),
  * {@code uring4j.model.actions} (per thread, default {@value #DEFAULT_ACTIONS}),
- * {@code uring4j.model.strict=true} (known runtime bugs fail instead of being counted).
+ * {@code uring4j.model.strict=true} (known runtime bugs fail instead of being counted),
+ * {@code uring4j.model.keepGoing=true} (run on after a failing run and fail at the end with every
+ * failing seed: for long runs).
  */
 class RuntimeModelTest {
     static final int DEFAULT_RUNS = 16;
@@ -43,15 +45,24 @@ class RuntimeModelTest {
         long seconds = Long.getLong("uring4j.model.seconds", 0);
         int actions = Integer.getInteger("uring4j.model.actions", DEFAULT_ACTIONS);
         boolean strict = Boolean.getBoolean("uring4j.model.strict");
+        boolean keepGoing = Boolean.getBoolean("uring4j.model.keepGoing");
         long base = seedProperty != null ? parseSeed(seedProperty) : System.nanoTime() ^ System.currentTimeMillis() * 0x9E3779B97F4A7C15L;
         long start = System.nanoTime();
         Totals totals = new Totals();
+        List<String> failed = new java.util.ArrayList<>();
         for (int i = 0; i < runs; i++) {
             if (seconds > 0 && System.nanoTime() - start > seconds * 1_000_000_000L) break;
             long seed = seedProperty != null && i == 0 ? base : mix(base, i);
-            runOne(seed, actions, strict, i, runs, totals);
+            try {
+                runOne(seed, actions, strict, i, runs, totals);
+            } catch (AssertionError e) {
+                if (!keepGoing) throw e;
+                System.out.println(e.getMessage());
+                failed.add(String.format("0x%x", seed) + ": " + e.getMessage().lines().skip(1).findFirst().orElse(""));
+            }
         }
         totals.print((System.nanoTime() - start) / 1_000_000_000.0);
+        if (!failed.isEmpty()) fail(failed.size() + " failing run(s):\n  " + String.join("\n  ", failed));
     }
 
     /** One run of {@code seed}; fails with its violations, the replay command and the log's tail. */
@@ -70,7 +81,7 @@ class RuntimeModelTest {
             }
         }
         double secs = (System.nanoTime() - t0) / 1e9;
-        totals.add(run);
+        totals.add(run, (long) (secs * 1000));
         System.out.printf("%s: %d actions, %d TCP pairs, %d TCP writes, %d B of streams checked, %.1f s%s%s%n", id, run.actions.get(),
                 run.tcp.all.size(), run.tcp.all.stream().mapToInt(p -> p.c().out.writeCount() + p.s().out.writeCount()).sum(),
                 run.tcp.all.stream().mapToLong(p -> p.c().in.receivedLength() + (long) p.s().in.receivedLength()).sum(), secs,
@@ -102,21 +113,37 @@ class RuntimeModelTest {
 
     /** What the runs did, for the summary (and docs/reliability-model.md). */
     static final class Totals {
-        long runs, actions;
+        long runs, actions, threads, virtualThreads, groupClosesMidRun, pairs, tcpWrites, tcpBytes, fileWrites, fileBytes, maxRunMillis;
         final Map<String, Long> outcomes = new TreeMap<>();
         final Map<String, Long> tolerated = new TreeMap<>();
         final Map<String, String> examples = new TreeMap<>();
 
-        void add(ModelRun run) {
+        void add(ModelRun run, long millis) {
             runs++;
             actions += run.actions.get();
+            threads += run.profile.threads();
+            virtualThreads += run.profile.virtualThreads();
+            if (run.profile.groupCloseAt() >= 0) groupClosesMidRun++;
+            pairs += run.tcp.all.size();
+            for (ModelTcp.Pair p : run.tcp.all) {
+                tcpWrites += p.c().out.writeCount() + p.s().out.writeCount();
+                tcpBytes += p.c().in.receivedLength() + (long) p.s().in.receivedLength();
+            }
+            long[] f = run.files.figures();
+            fileBytes += f[0];
+            fileWrites += f[1];
+            maxRunMillis = Math.max(maxRunMillis, millis);
             run.outcomes.forEach((k, v) -> outcomes.merge(k, v[0], Long::sum));
             run.tolerated.forEach((k, v) -> tolerated.merge(k, v[0], Long::sum));
             run.toleratedExample.forEach(examples::putIfAbsent);
         }
 
         void print(double seconds) {
-            System.out.printf("model: %d runs, %d actions (interleavings checked: runs x actions), %.0f s%n", runs, actions, seconds);
+            System.out.printf("model: %d runs, %d actions (interleavings checked: runs x actions), %.0f s (longest run %.1f s)%n",
+                    runs, actions, seconds, maxRunMillis / 1000.0);
+            System.out.printf("model: %d threads (%d virtual), %d runs closing a group mid-run, %d TCP pairs, %d TCP writes,"
+                    + " %d B of TCP streams checked, %d file writes, %d B of file reads and contents checked%n",
+                    threads, virtualThreads, groupClosesMidRun, pairs, tcpWrites, tcpBytes, fileWrites, fileBytes);
             StringBuilder s = new StringBuilder("model outcomes:");
             outcomes.forEach((k, v) -> s.append("\n  ").append(k).append(": ").append(v));
             System.out.println(s);
