@@ -300,6 +300,25 @@ class RuntimeModelRegressionTest {
         }
     }
 
+    /**
+     * {@code accept(Duration)} waits on {@code acceptAsync()} and, when the deadline passes,
+     * throws without taking its future out of the server's queue of waiting accepts: the next
+     * connection completes that future, and nobody ever gets it (its fd stays open until the
+     * group closes). Found while writing the model's pairing, which now also accepts that way.
+     */
+    @Test
+    @Disabled("bug: an accept(Duration) that timed out swallows the next connection")
+    void anAcceptThatTimedOutLeavesTheNextConnectionToTheNextAccept() throws Exception {
+        try (TcpServer server = TcpServer.bind(loops.group(), new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 4);
+             java.net.Socket peer = new java.net.Socket()) {
+            assertThrows(java.nio.channels.InterruptedByTimeoutException.class, () -> server.accept(Duration.ofMillis(50)));
+            peer.connect(server.localAddress(), 5000);
+            try (TcpConnection c = server.accept(Duration.ofSeconds(5))) {
+                assertNotNull(c);
+            }
+        }
+    }
+
     private static final String LOOP_ORDER_BUG = "bug: a write, shutdownOutput or close made on the loop thread runs ahead"
             + " of writes other threads made before it (still in the loop's task queue)";
 
