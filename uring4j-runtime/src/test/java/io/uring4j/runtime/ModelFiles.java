@@ -26,13 +26,6 @@ import static io.uring4j.runtime.ModelCalls.outcome;
  * read and the final content are checked against {@link FileModel}.
  */
 final class ModelFiles {
-    /** Bugs the model knows of: tolerated (and counted) unless the run is strict. */
-    static final String GROUP_CANCEL = "file request in flight when its group closes fails with CancellationException"
-            + " or InterruptedByTimeoutException, not AsynchronousCloseException";
-    static final String LOOP_CLOSED = "file request made while its group closes fails with IllegalStateException"
-            + " ('event loop N is closed'), not ClosedChannelException";
-    static final String CLOSE_RACE = "file request racing its file's close runs on the closed fd (EBADF; a reused fd"
-            + " number would be another file), not ClosedChannelException";
 
     /** One AsyncFile of a file. */
     static final class Handle {
@@ -159,7 +152,7 @@ final class ModelFiles {
         });
         if (token != null) token.disarm();
         EnumSet<Kind> bug = h.group.closingBy(run.tick()) ? EnumSet.of(Kind.LOOP_CLOSED) : null;
-        run.expect("file-close " + h, o, EnumSet.of(Kind.OK), bug, LOOP_CLOSED);
+        run.expect("file-close " + h, o, EnumSet.of(Kind.OK), bug, ModelKnownIssues.FILE_LOOP_CLOSED);
         if (h.file.isOpen()) run.violation("close " + h + " returned but the file is still open");
     }
 
@@ -347,7 +340,7 @@ final class ModelFiles {
         Kind kindSeen = ModelRun.kind(o);
         boolean ebadf = kindSeen == Kind.PEER_GONE && h.closeStart < done && ((Throwable) o).getMessage().contains("EBADF");
         EnumSet<Kind> known = ebadf ? EnumSet.of(Kind.PEER_GONE) : closing ? EnumSet.of(Kind.CANCEL, Kind.TIMEOUT, Kind.LOOP_CLOSED) : null;
-        Kind k = run.expect(what, o, allowed, known, ebadf ? CLOSE_RACE : kindSeen == Kind.LOOP_CLOSED ? LOOP_CLOSED : GROUP_CANCEL);
+        Kind k = run.expect(what, o, allowed, known, ebadf ? ModelKnownIssues.FILE_CLOSE_RACE : kindSeen == Kind.LOOP_CLOSED ? ModelKnownIssues.FILE_LOOP_CLOSED : ModelKnownIssues.FILE_GROUP_CANCEL);
         if (o instanceof Number n) {
             int count = n.intValue();
             if (count < 1 || count > len) {

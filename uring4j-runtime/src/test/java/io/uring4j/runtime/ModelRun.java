@@ -57,7 +57,7 @@ final class ModelRun {
         final EventLoopGroup group;
         volatile long closeStart = Long.MAX_VALUE;
         volatile boolean closed;
-        /** An accept(Duration) on this group's server timed out ({@link ModelPairing#ACCEPT_SWALLOWS}). */
+        /** An accept(Duration) on this group's server timed out ({@link ModelKnownIssues#ACCEPT_SWALLOWS}). */
         volatile boolean acceptTimedOut;
         TcpServer server;
 

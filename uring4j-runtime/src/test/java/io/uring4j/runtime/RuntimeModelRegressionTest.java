@@ -319,6 +319,34 @@ class RuntimeModelRegressionTest {
         }
     }
 
+    /**
+     * A {@code shutdownOutput} queued behind a write that is then given up fails with the cut's
+     * {@code IllegalStateException}, rightly (no FIN may follow a cut frame); but the output stays
+     * marked as shut, so every later {@code shutdownOutput()} returns normally, as the no-op of an
+     * output already shut, though no FIN was ever sent, and the peer waits for an end of stream
+     * that never comes. Later writes fail with {@code ClosedChannelException} instead of the cut's
+     * exception. Found by the model: seed 0x5668c517566a2d26 (the ending's half-close, whose
+     * shutdownOutput returned normally, then a drain that got no end for 10 s).
+     */
+    @Test
+    @Disabled("bug: after a shutdownOutput was cut by a given-up write, later shutdownOutput() calls succeed without a FIN")
+    void aShutdownOutputCutByAGivenUpWriteDoesNotLaterClaimSuccess() throws Exception {
+        try (TcpPeer p = TcpPeer.open(loops.group(), 4096)) { // the peer reads nothing: the write stays in flight
+            CompletableFuture<Integer> big = p.conn.writeAsync(ByteBuffer.allocate(8 << 20));
+            Thread.sleep(100);
+            CompletableFuture<Void> shut = p.conn.shutdownOutputAsync(); // queued behind the write
+            assertTrue(big.cancel(false), "the write is still in flight");
+            java.util.concurrent.ExecutionException first = assertThrows(java.util.concurrent.ExecutionException.class,
+                    () -> shut.get(5, TimeUnit.SECONDS));
+            assertInstanceOf(IllegalStateException.class, first.getCause(), "the queued shutdown was cut");
+            assertThrows(IllegalStateException.class, p.conn::shutdownOutput,
+                    "no FIN can follow the cut: a later shutdownOutput must not return as if one were on its way");
+            java.util.concurrent.ExecutionException later = assertThrows(java.util.concurrent.ExecutionException.class,
+                    () -> p.conn.writeAsync(ByteBuffer.allocate(1)).get(5, TimeUnit.SECONDS));
+            assertInstanceOf(IllegalStateException.class, later.getCause(), "a later write fails as the cut says");
+        }
+    }
+
     private static final String LOOP_ORDER_BUG = "bug: a write, shutdownOutput or close made on the loop thread runs ahead"
             + " of writes other threads made before it (still in the loop's task queue)";
 
@@ -472,6 +500,13 @@ class RuntimeModelRegressionTest {
     @Disabled("bug: shutdownInput() cut short by its group's close throws CancellationException, not a closed-channel exception")
     void seed0xc2afd239f3cc25e4() throws Exception {
         replay(0xc2afd239f3cc25e4L);
+    }
+
+    /** The seed that found the shutdown-after-cut bug (a race: it recurs in some runs only). */
+    @Test
+    @Disabled("bug: after a shutdownOutput was cut by a given-up write, later shutdownOutput() calls succeed without a FIN")
+    void seed0x5668c517566a2d26() throws Exception {
+        replay(0x5668c517566a2d26L);
     }
 
     private static void replay(long seed) throws Exception {

@@ -41,7 +41,7 @@ final class StreamModel {
         volatile long start, called = Long.MAX_VALUE, done = Long.MAX_VALUE;
         /** Null while pending; the count (Integer) or the failure (Throwable). */
         volatile Object outcome;
-        /** Made on an event loop thread (from a completion), where the call runs at once ({@link #LOOP_OVERTAKES}). */
+        /** Made on an event loop thread (from a completion), where the call runs at once ({@link ModelKnownIssues#LOOP_OVERTAKES}). */
         volatile boolean onLoop;
 
         Write(int id, int payload, String how) {
@@ -74,7 +74,7 @@ final class StreamModel {
     volatile boolean peerEnd;
     /**
      * That -1 came after the reader's own send had reported the connection reset: Linux reports a
-     * socket error once, so the receive then finds a closed socket and returns 0 ({@link #RESET_AS_END}).
+     * socket error once, so the receive then finds a closed socket and returns 0 ({@link ModelKnownIssues#RESET_AS_END}).
      * Decided after the run, from the ticks below.
      */
     private volatile long peerEndAt = Long.MAX_VALUE;
@@ -95,13 +95,7 @@ final class StreamModel {
         return peerEnd && readerSendReset < peerEndAt;
     }
 
-    /** The known issue a write made on the loop thread is. */
-    static final String LOOP_OVERTAKES = "a write made on the loop thread runs at once, ahead of writes other threads made"
-            + " before it (still in the loop's task queue), and of the cut a give-up made before it";
 
-    /** The known issue an {@link #endAfterReset()} end is. */
-    static final String RESET_AS_END = "a reset first reported to a connection's send makes its reads end with -1 (a clean"
-            + " end of stream) instead of failing, so a stream the peer aborted reads as whole (the JDK's Socket does the same)";
     /** The reader got a failure that ended the stream (a reset, a closed-channel exception). */
     volatile Throwable readerEnd;
     /** Tick after the first write of this direction was given up (the output cut), or MAX. */
@@ -184,7 +178,7 @@ final class StreamModel {
             if (w.outcome == null) violation.accept(name + ": " + w + " never completed");
             if (w.start > cut && w.succeeded()) {
                 String v = name + ": " + w + " succeeded though it began after a write was given up (tick " + cut + ")";
-                if (w.onLoop) tolerate.accept(LOOP_OVERTAKES, v);
+                if (w.onLoop) tolerate.accept(ModelKnownIssues.LOOP_OVERTAKES, v);
                 else violation.accept(v);
             }
         }
@@ -204,7 +198,7 @@ final class StreamModel {
             int id = getInt(o), len = getInt(o + 4);
             if (id < 1 || id > byId.length) {
                 violation.accept(name + ": stream offset " + o + " holds an unknown frame (id " + id + ", length " + len
-                        + ") after " + describeBefore(o, byId));
+                        + ") after " + (o == 0 ? "nothing" : o + " B of valid frames"));
                 return;
             }
             Write w = byId[id - 1];
@@ -230,13 +224,13 @@ final class StreamModel {
             }
             if (latestStart != null && w.called < latestStart.start) {
                 String v = name + ": " + w + " arrived after " + latestStart + ", though its call returned before that one began";
-                if (latestStart.onLoop) tolerate.accept(LOOP_OVERTAKES, v);
+                if (latestStart.onLoop) tolerate.accept(ModelKnownIssues.LOOP_OVERTAKES, v);
                 else violation.accept(v);
             }
             if (latestStart == null || w.start > latestStart.start) latestStart = w;
             if (w.start > cut) {
                 String v = name + ": bytes of " + w + ", begun after a write was given up (tick " + cut + "), reached the peer";
-                if (w.onLoop) tolerate.accept(LOOP_OVERTAKES, v);
+                if (w.onLoop) tolerate.accept(ModelKnownIssues.LOOP_OVERTAKES, v);
                 else violation.accept(v);
             }
             if (avail < len) {
@@ -248,7 +242,7 @@ final class StreamModel {
             o += HEADER + len;
         }
         if (!peerEnd) return;
-        Consumer<String> endViolation = endAfterReset() ? v -> tolerate.accept(RESET_AS_END, v) : violation;
+        Consumer<String> endViolation = endAfterReset() ? v -> tolerate.accept(ModelKnownIssues.RESET_AS_END, v) : violation;
         if (cutFrame != null) {
             endViolation.accept(name + ": a clean end of stream came after " + cutFrameBytes + " B of a frame ("
                     + (cutFrame.id < 0 ? "a header" : cutFrame.toString()) + "): the peer takes a cut stream for a whole one");
@@ -259,10 +253,6 @@ final class StreamModel {
                         + receivedLength + " B received)");
             }
         }
-    }
-
-    private String describeBefore(int offset, Write[] byId) {
-        return offset == 0 ? "nothing" : offset + " B of valid frames";
     }
 
     private int getInt(int o) {
