@@ -51,4 +51,8 @@ final class ModelKnownIssues {
     /** {@link RuntimeModelRegressionTest#aShutdownOutputCutByAGivenUpWriteDoesNotLaterClaimSuccess}. */
     static final String SHUTDOWN_AFTER_CUT = "after a shutdownOutput was cut by a given-up write, the output stays marked shut:"
             + " later shutdownOutput() calls return normally though no FIN was sent (the peer never gets its end)";
+
+    /** {@link RuntimeModelRegressionTest#anAcceptMadeWhileItsGroupClosesFailsAsClosed}. */
+    static final String ACCEPT_LOOP_CLOSED = "an accept made while its group closes fails with IllegalStateException ('event"
+            + " loop N is closed'; accept(Duration): an IOException wrapping it), not ClosedChannelException";
 }

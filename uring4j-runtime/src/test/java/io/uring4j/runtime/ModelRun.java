@@ -159,6 +159,9 @@ final class ModelRun {
             if (t.getMessage().startsWith("event loop") && t.getMessage().endsWith("is closed")) return Kind.LOOP_CLOSED;
             if (t.getMessage().startsWith("a read is already pending")) return Kind.READ_PENDING;
         }
+        if (t.getClass() == IOException.class && t.getCause() instanceof IllegalStateException && kind(t.getCause()) == Kind.LOOP_CLOSED) {
+            return Kind.LOOP_CLOSED; // accept(Duration) wraps the closing loop's exception
+        }
         if (t.getClass() == IOException.class && t.getMessage() != null && !t.getMessage().contains("did not complete")) {
             return Kind.PEER_GONE;
         }

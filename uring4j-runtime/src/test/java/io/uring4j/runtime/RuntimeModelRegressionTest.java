@@ -347,6 +347,53 @@ class RuntimeModelRegressionTest {
         }
     }
 
+    /**
+     * An accept made while its server's group closes meets the closing loop: {@code acceptAsync()}
+     * fails with its {@code IllegalStateException("event loop N is closed")}, and
+     * {@code accept(Duration)} wraps that in a bare {@code IOException}; a closed server's accept
+     * fails with {@code ClosedChannelException}, and so should these. Found by the model (seeds
+     * 0xf2a8ca78dacb4f25 and 0x20187456a77c4204, an accept with a 1 ms deadline during a group close).
+     */
+    @Test
+    @Disabled("bug: an accept made while its group closes fails with IllegalStateException (accept(Duration): an IOException wrapping it)")
+    void anAcceptMadeWhileItsGroupClosesFailsAsClosed() throws Exception {
+        EventLoopGroup g = EventLoopGroup.create(1);
+        try (TcpServer server = TcpServer.bind(g, new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 4);
+             java.net.Socket peer = new java.net.Socket()) {
+            peer.connect(server.localAddress(), 5000);
+            TcpConnection conn = server.accept(Duration.ofSeconds(5));
+            CountDownLatch inCallback = new CountDownLatch(1), release = new CountDownLatch(1);
+            conn.readAsync(ByteBuffer.allocate(1)).whenComplete((n, t) -> { // holds the loop thread
+                inCallback.countDown();
+                try {
+                    release.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            peer.getOutputStream().write(1);
+            assertTrue(inCallback.await(5, TimeUnit.SECONDS));
+            Thread closer = Thread.ofPlatform().start(g::close);
+            long until = System.nanoTime() + 5_000_000_000L;
+            while (!g.loops().get(0).isClosing() && System.nanoTime() < until) Thread.onSpinWait();
+            Throwable timed = null;
+            try {
+                server.accept(Duration.ofMillis(100));
+            } catch (Throwable t) {
+                timed = t;
+            }
+            CompletableFuture<TcpConnection> async = server.acceptAsync();
+            release.countDown();
+            closer.join(10_000);
+            assertInstanceOf(java.nio.channels.ClosedChannelException.class, timed, "accept(Duration) while the group closes");
+            java.util.concurrent.ExecutionException e = assertThrows(java.util.concurrent.ExecutionException.class,
+                    () -> async.get(5, TimeUnit.SECONDS));
+            assertInstanceOf(java.nio.channels.ClosedChannelException.class, e.getCause(), "acceptAsync() while the group closes");
+        } finally {
+            g.close();
+        }
+    }
+
     private static final String LOOP_ORDER_BUG = "bug: a write, shutdownOutput or close made on the loop thread runs ahead"
             + " of writes other threads made before it (still in the loop's task queue)";
 
@@ -507,6 +554,13 @@ class RuntimeModelRegressionTest {
     @Disabled("bug: after a shutdownOutput was cut by a given-up write, later shutdownOutput() calls succeed without a FIN")
     void seed0x5668c517566a2d26() throws Exception {
         replay(0x5668c517566a2d26L);
+    }
+
+    /** A seed that found the accept-during-group-close issue (a race: it recurs in some runs only). */
+    @Test
+    @Disabled("bug: an accept made while its group closes fails with IllegalStateException (accept(Duration): an IOException wrapping it)")
+    void seed0xf2a8ca78dacb4f25() throws Exception {
+        replay(0xf2a8ca78dacb4f25L);
     }
 
     private static void replay(long seed) throws Exception {
