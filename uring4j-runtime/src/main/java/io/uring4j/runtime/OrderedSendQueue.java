@@ -122,11 +122,15 @@ final class OrderedSendQueue {
 
     /** Sends the queued messages as one linked chain if no chain is in flight. */
     private void flush() {
-        if (chainInFlight > 0 || cut != null) return;
+        if (chainInFlight > 0 || cut != null || (resend.isEmpty() && queue.isEmpty())) return;
         EventLoop loop = socket.loop();
+        // The whole chain goes into one submission: the kernel ends a chain at a submission's
+        // end, and two chains of one socket would send concurrently, out of order.
+        int max = Math.min(Math.min(MAX_CHAIN, resend.size() + queue.size()), loop.sqEntries() - 1);
+        loop.reserve(max + 1);
         int n = 0;
         Sqe last = null;
-        while (n < MAX_CHAIN && (!resend.isEmpty() || !queue.isEmpty())) {
+        while (n < max) {
             Operation op = !resend.isEmpty() ? resend.pollFirst() : queue.pollFirst();
             if (last != null) last.flag(SqeFlag.IO_LINK);
             last = prep.prepare(op, sent(op)).userData(op.userData(UserData.TAG_MAIN));

@@ -84,7 +84,6 @@ class SoakFindingsTcpTest {
      * SQ, which 1000 busy connections reach.
      */
     @Test
-    @Disabled("bug (found by uring4j soak): a send chain split by a full submission queue runs as two chains and reorders a connection's bytes")
     void writesStayInOrderWhenTheirChainIsLongerThanTheSubmissionQueue() throws Exception {
         int writes = 200, size = 8192;
         try (EventLoopGroup group = EventLoopGroup.create(1, 8);
@@ -122,7 +121,6 @@ class SoakFindingsTcpTest {
      * retries (minutes) instead.
      */
     @Test
-    @Disabled("bug (found by uring4j soak): a full submission queue cuts a request from its linked timeout, which then never fires")
     void everyConnectKeepsItsDeadlineWhenTheSubmissionQueueFills() throws Exception {
         try (EventLoopGroup group = EventLoopGroup.create(1, 8);
              java.net.ServerSocket full = new java.net.ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
