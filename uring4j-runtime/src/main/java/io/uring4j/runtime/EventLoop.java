@@ -278,6 +278,25 @@ public final class EventLoop implements AutoCloseable {
     }
 
     /**
+     * A fresh operation slot holding {@code buffer} (null for none), which the caller took
+     * first: an allocation that fails takes no slot, and a slot refused gives the buffer back.
+     * The slot releases the buffer with itself.
+     *
+     * @throws java.util.concurrent.RejectedExecutionException as {@link #acquire(Operation.Completion, CompletableFuture)}
+     */
+    Operation acquire(Operation.Completion completion, CompletableFuture<?> future, NativeBuffer buffer) {
+        Operation op;
+        try {
+            op = acquire(completion, future);
+        } catch (RuntimeException refused) {
+            if (buffer != null) releaseBuffer(buffer);
+            throw refused;
+        }
+        op.buffer = buffer;
+        return op;
+    }
+
+    /**
      * Marks {@code op} as submitted: its main SQE (and a linked timeout, if any) are in the SQ.
      * From here on only its CQEs release it.
      */

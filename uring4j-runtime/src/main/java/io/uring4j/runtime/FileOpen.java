@@ -40,8 +40,7 @@ final class FileOpen {
         Request request = new Request(path, (flags & Posix.O_DIRECT) != 0, registered);
         byte[] name = PathOps.bytes(path);
         return loop.submit(f -> {
-            Operation op = loop.acquire(OPENED, f);
-            op.buffer = loop.buffers().acquire(name.length + 1);
+            Operation op = loop.acquire(OPENED, f, loop.buffers().acquire(name.length + 1));
             MemorySegment p = op.buffer.segment;
             PathOps.put(p, 0, name);
             op.context = request;

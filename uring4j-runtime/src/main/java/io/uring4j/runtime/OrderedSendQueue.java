@@ -88,7 +88,12 @@ final class OrderedSendQueue {
      * caller fills its buffer (and scratch) and then calls {@link #add}.
      */
     Operation acquire(CompletableFuture<Integer> future, int length) {
-        Operation op = socket.loop().acquire(SENT, future);
+        return acquire(future, length, null);
+    }
+
+    /** As {@link #acquire(CompletableFuture, int)} holding {@code buffer}, taken first ({@link EventLoop#acquire(Operation.Completion, CompletableFuture, NativeBuffer)}). */
+    Operation acquire(CompletableFuture<Integer> future, int length, NativeBuffer buffer) {
+        Operation op = socket.loop().acquire(SENT, future, buffer);
         op.context = this;
         op.value = Integer.toUnsignedLong(length);
         return op;
