@@ -169,7 +169,10 @@ final class OrderedSendQueue {
         } else {
             if (cut != null) fail(op, cut.get());
             else if (stopping) fail(op, new AsynchronousCloseException());
-            else if (!fail(op, Errors.of(res, what, socket.subject(), false))) socket.sendFailed(); // nobody waits: the socket is broken
+            else {
+                Exception failure = Errors.of(res, what, socket.subject(), false);
+                if (!fail(op, failure)) socket.sendFailed(failure); // nobody waits: the socket is broken
+            }
             ended(op);
         }
         if (chainInFlight == 0) {

@@ -1,6 +1,5 @@
 package io.uring4j.runtime;
 
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -37,7 +36,6 @@ class SoakFindingsTcpTest {
      * never release it.
      */
     @Test
-    @Disabled("bug (found by uring4j soak): a push-mode connection the runtime aborted itself after a failed send never gets TcpReceiver.onEnd")
     void aReceiverHearsTheEndOfAConnectionTheRuntimeAbortedAfterAFailedSend() throws Exception {
         try (EventLoopGroup group = EventLoopGroup.create(1);
              Arena arena = Arena.ofShared();
@@ -173,7 +171,6 @@ class SoakFindingsTcpTest {
      * soak's accept thread died of it).
      */
     @Test
-    @Disabled("bug (found by uring4j soak): TcpServer.accept returns a connection whose remoteAddress() is null when the peer reset before the loop handled the accept")
     void anAcceptedConnectionWhosePeerResetKnowsItsAddress() throws Exception {
         try (EventLoopGroup group = EventLoopGroup.create(1);
              TcpServer server = TcpServer.bind(group, loopback(), 16)) {
