@@ -184,7 +184,9 @@ public final class AsyncFile implements AutoCloseable {
     void start(boolean isRead, ByteBuffer buf, long bounds, long position, Duration timeout, CompletableFuture<?> f,
                        CompletionHandler<Object, Object> h, Object attachment) {
         int len = BufferBounds.length(bounds);
-        Operation op = loop.acquire(isRead ? FileTransfer.READ_DONE : FileTransfer.WRITE_DONE, f);
+        // The staging buffer before the slot: an allocation that fails must leave no slot taken.
+        Operation op = loop.acquire(isRead ? FileTransfer.READ_DONE : FileTransfer.WRITE_DONE, f,
+                buf.isDirect() ? null : loop.buffers().acquire(len));
         op.handler = h;
         op.attachment = attachment;
         op.context = this;
@@ -197,7 +199,6 @@ public final class AsyncFile implements AutoCloseable {
             data = loop.wholeSegment(buf); // all of the buffer: its capacity, which the snapshot fits in
             at = BufferBounds.start(bounds);
         } else {
-            op.buffer = loop.buffers().acquire(len);
             data = op.buffer.segment;
             if (!isRead) BufferBounds.copyIn(buf, bounds, data, 0);
         }

@@ -231,12 +231,12 @@ final class CopyLanes {
             if (lane.pipeRead >= 0) {
                 loop.sqe().prepSplice(src.fd(), readAt, lane.pipeWrite, -1, len, FileOps.SPLICE_F_MOVE)
                         .flag(SqeFlag.IO_LINK).userData(op.userData(UserData.TAG_LINKED));
-                loop.sqe().prepSplice(lane.pipeRead, -1, dst.fd(), writeAt, len, FileOps.SPLICE_F_MOVE)
+                loop.linkedSqe().prepSplice(lane.pipeRead, -1, dst.fd(), writeAt, len, FileOps.SPLICE_F_MOVE)
                         .userData(op.userData(UserData.TAG_MAIN));
             } else {
                 src.target(loop.sqe().prepRead(src.fd(), lane.buffer.segment, len, readAt)).flag(SqeFlag.IO_LINK)
                         .userData(op.userData(UserData.TAG_LINKED));
-                dst.target(loop.sqe().prepWrite(dst.fd(), lane.buffer.segment, len, writeAt))
+                dst.target(loop.linkedSqe().prepWrite(dst.fd(), lane.buffer.segment, len, writeAt))
                         .userData(op.userData(UserData.TAG_MAIN));
             }
             loop.started(op, 2, false);

@@ -163,6 +163,29 @@ final class Errors {
     }
 
     /**
+     * As {@link #await(Future)}, but an interrupt does not abandon the request: for a step that
+     * cannot be undone once in the kernel (a copy's rename over its target), whose outcome the
+     * caller must learn. The interrupt status is kept.
+     */
+    static <T> T awaitUninterruptibly(Future<T> f) throws IOException {
+        refuseOnLoopThread(f);
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return f.get();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } catch (ExecutionException | CompletionException e) {
+                    throw rethrow(e.getCause());
+                }
+            }
+        } finally {
+            if (interrupted) Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
      * As {@link #await(Future)}, but gives up after {@code timeout}: the request is cancelled and
      * {@link InterruptedByTimeoutException} thrown, unless it completed first, when its result
      * or failure is what the caller gets (the cancel and the completion race on the future, and

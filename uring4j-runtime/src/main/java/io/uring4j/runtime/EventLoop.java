@@ -278,6 +278,25 @@ public final class EventLoop implements AutoCloseable {
     }
 
     /**
+     * A fresh operation slot holding {@code buffer} (null for none), which the caller took
+     * first: an allocation that fails takes no slot, and a slot refused gives the buffer back.
+     * The slot releases the buffer with itself.
+     *
+     * @throws java.util.concurrent.RejectedExecutionException as {@link #acquire(Operation.Completion, CompletableFuture)}
+     */
+    Operation acquire(Operation.Completion completion, CompletableFuture<?> future, NativeBuffer buffer) {
+        Operation op;
+        try {
+            op = acquire(completion, future);
+        } catch (RuntimeException refused) {
+            if (buffer != null) releaseBuffer(buffer);
+            throw refused;
+        }
+        op.buffer = buffer;
+        return op;
+    }
+
+    /**
      * Marks {@code op} as submitted: its main SQE (and a linked timeout, if any) are in the SQ.
      * From here on only its CQEs release it.
      */
@@ -304,7 +323,7 @@ public final class EventLoop implements AutoCloseable {
     void linkTimeout(Operation op, Sqe main) {
         main.flag(SqeFlag.IO_LINK);
         MemorySegment ts = op.scratch.asSlice(Operation.TIMESPEC_OFFSET, KernelTimespec.BYTES);
-        sqe().prepLinkTimeout(ts, 0).userData(op.userData(UserData.TAG_TIMEOUT));
+        linkedSqe().prepLinkTimeout(ts, 0).userData(op.userData(UserData.TAG_TIMEOUT));
     }
 
     /** Asks the kernel to cancel {@code op}; its memory stays owned until its CQEs arrive. */
@@ -364,14 +383,45 @@ public final class EventLoop implements AutoCloseable {
         return resultBoxes.of(value);
     }
 
-    /** An SQE, submitting first if the SQ is full. */
+    /**
+     * An SQE for a request, submitting what is prepared first unless the SQ has room for it and
+     * one more: the entry after it stays free for its {@link #linkTimeout linked timeout} or the
+     * second half of a linked pair ({@link #linkedSqe}). The kernel ends a link chain at the end
+     * of a submission, so a chain cut by a submit would run as two, concurrently.
+     */
     Sqe sqe() {
+        reserve(2);
         Sqe sqe = ring.getSqe();
-        if (sqe == null) {
-            ring.submit();
-            sqe = ring.getSqe();
-            if (sqe == null) throw new IllegalStateException("SQ still full after submit");
-        }
+        if (sqe == null) throw new IllegalStateException("SQ still full after submit");
+        return sqe;
+    }
+
+    /**
+     * Makes room for a link chain: submits what is prepared unless {@code entries} SQEs are
+     * free (at most the SQ's size). After {@code reserve(k + 1)}, {@code k} calls of
+     * {@link #sqe()} (or {@code k - 1} and a linked timeout) go into the SQ without a submit
+     * between them, so a chain of up to {@code k} entries reaches the kernel whole.
+     *
+     * @return the entries reserved: {@code entries}, capped at the SQ's size
+     */
+    int reserve(int entries) {
+        int room = Math.min(entries, ring.sqEntries());
+        if (ring.sqSpaceLeft() < room) ring.submit();
+        return room;
+    }
+
+    /** The SQ's size: a link chain longer than this minus one cannot be prepared in one submission. */
+    int sqEntries() {
+        return ring.sqEntries();
+    }
+
+    /**
+     * The SQE linked after the one just taken with {@link #sqe()} (which kept it free): never
+     * submits, so the pair stays in one submission.
+     */
+    Sqe linkedSqe() {
+        Sqe sqe = ring.getSqe();
+        if (sqe == null) throw new IllegalStateException("no SQ entry kept free for a linked request");
         return sqe;
     }
 

@@ -251,19 +251,24 @@ final class FileCopy {
 
     /** Renames the complete temporary file to {@code to}: atomically, replacing only if asked. */
     private static void publish(EventLoop loop, Path temporary, Path to, boolean replace, Deadline deadline) throws IOException {
+        // An interrupt before the rename still fails the copy with the target untouched; once the
+        // rename is in the kernel it cannot be undone, so its outcome is the copy's (the
+        // interrupt status kept): a copy that threw must not have replaced the target.
+        if (Thread.currentThread().isInterrupted()) throw new InterruptedIOException("copy to " + to + " interrupted");
         if (replace) {
-            Errors.await(PathOps.rename(loop, temporary, to, 0, deadline.left()));
+            Errors.awaitUninterruptibly(PathOps.rename(loop, temporary, to, 0, deadline.left()));
             return;
         }
         try {
-            Errors.await(PathOps.rename(loop, temporary, to, FsOps.RENAME_NOREPLACE, deadline.left()));
+            Errors.awaitUninterruptibly(PathOps.rename(loop, temporary, to, FsOps.RENAME_NOREPLACE, deadline.left()));
         } catch (FileAlreadyExistsException appeared) { // created by someone else during the copy
             throw new FileAlreadyExistsException(to.toString(), null, "created while the copy ran; not replaced");
         } catch (IOException e) {
             if (e.getMessage() == null || !e.getMessage().contains("EINVAL")) throw e;
             // A filesystem without RENAME_NOREPLACE: check, then rename (a narrow race, as Files.copy has).
             if (statOrNull(loop, to, false, deadline) != null) throw new FileAlreadyExistsException(to.toString());
-            Errors.await(PathOps.rename(loop, temporary, to, 0, deadline.left()));
+            if (Thread.currentThread().isInterrupted()) throw new InterruptedIOException("copy to " + to + " interrupted");
+            Errors.awaitUninterruptibly(PathOps.rename(loop, temporary, to, 0, deadline.left()));
         }
     }
 

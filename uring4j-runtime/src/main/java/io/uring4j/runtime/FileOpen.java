@@ -40,8 +40,7 @@ final class FileOpen {
         Request request = new Request(path, (flags & Posix.O_DIRECT) != 0, registered);
         byte[] name = PathOps.bytes(path);
         return loop.submit(f -> {
-            Operation op = loop.acquire(OPENED, f);
-            op.buffer = loop.buffers().acquire(name.length + 1);
+            Operation op = loop.acquire(OPENED, f, loop.buffers().acquire(name.length + 1));
             MemorySegment p = op.buffer.segment;
             PathOps.put(p, 0, name);
             op.context = request;
@@ -59,7 +58,14 @@ final class FileOpen {
             op.future.completeExceptionally(Errors.of(res, "open", request.path(), EventLoop.timedOut(op, res)));
             return;
         }
-        int slot = request.registered() ? loop.fixedFiles().install(res) : -1;
+        int slot;
+        try {
+            slot = request.registered() ? loop.fixedFiles().install(res) : -1;
+        } catch (RuntimeException noTable) { // e.g. the table cannot be created under RLIMIT_NOFILE
+            Posix.close(res); // nothing else will ever hold the fd the kernel opened
+            op.future.completeExceptionally(noTable);
+            return;
+        }
         AsyncFile file = new AsyncFile(loop, res, request.path(), request.direct(), slot);
         if (op.future.complete(file)) {
             loop.register(file.state);

@@ -75,10 +75,9 @@ record FileStat(int mode, long size, long blocks, long ino, int devMajor, int de
                 f.completeExceptionally(Errors.closed());
                 return;
             }
-            Operation op = loop.acquire(completion, f);
+            Operation op = loop.acquire(completion, f, loop.buffers().acquire(PATH_AT + name.length + 1));
             op.context = subject;
             op.owner = file; // a file's statx holds the file (and counts among its requests)
-            op.buffer = loop.buffers().acquire(PATH_AT + name.length + 1);
             MemorySegment buf = op.buffer.segment;
             PathOps.put(buf, PATH_AT, name);
             Sqe sqe = loop.sqe().prepStatx(dfd, buf.asSlice(PATH_AT), flags, Statx.STATX_BASIC_STATS, buf.asSlice(0, Statx.BYTES))

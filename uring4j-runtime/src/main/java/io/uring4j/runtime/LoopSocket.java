@@ -28,7 +28,7 @@ final class LoopSocket {
     private final BooleanSupplier closing;
     private final Runnable beforeFdClose;
     private final Supplier<Object> subject;
-    private final Runnable sendFailed;
+    private final java.util.function.Consumer<Exception> sendFailed;
     private int inFlight;
     private CompletableFuture<Integer> closeFuture;
     private boolean fdClosing;
@@ -37,10 +37,11 @@ final class LoopSocket {
      * @param closing           whether {@code close} has begun: no new request may start on the fd
      * @param beforeFdClose     runs once no request is left, just before the fd is closed
      * @param subject           what error messages name (the peer, or the socket)
-     * @param sendFailed        a send nobody waits for (a loop-thread send) failed: the socket should close
+     * @param sendFailed        a send nobody waits for (a loop-thread send) failed with the given
+     *                          exception: the socket should close
      */
     LoopSocket(EventLoop loop, int fd, BooleanSupplier closing, Runnable beforeFdClose, Supplier<Object> subject,
-               Runnable sendFailed) {
+               java.util.function.Consumer<Exception> sendFailed) {
         this.loop = loop;
         this.fd = fd;
         this.closing = closing;
@@ -99,8 +100,8 @@ final class LoopSocket {
         return subject.get();
     }
 
-    void sendFailed() {
-        sendFailed.run();
+    void sendFailed(Exception failure) {
+        sendFailed.accept(failure);
     }
 
     /**

@@ -64,7 +64,7 @@ final class MessageReceiveQueue {
         int len = Math.max(0, lim - pos);
         EventLoop loop = socket.loop();
         NativeBuffer staging = dst.isDirect() ? null : loop.buffers().acquire(len); // may refuse: nothing taken yet
-        Operation op = loop.acquire(RECEIVED, f);
+        Operation op = loop.acquire(RECEIVED, f, staging); // a refused slot gives the staging buffer back
         op.context = this;
         op.owner = owner;
         op.userBuffer = dst;
@@ -73,7 +73,6 @@ final class MessageReceiveQueue {
         if (staging == null) {
             address = loop.wholeSegment(dst).address() + pos; // pos + len <= limit <= capacity
         } else {
-            op.buffer = staging;
             address = staging.segment.address();
         }
         MemorySegment s = op.scratch;

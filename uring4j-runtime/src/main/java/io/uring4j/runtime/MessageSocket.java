@@ -278,9 +278,8 @@ public final class MessageSocket implements AutoCloseable {
                 f.completeExceptionally(Errors.closed());
                 return;
             }
-            Operation op = state.sends.acquire(f, len);
+            Operation op = state.sends.acquire(f, len, loop.buffers().acquire(len));
             op.owner = this;
-            op.buffer = loop.buffers().acquire(len);
             MemorySegment.copy(BufferBounds.whole(src), pos, op.buffer.segment, 0, len);
             try {
                 src.position(pos + len);

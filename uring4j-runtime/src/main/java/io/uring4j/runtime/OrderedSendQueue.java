@@ -88,7 +88,12 @@ final class OrderedSendQueue {
      * caller fills its buffer (and scratch) and then calls {@link #add}.
      */
     Operation acquire(CompletableFuture<Integer> future, int length) {
-        Operation op = socket.loop().acquire(SENT, future);
+        return acquire(future, length, null);
+    }
+
+    /** As {@link #acquire(CompletableFuture, int)} holding {@code buffer}, taken first ({@link EventLoop#acquire(Operation.Completion, CompletableFuture, NativeBuffer)}). */
+    Operation acquire(CompletableFuture<Integer> future, int length, NativeBuffer buffer) {
+        Operation op = socket.loop().acquire(SENT, future, buffer);
         op.context = this;
         op.value = Integer.toUnsignedLong(length);
         return op;
@@ -122,11 +127,15 @@ final class OrderedSendQueue {
 
     /** Sends the queued messages as one linked chain if no chain is in flight. */
     private void flush() {
-        if (chainInFlight > 0 || cut != null) return;
+        if (chainInFlight > 0 || cut != null || (resend.isEmpty() && queue.isEmpty())) return;
         EventLoop loop = socket.loop();
+        // The whole chain goes into one submission: the kernel ends a chain at a submission's
+        // end, and two chains of one socket would send concurrently, out of order.
+        int max = Math.min(Math.min(MAX_CHAIN, resend.size() + queue.size()), loop.sqEntries() - 1);
+        loop.reserve(max + 1);
         int n = 0;
         Sqe last = null;
-        while (n < MAX_CHAIN && (!resend.isEmpty() || !queue.isEmpty())) {
+        while (n < max) {
             Operation op = !resend.isEmpty() ? resend.pollFirst() : queue.pollFirst();
             if (last != null) last.flag(SqeFlag.IO_LINK);
             last = prep.prepare(op, sent(op)).userData(op.userData(UserData.TAG_MAIN));
@@ -160,7 +169,10 @@ final class OrderedSendQueue {
         } else {
             if (cut != null) fail(op, cut.get());
             else if (stopping) fail(op, new AsynchronousCloseException());
-            else if (!fail(op, Errors.of(res, what, socket.subject(), false))) socket.sendFailed(); // nobody waits: the socket is broken
+            else {
+                Exception failure = Errors.of(res, what, socket.subject(), false);
+                if (!fail(op, failure)) socket.sendFailed(failure); // nobody waits: the socket is broken
+            }
             ended(op);
         }
         if (chainInFlight == 0) {

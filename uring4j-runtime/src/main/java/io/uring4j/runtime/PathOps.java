@@ -57,9 +57,8 @@ final class PathOps {
     }
 
     private static Operation start(EventLoop loop, CompletableFuture<Integer> f, String what, Path subject, int bytes) {
-        Operation op = loop.acquire(AsyncFile.INT_RESULT, f);
+        Operation op = loop.acquire(AsyncFile.INT_RESULT, f, loop.buffers().acquire(bytes));
         op.context = new Object[] {what, subject};
-        op.buffer = loop.buffers().acquire(bytes);
         return op;
     }
 

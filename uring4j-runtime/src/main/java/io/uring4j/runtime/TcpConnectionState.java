@@ -43,9 +43,14 @@ final class TcpConnectionState implements LoopResource {
         this.fd = fd;
         this.remote = remote;
         this.lifecycle = new TcpClose(this);
-        this.requests = new LoopSocket(loop, fd, lifecycle::finishing, this::returnHeldBuffers, () -> remote, this::abortOnLoop);
+        this.requests = new LoopSocket(loop, fd, lifecycle::finishing, this::returnHeldBuffers, () -> remote, this::sendFailed);
         this.receive = new TcpReceive(this);
         this.send = new TcpSend(this);
+    }
+
+    /** Loop thread: a send nobody waited for failed: the connection is aborted, and its receiver hears of it. */
+    private void sendFailed(Exception failure) {
+        receive.abortedAfter(failure);
     }
 
     /** Loop thread: aborts now (a send nobody waited for failed, a receiver threw). */

@@ -121,6 +121,25 @@ final class TcpReceive implements TcpFuture.Owner {
         }
     }
 
+    /**
+     * The runtime aborts the connection itself because a send nobody waited for failed with
+     * {@code failure}: a receiver hears the end, with that failure, once (the abort stops the
+     * pushing, so the end would otherwise never come and the user could not release its state).
+     */
+    void abortedAfter(Exception failure) {
+        TcpReceiver r = receiver;
+        TcpConnection c = pushTo;
+        boolean tell = r != null && r != DONE && c != null && !endDelivered;
+        if (tell) endDelivered = true;
+        conn.abortOnLoop();
+        if (!tell) return;
+        try {
+            r.onEnd(c, failure);
+        } catch (RuntimeException e) {
+            System.err.println("uring4j: the receiver of " + conn + " failed in onEnd: " + e);
+        }
+    }
+
     /** Push mode is over (end delivered, or closing): neither the connection nor the receiver is held any more. */
     private void stopPushing() {
         if (receiver != null) receiver = DONE;

@@ -205,7 +205,12 @@ final class TcpSend implements TcpFuture.Owner {
             op.buffer = lent;
             op.scratch.set(JAVA_LONG, SEND_OFFSET, offset);
         } else {
-            op.buffer = loop.buffers().acquire(len);
+            try {
+                op.buffer = loop.buffers().acquire(len);
+            } catch (RuntimeException noMemory) {
+                loop.discard(op); // the slot goes back with the failure
+                throw noMemory;
+            }
             MemorySegment.copy(data, offset, op.buffer.segment, 0, len);
             op.scratch.set(JAVA_LONG, SEND_OFFSET, 0);
         }

@@ -116,7 +116,11 @@ public final class TcpServer implements AutoCloseable {
     /** Stops accepting, waits for the accept request to end, closes queued connections and the socket. */
     @Override
     public void close() throws IOException {
-        Errors.awaitClose(state.close(), this);
+        CompletableFuture<Integer> f = state.close();
+        if (f.isCompletedExceptionally() && loop().isClosing()) {
+            return; // its loop was gone before the close got there: the loop's own close closed the fd
+        }
+        Errors.awaitClose(f, this);
     }
 
     @Override

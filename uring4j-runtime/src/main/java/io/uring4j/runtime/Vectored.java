@@ -74,12 +74,11 @@ final class Vectored {
                 f.completeExceptionally(Errors.closed());
                 return;
             }
-            Operation op = loop.acquire(DONE, f);
-            op.context = req;
-            op.owner = file;
             long iovBytes = Iovecs.BYTES * copy.length;
             req.dataAt = (iovBytes + 4095) & ~4095L; // staged data starts page-aligned
-            op.buffer = loop.buffers().acquire(req.direct ? iovBytes : req.dataAt + size);
+            Operation op = loop.acquire(DONE, f, loop.buffers().acquire(req.direct ? iovBytes : req.dataAt + size));
+            op.context = req;
+            op.owner = file;
             MemorySegment iov = op.buffer.segment;
             long staged = req.dataAt;
             for (int i = 0; i < copy.length; i++) {

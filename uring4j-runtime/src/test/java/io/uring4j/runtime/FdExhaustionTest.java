@@ -2,7 +2,6 @@ package io.uring4j.runtime;
 
 import io.uring4j.testing.ChildJvm;
 import io.uring4j.testing.Faults;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -76,9 +75,6 @@ class FdExhaustionTest {
      * (one fd more per attempt).
      */
     @Test
-    @Disabled("bug: AsyncFile's OPEN completion leaks the opened fd when installing it in the registered-file table"
-            + " throws (here: the 1024-slot table exceeds a hard RLIMIT_NOFILE of 128); lead: fix in AsyncFile.OPEN (close"
-            + " res, or use the plain fd, when fixedFiles()/install throws), maybe size FixedFiles to RLIMIT_NOFILE")
     void aRegisteredOpenThatCannotRegisterLeaksNoFd() throws Exception {
         ChildJvm.Result r = child("registered");
         for (int i = 1; i <= 3; i++) {

@@ -2,7 +2,6 @@ package io.uring4j.runtime;
 
 import io.uring4j.testing.ChildJvm;
 import io.uring4j.testing.Faults;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -71,10 +70,6 @@ class MemoryLimitFaultTest {
      * grew the loop's slot table by 192 slots (48 KiB of native memory).
      */
     @Test
-    @Disabled("bug: AsyncFile.start takes an operation slot (loop.acquire) before the pooled buffer (buffers().acquire);"
-            + " when the buffer cannot be allocated the slot is never released (lead: fix in AsyncFile.start and the"
-            + " same order in AsyncFile.openAsync/size, FileCopy, MessageReceiveQueue, MessageSocket, PathOps,"
-            + " TcpConnection, Vectored: take the buffer first, or discard the slot when it throws)")
     void aFailedBufferAllocationGivesItsSlotBack() throws Exception {
         ChildJvm.Result r = addressSpaceChild();
         assertEquals("0", r.value("r2.file.readBigRepeated.nativeGrowth"), "native bytes grew over 130 failed reads" + r.describe());

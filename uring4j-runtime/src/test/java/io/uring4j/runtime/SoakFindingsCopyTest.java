@@ -1,6 +1,5 @@
 package io.uring4j.runtime;
 
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,7 +34,6 @@ class SoakFindingsCopyTest {
      * copy in 25 showed it.
      */
     @Test
-    @Disabled("bug (found by uring4j soak): an interrupted AsyncFile.copy can throw InterruptedIOException after its rename replaced the target")
     void anInterruptedCopyThatThrowsLeavesTheTargetAsItWas(@TempDir Path dir) throws Exception {
         Random random = new Random(10);
         byte[] content = new byte[10_000];
