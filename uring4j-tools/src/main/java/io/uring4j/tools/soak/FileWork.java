@@ -77,6 +77,11 @@ final class FileWork {
         }
     }
 
+    /** Where the sources are (their fds, should any stay open, are named by this path). */
+    Path sourcesDirectory() {
+        return dir.resolve("sources");
+    }
+
     boolean stopping() {
         return stopping;
     }
