@@ -57,7 +57,7 @@ final class Copier implements Runnable {
                 copyOnce(n, source);
                 Thread.sleep(1); // beside the echo, not instead of it
             } catch (IOException | RuntimeException e) {
-                tally.error("copy " + n + " of " + source + ": " + doing, e);
+                tally.error(doing + " of " + source, e);
                 pause();
             } catch (InterruptedException e) {
                 return;
@@ -80,7 +80,7 @@ final class Copier implements Runnable {
         int how = random.nextInt(20);
         Duration deadline = how == 0 || how == 1 ? Duration.ofNanos(random.nextLong(100_000, 20_000_000)) : ClientSocket.DEADLINE;
         boolean interrupt = how == 2;
-        doing = "copy " + n + " (chunk " + chunk + ", depth " + depth + (old != null ? ", replacing " + old.length + " bytes" : "")
+        doing = dir.getFileName() + " copy " + n + " (chunk " + chunk + ", depth " + depth + (old != null ? ", replacing " + old.length + " bytes" : "")
                 + ", deadline " + deadline.toNanos() / 1000 + " us" + (interrupt ? ", interrupted" : "") + ")";
         long copied;
         Throwable stopped = null;
@@ -121,9 +121,10 @@ final class Copier implements Runnable {
         }
         checkNoTemporary();
         String copy = doing + " of " + source + (stopped != null ? ", stopped: " + Tally.describe(stopped) : "");
-        doing = "delete the target of copy " + n;
+        doing = "delete the target of " + dir.getFileName() + " copy " + n;
         if (Files.exists(target)) AsyncFile.delete(group, target, ClientSocket.DEADLINE);
         previous = copy;
+        work.copied(copy);
         previousInterrupted = stopped instanceof InterruptedIOException ? source : null;
     }
 
@@ -142,7 +143,8 @@ final class Copier implements Runnable {
             byte[] probe = bytesAt(target, bad, 32);
             tally.error(doing + " of " + source + ": the target has " + size + " bytes and differs at byte " + bad
                     + (bad < source.size() ? String.format(" (0x%02x, expected 0x%02x)", probe[0] & 0xff, source.at(bad) & 0xff) : "")
-                    + "; " + whose(probe) + "; the copy before: " + previous);
+                    + "; " + whose(probe, bad) + "; the copy before: " + previous + "; the last copies of every copier: "
+                    + work.recentCopies());
         }
     }
 
@@ -157,16 +159,21 @@ final class Copier implements Runnable {
         }
     }
 
-    /** Which stream misplaced bytes come from: a source at some offset, the last replaced target's old bytes, or none. */
-    private String whose(byte[] probe) {
+    /**
+     * Where wrong bytes at {@code at} of the target come from. Every stream is a shift of one
+     * table, so any pattern bytes "are" some offset of every source: what tells is a source
+     * whose bytes at that very offset they are (its own chunk, written into the wrong file).
+     */
+    private String whose(byte[] probe, long at) {
         if (probe.length < 16) return "too few bytes there to tell where they come from";
+        if (probe[0] == 0 && Arrays.mismatch(probe, new byte[probe.length]) < 0) return "the bytes there are zeros";
         for (SourceFile f : sources) {
-            long at = f.pattern().locate(probe);
-            if (at >= 0) return "the bytes there are those of " + f + " from offset " + at + " (mod " + Pattern.PERIOD + ")";
+            if (f.size() > at && !f.hole(at) && Math.floorMod(f.pattern().locate(probe) - at, Pattern.PERIOD) == 0) {
+                return "the bytes there are those of " + f + " at the same offset (that file's copy wrote into this one)";
+            }
         }
         if (oldPattern != null && oldPattern.locate(probe) >= 0) return "the bytes there are the replaced target's old ones";
-        if (probe[0] == 0 && Arrays.mismatch(probe, new byte[probe.length]) < 0) return "the bytes there are zeros";
-        return "the bytes there come from no source";
+        return "the bytes there are no source's at that offset";
     }
 
     /** A copy stopped short: the target must be as it was. */

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -23,6 +24,9 @@ final class FileWork {
     private final List<Copier> copiers = new ArrayList<>();
     private final List<RandomReader> readers = new ArrayList<>();
     private volatile boolean stopping;
+    /** The last copies of every copier, with when they ended, for the report of a wrong copy. */
+    private final ArrayDeque<String> recent = new ArrayDeque<>();
+    private final long startNanos = System.nanoTime();
 
     private FileWork(Path dir) {
         this.dir = dir;
@@ -58,6 +62,24 @@ final class FileWork {
         }
         w.threads.forEach(Thread::start);
         return w;
+    }
+
+    void copied(String copy) {
+        synchronized (recent) {
+            recent.addLast(String.format(java.util.Locale.ROOT, "%.3f s: %s", (System.nanoTime() - startNanos) / 1e9, copy));
+            if (recent.size() > 12) recent.pollFirst();
+        }
+    }
+
+    String recentCopies() {
+        synchronized (recent) {
+            return String.join(" | ", recent);
+        }
+    }
+
+    /** Where the sources are (their fds, should any stay open, are named by this path). */
+    Path sourcesDirectory() {
+        return dir.resolve("sources");
     }
 
     boolean stopping() {

@@ -8,7 +8,7 @@ package io.uring4j.tools.soak;
  * finding is an error again.
  */
 enum KnownBug {
-    COPY_REPLACED_THOUGH_INTERRUPTED("SoakFindingsCopyTest.anInterruptedCopyThatThrowsLeavesTheTargetAsItWas",
+    COPY_REPLACED_THOUGH_INTERRUPTED("SoakFindingsFileTest.anInterruptedCopyThatThrowsLeavesTheTargetAsItWas",
             "AsyncFile.copy interrupted while its RENAMEAT is in the kernel throws InterruptedIOException, yet the target"
                     + " was replaced by the complete copy (FileCopy.publish waits with the interruptible Errors.await)"),
     RECEIVER_NOT_TOLD_OF_ABORT("SoakFindingsTcpTest.aReceiverHearsTheEndOfAConnectionTheRuntimeAbortedAfterAFailedSend",
@@ -20,6 +20,10 @@ enum KnownBug {
                     + " full, which cuts an IOSQE_IO_LINK send chain in two; the kernel runs each part as a chain of its own,"
                     + " and the two interleave (the soak counts a mismatch as this bug only if every byte came back exactly"
                     + " once; a loss, a repeat or a foreign byte stays an error)"),
+    INTERRUPTED_OPEN_LEAKS_FD("SoakFindingsFileTest.anInterruptedOpenLeavesNoFdOpen",
+            "an open interrupted just as its OPENAT completes throws InterruptedIOException and leaves the opened fd to nobody"
+                    + " (Errors.await cancels the future too late: cancel returns false, the AsyncFile is never closed); the"
+                    + " soak's copies interrupted while opening their source leave such fds, found after the drain"),
     NO_PEER_ADDRESS("SoakFindingsTcpTest.anAcceptedConnectionWhosePeerResetKnowsItsAddress",
             "TcpServer.accept returns a connection whose remoteAddress() is null when the peer reset before the loop"
                     + " handled the accept (TcpServer.handOver asks getpeername, which fails with ENOTCONN)");

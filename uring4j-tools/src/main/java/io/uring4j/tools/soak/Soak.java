@@ -95,7 +95,7 @@ final class Soak {
             try {
                 warmUp(clientGroup, server);
                 long fdsBefore = Sample.openFds();
-                Map<String, Integer> kindsBefore = FdKinds.now();
+                FdKinds kindsBefore = FdKinds.now();
                 files = FileWork.start(clientGroup, plan.seed(), COPIERS, READERS, tally);
                 try {
                     clients = new Clients(clientGroup, server, connections, plan.seed(), tally);
@@ -183,7 +183,7 @@ final class Soak {
     }
 
     /** After the drain: the server must have freed every connection and the fds be back at the baseline. */
-    private After settle(EchoServer server, long fdsBefore, Map<String, Integer> kindsBefore) throws InterruptedException {
+    private After settle(EchoServer server, long fdsBefore, FdKinds kindsBefore) throws InterruptedException {
         waitFor(tally::serverLive, 0);
         List<String> unfreed = server.unfreed();
         long serverLive = tally.serverLive();
@@ -193,8 +193,16 @@ final class Soak {
                     + String.join("; ", unfreed.subList(0, Math.min(5, unfreed.size()))));
         }
         long fds = waitFor(Sample::openFds, fdsBefore + FD_SLACK);
-        String kinds = FdKinds.difference(kindsBefore, FdKinds.now());
-        if (fds > fdsBefore + FD_SLACK) {
+        FdKinds now = FdKinds.now();
+        String kinds = now.since(kindsBefore);
+        // Source files still open after every copier and reader ended: copies interrupted while opening their source.
+        String sources = files.sourcesDirectory().toString();
+        List<String> leakedSources = now.openedSince(kindsBefore).stream().filter(f -> f.startsWith(sources)).toList();
+        if (!leakedSources.isEmpty()) {
+            tally.known(KnownBug.INTERRUPTED_OPEN_LEAKS_FD, leakedSources.size() + " fds of the copies' sources still open after"
+                    + " the drain: " + String.join(", ", leakedSources.subList(0, Math.min(4, leakedSources.size()))));
+        }
+        if (fds - leakedSources.size() > fdsBefore + FD_SLACK) {
             tally.error("fds after the drain: " + fds + ", before the first client: " + fdsBefore + " (" + kinds + ")");
         }
         Sample last = Sample.take((System.nanoTime() - startNanos) / 1e9, tally, clients.live(), heap);
