@@ -24,6 +24,65 @@ import static org.junit.jupiter.api.Assertions.*;
 @Timeout(120)
 class SoakFindingsFileTest {
     /**
+     * A copy cut short by its deadline goes on writing after it threw: the soak saw a copy of a
+     * 6 MiB file (chunk 256 KiB, depth 14) time out after 9 ms, and 0.7 s later another
+     * copier's copy of a 3660-byte file, into another directory, produced a 6 MiB target whose
+     * bytes past 3660 were the big file's, each at its own offset: chunks of the timed-out copy,
+     * addressed to its temporary file's fd number after that fd had been closed and handed to
+     * the next copy's temporary file. Here one thread copies a big file under deadlines that cut
+     * it short while another copies a small one again and again: every small copy must equal its
+     * source.
+     */
+    @Test
+    @Disabled("bug (found by uring4j soak): a copy cut short by its deadline still writes its chunks after it returned, into the next file given its fd number")
+    void aCopyCutShortByItsDeadlineWritesNothingAfterItReturned(@TempDir Path dir) throws Exception {
+        Random random = new Random(5);
+        byte[] big = new byte[6 << 20], small = new byte[3660];
+        random.nextBytes(big);
+        random.nextBytes(small);
+        Path bigSource = Files.write(dir.resolve("big"), big);
+        Path smallSource = Files.write(dir.resolve("small"), small);
+        Path cutDir = Files.createDirectory(dir.resolve("cut")), wholeDir = Files.createDirectory(dir.resolve("whole"));
+        AtomicReference<String> wrong = new AtomicReference<>();
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        try (EventLoopGroup group = EventLoopGroup.create(1)) {
+            Thread cutter = Thread.ofPlatform().start(() -> {
+                Random r = new Random(6);
+                while (!stop.get()) {
+                    try {
+                        AsyncFile.copy(group, bigSource, cutDir.resolve("t"), 256 << 10, 14,
+                                Duration.ofNanos(r.nextLong(500_000, 15_000_000)), StandardCopyOption.REPLACE_EXISTING);
+                    } catch (java.nio.channels.InterruptedByTimeoutException expected) {
+                        // cut short: nothing of it may be written after this
+                    } catch (Exception e) {
+                        wrong.compareAndSet(null, "the big copy failed otherwise: " + e);
+                    }
+                }
+            });
+            try {
+                long end = System.nanoTime() + 20_000_000_000L;
+                for (int i = 0; System.nanoTime() < end && wrong.get() == null; i++) {
+                    Path t = wholeDir.resolve("t");
+                    AsyncFile.copy(group, smallSource, t, 4096 << random.nextInt(6), random.nextInt(1, 16), Duration.ofSeconds(10));
+                    byte[] got = Files.readAllBytes(t);
+                    if (!Arrays.equals(small, got)) {
+                        int at = Arrays.mismatch(small, got);
+                        int mib = 1 << 20;
+                        boolean bigs = got.length >= mib + 32 && Arrays.equals(got, mib, mib + 32, big, mib, mib + 32);
+                        wrong.compareAndSet(null, "small copy " + i + " has " + got.length + " bytes, differs at " + at
+                                + (bigs ? "; its bytes at 1 MiB are the big file's at 1 MiB" : ""));
+                    }
+                    Files.delete(t);
+                }
+            } finally {
+                stop.set(true);
+                cutter.join(30_000);
+            }
+        }
+        assertNull(wrong.get());
+    }
+
+    /**
      * An open interrupted just as its OPENAT completes: Errors.await catches the
      * InterruptedException, cancels the future (too late: the loop completed it with the file a
      * moment before, so cancel returns false) and throws InterruptedIOException; the AsyncFile
@@ -87,6 +146,7 @@ class SoakFindingsFileTest {
      * copy in 25 showed it.
      */
     @Test
+    @Disabled("bug (found by uring4j soak): an interrupted AsyncFile.copy can throw InterruptedIOException after its rename replaced the target")
     void anInterruptedCopyThatThrowsLeavesTheTargetAsItWas(@TempDir Path dir) throws Exception {
         Random random = new Random(10);
         byte[] content = new byte[10_000];
