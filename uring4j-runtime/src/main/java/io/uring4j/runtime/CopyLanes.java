@@ -114,12 +114,24 @@ final class CopyLanes {
         this.splice = splice;
     }
 
-    /** Loop thread: starts the first phase. */
+    /**
+     * Loop thread: starts the first phase. A failure to start (no buffer, no operation slot)
+     * fails the copy; lanes already moving end first, and what the others took is given back.
+     */
     void start() {
-        if (!plan.parallel()) {
-            startStream(0);
-            return;
+        try {
+            if (!plan.parallel()) {
+                startStream(0);
+            } else {
+                startParallel();
+            }
+        } catch (RuntimeException | Error e) {
+            fail(e instanceof RuntimeException re ? new IOException("the copy could not start: " + re, re) : e);
         }
+        if (active == 0) phaseEnded();
+    }
+
+    private void startParallel() {
         int n = (int) Math.min(depth, (plan.size() + chunk - 1) / chunk);
         lanes = new Lane[n];
         boolean pipes = splice;
@@ -127,6 +139,7 @@ final class CopyLanes {
             lanes[i] = pipes ? pipeLane() : new Lane(this, -1, -1, loop.buffers().acquire(chunk), false);
             if (lanes[i] == null) { // no pipe of the chunk's size: buffers for every lane
                 closePipes();
+                java.util.Arrays.fill(lanes, null); // closed: finish() must not close those fd numbers again
                 pipes = false;
                 for (int j = 0; j < n; j++) lanes[j] = new Lane(this, -1, -1, loop.buffers().acquire(chunk), false);
                 break;
@@ -134,7 +147,6 @@ final class CopyLanes {
         }
         spliced = pipes;
         for (Lane lane : lanes) nextChunk(lane);
-        if (active == 0) phaseEnded();
     }
 
     /** Loop thread: no new step; what is in the kernel is cancelled, and the copy ends when it has completed. */
@@ -205,7 +217,17 @@ final class CopyLanes {
 
     /** Issues the lane's next step: write what it holds, read alone (stream), or move (the rest of) its chunk. */
     private void step(Lane lane) {
-        Operation op = loop.acquire(STEPPED, null);
+        if (!src.isOpen() || !dst.isOpen()) { // closed by another thread: its fd may not be named any more
+            fail(new java.nio.channels.AsynchronousCloseException());
+            return;
+        }
+        Operation op;
+        try {
+            op = loop.acquire(STEPPED, null);
+        } catch (java.util.concurrent.RejectedExecutionException full) { // the loop's slot table is at its limit
+            fail(new IOException("the copy could not go on: " + full.getMessage(), full));
+            return;
+        }
         op.context = lane;
         op.scratch.set(JAVA_INT, FIRST_RESULT, NONE);
         long readAt = plan.seekableSource() ? lane.pos : -1;
@@ -242,6 +264,10 @@ final class CopyLanes {
             loop.started(op, 2, false);
         }
         active++;
+        // Counted among both files' requests: a close of either waits for the step's completion
+        // before its fd is closed, so no step ever reaches a reused fd number.
+        src.state.requests.requestStarted();
+        dst.state.requests.requestStarted();
     }
 
     private static final Operation.Completion STEPPED = new Operation.Completion() {
@@ -260,6 +286,8 @@ final class CopyLanes {
     /** One step of {@code lane} ended with the kernel's results: {@code first} (a pair's read) and {@code res}. */
     private void stepped(Lane lane, int kind, int first, int res) {
         active--;
+        src.state.requests.requestEnded();
+        dst.state.requests.requestEnded();
         boolean piped = lane.pipeRead >= 0;
         switch (kind) {
             case PAIR -> {
@@ -314,7 +342,7 @@ final class CopyLanes {
         lane.end = lane.pos;
     }
 
-    private void fail(Exception e) {
+    private void fail(Throwable e) {
         if (failure == null) failure = e;
     }
 

@@ -156,19 +156,22 @@ final class FileCopy {
     }
 
     /** Runs the lanes and waits for them, under the deadline; an interrupt or the deadline aborts them. */
-    private static CopyLanes.Result move(EventLoop loop, AsyncFile in, AsyncFile out, FileStat source, boolean seekableTarget,
+    static CopyLanes.Result move(EventLoop loop, AsyncFile in, AsyncFile out, FileStat source, boolean seekableTarget,
                                          int chunk, int depth, boolean splice, Deadline deadline) throws IOException {
         boolean seekableSource = source.isRegularFile();
         long size = seekableSource ? source.size() : 0;
         CopyLanes.Plan plan = new CopyLanes.Plan(size, seekableSource && seekableTarget && size > 0, seekableSource, seekableTarget);
         CopyLanes lanes = new CopyLanes(in, out, plan, chunk, depth, splice && loop.probe().supports(Opcode.SPLICE));
+        // What is left is taken before the lanes start: a deadline that passes here throws with
+        // nothing started. Taken after, its throw skipped the abort and the lanes went on writing
+        // into the temporary file's fd number after the caller closed it (the soak's finding).
+        Duration left = deadline.left();
         try {
             loop.execute(lanes::start);
         } catch (IllegalStateException closing) {
             throw Errors.closed();
         }
         try {
-            Duration left = deadline.left();
             return left == null ? lanes.done.get() : lanes.done.get(left.toNanos(), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             abort(loop, lanes);
@@ -308,7 +311,7 @@ final class FileCopy {
     }
 
     /** The end of a copy's deadline; each step gets what is left of it as its linked timeout. */
-    private static final class Deadline {
+    static final class Deadline {
         private final Duration timeout;
         private final long end;
 
