@@ -1,6 +1,5 @@
 package io.uring4j.runtime;
 
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /**
  * File breaks that {@code uring4j soak} (issue 10 item 4) found, each reduced to its smallest
- * case. The soak counts each as a known bug (tools' {@code KnownBug}) until its test here is
+ * case. The soak counted each as a known bug (tools' {@code KnownBug}) until its test here was
  * enabled by the fix.
  */
 @Timeout(120)
@@ -116,7 +115,6 @@ class SoakFindingsFileTest {
      * "sources/empty (deleted)" still open). The same await serves connect and accept.
      */
     @Test
-    @Disabled("bug (found by uring4j soak): an open interrupted as it completes throws InterruptedIOException and leaks the opened fd")
     void anInterruptedOpenLeavesNoFdOpen(@TempDir Path dir) throws Exception {
         Path file = Files.write(dir.resolve("file"), new byte[] {1});
         Random random = new Random(3);
@@ -171,7 +169,6 @@ class SoakFindingsFileTest {
      * copy in 25 showed it.
      */
     @Test
-    @Disabled("bug (found by uring4j soak): an interrupted AsyncFile.copy can throw InterruptedIOException after its rename replaced the target")
     void anInterruptedCopyThatThrowsLeavesTheTargetAsItWas(@TempDir Path dir) throws Exception {
         Random random = new Random(10);
         byte[] content = new byte[10_000];

@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /**
  * TCP breaks that {@code uring4j soak} (issue 10 item 4) found, each reduced to its smallest
- * case. The soak counts each as a known bug (tools' {@code KnownBug}) until its test here is
+ * case. The soak counted each as a known bug (tools' {@code KnownBug}) until its test here was
  * enabled by the fix.
  */
 @Timeout(60)

@@ -116,8 +116,6 @@ final class Conversation {
                 s.close();
             }
             clean = true;
-        } catch (Reordered r) {
-            tally.known(KnownBug.SEND_CHAIN_SPLIT, r.getMessage());
         } catch (Broken b) {
             if (!stuck) tally.error(this + ": " + b.getMessage());
         } catch (IOException | RuntimeException e) {
@@ -279,7 +277,7 @@ final class Conversation {
         }
     }
 
-    /** Every byte came back, once, but out of order: {@link KnownBug#SEND_CHAIN_SPLIT}'s mark. */
+    /** Every byte came back, once, but out of order: the mark of a send chain split in two (fixed, an error). */
     static final class Reordered extends Broken {
         Reordered(String message) {
             super(message);

@@ -135,7 +135,7 @@ final class Copier implements Runnable {
         if (size != source.size() || bad >= 0) {
             if (previousInterrupted != null && Files.size(target) == previousInterrupted.size()
                     && Files.mismatch(previousInterrupted.path(), target) < 0) {
-                tally.known(KnownBug.COPY_REPLACED_THOUGH_INTERRUPTED, doing + " of " + source + ": the target holds the whole of "
+                tally.error(doing + " of " + source + ": the target holds the whole of "
                         + previousInterrupted + ", the source of the copy before, which was interrupted: its rename landed late,"
                         + " over this copy's target (" + previous + ")");
                 return;
@@ -184,8 +184,8 @@ final class Copier implements Runnable {
                 + (old == null ? "left a target of " + Files.size(target) + " bytes"
                 : "changed the target it was to replace: " + (exists ? Files.size(target) + " bytes, " + old.length + " before" : "gone"));
         boolean wholeCopy = exists && Files.size(target) == source.size() && Files.mismatch(source.path(), target) < 0;
-        if (why instanceof InterruptedIOException && wholeCopy) tally.known(KnownBug.COPY_REPLACED_THOUGH_INTERRUPTED, what);
-        else tally.error(what);
+        tally.error(what + (why instanceof InterruptedIOException && wholeCopy
+                ? " (the whole copy: its rename landed though the copy threw InterruptedIOException)" : ""));
     }
 
     private void checkNoTemporary() throws IOException {

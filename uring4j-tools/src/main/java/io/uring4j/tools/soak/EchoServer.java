@@ -72,7 +72,7 @@ final class EchoServer implements AutoCloseable {
                 return;
             }
             tally.accepted.increment();
-            if (c.remoteAddress() == null) tally.known(KnownBug.NO_PEER_ADDRESS, c.toString());
+            if (c.remoteAddress() == null) tally.error("server: accepted " + c + " knows no peer address");
             Served s = new Served(c, modes[(int) (n % modes.length)]);
             live.add(s);
             try {
@@ -108,13 +108,12 @@ final class EchoServer implements AutoCloseable {
 
     /**
      * Push-mode connections the runtime closed on its own without telling their receiver
-     * ({@link KnownBug#RECEIVER_NOT_TOLD_OF_ABORT}) are counted and forgotten, so the live count
-     * stays true during the run.
+     * (onEnd never came: an error) are counted and forgotten, so the live count stays true.
      */
     void sweep() {
         for (Served s : live) {
             if (s.mode == Mode.PUSH && !s.told && !s.connection.isOpen() && live.remove(s)) {
-                tally.known(KnownBug.RECEIVER_NOT_TOLD_OF_ABORT, s.connection.toString());
+                tally.error("server: " + s.connection + " was closed by the runtime and its receiver never heard onEnd");
                 tally.serverEnds.increment();
                 remember(s);
             }
@@ -128,10 +127,7 @@ final class EchoServer implements AutoCloseable {
         }
     }
 
-    /**
-     * The connections accepted and not freed yet. One the runtime closed on its own without
-     * telling its receiver is {@link KnownBug#RECEIVER_NOT_TOLD_OF_ABORT}; the rest are errors.
-     */
+    /** The connections accepted and not freed yet (after {@link #sweep}); each is an error. */
     List<String> unfreed() {
         sweep();
         List<String> out = new ArrayList<>();

@@ -199,10 +199,10 @@ final class Soak {
         String sources = files.sourcesDirectory().toString();
         List<String> leakedSources = now.openedSince(kindsBefore).stream().filter(f -> f.startsWith(sources)).toList();
         if (!leakedSources.isEmpty()) {
-            tally.known(KnownBug.INTERRUPTED_OPEN_LEAKS_FD, leakedSources.size() + " fds of the copies' sources still open after"
+            tally.error(leakedSources.size() + " fds of the copies' sources still open after"
                     + " the drain: " + String.join(", ", leakedSources.subList(0, Math.min(4, leakedSources.size()))));
         }
-        if (fds - leakedSources.size() > fdsBefore + FD_SLACK) {
+        if (fds > fdsBefore + FD_SLACK) {
             tally.error("fds after the drain: " + fds + ", before the first client: " + fdsBefore + " (" + kinds + ")");
         }
         Sample last = Sample.take((System.nanoTime() - startNanos) / 1e9, tally, clients.live(), heap);
