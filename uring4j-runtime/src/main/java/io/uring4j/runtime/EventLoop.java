@@ -104,15 +104,19 @@ public final class EventLoop implements AutoCloseable {
     }
 
     /**
-     * Runs {@code task} on the loop thread: now if already there, else after a wakeup.
+     * Runs {@code task} on the loop thread, after every task queued before it: on the loop
+     * thread at once when nothing waits in the queue, else behind what does (a write a handler
+     * makes must not overtake one another thread made first); from another thread after a wakeup.
      *
      * @throws IllegalStateException the loop is closing: the task will never run
      */
     void execute(Runnable task) {
-        if (inEventLoop()) {
+        if (!inEventLoop()) {
+            inbox.offer(task);
+        } else if (inbox.isEmpty()) {
             task.run();
         } else {
-            inbox.offer(task);
+            inbox.offerFromLoop(task); // runs in this turn's runAll, or the next turn's without sleeping
         }
     }
 

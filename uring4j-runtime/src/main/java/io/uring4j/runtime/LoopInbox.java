@@ -64,6 +64,15 @@ final class LoopInbox {
         }
     }
 
+    /**
+     * Loop thread: queues {@code task} behind the tasks already queued, closed or not (the loop
+     * runs its queue until it is empty before it ends), without a wakeup: the loop is awake,
+     * and sees the task before it sleeps ({@link #aboutToSleepButBusy}).
+     */
+    void offerFromLoop(Runnable task) {
+        tasks.add(task);
+    }
+
     /** Refuses tasks from now on, and wakes the loop to act on it. */
     void close() {
         producers.incrementAndGet();

@@ -162,6 +162,9 @@ final class ModelRun {
         if (t.getClass() == IOException.class && t.getCause() instanceof IllegalStateException && kind(t.getCause()) == Kind.LOOP_CLOSED) {
             return Kind.LOOP_CLOSED; // accept(Duration) wraps the closing loop's exception
         }
+        // The runtime reports a reset, a broken pipe or a socket no longer connected as the
+        // java.net exception (SocketException, "Connection reset" and so on), as java.net does.
+        if (t instanceof java.net.SocketException) return Kind.PEER_GONE;
         if (t.getClass() == IOException.class && t.getMessage() != null && !t.getMessage().contains("did not complete")) {
             return Kind.PEER_GONE;
         }

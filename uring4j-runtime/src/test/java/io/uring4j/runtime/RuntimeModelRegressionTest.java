@@ -110,7 +110,6 @@ class RuntimeModelRegressionTest {
      * each other's completions overtook a worker's writeAsync that had returned before).
      */
     @Test
-    @Disabled(LOOP_ORDER_BUG)
     void aWriteMadeOnTheLoopComesAfterAWriteAnotherThreadMadeBefore() throws Exception {
         try (TcpPeer p = TcpPeer.open(loops.group())) {
             CompletableFuture<Integer> second = new CompletableFuture<>();
@@ -125,7 +124,6 @@ class RuntimeModelRegressionTest {
 
     /** As above for a loop-thread shutdownOutput: a write made before it must still go out, then the end. */
     @Test
-    @Disabled(LOOP_ORDER_BUG)
     void aShutdownOnTheLoopComesAfterAWriteAnotherThreadMadeBefore() throws Exception {
         try (TcpPeer p = TcpPeer.open(loops.group())) {
             CompletableFuture<Integer> first = otherThreadWritesThen(p, () -> p.conn.shutdownOutputAsync());
@@ -137,7 +135,6 @@ class RuntimeModelRegressionTest {
 
     /** As above for a loop-thread closeAsync: "every write already made goes on until the kernel took it". */
     @Test
-    @Disabled(LOOP_ORDER_BUG)
     void aCloseOnTheLoopSendsAWriteAnotherThreadMadeBefore() throws Exception {
         try (TcpPeer p = TcpPeer.open(loops.group())) {
             CompletableFuture<Integer> first = otherThreadWritesThen(p, () -> p.conn.closeAsync());
@@ -519,7 +516,6 @@ class RuntimeModelRegressionTest {
 
     /** The seed that found the order bug (run 3 times, strict). */
     @Test
-    @Disabled(LOOP_ORDER_BUG)
     void seed0x229d6cc86ff27d8d() throws Exception {
         replay(0x229d6cc86ff27d8dL);
     }
