@@ -34,7 +34,7 @@ final class AsyncFileState implements LoopResource {
         this.fd = fd;
         this.path = path;
         this.slot = slot;
-        this.requests = new LoopSocket(loop, fd, closed::get, this::emptySlot, () -> path, failure -> { });
+        this.requests = new LoopSocket(loop, fd, closed::get, this::emptySlot, () -> path, failure -> { }, () -> { });
     }
 
     boolean isOpen() {

@@ -130,7 +130,11 @@ public final class EventLoop implements AutoCloseable {
         return submit(body, true);
     }
 
-    /** As {@link #submit}, but never refused for the operation limit: a close frees slots and must always run. */
+    /**
+     * As {@link #submit}, but never refused for the operation limit (a close frees slots and must
+     * always run); on a loop that is closing it completes at once with null, as the shutdown closes
+     * the resource.
+     */
     <T> CompletableFuture<T> submitClose(java.util.function.Consumer<CompletableFuture<T>> body) {
         return submit(body, false);
     }
@@ -147,6 +151,12 @@ public final class EventLoop implements AutoCloseable {
                 }
             });
         } catch (IllegalStateException closed) {
+            if (!limited) {
+                // A close that meets a closing loop has nothing left to do: the loop's shutdown
+                // closes every resource still registered with it (LoopResource.closeOnShutdown).
+                f.complete(null);
+                return f;
+            }
             java.nio.channels.ClosedChannelException e = Errors.closed();
             e.initCause(closed);
             f.completeExceptionally(e);

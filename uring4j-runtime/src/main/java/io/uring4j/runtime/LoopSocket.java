@@ -29,6 +29,7 @@ final class LoopSocket {
     private final Runnable beforeFdClose;
     private final Supplier<Object> subject;
     private final java.util.function.Consumer<Exception> sendFailed;
+    private final Runnable sendSawReset;
     private int inFlight;
     private CompletableFuture<Integer> closeFuture;
     private boolean fdClosing;
@@ -39,15 +40,19 @@ final class LoopSocket {
      * @param subject           what error messages name (the peer, or the socket)
      * @param sendFailed        a send nobody waits for (a loop-thread send) failed with the given
      *                          exception: the socket should close
+     * @param sendSawReset      a send failed with ECONNRESET: Linux reports a socket's pending
+     *                          error once, to whichever request sees it first, so the receive
+     *                          side must hear of it from here
      */
     LoopSocket(EventLoop loop, int fd, BooleanSupplier closing, Runnable beforeFdClose, Supplier<Object> subject,
-               java.util.function.Consumer<Exception> sendFailed) {
+               java.util.function.Consumer<Exception> sendFailed, Runnable sendSawReset) {
         this.loop = loop;
         this.fd = fd;
         this.closing = closing;
         this.beforeFdClose = beforeFdClose;
         this.subject = subject;
         this.sendFailed = sendFailed;
+        this.sendSawReset = sendSawReset;
     }
 
     EventLoop loop() {
@@ -102,6 +107,10 @@ final class LoopSocket {
 
     void sendFailed(Exception failure) {
         sendFailed.accept(failure);
+    }
+
+    void sendSawReset() {
+        sendSawReset.run();
     }
 
     /**

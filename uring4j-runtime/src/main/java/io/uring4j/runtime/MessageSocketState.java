@@ -35,7 +35,7 @@ final class MessageSocketState implements LoopResource {
         this.seqpacket = seqpacket;
         this.local = local;
         this.remote = remote;
-        this.requests = new LoopSocket(loop, fd, () -> closed, () -> { }, () -> this, failure -> { });
+        this.requests = new LoopSocket(loop, fd, () -> closed, () -> { }, () -> this, failure -> { }, () -> { });
         this.sends = new OrderedSendQueue(requests, this::prepareSend, false, "sendmsg");
         this.receives = new MessageReceiveQueue(requests, family, seqpacket);
     }

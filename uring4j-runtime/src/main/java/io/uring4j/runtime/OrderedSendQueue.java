@@ -38,7 +38,7 @@ import java.util.function.Supplier;
  */
 final class OrderedSendQueue {
     static final int MAX_CHAIN = 64;
-    private static final int ECANCELED = Errno.ECANCELED.code();
+    private static final int ECANCELED = Errno.ECANCELED.code(), ECONNRESET = Errno.ECONNRESET.code();
     /** How often the members of a cancelled chain are cancelled again while any is in the kernel. */
     static final Duration RECANCEL_EVERY = Duration.ofMillis(20);
 
@@ -171,6 +171,7 @@ final class OrderedSendQueue {
             else if (stopping) fail(op, new AsynchronousCloseException());
             else {
                 Exception failure = Errors.of(res, what, socket.subject(), false);
+                if (res == -ECONNRESET) socket.sendSawReset();
                 if (!fail(op, failure)) socket.sendFailed(failure); // nobody waits: the socket is broken
             }
             ended(op);

@@ -43,7 +43,8 @@ final class TcpConnectionState implements LoopResource {
         this.fd = fd;
         this.remote = remote;
         this.lifecycle = new TcpClose(this);
-        this.requests = new LoopSocket(loop, fd, lifecycle::finishing, this::returnHeldBuffers, () -> remote, this::sendFailed);
+        this.requests = new LoopSocket(loop, fd, lifecycle::finishing, this::returnHeldBuffers, () -> remote, this::sendFailed,
+                this::sendSawReset);
         this.receive = new TcpReceive(this);
         this.send = new TcpSend(this);
     }
@@ -56,6 +57,11 @@ final class TcpConnectionState implements LoopResource {
     /** Loop thread: aborts now (a send nobody waited for failed, a receiver threw). */
     void abortOnLoop() {
         lifecycle.abort();
+    }
+
+    /** Loop thread: a send took the peer's reset, which the receive will not see. */
+    private void sendSawReset() {
+        receive.sendSawReset();
     }
 
     /** Just before the fd closes: buffers still held go back to the kernel's ring. */

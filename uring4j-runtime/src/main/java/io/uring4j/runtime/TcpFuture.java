@@ -101,18 +101,38 @@ final class TcpFuture<T> extends CompletableFuture<T> {
         super.completeExceptionally(failure);
     }
 
-    /** Gives the request up, completing it with {@code failure}; false if the loop took it first. */
+    /**
+     * Gives the request up, completing it with {@code failure}; false if the loop took it first.
+     * The removal from the loop is queued <em>before</em> the future completes: whatever runs on
+     * that completion (a callback, a waiting thread) may make the next request at once, and the
+     * loop runs its tasks in order, so that request finds the place already free.
+     */
     private boolean giveUp(Throwable failure, boolean cancel) {
         if (!STATE.compareAndSet(this, WAITING, ABANDONED)) return false;
         completed();
+        handBackPlace();
         if (cancel) super.cancel(false);
         else super.completeExceptionally(failure);
+        return true;
+    }
+
+    /** Queues the removal of this given-up request from its place on the loop. */
+    private void handBackPlace() {
         try {
             loop.execute(() -> owner.abandoned(this));
         } catch (IllegalStateException loopClosing) {
             // the loop is closing: it ends every request of the connection itself
         }
-        return true;
+    }
+
+    /** Any thread: whether it was given up (its completion may not be visible yet); the loop then starts nothing for it. */
+    boolean isGivenUp() {
+        return (int) STATE.getVolatile(this) == ABANDONED || isDone();
+    }
+
+    /** Whether the loop completed it normally (not given up, not failed). */
+    boolean deliveredNormally() {
+        return (int) STATE.getVolatile(this) == TAKEN && isDone() && !isCompletedExceptionally();
     }
 
     /** Cancels the request unless the loop is completing it; its place goes to the next request. */
@@ -126,12 +146,8 @@ final class TcpFuture<T> extends CompletableFuture<T> {
     public boolean complete(T value) {
         if (!STATE.compareAndSet(this, WAITING, ABANDONED)) return false;
         completed();
+        handBackPlace(); // before the completion, as in giveUp
         super.complete(value);
-        try {
-            loop.execute(() -> owner.abandoned(this));
-        } catch (IllegalStateException loopClosing) {
-            // as in giveUp
-        }
         return true;
     }
 

@@ -48,6 +48,13 @@ final class TcpReceive implements TcpFuture.Owner {
     private int heldFirst, heldCount;
     private boolean recvArmed, recvStopping, eof, inputShut, pausedForSends;
     private Exception recvError;
+    /**
+     * A send saw the peer's reset first (Linux reports it once, to whichever request sees it): the
+     * end of stream the receive then finds is that reset, not a clean end.
+     */
+    private boolean resetSeenBySend;
+    /** A read got -1 (or the receiver its end): later reads keep to that. */
+    private boolean endReported;
     private Operation recvOp;
 
     /** The pending read, its buffer and the range of it the caller gave (snapshot). */
@@ -117,7 +124,8 @@ final class TcpReceive implements TcpFuture.Owner {
             TcpReceiver r = receiver;
             TcpConnection c = pushTo;
             stopPushing(); // called for the last time: the connection is the user's to keep (or lose) now
-            r.onEnd(c, inputShut ? null : recvError);
+            endReported = true;
+            r.onEnd(c, inputShut ? null : recvError != null ? recvError : resetByPeer());
         }
     }
 
@@ -183,7 +191,7 @@ final class TcpReceive implements TcpFuture.Owner {
     }
 
     private void startRead(TcpFuture<Integer> f, ByteBuffer dst, int pos, int lim) {
-        if (f.isDone()) return; // given up before the loop saw it
+        if (f.isGivenUp()) return; // given up before the loop saw it (abandoned() is queued before this if so)
         if (conn.closed) {
             f.settleFailure(Errors.closed());
         } else if (receiver != null) {
@@ -199,7 +207,7 @@ final class TcpReceive implements TcpFuture.Owner {
         } else if (recvError != null) {
             f.settleFailure(recvError);
         } else if (eof) {
-            f.settle(-1);
+            settleEnd(f);
         } else {
             reader = f;
             readerDst = dst;
@@ -207,6 +215,26 @@ final class TcpReceive implements TcpFuture.Owner {
             readerLim = lim;
             if (!recvArmed) rearm();
         }
+    }
+
+    /** Completes {@code f} at the end of the stream: -1, or the reset a send saw before any read reported the end. */
+    private void settleEnd(TcpFuture<Integer> f) {
+        Exception reset = endReported ? null : resetByPeer();
+        if (reset != null) {
+            f.settleFailure(reset);
+        } else if (f.settle(-1)) {
+            endReported = true;
+        }
+    }
+
+    /** The reset a send saw, as this side's error (null if none). */
+    private Exception resetByPeer() {
+        return resetSeenBySend ? Errors.of(-Errno.ECONNRESET.code(), "recv", conn.remote, false) : null;
+    }
+
+    /** A send of this connection failed with ECONNRESET: the receive will find no error left, only the end. */
+    void sendSawReset() {
+        resetSeenBySend = true;
     }
 
     /** A read was given up: it leaves its place at once (the bytes wait for the next read). */
@@ -349,7 +377,7 @@ final class TcpReceive implements TcpFuture.Owner {
             } else if (recvError != null) {
                 r.settleFailure(recvError);
             } else {
-                r.settle(-1);
+                settleEnd(r);
             }
         }
         if (!more && !conn.closed && !eof && recvError == null && heldCount < MAX_HELD && res != -ENOBUFS) {

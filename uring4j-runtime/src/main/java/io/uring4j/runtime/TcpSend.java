@@ -53,6 +53,8 @@ final class TcpSend implements TcpFuture.Owner {
     /** Why the output is unusable (a write was given up), or null. */
     private String cutReason;
     private boolean outputShut;
+    /** The request that queued the SHUTDOWN (its FIN is sent once it completed normally), or null. */
+    private TcpFuture<Integer> shutdownRequest;
     /** The send queue reached its limit and the receive side was told so. */
     private boolean full;
     private Runnable whenIdle;
@@ -109,7 +111,7 @@ final class TcpSend implements TcpFuture.Owner {
     }
 
     private void startWrite(TcpFuture<Integer> f, ByteBuffer src, int pos, int len) {
-        if (f.isDone()) return; // given up before the loop saw it: abandoned() follows
+        if (f.isGivenUp()) return; // given up before the loop saw it: abandoned() cuts the output
         Throwable refused = refusal();
         if (refused != null) {
             f.settleFailure(refused);
@@ -177,8 +179,12 @@ final class TcpSend implements TcpFuture.Owner {
     void cut(String reason) {
         if (cutReason != null) return;
         cutReason = reason;
+        boolean finCut = outputShut && shutdownRequest != null && !shutdownRequest.deliveredNormally();
         failWaiting(this::refused);
         queue.cut(this::refused);
+        // A SHUTDOWN queued behind the cut write went with it: no FIN is on its way, so the
+        // output is not shut, and later shutdownOutput calls and writes fail as the cut says.
+        if (finCut) outputShut = false;
     }
 
     // ------------------------------------------------------------------ loop-thread sends
@@ -225,7 +231,7 @@ final class TcpSend implements TcpFuture.Owner {
 
     /** {@link TcpConnection#shutdownOutput}: a SHUTDOWN(SHUT_WR) in the send order, after every earlier write. */
     void shutdownOutput(TcpFuture<Integer> f) {
-        if (f.isDone()) return;
+        if (f.isGivenUp()) return;
         if (conn.closed) {
             f.settleFailure(Errors.closed());
             return;
@@ -239,6 +245,7 @@ final class TcpSend implements TcpFuture.Owner {
             return;
         }
         outputShut = true;
+        shutdownRequest = f;
         Operation op = queue.acquire(f, 0); // no buffer: prepareSend makes it the SHUTDOWN
         if (waiting.isEmpty()) enqueue(op);
         else waiting.addLast(new Waiting(null, null, 0, 0, op));
@@ -277,7 +284,7 @@ final class TcpSend implements TcpFuture.Owner {
         while (!waiting.isEmpty() && hasRoom() && cutReason == null) {
             Waiting w = waiting.pollFirst();
             if (w.op != null) enqueue(w.op);
-            else if (!w.future.isDone()) admit(w.future, w.src, w.position, w.length);
+            else if (!w.future.isGivenUp()) admit(w.future, w.src, w.position, w.length);
         }
     }
 

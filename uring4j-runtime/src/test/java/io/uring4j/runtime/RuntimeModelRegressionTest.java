@@ -39,7 +39,6 @@ class RuntimeModelRegressionTest {
      * interrupted {@code close()} (an abort) while its peer held unread data and kept writing.
      */
     @Test
-    @Disabled(RESET_BUG)
     void aResetFirstSeenByASendStillFailsTheReads() throws Exception {
         try (TcpPeer p = TcpPeer.open(loops.group())) {
             byte[] data = new byte[(TcpReceive.MAX_HELD + 8) * 4096]; // more than the receive holds before it pauses
@@ -153,7 +152,6 @@ class RuntimeModelRegressionTest {
      * Found by the model: seed 0x8e4331bafd885a2a (an orTimeout'd read, then the pump's read).
      */
     @Test
-    @Disabled("bug (still, checked on wip/fix): a read made as soon as the previous read was given up can fail with 'a read is already pending'")
     void aReadMadeOnTheGiveUpOfThePreviousOneGetsItsPlace() throws Exception {
         try (TcpPeer p = TcpPeer.open(loops.group())) {
             CompletableFuture<Integer> given = p.conn.readAsync(ByteBuffer.allocate(8));
@@ -253,7 +251,6 @@ class RuntimeModelRegressionTest {
      * the model: seed 0xc2afd239f3cc25e4.
      */
     @Test
-    @Disabled("bug (still, checked on wip/fix): shutdownInput() racing its group's close: the round fails with ClosedChannelException at the test's accept/setup (line 294): to triage")
     void aShutdownInputCutShortByItsGroupsCloseFailsAsClosed() throws Exception {
         for (int round = 0; round < 20; round++) {
             EventLoopGroup g = EventLoopGroup.create(1);
@@ -324,7 +321,6 @@ class RuntimeModelRegressionTest {
      * shutdownOutput returned normally, then a drain that got no end for 10 s).
      */
     @Test
-    @Disabled("bug: after a shutdownOutput was cut by a given-up write, later shutdownOutput() calls succeed without a FIN")
     void aShutdownOutputCutByAGivenUpWriteDoesNotLaterClaimSuccess() throws Exception {
         try (TcpPeer p = TcpPeer.open(loops.group(), 4096)) { // the peer reads nothing: the write stays in flight
             CompletableFuture<Integer> big = p.conn.writeAsync(ByteBuffer.allocate(8 << 20));
@@ -350,7 +346,6 @@ class RuntimeModelRegressionTest {
      * 0xf2a8ca78dacb4f25 and 0x20187456a77c4204, an accept with a 1 ms deadline during a group close).
      */
     @Test
-    @Disabled("bug: an accept made while its group closes fails with IllegalStateException (accept(Duration): an IOException wrapping it)")
     void anAcceptMadeWhileItsGroupClosesFailsAsClosed() throws Exception {
         EventLoopGroup g = EventLoopGroup.create(1);
         try (TcpServer server = TcpServer.bind(g, new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 4);
@@ -423,7 +418,6 @@ class RuntimeModelRegressionTest {
      * there; so should a file's. Found by the model (runs with a group close mid-run).
      */
     @Test
-    @Disabled("bug (still, checked on wip/fix): the read fails as closed now, but AsyncFile.close() while its group closes throws ClosedChannelException instead of doing nothing")
     void aFileRequestMadeWhileItsGroupClosesFailsAsClosed() throws Exception {
         java.nio.file.Path path = java.nio.file.Files.createTempFile("uring4j-model", ".bin");
         EventLoopGroup g = EventLoopGroup.create(1);
@@ -509,7 +503,6 @@ class RuntimeModelRegressionTest {
 
     /** The seed that found the reset bug (run 3 times, strict: the known issue is a violation). */
     @Test
-    @Disabled(RESET_BUG)
     void seed0x16f97f223069c44a() throws Exception {
         replay(0x16f97f223069c44aL);
     }
@@ -522,35 +515,30 @@ class RuntimeModelRegressionTest {
 
     /** The seed that found the read-place race (a race: it recurs in some runs only). */
     @Test
-    @Disabled("bug (still, checked on wip/fix): a read made as soon as the previous read was given up can fail with 'a read is already pending'")
     void seed0x8e4331bafd885a2a() throws Exception {
         replay(0x8e4331bafd885a2aL);
     }
 
     /** The seed that found the close race (a race: it recurs in some runs only). */
     @Test
-    @Disabled("still fails on wip/fix (50 violations in run 1/3) though its deterministic test aRequestRacingItsFilesCloseNeverRunsOnTheClosedFd passes since file close cancels and waits: violations to triage")
     void seed0x8fb36f95840dbb64() throws Exception {
         replay(0x8fb36f95840dbb64L);
     }
 
     /** The seed that found the shutdownInput cancellation (a race: it recurs in some runs only). */
     @Test
-    @Disabled("bug (still, checked on wip/fix): shutdownInput() cut short by its group's close: 4 violations")
     void seed0xc2afd239f3cc25e4() throws Exception {
         replay(0xc2afd239f3cc25e4L);
     }
 
     /** The seed that found the shutdown-after-cut bug (a race: it recurs in some runs only). */
     @Test
-    @Disabled("bug: after a shutdownOutput was cut by a given-up write, later shutdownOutput() calls succeed without a FIN")
     void seed0x5668c517566a2d26() throws Exception {
         replay(0x5668c517566a2d26L);
     }
 
     /** A seed that found the accept-during-group-close issue (a race: it recurs in some runs only). */
     @Test
-    @Disabled("bug: an accept made while its group closes fails with IllegalStateException (accept(Duration): an IOException wrapping it)")
     void seed0xf2a8ca78dacb4f25() throws Exception {
         replay(0xf2a8ca78dacb4f25L);
     }
