@@ -152,6 +152,9 @@ final class OrderedSendQueue {
     private void onSent(Operation op, int res) {
         chainInFlight--;
         chain.removeFirstOccurrence(op);
+        // Linux reports a socket's pending error once: a send that took the peer's reset (even
+        // one whose own failure is the cut's or the close's) must pass it on to the receive side.
+        if (res == -ECONNRESET) socket.sendSawReset();
         int length = length(op);
         int sent = sent(op);
         if (res >= 0) {
@@ -171,7 +174,6 @@ final class OrderedSendQueue {
             else if (stopping) fail(op, new AsynchronousCloseException());
             else {
                 Exception failure = Errors.of(res, what, socket.subject(), false);
-                if (res == -ECONNRESET) socket.sendSawReset();
                 if (!fail(op, failure)) socket.sendFailed(failure); // nobody waits: the socket is broken
             }
             ended(op);
