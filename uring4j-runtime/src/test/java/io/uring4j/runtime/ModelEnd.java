@@ -27,10 +27,8 @@ final class ModelEnd {
     final ReentrantLock readLock = new ReentrantLock();
     volatile long closeStart = Long.MAX_VALUE, abortStart = Long.MAX_VALUE, shutOutStart = Long.MAX_VALUE,
             shutInStart = Long.MAX_VALUE;
-    /** A shutdownOutput of this end failed because its output was cut ({@link ModelKnownIssues#SHUTDOWN_AFTER_CUT}). */
+    /** A shutdownOutput of this end failed because its output was cut (later ones must fail too: no FIN follows a cut). */
     volatile boolean shutdownRefused;
-    /** A read of this end was given up by orTimeout's timer thread ({@link ModelKnownIssues#READ_PLACE_LATE}). */
-    volatile boolean readGivenUpElsewhere;
     /** A default timeout was set at some point (blocking calls naming none may time out). */
     volatile boolean defaultTimeoutEver;
     final Duration closeTimeout;
@@ -80,8 +78,7 @@ final class ModelEnd {
         if (c.orTimeout()) allowed.add(Kind.OR_TIMEOUT);
         if (closingBy(done)) allowed.add(Kind.CLOSED);
         if (peerGoneBy(done) || closingBy(done)) allowed.add(Kind.PEER_GONE);
-        Kind k = run.expect(what, o, allowed, readGivenUpElsewhere ? EnumSet.of(Kind.READ_PENDING) : null, ModelKnownIssues.READ_PLACE_LATE);
-        if (c.orTimeout() && k == Kind.OR_TIMEOUT) readGivenUpElsewhere = true;
+        Kind k = run.expect(what, o, allowed);
         if (o instanceof Integer n) {
             if (c.completed() && n == -7) {
                 untouched(run, what + " (completed from outside)", dst, pos);

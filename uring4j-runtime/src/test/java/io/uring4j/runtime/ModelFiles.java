@@ -151,8 +151,7 @@ final class ModelFiles {
             return null;
         });
         if (token != null) token.disarm();
-        EnumSet<Kind> bug = h.group.closingBy(run.tick()) ? EnumSet.of(Kind.LOOP_CLOSED) : null;
-        run.expect("file-close " + h, o, EnumSet.of(Kind.OK), bug, ModelKnownIssues.FILE_LOOP_CLOSED);
+        run.expect("file-close " + h, o, EnumSet.of(Kind.OK));
         if (h.file.isOpen()) run.violation("close " + h + " returned but the file is still open");
     }
 
@@ -336,11 +335,7 @@ final class ModelFiles {
         if (c.cancelled()) allowed.add(Kind.CANCEL);
         if (c.orTimeout()) allowed.add(Kind.OR_TIMEOUT);
         if (h.closeStart < done || h.group.closingBy(done)) allowed.add(Kind.CLOSED);
-        boolean closing = h.group.closingBy(done);
-        Kind kindSeen = ModelRun.kind(o);
-        boolean ebadf = kindSeen == Kind.PEER_GONE && h.closeStart < done && ((Throwable) o).getMessage().contains("EBADF");
-        EnumSet<Kind> known = ebadf ? EnumSet.of(Kind.PEER_GONE) : closing ? EnumSet.of(Kind.CANCEL, Kind.TIMEOUT, Kind.LOOP_CLOSED) : null;
-        Kind k = run.expect(what, o, allowed, known, ebadf ? ModelKnownIssues.FILE_CLOSE_RACE : kindSeen == Kind.LOOP_CLOSED ? ModelKnownIssues.FILE_LOOP_CLOSED : ModelKnownIssues.FILE_GROUP_CANCEL);
+        Kind k = run.expect(what, o, allowed);
         if (o instanceof Number n) {
             int count = n.intValue();
             if (count < 1 || count > len) {

@@ -51,8 +51,7 @@ final class ModelPairing {
                 EnumSet<Kind> allowed = EnumSet.of(Kind.OK, Kind.TIMEOUT);
                 boolean closing = gs.closingBy(run.tick());
                 if (closing) allowed.add(Kind.CLOSED);
-                run.expect("accept with a 1 ms deadline on group " + gs.index, a, allowed,
-                        closing ? EnumSet.of(Kind.LOOP_CLOSED) : null, ModelKnownIssues.ACCEPT_LOOP_CLOSED);
+                run.expect("accept with a 1 ms deadline on group " + gs.index, a, allowed);
             }
             long t0 = run.tick();
             Object o;
@@ -100,8 +99,7 @@ final class ModelPairing {
                         if (!gs.closingBy(run.tick()) && !gc.closingBy(run.tick())) {
                             String v = "a connection from group " + gc.index + " that connected and sent its hello (ticks "
                                     + t0 + ".." + t2 + ") was not accepted by group " + gs.index;
-                            if (gs.acceptTimedOut) run.tolerate(ModelKnownIssues.ACCEPT_SWALLOWS, v);
-                            else run.violation(v + " within 5 s");
+                            run.violation(v + " within " + (gs.acceptTimedOut ? "300 ms" : "5 s"));
                         }
                         abort(client);
                         return null;
@@ -111,8 +109,7 @@ final class ModelPairing {
                 if (!(a instanceof TcpConnection accepted)) {
                     boolean closing = gs.closingBy(run.tick());
                     EnumSet<Kind> acceptAllowed = closing ? EnumSet.of(Kind.CLOSED) : EnumSet.noneOf(Kind.class);
-                    run.expect("accept on group " + gs.index, a, acceptAllowed,
-                            closing ? EnumSet.of(Kind.LOOP_CLOSED) : null, ModelKnownIssues.ACCEPT_LOOP_CLOSED);
+                    run.expect("accept on group " + gs.index, a, acceptAllowed);
                     abort(client);
                     return null;
                 }

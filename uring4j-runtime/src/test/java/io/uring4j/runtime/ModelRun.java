@@ -57,7 +57,7 @@ final class ModelRun {
         final EventLoopGroup group;
         volatile long closeStart = Long.MAX_VALUE;
         volatile boolean closed;
-        /** An accept(Duration) on this group's server timed out ({@link ModelKnownIssues#ACCEPT_SWALLOWS}). */
+        /** An accept(Duration) on this group's server timed out: a connection must still reach the next accept. */
         volatile boolean acceptTimedOut;
         TcpServer server;
 
@@ -73,7 +73,6 @@ final class ModelRun {
 
     final long seed;
     final Profile profile;
-    final boolean strict;
     final Path dir;
     final List<Group> groups = new ArrayList<>();
     final ModelCalls.Interrupter interrupter = new ModelCalls.Interrupter();
@@ -82,9 +81,6 @@ final class ModelRun {
     private final ArrayDeque<String> log = new ArrayDeque<>();
     /** The whole log, written to a file when the run fails. */
     private final StringBuilder fullLog = new StringBuilder();
-    /** Known runtime bugs the run tolerated (not strict): what, how often, an example. */
-    final Map<String, long[]> tolerated = new TreeMap<>();
-    final Map<String, String> toleratedExample = new TreeMap<>();
     final Map<String, long[]> outcomes = new TreeMap<>();
     final AtomicLong actions = new AtomicLong();
     /** What each worker is doing now, for a hang's report. */
@@ -92,9 +88,8 @@ final class ModelRun {
     final ModelTcp tcp;
     final ModelFiles files;
 
-    ModelRun(long seed, int actionsPerThread, boolean strict, Path dir) {
+    ModelRun(long seed, int actionsPerThread, Path dir) {
         this.seed = seed;
-        this.strict = strict;
         this.dir = dir;
         this.profile = Profile.draw(new Random(seed), actionsPerThread);
         this.doing = new AtomicReferenceArray<>(profile.threads());
@@ -171,22 +166,13 @@ final class ModelRun {
         return Kind.OTHER;
     }
 
-    /**
-     * Checks that {@code outcome} of {@code what} is one of {@code allowed}; one of
-     * {@code knownBug} (a runtime bug, named by {@code bug}) is counted instead unless strict.
-     * Returns its kind.
-     */
-    Kind expect(String what, Object outcome, EnumSet<Kind> allowed, EnumSet<Kind> knownBug, String bug) {
+    /** Checks that {@code outcome} of {@code what} is one of {@code allowed} (else a violation, with its stack); returns its kind. */
+    Kind expect(String what, Object outcome, EnumSet<Kind> allowed) {
         Kind k = kind(outcome);
         log(what + " -> " + ModelCalls.describe(outcome));
         count(what.substring(0, what.indexOf(' ') < 0 ? what.length() : what.indexOf(' ')) + " " + k);
         if (allowed.contains(k)) return k;
-        if (!strict && knownBug != null && knownBug.contains(k)) {
-            tolerate(bug, what + ": " + ModelCalls.describe(outcome));
-            return k;
-        }
         StringBuilder s = new StringBuilder(what + " ended with " + ModelCalls.describe(outcome) + "; allowed: " + allowed);
-        if (knownBug != null) s.append(" (").append(bug).append(": ").append(knownBug).append(')');
         if (outcome instanceof Throwable t) {
             for (StackTraceElement e : t.getStackTrace()) {
                 s.append("\n        at ").append(e);
@@ -195,23 +181,6 @@ final class ModelRun {
         }
         violation(s.toString());
         return k;
-    }
-
-    /** A known runtime issue seen: counted (with a first example), or a violation in a strict run. */
-    void tolerate(String bug, String example) {
-        if (strict) {
-            violation(example + " [known issue: " + bug + "]");
-            return;
-        }
-        log("KNOWN ISSUE " + bug + ": " + example);
-        synchronized (tolerated) {
-            tolerated.computeIfAbsent(bug, b -> new long[1])[0]++;
-            toleratedExample.putIfAbsent(bug, example);
-        }
-    }
-
-    Kind expect(String what, Object outcome, EnumSet<Kind> allowed) {
-        return expect(what, outcome, allowed, null, null);
     }
 
     private void count(String key) {

@@ -357,7 +357,7 @@ final class ModelTcp {
         e.sawReset(k, o, e.shutOutStart);
         if (k == Kind.CUT) e.shutdownRefused = true;
         else if (k == Kind.OK && e.shutdownRefused) {
-            run.tolerate(ModelKnownIssues.SHUTDOWN_AFTER_CUT, "shutdownOutput " + e + " returned normally after an earlier one was cut");
+            run.violation("shutdownOutput " + e + " returned normally after an earlier one was cut (no FIN was sent)");
         }
     }
 
@@ -374,7 +374,7 @@ final class ModelTcp {
         EnumSet<Kind> allowed = EnumSet.of(Kind.OK);
         long done = run.tick();
         if (e.closingBy(done)) allowed.add(Kind.CLOSED);
-        run.expect("shutdownInput " + e, o, allowed, e.group.closingBy(done) ? EnumSet.of(Kind.CANCEL) : null, ModelKnownIssues.SHUTDOWN_INPUT_CANCEL);
+        run.expect("shutdownInput " + e, o, allowed);
     }
 
     void close(Random r, int worker) {
@@ -457,8 +457,7 @@ final class ModelTcp {
                 return null;
             });
             EnumSet<Kind> allowed = EnumSet.of(Kind.OK);
-            run.expect("close server of group " + g.index, o, allowed, g.closed ? EnumSet.of(Kind.LOOP_CLOSED) : null,
-                    ModelKnownIssues.SERVER_CLOSE_AFTER_GROUP);
+            run.expect("close server of group " + g.index, o, allowed);
         }
     }
 
@@ -473,8 +472,8 @@ final class ModelTcp {
 
     void check() {
         for (Pair p : List.copyOf(all)) {
-            p.c().out.check(run::violation, run::tolerate);
-            p.s().out.check(run::violation, run::tolerate);
+            p.c().out.check(run::violation);
+            p.s().out.check(run::violation);
         }
     }
 }

@@ -92,8 +92,7 @@ final class ModelTcpEnding {
         join(dy, y);
         if (y.in.peerEnd && x.shutOutStart == Long.MAX_VALUE) {
             String v = "after " + x + " aborted, " + y + " got a clean end of stream (" + y.in.receivedLength() + " B)";
-            if (y.in.endAfterReset()) run.tolerate(ModelKnownIssues.RESET_AS_END, v);
-            else run.violation(v);
+            run.violation(v);
         }
         Thread dx = drain(x);
         endOutput(y);

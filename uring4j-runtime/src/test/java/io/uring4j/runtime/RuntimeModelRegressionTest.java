@@ -545,6 +545,6 @@ class RuntimeModelRegressionTest {
 
     private static void replay(long seed) throws Exception {
         RuntimeModelTest.Totals totals = new RuntimeModelTest.Totals();
-        for (int i = 0; i < 3; i++) RuntimeModelTest.runOne(seed, RuntimeModelTest.DEFAULT_ACTIONS, true, i, 3, totals);
+        for (int i = 0; i < 3; i++) RuntimeModelTest.runOne(seed, RuntimeModelTest.DEFAULT_ACTIONS, i, 3, totals);
     }
 }

@@ -41,7 +41,7 @@ final class StreamModel {
         volatile long start, called = Long.MAX_VALUE, done = Long.MAX_VALUE;
         /** Null while pending; the count (Integer) or the failure (Throwable). */
         volatile Object outcome;
-        /** Made on an event loop thread (from a completion), where the call runs at once ({@link ModelKnownIssues#LOOP_OVERTAKES}). */
+        /** Made on an event loop thread (from a completion), where the call runs at once (it must still come after writes other threads made before). */
         volatile boolean onLoop;
 
         Write(int id, int payload, String how) {
@@ -74,7 +74,7 @@ final class StreamModel {
     volatile boolean peerEnd;
     /**
      * That -1 came after the reader's own send had reported the connection reset: Linux reports a
-     * socket error once, so the receive then finds a closed socket and returns 0 ({@link ModelKnownIssues#RESET_AS_END}).
+     * socket error once, so the receive then finds a closed socket and returns 0 (the runtime must still fail the reads with the reset).
      * Decided after the run, from the ticks below.
      */
     private volatile long peerEndAt = Long.MAX_VALUE;
@@ -171,15 +171,13 @@ final class StreamModel {
     }
 
     /** Whether the writer got its whole stream to the reader in order (after the run; one thread). */
-    void check(Consumer<String> violation, java.util.function.BiConsumer<String, String> tolerate) {
+    void check(Consumer<String> violation) {
         Write[] byId = writes.toArray(new Write[0]);
         long cut = cutAt;
         for (Write w : byId) {
             if (w.outcome == null) violation.accept(name + ": " + w + " never completed");
             if (w.start > cut && w.succeeded()) {
-                String v = name + ": " + w + " succeeded though it began after a write was given up (tick " + cut + ")";
-                if (w.onLoop) tolerate.accept(ModelKnownIssues.LOOP_OVERTAKES, v);
-                else violation.accept(v);
+                violation.accept(name + ": " + w + " succeeded though it began after a write was given up (tick " + cut + ")");
             }
         }
         boolean[] present = new boolean[byId.length + 1]; // some of its frame arrived
@@ -223,15 +221,11 @@ final class StreamModel {
                 }
             }
             if (latestStart != null && w.called < latestStart.start) {
-                String v = name + ": " + w + " arrived after " + latestStart + ", though its call returned before that one began";
-                if (latestStart.onLoop) tolerate.accept(ModelKnownIssues.LOOP_OVERTAKES, v);
-                else violation.accept(v);
+                violation.accept(name + ": " + w + " arrived after " + latestStart + ", though its call returned before that one began");
             }
             if (latestStart == null || w.start > latestStart.start) latestStart = w;
             if (w.start > cut) {
-                String v = name + ": bytes of " + w + ", begun after a write was given up (tick " + cut + "), reached the peer";
-                if (w.onLoop) tolerate.accept(ModelKnownIssues.LOOP_OVERTAKES, v);
-                else violation.accept(v);
+                violation.accept(name + ": bytes of " + w + ", begun after a write was given up (tick " + cut + "), reached the peer");
             }
             if (avail < len) {
                 cutFrame = w;
@@ -242,7 +236,7 @@ final class StreamModel {
             o += HEADER + len;
         }
         if (!peerEnd) return;
-        Consumer<String> endViolation = endAfterReset() ? v -> tolerate.accept(ModelKnownIssues.RESET_AS_END, v) : violation;
+        Consumer<String> endViolation = violation;
         if (cutFrame != null) {
             endViolation.accept(name + ": a clean end of stream came after " + cutFrameBytes + " B of a frame ("
                     + (cutFrame.id < 0 ? "a header" : cutFrame.toString()) + "): the peer takes a cut stream for a whole one");
