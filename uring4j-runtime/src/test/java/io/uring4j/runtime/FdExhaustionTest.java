@@ -42,7 +42,7 @@ class FdExhaustionTest {
             assertEquals("ok", r.value("r2.after." + op), op + " on the same group once fds are back" + r.describe());
         }
         assertEquals(r.value("fds.before"), r.value("fds.after"), "fds leaked (now open: " + r.value("fds.list") + ")" + r.describe());
-        assertEquals(r.value("native.before"), r.value("native.after"), "native bytes leaked" + r.describe());
+        assertEquals(r.value("native.before"), r.value("native.after"), "native bytes left after the group closed" + r.describe());
         assertEquals("", r.value("threads"));
     }
 
