@@ -423,6 +423,12 @@ public final class Registration {
         int setupFlags = ring.setupFlags();
         params.set(JAVA_INT, Layouts.params("flags"), setupFlags);
         params.set(JAVA_INT, Layouts.params("features"), ring.featuresMask());
+        if ((setupFlags & SetupFlag.NO_SQARRAY.mask()) == 0) {
+            // The kernel does not report the new SQ array's offset (fuzz finding K3): take its rule.
+            long cqes = Integer.toUnsignedLong(params.get(JAVA_INT, Layouts.cqOff("cqes")));
+            int cqEntries = params.get(JAVA_INT, Layouts.params("cq_entries"));
+            params.set(JAVA_INT, Layouts.sqOff("array"), (int) RingMemory.sqArrayOffset(setupFlags, cqes, cqEntries));
+        }
         RingMemory fresh = RingMemory.map(ring.arena(), ring.fd(), params);
         SubmissionQueue newSq = new SubmissionQueue(fresh.sqRing, params, fresh.sqes, setupFlags);
         newSq.sqeHead = sq.sqeHead;

@@ -106,9 +106,21 @@ final class RingMemory {
     static long ringBytes(int flags, int sq, int cq) {
         long bytes = KRING_SIZE + (long) cq * ((flags & SetupFlag.CQE32.mask()) != 0 ? 32 : 16);
         if ((flags & SetupFlag.NO_SQARRAY.mask()) == 0) {
-            bytes += 4L * sq;
+            bytes = sqArrayOffset(flags, KRING_SIZE, cq) + 4L * sq;
         }
         return bytes;
+    }
+
+    /**
+     * Where the kernel puts the SQ index array in the ring region (its {@code rings_size}): after
+     * the header and {@code cq} 16-byte CQEs, the whole doubled for CQE32, rounded up to the
+     * 64-byte cache line. Setup reports it in {@code sq_off.array}; a resize does not (it leaves
+     * the field as given, and the new array zeroed), so core computes it from this rule.
+     */
+    static long sqArrayOffset(int flags, long cqesOffset, int cq) {
+        long end = cqesOffset + 16L * cq;
+        if ((flags & SetupFlag.CQE32.mask()) != 0) end *= 2;
+        return (end + 63) & -64L;
     }
 
     static long roundUpPage(long n) {

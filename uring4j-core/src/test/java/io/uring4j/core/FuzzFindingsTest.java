@@ -1,7 +1,6 @@
 package io.uring4j.core;
 
 import io.uring4j.core.internal.Posix;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -114,15 +113,14 @@ class FuzzFindingsTest {
     }
 
     /**
-     * K3, open: seed 4515797243137 of the seeded run. A 64-entry CQSIZE|CLAMP|SINGLE_ISSUER|
-     * DEFER_TASKRUN ring with an SQ index array; a READ_MULTISHOT whose flags carry IO_DRAIN and
-     * the undefined bit 0x80, then a NOP (a refused helper's SQE), both taken and not submitted;
-     * a ring resize; then a CQE with user_data 0 and res 0 arrives, which no SQE had. Not narrowed
-     * down yet to core (the SQE copy across the resize) or the kernel (drain of a request that
-     * fails at init). The seeded CI run walks fixed seeds that do not meet it.
+     * K3, fixed: seed 4515797243137 of the seeded run. A 64-entry CQSIZE|CLAMP|SINGLE_ISSUER|
+     * DEFER_TASKRUN ring with an SQ index array, two SQEs taken and not submitted, then a ring
+     * resize. The kernel's resize hands back sq_off.array = 0 and a zeroed index array; core wrote
+     * its identity index map at offset 0 of the new ring memory, over the SQ and CQ heads and
+     * tails, so a CQE with user_data 0 appeared and SQEs were lost. Core now places the array
+     * where the kernel's size rule puts it (after the CQEs, 64-byte aligned).
      */
     @Test
-    @Disabled("open finding K3: a CQE with user_data 0 after a resize with a failing IO_DRAIN request pending")
     void seedOfTheStrayCqeAfterAResize() {
         CoreFuzzer.run(FuzzInput.seeded(4515797243137L, 400));
     }

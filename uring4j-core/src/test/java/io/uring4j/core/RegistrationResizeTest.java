@@ -30,6 +30,42 @@ class RegistrationResizeTest {
         return Files.readAllLines(Path.of("/proc/self/maps")).stream().filter(l -> l.contains("io_uring")).count();
     }
 
+    /**
+     * A ring set up with an SQ index array (no NO_SQARRAY): the kernel does not report where the
+     * new rings keep that array (sq_off.array comes back 0) and leaves it zeroed. Core used to
+     * write the identity mapping at offset 0, over the heads and tails: a CQE of zeros appeared
+     * at once (fuzz finding K3, seed 4515797243137), the SQEs taken before the resize were lost.
+     * Core now places the array where the kernel does, after the CQEs, and maps it again.
+     */
+    @Test
+    void aRingWithAnSqArrayKeepsItsSqesAcrossAResize() {
+        for (int newEntries : new int[] {16, 64, 128}) {
+            IoUringParams params = IoUringParams.create().flags(SetupFlag.SINGLE_ISSUER, SetupFlag.DEFER_TASKRUN).tryNoSqArray(false);
+            try (IoUring ring = IoUring.open(64, params)) {
+                assertEquals(0, ring.setupFlags() & SetupFlag.NO_SQARRAY.mask(), "the ring has an SQ array");
+                ring.getSqe().prepNop().userData(1);
+                assertEquals(1, ring.submit());
+                for (int i = 2; i <= 4; i++) ring.getSqe().prepNop().userData(i); // taken, not submitted
+
+                ring.registration().resizeRings(newEntries, IoUringParams.create().cqEntries(512));
+
+                assertEquals(1, ring.cqReady(), "only the first NOP's CQE is there (entries " + newEntries + ")");
+                assertEquals(3, ring.sqReady());
+                assertEquals(3, ring.submit());
+                Set<Long> seen = new HashSet<>();
+                for (int i = 0; i < 4; i++) {
+                    Cqe c = ring.waitCqe(Duration.ofSeconds(5));
+                    assertNotNull(c, "CQE " + i + " of 4 (entries " + newEntries + ")");
+                    assertEquals(0, c.res());
+                    seen.add(c.userData());
+                    ring.cqeSeen(c);
+                }
+                assertEquals(Set.of(1L, 2L, 3L, 4L), seen, "every NOP completed once with its own user_data");
+                assertNull(ring.peekCqe());
+            }
+        }
+    }
+
     @Test
     void resizeKeepsEverythingInFlight() throws IOException {
         int[] p = new int[2];
