@@ -106,6 +106,25 @@ final class EchoServer implements AutoCloseable {
         return found.isEmpty() ? "the server side is not known" : "the server side: " + String.join(" or ", found);
     }
 
+    /** {@link #describePeer}, with what the kernel holds in each end's queues (for a stalled conversation). */
+    String describePeerAndQueues(Pattern stream) {
+        StringBuilder out = new StringBuilder(describePeer(stream));
+        List<Served> candidates = new ArrayList<>(live);
+        synchronized (recent) {
+            candidates.addAll(recent);
+        }
+        int serverPort = address().getPort();
+        for (Served s : candidates) {
+            byte[] head = s.head;
+            InetSocketAddress peer = s.connection.remoteAddress();
+            if (head == null || peer == null) continue;
+            boolean same = true;
+            for (int i = 0; i < head.length && same; i++) same = head[i] == stream.at(i);
+            if (same) out.append("; kernel: ").append(SocketQueues.describe(serverPort, peer.getPort()));
+        }
+        return out.toString();
+    }
+
     /**
      * Push-mode connections the runtime closed on its own without telling their receiver
      * (onEnd never came: an error) are counted and forgotten, so the live count stays true.
