@@ -227,8 +227,9 @@ public final class EventLoop implements AutoCloseable {
                 if (inbox.isEmpty()) return false;
             }
         }
-        if (recvBuffers != null) recvBuffers.rearmStarved();
-        if (inbox.aboutToSleepButBusy() || (closing && !cancelSent)) {
+        // Buffers free with connections still starved: enter without waiting and re-arm on (RecvBuffers).
+        boolean starvedWithBuffers = recvBuffers != null && recvBuffers.rearmStarved();
+        if (starvedWithBuffers || inbox.aboutToSleepButBusy() || (closing && !cancelSent)) {
             inbox.awake();
             ring.submit();
         } else {

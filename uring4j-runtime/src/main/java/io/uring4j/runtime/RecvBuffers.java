@@ -30,6 +30,8 @@ final class RecvBuffers {
     private final ArrayDeque<TcpConnectionState> starved = new ArrayDeque<>();
     /** Buffers in the ring for the kernel to fill: recycled and not yet reported taken by a CQE. */
     private int available = COUNT;
+    /** Rounds left in the current streak of {@link #rearmStarved} rounds without waiting (-1: no streak). */
+    private int roundsLeft = -1;
 
     RecvBuffers(EventLoop loop) {
         this.block = loop.arena().allocate((long) COUNT * SIZE, 4096);
@@ -78,11 +80,35 @@ final class RecvBuffers {
      * Called by the loop just before it enters the kernel, when every CQE so far has been
      * handled and {@link #available} is exact: re-arms one starved connection per free buffer.
      * A re-armed receive that still finds none ends with -ENOBUFS again and queues once more.
+     *
+     * <p>Returns whether the loop should enter without waiting and call this again: a connection
+     * re-armed with nothing to receive takes no buffer (and sends no CQE), so buffers can still be
+     * free with connections starved behind it, and a loop that slept then would leave their bytes
+     * in the kernel until some other completion woke it. Each such round re-arms at least one
+     * connection; a streak of rounds gives each connection that waited at its start one more try,
+     * so a count that disagreed with the kernel's ring could cost a few rounds, never a busy loop.
      */
-    void rearmStarved() {
+    boolean rearmStarved() {
+        int waiting = starved.size();
         for (int budget = available; budget > 0 && !starved.isEmpty(); budget--) {
             starved.pollFirst().rearmReceive();
         }
+        if (available == 0 || starved.isEmpty()) {
+            roundsLeft = -1;
+            return false;
+        }
+        if (roundsLeft < 0) roundsLeft = waiting;
+        if (roundsLeft == 0) {
+            roundsLeft = -1;
+            return false;
+        }
+        roundsLeft--;
+        return true;
+    }
+
+    /** Connections waiting in the starved list (a connection may wait there more than once): for tests. */
+    int starvedCount() {
+        return starved.size();
     }
 
     void forget(TcpConnectionState c) {
