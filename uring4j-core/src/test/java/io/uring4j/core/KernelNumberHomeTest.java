@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -33,24 +32,6 @@ class KernelNumberHomeTest {
     private static final Path CORE_MAIN = Path.of("src/main/java");
     private static final Path RUNTIME_MAIN = Path.of("../uring4j-runtime/src/main/java");
     private static final Path TOOLS_MAIN = Path.of("../uring4j-tools/src/main/java");
-
-    /**
-     * Runtime and tools files that still type kernel numbers core owns, waiting for their
-     * migration to core's names (issue 11). The lead empties this list when that lands; from
-     * then on {@link #runtimeAndToolsUseCoresNumbers} fails on any file with a finding. A file
-     * not listed here fails today already.
-     */
-    private static final Set<String> LEGACY = Set.of(
-            "uring4j-runtime: io/uring4j/runtime/AsyncFile.java",
-            "uring4j-runtime: io/uring4j/runtime/Errors.java",
-            "uring4j-runtime: io/uring4j/runtime/EventLoop.java",
-            "uring4j-runtime: io/uring4j/runtime/MessageReceiveQueue.java",
-            "uring4j-runtime: io/uring4j/runtime/MessageSocket.java",
-            "uring4j-runtime: io/uring4j/runtime/OrderedSendQueue.java",
-            "uring4j-runtime: io/uring4j/runtime/PathOps.java",
-            "uring4j-runtime: io/uring4j/runtime/SocketOptionRequests.java",
-            "uring4j-runtime: io/uring4j/runtime/TcpConnection.java",
-            "uring4j-runtime: io/uring4j/runtime/TcpServer.java");
 
     private static final KernelNumberScan SCAN = KernelNumberScan.ofCore(CORE_MAIN);
 
@@ -80,24 +61,15 @@ class KernelNumberHomeTest {
         assertNull(published.get("BYTES"), "BYTES is published with many values: a name, not a fact");
     }
 
-    /**
-     * Report-only until the runtime migration: every finding in the runtime and the tools is
-     * printed, and only files listed in {@link #LEGACY} may have one.
-     */
+    /** The runtime and the tools name every kernel number core owns by core's name (issue 11): no file may type one. */
     @Test
     void runtimeAndToolsUseCoresNumbers() {
         assumeTrue(Files.isDirectory(RUNTIME_MAIN) && Files.isDirectory(TOOLS_MAIN), "runtime and tools sources beside core");
         List<Finding> findings = new ArrayList<>();
         for (Finding f : SCAN.scan(RUNTIME_MAIN, Scope.CLIENT)) findings.add(new Finding("uring4j-runtime: " + f.file(), f.line(), f.kind(), f.detail()));
         for (Finding f : SCAN.scan(TOOLS_MAIN, Scope.CLIENT)) findings.add(new Finding("uring4j-tools: " + f.file(), f.line(), f.kind(), f.detail()));
-        findings.forEach(f -> System.out.println("kernel number outside its home (legacy, issue 11): " + f));
-        Set<String> files = findings.stream().map(Finding::file).collect(Collectors.toCollection(TreeSet::new));
-        Set<String> stale = new TreeSet<>(LEGACY);
-        stale.removeAll(files);
-        stale.forEach(s -> System.out.println("LEGACY entry without findings any more, remove it: " + s));
-        List<Finding> outside = findings.stream().filter(f -> !LEGACY.contains(f.file())).toList();
-        assertEquals(List.of(), outside, () -> "kernel numbers typed in runtime/tools files not on the legacy list:\n"
-                + outside.stream().map(Finding::toString).collect(Collectors.joining("\n")));
+        assertEquals(List.of(), findings, () -> "kernel numbers typed in runtime/tools instead of named from core:\n"
+                + findings.stream().map(Finding::toString).collect(Collectors.joining("\n")));
     }
 
     // ------------------------------------------------------------------ the scan itself, on planted files

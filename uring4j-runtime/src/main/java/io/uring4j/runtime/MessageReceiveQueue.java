@@ -158,7 +158,7 @@ final class MessageReceiveQueue {
     private void deliverCarried(Operation op) {
         ByteBuffer dst = op.userBuffer;
         int pos = (int) op.value;
-        int room = (int) op.scratch.get(JAVA_LONG, MessageSocket.IOV + 8); // the iovec's length, as add() set it
+        int room = (int) op.scratch.get(JAVA_LONG, MessageSocket.IOV + MessageSocket.IOV_LEN); // as add() set it
         int n = Math.min(room, carriedLength);
         MemorySegment.copy(carried.segment, 0, BufferBounds.whole(dst), pos, n);
         dst.position(pos + n);

@@ -1,11 +1,13 @@
 package io.uring4j.runtime;
 
+import io.uring4j.core.Iovecs;
 import io.uring4j.core.Msghdr;
 import io.uring4j.core.SocketAddresses;
 import io.uring4j.core.internal.Posix;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
+import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
@@ -57,6 +59,9 @@ public final class MessageSocket implements AutoCloseable {
 
     /* Scratch layout of a send or receive: msghdr 0..56, its one iovec 56..72, the address 72..200 (timespec at 240). */
     static final long IOV = Msghdr.BYTES, NAME = IOV + Msghdr.IOVEC_BYTES;
+    /** Where an iovec's fields sit, from core's layout of the struct. */
+    static final long IOV_BASE = Iovecs.LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("iov_base")),
+            IOV_LEN = Iovecs.LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("iov_len"));
     static final int NAME_ROOM = SocketAddresses.SOCKADDR_STORAGE_BYTES;
 
     /** What the loop holds of this socket: fd, send and receive queues, close. */
@@ -301,8 +306,8 @@ public final class MessageSocket implements AutoCloseable {
     /** Points the msghdr at the start of {@code s} at its one iovec, covering {@code len} bytes at {@code address}. */
     static void setIovec(MemorySegment s, long address, int len) {
         MemorySegment iov = s.asSlice(IOV, Msghdr.IOVEC_BYTES);
-        iov.set(JAVA_LONG, 0, address);
-        iov.set(JAVA_LONG, 8, len);
+        iov.set(JAVA_LONG, IOV_BASE, address);
+        iov.set(JAVA_LONG, IOV_LEN, len);
         Msghdr.setIov(s, iov, 1);
     }
 

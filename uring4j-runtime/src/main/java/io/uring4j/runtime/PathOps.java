@@ -1,5 +1,6 @@
 package io.uring4j.runtime;
 
+import io.uring4j.core.FsOps;
 import io.uring4j.core.Sqe;
 import io.uring4j.core.internal.Posix;
 
@@ -19,7 +20,7 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 final class PathOps {
     private PathOps() {}
 
-    static final int AT_REMOVEDIR = 0x200;
+    static final int AT_REMOVEDIR = FsOps.AT_REMOVEDIR;
 
     static CompletableFuture<Integer> rename(EventLoop loop, Path from, Path to, Duration timeout) {
         return rename(loop, from, to, 0, timeout);

@@ -3,6 +3,7 @@ package io.uring4j.runtime;
 import io.uring4j.core.CmdOps;
 import io.uring4j.core.Errno;
 import io.uring4j.core.Opcode;
+import io.uring4j.core.SocketConstants;
 import io.uring4j.core.Sqe;
 import io.uring4j.core.SqeFlag;
 import io.uring4j.core.internal.Posix;
@@ -39,11 +40,12 @@ final class SocketOptionRequests {
 
     /** The linked timeout that guards every option command. */
     static final Duration TIMEOUT = Duration.ofSeconds(1);
-    private static final int SO_KEEPALIVE = 9; // <asm-generic/socket.h>
+    private static final int SO_KEEPALIVE = SocketConstants.SO_KEEPALIVE;
     private static final int EOPNOTSUPP = Errno.EOPNOTSUPP.code(), EINVAL = Errno.EINVAL.code(),
             ECANCELED = Errno.ECANCELED.code();
     private static final long SET = 1L << 8;
-    private static final long VALUE_OFFSET = 0, LENGTH_OFFSET = 8;
+    /** The scratch holds the option value (an int, in a long's room) and then the optlen the kernel reads and writes. */
+    private static final long VALUE_OFFSET = 0, LENGTH_OFFSET = VALUE_OFFSET + Long.BYTES;
 
     /** Requests answered by the plain syscall after the command was tried (tests report it). */
     static final AtomicLong FALLBACKS = new AtomicLong();
