@@ -43,6 +43,10 @@ public sealed interface FsOps permits Sqe {
     int O_NONBLOCK = 04000;
     /** Bypass the page cache: buffers, offsets and lengths must be aligned to the device's block size. */
     int O_DIRECT = 040000;
+    /** Writes return once the data (and what is needed to read it back) is on the device. */
+    int O_DSYNC = 010000;
+    /** Writes return once the data and all the file's metadata are on the device ({@code __O_SYNC | O_DSYNC}). */
+    int O_SYNC = 04010000;
     int O_DIRECTORY = 0200000;
     int O_NOFOLLOW = 0400000;
     int O_CLOEXEC = 02000000;

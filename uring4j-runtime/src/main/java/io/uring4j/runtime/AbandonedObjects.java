@@ -32,7 +32,7 @@ final class AbandonedObjects {
             try {
                 state.closeAbandoned();
             } catch (RuntimeException | Error e) {
-                System.err.println("uring4j: closing the abandoned " + state + " failed: " + e);
+                RuntimeLog.failed("closing the abandoned " + state + " failed", e);
             }
         });
     }
@@ -44,7 +44,7 @@ final class AbandonedObjects {
     static void reportFailure(java.util.concurrent.CompletableFuture<?> close, Object state) {
         close.whenComplete((r, t) -> {
             if (t != null && !(t instanceof java.nio.channels.ClosedChannelException)) {
-                System.err.println("uring4j: closing the abandoned " + state + " failed: " + t);
+                RuntimeLog.failed("closing the abandoned " + state + " failed", t);
             }
         });
     }

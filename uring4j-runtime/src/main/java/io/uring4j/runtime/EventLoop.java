@@ -14,8 +14,11 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -27,7 +30,7 @@ import java.util.concurrent.TimeUnit;
  * <p>The ring is SINGLE_ISSUER|DEFER_TASKRUN where the kernel has them (COOP_TASKRUN|TASKRUN_FLAG
  * otherwise): completions are produced only when this thread enters the kernel.
  */
-public final class EventLoop implements AutoCloseable {
+public final class EventLoop implements Executor, AutoCloseable {
     private static final int ECANCELED = Errno.ECANCELED.code();
 
     private final EventLoopGroup group;
@@ -104,13 +107,37 @@ public final class EventLoop implements AutoCloseable {
     }
 
     /**
+     * Runs {@code task} on this loop's thread, after the tasks queued before it (at once when
+     * called on the loop with nothing queued), so a chain of requests can start where its
+     * completions will run. A task that throws is logged ({@code io.uring4j.runtime}, see the
+     * README) and the loop goes on; a task must not block, since the loop's I/O waits for it.
+     *
+     * @throws RejectedExecutionException the loop is closing or closed: the task will never run
+     */
+    @Override
+    public void execute(Runnable task) {
+        Objects.requireNonNull(task, "task");
+        try {
+            runOnLoop(() -> {
+                try {
+                    task.run();
+                } catch (Throwable t) {
+                    RuntimeLog.failed("a task given to " + this + " threw", t);
+                }
+            });
+        } catch (IllegalStateException closing) {
+            throw new RejectedExecutionException(this + " is closed: the task was not run", closing);
+        }
+    }
+
+    /**
      * Runs {@code task} on the loop thread, after every task queued before it: on the loop
      * thread at once when nothing waits in the queue, else behind what does (a write a handler
      * makes must not overtake one another thread made first); from another thread after a wakeup.
      *
      * @throws IllegalStateException the loop is closing: the task will never run
      */
-    void execute(Runnable task) {
+    void runOnLoop(Runnable task) {
         if (!inEventLoop()) {
             inbox.offer(task);
         } else if (inbox.isEmpty()) {
@@ -142,7 +169,7 @@ public final class EventLoop implements AutoCloseable {
     private <T> CompletableFuture<T> submit(java.util.function.Consumer<CompletableFuture<T>> body, boolean limited) {
         OpFuture<T> f = new OpFuture<>(this);
         try {
-            execute(() -> {
+            runOnLoop(() -> {
                 try {
                     if (limited) slots.admit();
                     body.accept(f);

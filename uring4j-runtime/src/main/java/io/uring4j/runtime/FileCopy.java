@@ -167,7 +167,7 @@ final class FileCopy {
         // into the temporary file's fd number after the caller closed it (the soak's finding).
         Duration left = deadline.left();
         try {
-            loop.execute(lanes::start);
+            loop.runOnLoop(lanes::start);
         } catch (IllegalStateException closing) {
             throw Errors.closed();
         }
@@ -192,7 +192,7 @@ final class FileCopy {
     /** Stops the lanes, cancels their requests and waits (uninterruptibly, bounded) until none is in the kernel. */
     private static void abort(EventLoop loop, CopyLanes lanes) throws IOException {
         try {
-            loop.execute(lanes::abort);
+            loop.runOnLoop(lanes::abort);
         } catch (IllegalStateException closing) {
             // The loop is closing: its close cancels what is in flight, and the lanes end with it.
         }

@@ -1,5 +1,6 @@
 package io.uring4j.runtime;
 
+import io.uring4j.core.FsOps;
 import io.uring4j.core.Sqe;
 import io.uring4j.core.internal.Posix;
 
@@ -37,7 +38,7 @@ final class FileOpen {
      */
     static CompletableFuture<AsyncFile> open(EventLoop loop, Path path, Duration timeout, int flags, int mode, boolean registered) {
         AsyncFile.positive(timeout); // before the SQE exists (see FileTransfer.submit)
-        Request request = new Request(path, (flags & Posix.O_DIRECT) != 0, registered);
+        Request request = new Request(path, (flags & FsOps.O_DIRECT) != 0, registered);
         byte[] name = PathOps.bytes(path);
         return loop.submit(f -> {
             Operation op = loop.acquire(OPENED, f, loop.buffers().acquire(name.length + 1));
@@ -74,20 +75,30 @@ final class FileOpen {
         }
     };
 
+    /**
+     * The JDK's own {@code com.sun.nio.file.ExtendedOpenOption.DIRECT} (module jdk.unsupported), which
+     * code written for {@code FileChannel} passes: the same as {@link FileOpenOption#DIRECT}. Known by
+     * name, so the runtime does not require that module.
+     */
+    static boolean isJdkDirect(OpenOption o) {
+        return o instanceof Enum<?> e && e.name().equals("DIRECT")
+                && e.getDeclaringClass().getName().equals("com.sun.nio.file.ExtendedOpenOption");
+    }
+
     /** The open(2) flags for {@code options}; read-only when none says otherwise. */
     static int flags(Set<? extends OpenOption> options) {
         boolean read = options.contains(StandardOpenOption.READ);
         boolean write = options.contains(StandardOpenOption.WRITE) || options.contains(StandardOpenOption.APPEND);
-        int flags = Posix.O_CLOEXEC;
-        flags |= read && write ? Posix.O_RDWR : write ? Posix.O_WRONLY : Posix.O_RDONLY;
+        int flags = FsOps.O_CLOEXEC;
+        flags |= read && write ? FsOps.O_RDWR : write ? FsOps.O_WRONLY : FsOps.O_RDONLY;
         for (OpenOption o : options) {
-            if (o == StandardOpenOption.CREATE && !options.contains(StandardOpenOption.CREATE_NEW)) flags |= Posix.O_CREAT;
-            else if (o == StandardOpenOption.CREATE_NEW) flags |= Posix.O_CREAT | Posix.O_EXCL;
-            else if (o == StandardOpenOption.TRUNCATE_EXISTING && write) flags |= Posix.O_TRUNC;
-            else if (o == StandardOpenOption.APPEND) flags |= Posix.O_APPEND;
-            else if (o == StandardOpenOption.DSYNC) flags |= 010000;
-            else if (o == StandardOpenOption.SYNC) flags |= 04010000;
-            else if (o == FileOpenOption.DIRECT) flags |= Posix.O_DIRECT;
+            if (o == StandardOpenOption.CREATE && !options.contains(StandardOpenOption.CREATE_NEW)) flags |= FsOps.O_CREAT;
+            else if (o == StandardOpenOption.CREATE_NEW) flags |= FsOps.O_CREAT | FsOps.O_EXCL;
+            else if (o == StandardOpenOption.TRUNCATE_EXISTING && write) flags |= FsOps.O_TRUNC;
+            else if (o == StandardOpenOption.APPEND) flags |= FsOps.O_APPEND;
+            else if (o == StandardOpenOption.DSYNC) flags |= FsOps.O_DSYNC;
+            else if (o == StandardOpenOption.SYNC) flags |= FsOps.O_SYNC;
+            else if (o == FileOpenOption.DIRECT || isJdkDirect(o)) flags |= FsOps.O_DIRECT;
             else if (o == FileOpenOption.REGISTERED) continue;
             else if (o != StandardOpenOption.READ && o != StandardOpenOption.WRITE && o != StandardOpenOption.TRUNCATE_EXISTING) {
                 throw new UnsupportedOperationException("open option not supported: " + o);

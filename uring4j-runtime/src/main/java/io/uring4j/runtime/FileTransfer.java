@@ -57,7 +57,7 @@ final class FileTransfer {
             startOrFail(file, isRead, buf, bounds, position, h, attachment);
         } else {
             try {
-                loop.execute(() -> startOrFail(file, isRead, buf, bounds, position, h, attachment));
+                loop.runOnLoop(() -> startOrFail(file, isRead, buf, bounds, position, h, attachment));
             } catch (IllegalStateException loopClosed) {
                 h.failed(Errors.closed(), attachment);
             }

@@ -102,7 +102,7 @@ final class LoopInbox {
                 r.run();
             } catch (Throwable t) {
                 // Tasks complete their own futures; anything escaping is a runtime bug worth seeing.
-                System.err.println("uring4j: a task on event loop " + loopId + " failed: " + t);
+                RuntimeLog.failed("a task on event loop " + loopId + " failed", t);
             }
         }
     }

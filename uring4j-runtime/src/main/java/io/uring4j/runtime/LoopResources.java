@@ -35,7 +35,7 @@ final class LoopResources {
             try {
                 r.closeOnShutdown();
             } catch (RuntimeException e) {
-                System.err.println("uring4j: closing " + r + " with " + loop + " failed: " + e);
+                RuntimeLog.failed("closing " + r + " with " + loop + " failed", e);
             }
         }
         open.clear();

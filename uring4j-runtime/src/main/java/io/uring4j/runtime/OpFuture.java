@@ -34,7 +34,7 @@ final class OpFuture<T> extends CompletableFuture<T> {
         if (cancelled && o != null) {
             int g = generation;
             try {
-                loop.execute(() -> {
+                loop.runOnLoop(() -> {
                     if (o.generation == g) loop.cancel(o);
                 });
             } catch (IllegalStateException closing) {

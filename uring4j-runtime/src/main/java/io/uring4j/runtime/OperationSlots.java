@@ -157,7 +157,7 @@ final class OperationSlots {
         } catch (Throwable again) {
             t = again;
         }
-        System.err.println("uring4j: a completion handler on " + loop + " threw: " + t);
+        RuntimeLog.failed("a completion handler on " + loop + " threw", t);
     }
 
     /** Frees an operation that has no SQE in the kernel (never submitted, or not resubmitted). */

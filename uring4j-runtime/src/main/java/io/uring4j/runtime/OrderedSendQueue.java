@@ -249,7 +249,7 @@ final class OrderedSendQueue {
             if (failure == null) op.succeed(result);
             else op.fail(failure);
         } catch (Throwable t) {
-            System.err.println("uring4j: a send's completion handler on " + socket.subject() + " threw: " + t);
+            RuntimeLog.failed("a send's completion handler on " + socket.subject() + " threw", t);
         }
     }
 

@@ -61,7 +61,7 @@ final class TcpClose {
         // closed is set on the loop, in order: a write this thread made before close() is still sent
         CompletableFuture<Integer> f = new CompletableFuture<>();
         try {
-            loop.execute(() -> begin(f, abort));
+            loop.runOnLoop(() -> begin(f, abort));
         } catch (IllegalStateException loopClosed) {
             f.complete(0); // the loop closed the fd when it shut down
         }

@@ -161,7 +161,7 @@ public final class TcpConnection implements AutoCloseable {
      */
     public void receive(TcpReceiver r) {
         Objects.requireNonNull(r, "receiver");
-        loop.execute(() -> receive.receive(r, this));
+        loop.runOnLoop(() -> receive.receive(r, this));
     }
 
     /** Reads what has arrived into {@code dst} (waiting for data, at most {@link #timeout()}); the count, or -1 at end of stream. */

@@ -77,7 +77,7 @@ final class TcpConnectionState implements LoopResource {
     /** Runs {@code body} on the loop; a closed loop fails {@code f} with a closed-channel exception. */
     void submit(TcpFuture<?> f, Runnable body) {
         try {
-            loop.execute(() -> {
+            loop.runOnLoop(() -> {
                 try {
                     body.run();
                 } catch (RuntimeException e) {

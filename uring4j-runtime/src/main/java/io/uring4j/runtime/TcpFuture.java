@@ -119,7 +119,7 @@ final class TcpFuture<T> extends CompletableFuture<T> {
     /** Queues the removal of this given-up request from its place on the loop. */
     private void handBackPlace() {
         try {
-            loop.execute(() -> owner.abandoned(this));
+            loop.runOnLoop(() -> owner.abandoned(this));
         } catch (IllegalStateException loopClosing) {
             // the loop is closing: it ends every request of the connection itself
         }

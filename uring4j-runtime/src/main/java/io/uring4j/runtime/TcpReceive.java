@@ -112,7 +112,7 @@ final class TcpReceive implements TcpFuture.Owner {
             try {
                 receiver.onData(pushTo, rb.buffer(bid), off, len - off);
             } catch (RuntimeException e) {
-                System.err.println("uring4j: the receiver of " + conn + " failed, closing it: " + e);
+                RuntimeLog.failed("the receiver of " + conn + " failed, closing it", e);
                 conn.abortOnLoop();
             } finally {
                 pushing = -1;
@@ -144,7 +144,7 @@ final class TcpReceive implements TcpFuture.Owner {
         try {
             r.onEnd(c, failure);
         } catch (RuntimeException e) {
-            System.err.println("uring4j: the receiver of " + conn + " failed in onEnd: " + e);
+            RuntimeLog.failed("the receiver of " + conn + " failed in onEnd", e);
         }
     }
 
@@ -177,7 +177,7 @@ final class TcpReceive implements TcpFuture.Owner {
         }
         TcpFuture<Integer> f = new TcpFuture<>(loop, this, connection);
         try {
-            loop.execute(() -> {
+            loop.runOnLoop(() -> {
                 try {
                     startRead(f, dst, pos, lim);
                 } catch (RuntimeException e) {

@@ -97,7 +97,7 @@ final class TcpSend implements TcpFuture.Owner {
         }
         TcpFuture<Integer> f = new TcpFuture<>(loop, this, connection);
         try {
-            loop.execute(() -> {
+            loop.runOnLoop(() -> {
                 try {
                     startWrite(f, src, pos, len);
                 } catch (RuntimeException e) {
@@ -324,7 +324,7 @@ final class TcpSend implements TcpFuture.Owner {
                     try {
                         op.fail(failure.get());
                     } catch (Throwable t) {
-                        System.err.println("uring4j: a send's completion handler on " + conn + " threw: " + t);
+                        RuntimeLog.failed("a send's completion handler on " + conn + " threw", t);
                     }
                 } else if (op.future instanceof TcpFuture<Object> t) {
                     t.settleFailure(failure.get());

@@ -78,7 +78,7 @@ final class TcpServerState implements LoopResource {
     /** A cancelled accept leaves the queue at once (it would never be handed a connection anyway). */
     private void forget(CompletableFuture<TcpConnection> f) {
         try {
-            loop.execute(() -> {
+            loop.runOnLoop(() -> {
                 waiting.remove(f);
                 if (waiting.isEmpty()) waitedOn = null;
             });
@@ -188,13 +188,13 @@ final class TcpServerState implements LoopResource {
         Runnable create = () -> {
             TcpConnection c = TcpConnection.accepted(target, cfd, peer);
             try {
-                loop.execute(() -> deliver(c));
+                loop.runOnLoop(() -> deliver(c));
             } catch (IllegalStateException serverLoopClosed) {
                 c.closeAsync(); // nobody can accept it any more
             }
         };
         try {
-            target.execute(create);
+            target.runOnLoop(create);
         } catch (IllegalStateException closing) {
             Posix.close(cfd);
         }

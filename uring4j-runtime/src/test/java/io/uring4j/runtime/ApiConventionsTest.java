@@ -1,0 +1,140 @@
+package io.uring4j.runtime;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.OpenOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The JDK conventions the runtime follows (issue 14 item 9): options, Executor, logging. */
+@Timeout(60)
+class ApiConventionsTest {
+    private static final int O_DIRECT = 040000;
+
+    /** Code written for FileChannel passes the JDK's ExtendedOpenOption.DIRECT: the file is opened O_DIRECT. */
+    @Test
+    void theJdksExtendedDirectOptionOpensWithODirect() throws Exception {
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        OpenOption direct = (OpenOption) Enum.valueOf((Class) Class.forName("com.sun.nio.file.ExtendedOpenOption"), "DIRECT");
+        Path dir = Files.createDirectories(Path.of("target", "api-conventions")); // on the disk: tmpfs may refuse O_DIRECT
+        Path file = Files.write(dir.resolve("direct"), new byte[8192]);
+        try (EventLoopGroup group = EventLoopGroup.create(1);
+             AsyncFile f = AsyncFile.open(group, file, StandardOpenOption.READ, direct);
+             AsyncFile plain = AsyncFile.open(group, file, StandardOpenOption.READ)) {
+            assertNotEquals(0, openFlags(f.state.fd) & O_DIRECT, "O_DIRECT in the flags of the file opened with ExtendedOpenOption.DIRECT");
+            assertEquals(0, openFlags(plain.state.fd) & O_DIRECT, "O_DIRECT in the flags of a plain open");
+            assertEquals(4096, f.read(ByteBuffer.allocate(4096), 0), "an aligned read through O_DIRECT");
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
+    private static int openFlags(int fd) throws Exception {
+        for (String line : Files.readAllLines(Path.of("/proc/self/fdinfo/" + fd))) {
+            if (line.startsWith("flags:")) return Integer.parseInt(line.substring(6).trim(), 8);
+        }
+        throw new AssertionError("no flags line in /proc/self/fdinfo/" + fd);
+    }
+
+    @Test
+    void anEventLoopIsAnExecutorOnItsOwnThread() throws Exception {
+        List<LogRecord> logged = new CopyOnWriteArrayList<>();
+        Handler handler = capture(logged);
+        try (EventLoopGroup group = EventLoopGroup.create(1)) {
+            EventLoop loop = group.next();
+            Executor executor = loop;
+            CompletableFuture<Boolean> onLoop = new CompletableFuture<>();
+            executor.execute(() -> onLoop.complete(loop.inEventLoop()));
+            assertTrue(onLoop.get(5, TimeUnit.SECONDS), "the task ran on the loop's thread");
+
+            IllegalStateException thrown = new IllegalStateException("a task that throws");
+            executor.execute(() -> {
+                throw thrown;
+            });
+            CompletableFuture<String> after = new CompletableFuture<>();
+            executor.execute(() -> after.complete("the loop goes on"));
+            assertEquals("the loop goes on", after.get(5, TimeUnit.SECONDS));
+            assertTrue(logged.stream().anyMatch(r -> r.getThrown() == thrown && r.getLevel() == Level.SEVERE),
+                    "the task's exception is logged with its stack: " + logged);
+            assertThrows(NullPointerException.class, () -> executor.execute(null));
+            group.close();
+            RejectedExecutionException closed = assertThrows(RejectedExecutionException.class, () -> executor.execute(() -> { }));
+            assertTrue(closed.getMessage().contains("closed"), closed.getMessage());
+        } finally {
+            Logger.getLogger(RuntimeLog.NAME).removeHandler(handler);
+        }
+    }
+
+    /** A receiver that throws is reported through System.Logger (logger io.uring4j.runtime) with its stack, and its connection closed. */
+    @Test
+    void aReceiverThatThrowsIsLoggedWithItsStack() throws Exception {
+        List<LogRecord> logged = new CopyOnWriteArrayList<>();
+        Handler handler = capture(logged);
+        RuntimeException thrown = new RuntimeException("the receiver's own bug");
+        try (EventLoopGroup group = EventLoopGroup.create(1); TcpPeer pair = TcpPeer.open(group)) {
+            pair.conn.receive(new TcpReceiver() {
+                @Override
+                public void onData(TcpConnection c, MemorySegment buffer, long offset, long length) {
+                    throw thrown;
+                }
+
+                @Override
+                public void onEnd(TcpConnection c, Exception error) {
+                }
+            });
+            pair.peer.getOutputStream().write(1);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (logged.stream().noneMatch(r -> r.getThrown() == thrown) && System.nanoTime() < deadline) Thread.sleep(10);
+            LogRecord r = logged.stream().filter(x -> x.getThrown() == thrown).findFirst()
+                    .orElseThrow(() -> new AssertionError("nothing logged the receiver's exception: " + logged));
+            assertEquals(Level.SEVERE, r.getLevel());
+            assertEquals(RuntimeLog.NAME, r.getLoggerName());
+            assertTrue(r.getMessage().contains("receiver"), r.getMessage());
+            try {
+                assertEquals(-1, pair.peer.getInputStream().read(), "the connection was closed");
+            } catch (java.net.SocketException reset) {
+                // aborted: the peer sees the reset, as it should
+            }
+        } finally {
+            Logger.getLogger(RuntimeLog.NAME).removeHandler(handler);
+        }
+    }
+
+    private static Handler capture(List<LogRecord> into) {
+        Handler h = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                into.add(record);
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Logger.getLogger(RuntimeLog.NAME).addHandler(h);
+        return h;
+    }
+}
