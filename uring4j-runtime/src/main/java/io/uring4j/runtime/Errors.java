@@ -129,6 +129,26 @@ final class Errors {
     }
 
     /** The request's channel is closed (it never started). */
+    /** A second read while one waits: the JDK's {@link java.nio.channels.ReadPendingException}, saying on what. */
+    static java.nio.channels.ReadPendingException readPending(Object subject) {
+        return new ReadPending("a read is already pending on " + subject);
+    }
+
+    private static final class ReadPending extends java.nio.channels.ReadPendingException {
+        @java.io.Serial
+        private static final long serialVersionUID = 1L;
+        private final String message;
+
+        ReadPending(String message) {
+            this.message = message;
+        }
+
+        @Override
+        public String getMessage() {
+            return message;
+        }
+    }
+
     static ClosedChannelException closed() {
         return new ClosedChannelException();
     }

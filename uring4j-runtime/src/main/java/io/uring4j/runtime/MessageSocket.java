@@ -94,10 +94,7 @@ public final class MessageSocket implements AutoCloseable {
             MemorySegment sa = arena.allocate(SocketAddresses.SOCKADDR_STORAGE_BYTES);
             int r = Posix.bind(fd, sa, SocketAddresses.write(sa, local));
             if (r < 0) throw (IOException) Errors.of(r, "bind", local, false);
-            MemorySegment len = arena.allocateFrom(JAVA_INT, SocketAddresses.SOCKADDR_STORAGE_BYTES);
-            r = Posix.getsockname(fd, sa, len);
-            if (r < 0) throw (IOException) Errors.of(r, "getsockname", local, false);
-            return register(new MessageSocketState(group.next(), fd, family, false, SocketAddresses.readInet(sa, len.get(JAVA_INT, 0)), null));
+            return register(new MessageSocketState(group.next(), fd, family, false, LocalAddress.of(fd, local), null));
         } catch (IOException | RuntimeException e) {
             Posix.close(fd);
             throw e;

@@ -5,10 +5,15 @@ import io.uring4j.core.internal.Posix;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.net.SocketOption;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
+import java.nio.channels.AlreadyBoundException;
+import java.nio.channels.AsynchronousByteChannel;
+import java.nio.channels.ByteChannel;
 import java.nio.channels.CompletionHandler;
+import java.nio.channels.NetworkChannel;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Set;
@@ -47,13 +52,15 @@ import java.util.concurrent.CompletableFuture;
  * flight (a read or write whose future alone is held, a {@link #send}) keeps it reachable, and so
  * does a {@link #receive(TcpReceiver) receiver} until the end of stream was delivered to it.
  */
-public final class TcpConnection implements AutoCloseable {
+public final class TcpConnection implements ByteChannel, NetworkChannel {
     /** What the loop holds of this connection: fd, receive and send sides, close. */
     final TcpConnectionState state;
     final EventLoop loop;
     final int fd;
     private final InetSocketAddress remote;
     private volatile Duration defaultTimeout;
+    /** getsockname's answer, asked once (on the loop, which owns the fd). */
+    private volatile InetSocketAddress local;
 
     private final TcpReceive receive;
     private final TcpSend send;
@@ -165,6 +172,7 @@ public final class TcpConnection implements AutoCloseable {
     }
 
     /** Reads what has arrived into {@code dst} (waiting for data, at most {@link #timeout()}); the count, or -1 at end of stream. */
+    @Override
     public int read(ByteBuffer dst) throws IOException {
         return read(dst, defaultTimeout);
     }
@@ -207,9 +215,13 @@ public final class TcpConnection implements AutoCloseable {
 
     // ------------------------------------------------------------------ send
 
-    /** Sends all of {@code src}, in order after every earlier write; waits (at most {@link #timeout()}) until the kernel took it. */
-    public void write(ByteBuffer src) throws IOException {
-        write(src, defaultTimeout);
+    /**
+     * Sends all of {@code src}, in order after every earlier write; waits (at most {@link #timeout()})
+     * until the kernel took it. Returns the count, {@code src}'s remaining bytes (never a short write).
+     */
+    @Override
+    public int write(ByteBuffer src) throws IOException {
+        return write(src, defaultTimeout);
     }
 
     /**
@@ -220,10 +232,10 @@ public final class TcpConnection implements AutoCloseable {
      * and {@link #close()} resets the connection. An interrupt does the same
      * ({@link java.io.InterruptedIOException}).
      */
-    public void write(ByteBuffer src, Duration timeout) throws IOException {
+    public int write(ByteBuffer src, Duration timeout) throws IOException {
         CompletableFuture<Integer> f = send.writeAsync(src, this);
-        if (f instanceof TcpFuture<Integer> t) t.await(timeout, "a write to", remote);
-        else Errors.await(f);
+        if (f instanceof TcpFuture<Integer> t) return t.await(timeout, "a write to", remote);
+        return Errors.await(f);
     }
 
     /**
@@ -365,10 +377,63 @@ public final class TcpConnection implements AutoCloseable {
 
     // ------------------------------------------------------------------ close
 
+    /** The peer's address. */
     public InetSocketAddress remoteAddress() {
         return remote;
     }
 
+    /**
+     * The address this side of the connection is bound to (as {@code getsockname(2)} reports it).
+     *
+     * @throws java.nio.channels.ClosedChannelException if the connection is closed
+     */
+    @Override
+    public InetSocketAddress getLocalAddress() throws IOException {
+        if (state.closed) throw Errors.closed();
+        InetSocketAddress known = local;
+        if (known != null) return known;
+        if (loop.inEventLoop()) {
+            known = LocalAddress.of(fd, this); // the loop owns the fd: it cannot close meanwhile
+        } else {
+            CompletableFuture<InetSocketAddress> f = new CompletableFuture<>();
+            loop.runOnLoop(() -> {
+                try {
+                    if (state.closed) f.completeExceptionally(Errors.closed());
+                    else f.complete(LocalAddress.of(fd, this));
+                } catch (IOException | RuntimeException e) {
+                    f.completeExceptionally(e);
+                }
+            });
+            known = Errors.await(f);
+        }
+        local = known;
+        return known;
+    }
+
+    /**
+     * A connection is bound by its connect or accept: binding again is refused, as
+     * {@link java.nio.channels.SocketChannel#bind} refuses it on a connected channel.
+     *
+     * @throws AlreadyBoundException always, on an open connection
+     * @throws java.nio.channels.ClosedChannelException if the connection is closed
+     */
+    @Override
+    public TcpConnection bind(SocketAddress local) throws IOException {
+        if (state.closed) throw Errors.closed();
+        throw new AlreadyBoundException();
+    }
+
+    /**
+     * This connection as an {@link AsynchronousByteChannel}: its reads are {@link #readAsync},
+     * its writes {@link #writeAsync} (one read may wait at a time, a second fails with
+     * {@link java.nio.channels.ReadPendingException}; writes queue in order); handlers run on the
+     * connection's loop thread, and closing the view closes the connection.
+     */
+    public AsynchronousByteChannel asAsynchronousByteChannel() {
+        return new TcpAsyncChannel(this);
+    }
+
+    @Override
     public boolean isOpen() {
         return !state.closed;
     }

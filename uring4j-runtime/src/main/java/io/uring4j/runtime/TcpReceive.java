@@ -197,7 +197,7 @@ final class TcpReceive implements TcpFuture.Owner {
         } else if (receiver != null) {
             f.settleFailure(new IllegalStateException("a receiver gets the bytes of " + conn));
         } else if (reader != null) {
-            f.settleFailure(new IllegalStateException("a read is already pending on " + conn));
+            f.settleFailure(Errors.readPending(conn));
         } else if (pos == lim) {
             f.settle(0);
         } else if (inputShut) {

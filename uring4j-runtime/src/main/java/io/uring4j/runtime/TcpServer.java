@@ -44,9 +44,7 @@ public final class TcpServer implements AutoCloseable {
             if (r < 0) throw (IOException) Errors.of(r, "bind", address, false);
             r = Posix.listen(fd, backlog);
             if (r < 0) throw (IOException) Errors.of(r, "listen", address, false);
-            MemorySegment lenSeg = arena.allocateFrom(JAVA_INT, SocketAddresses.SOCKADDR_STORAGE_BYTES);
-            Posix.getsockname(fd, sa, lenSeg);
-            InetSocketAddress local = SocketAddresses.readInet(sa, lenSeg.get(JAVA_INT, 0));
+            InetSocketAddress local = LocalAddress.of(fd, address);
             EventLoop loop = group.next();
             TcpServerState state = new TcpServerState(group, loop, fd, local);
             Errors.await(loop.submit(f -> {

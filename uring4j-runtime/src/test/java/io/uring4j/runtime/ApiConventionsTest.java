@@ -119,6 +119,64 @@ class ApiConventionsTest {
         }
     }
 
+    /** TcpConnection is a ByteChannel and a NetworkChannel: counts from write, the local address, no second bind. */
+    @Test
+    void aTcpConnectionIsAByteChannelAndANetworkChannel() throws Exception {
+        try (EventLoopGroup group = EventLoopGroup.create(1); TcpPeer pair = TcpPeer.open(group)) {
+            java.nio.channels.ByteChannel bytes = pair.conn;
+            java.nio.channels.NetworkChannel network = pair.conn;
+            assertEquals(5, bytes.write(ByteBuffer.wrap("hello".getBytes())), "write returns the count");
+            assertEquals("hello", new String(pair.peer.getInputStream().readNBytes(5)));
+            pair.peer.getOutputStream().write("abc".getBytes());
+            ByteBuffer in = ByteBuffer.allocate(3);
+            while (in.hasRemaining()) assertTrue(bytes.read(in) > 0);
+            assertEquals("abc", new String(in.array()));
+            assertEquals(pair.peer.getRemoteSocketAddress(), network.getLocalAddress(), "the accepted side's local address");
+            assertEquals(pair.peer.getLocalSocketAddress(), pair.conn.remoteAddress());
+            assertThrows(java.nio.channels.AlreadyBoundException.class, () -> network.bind(null));
+            assertTrue(network.supportedOptions().contains(java.net.StandardSocketOptions.TCP_NODELAY));
+            network.setOption(java.net.StandardSocketOptions.TCP_NODELAY, true);
+            assertEquals(true, network.getOption(java.net.StandardSocketOptions.TCP_NODELAY));
+            pair.conn.close();
+            assertThrows(java.nio.channels.ClosedChannelException.class, network::getLocalAddress);
+            assertThrows(java.nio.channels.ClosedChannelException.class, () -> network.bind(null));
+        }
+    }
+
+    /** The AsynchronousByteChannel view: handler and future forms, ReadPendingException for a second read, close closes. */
+    @Test
+    void aTcpConnectionHasAnAsynchronousByteChannelView() throws Exception {
+        try (EventLoopGroup group = EventLoopGroup.create(1); TcpPeer pair = TcpPeer.open(group)) {
+            java.nio.channels.AsynchronousByteChannel ch = pair.conn.asAsynchronousByteChannel();
+            CompletableFuture<Integer> handled = new CompletableFuture<>();
+            ByteBuffer first = ByteBuffer.allocate(16);
+            ch.read(first, "attachment", new java.nio.channels.CompletionHandler<Integer, String>() {
+                @Override
+                public void completed(Integer n, String a) {
+                    if (a.equals("attachment")) handled.complete(n);
+                    else handled.completeExceptionally(new AssertionError("attachment " + a));
+                }
+
+                @Override
+                public void failed(Throwable t, String a) {
+                    handled.completeExceptionally(t);
+                }
+            });
+            java.util.concurrent.Future<Integer> second = ch.read(ByteBuffer.allocate(16));
+            java.util.concurrent.ExecutionException pending = assertThrows(java.util.concurrent.ExecutionException.class,
+                    () -> second.get(5, TimeUnit.SECONDS));
+            assertTrue(pending.getCause() instanceof java.nio.channels.ReadPendingException, "a second read: " + pending.getCause());
+            assertTrue(pending.getCause().getMessage().contains("already pending"), pending.getCause().getMessage());
+            pair.peer.getOutputStream().write(7);
+            assertEquals(1, handled.get(5, TimeUnit.SECONDS));
+            assertEquals(7, first.get(0));
+            assertEquals(3, ch.write(ByteBuffer.wrap(new byte[] {1, 2, 3})).get(5, TimeUnit.SECONDS));
+            assertEquals(3, pair.peer.getInputStream().readNBytes(3).length);
+            ch.close();
+            assertTrue(!pair.conn.isOpen() && !ch.isOpen(), "closing the view closes the connection");
+        }
+    }
+
     private static Handler capture(List<LogRecord> into) {
         Handler h = new Handler() {
             @Override

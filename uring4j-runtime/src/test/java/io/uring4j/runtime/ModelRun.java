@@ -149,6 +149,7 @@ final class ModelRun {
         if (t instanceof InterruptedIOException) return Kind.INTERRUPT;
         if (t instanceof CancellationException) return Kind.CANCEL;
         if (t instanceof TimeoutException) return Kind.OR_TIMEOUT;
+        if (t instanceof java.nio.channels.ReadPendingException) return Kind.READ_PENDING;
         if (t instanceof IllegalStateException && t.getMessage() != null) {
             if (t.getMessage().startsWith("writing is not allowed")) return Kind.CUT;
             if (t.getMessage().startsWith("event loop") && t.getMessage().endsWith("is closed")) return Kind.LOOP_CLOSED;
