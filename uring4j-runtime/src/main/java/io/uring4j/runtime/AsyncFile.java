@@ -6,6 +6,7 @@ import io.uring4j.core.Sqe;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.file.CopyOption;
 import java.nio.file.OpenOption;
 import java.nio.file.StandardCopyOption;
@@ -434,6 +435,18 @@ public final class AsyncFile implements AutoCloseable {
     public static long copy(EventLoopGroup group, Path from, Path to, int chunkBytes, int chunksInFlight, Duration timeout,
                             CopyOption... options) throws IOException {
         return FileCopy.copy(group, from, to, chunkBytes, chunksInFlight, timeout, options);
+    }
+
+    /**
+     * This file as a {@link SeekableByteChannel} with a position of its own (starting at 0; at the
+     * end after each write of a file opened with APPEND), for code written against that interface:
+     * its reads and writes are this file's at that position, and each waits (at most
+     * {@link #timeout()}) as the blocking forms here do; a write writes all of the buffer.
+     * Closing the view closes the file. The view's methods are safe to call from several threads
+     * (each takes the view's lock), as a {@code FileChannel}'s are.
+     */
+    public SeekableByteChannel asSeekableByteChannel() throws IOException {
+        return new AsyncFileChannel(this);
     }
 
     // ------------------------------------------------------------------ close

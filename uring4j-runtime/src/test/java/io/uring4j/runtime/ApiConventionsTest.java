@@ -29,6 +29,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(60)
 class ApiConventionsTest {
     private static final int O_DIRECT = 040000;
+    /** Held: java.util.logging keeps loggers weakly, and a collected one would lose the test's handler. */
+    private static final Logger RUNTIME_LOGGER = Logger.getLogger(RuntimeLog.NAME);
 
     /** Code written for FileChannel passes the JDK's ExtendedOpenOption.DIRECT: the file is opened O_DIRECT. */
     @Test
@@ -80,7 +82,7 @@ class ApiConventionsTest {
             RejectedExecutionException closed = assertThrows(RejectedExecutionException.class, () -> executor.execute(() -> { }));
             assertTrue(closed.getMessage().contains("closed"), closed.getMessage());
         } finally {
-            Logger.getLogger(RuntimeLog.NAME).removeHandler(handler);
+            RUNTIME_LOGGER.removeHandler(handler);
         }
     }
 
@@ -115,7 +117,7 @@ class ApiConventionsTest {
                 // aborted: the peer sees the reset, as it should
             }
         } finally {
-            Logger.getLogger(RuntimeLog.NAME).removeHandler(handler);
+            RUNTIME_LOGGER.removeHandler(handler);
         }
     }
 
@@ -177,6 +179,50 @@ class ApiConventionsTest {
         }
     }
 
+    /** The SeekableByteChannel view keeps a position, writes whole buffers, truncates as the interface says, follows APPEND. */
+    @Test
+    void anAsyncFileHasASeekableByteChannelView() throws Exception {
+        Path dir = Files.createDirectories(Path.of("target", "api-conventions"));
+        Path file = dir.resolve("seekable");
+        Files.deleteIfExists(file);
+        try (EventLoopGroup group = EventLoopGroup.create(1)) {
+            try (AsyncFile f = AsyncFile.open(group, file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+                 java.nio.channels.SeekableByteChannel ch = f.asSeekableByteChannel()) {
+                assertEquals(0, ch.position());
+                assertEquals(6, ch.write(ByteBuffer.wrap("abcdef".getBytes())));
+                assertEquals(6, ch.position());
+                assertEquals(6, ch.size());
+                ch.position(2);
+                ByteBuffer two = ByteBuffer.allocate(2);
+                assertEquals(2, ch.read(two));
+                assertEquals("cd", new String(two.array()));
+                assertEquals(4, ch.position());
+                ch.position(100);
+                assertEquals(-1, ch.read(ByteBuffer.allocate(4)), "a read past the end");
+                ch.truncate(10);
+                assertEquals(6, ch.size(), "truncating to a larger size changes nothing");
+                assertEquals(10, ch.position(), "the position goes no further than the given size");
+                ch.truncate(3);
+                assertEquals(3, ch.size());
+                assertEquals(3, ch.position());
+                assertThrows(IllegalArgumentException.class, () -> ch.position(-1));
+                assertThrows(IllegalArgumentException.class, () -> ch.truncate(-1));
+                ch.close();
+                assertTrue(!f.isOpen(), "closing the view closes the file");
+                assertThrows(java.nio.channels.ClosedChannelException.class, () -> ch.read(ByteBuffer.allocate(1)));
+                assertThrows(java.nio.channels.ClosedChannelException.class, ch::position);
+            }
+            try (AsyncFile f = AsyncFile.open(group, file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+                 java.nio.channels.SeekableByteChannel ch = f.asSeekableByteChannel()) {
+                assertEquals(2, ch.write(ByteBuffer.wrap("XY".getBytes())));
+                assertEquals(5, ch.position(), "after an append the position is the end");
+            }
+            assertEquals("abcXY", Files.readString(file));
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
     private static Handler capture(List<LogRecord> into) {
         Handler h = new Handler() {
             @Override
@@ -192,7 +238,7 @@ class ApiConventionsTest {
             public void close() {
             }
         };
-        Logger.getLogger(RuntimeLog.NAME).addHandler(h);
+        RUNTIME_LOGGER.addHandler(h);
         return h;
     }
 }

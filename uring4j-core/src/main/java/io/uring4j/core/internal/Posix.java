@@ -92,6 +92,8 @@ public final class Posix {
 
     /** fcntl(2) commands of pipes. */
     public static final int F_SETPIPE_SZ = 1031, F_GETPIPE_SZ = 1032;
+    /** fcntl(2) command: the file's status flags (O_APPEND, O_DIRECT, the access mode, ...). */
+    public static final int F_GETFL = 3;
     /** eventfd(2) flags: the same bits as O_CLOEXEC and O_NONBLOCK. */
     public static final int EFD_CLOEXEC = FsOps.O_CLOEXEC, EFD_NONBLOCK = FsOps.O_NONBLOCK;
     /** ioctl(2) requests: bytes queued for reading (FIONREAD, SIOCINQ) and unsent (SIOCOUTQ). */
