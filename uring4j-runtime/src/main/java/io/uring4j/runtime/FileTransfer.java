@@ -27,6 +27,7 @@ final class FileTransfer {
         }
         CompletableFuture<Integer> early = check(file, buf, bounds, position, isRead);
         if (early != null) return early;
+        if (HeapChunks.needed(buf, bounds)) return HeapChunks.transfer(file, isRead, buf, bounds, position, timeout);
         return file.loop().submit(f -> {
             if (!file.isOpen()) f.completeExceptionally(Errors.closed()); // closed while this was on its way to the loop
             else file.start(isRead, buf, bounds, position, timeout, f, null, null);
@@ -53,6 +54,11 @@ final class FileTransfer {
         EventLoop loop = file.loop();
         if (early != null) {
             h.failed(early.exceptionNow(), attachment);
+        } else if (HeapChunks.needed(buf, bounds)) {
+            HeapChunks.transfer(file, isRead, buf, bounds, position, null).whenComplete((n, t) -> {
+                if (t == null) h.completed(n, attachment);
+                else h.failed(t, attachment);
+            });
         } else if (loop.inEventLoop()) {
             startOrFail(file, isRead, buf, bounds, position, h, attachment);
         } else {
@@ -100,10 +106,6 @@ final class FileTransfer {
                         "O_DIRECT needs position, length and buffer address aligned to 512 bytes, given position "
                                 + position + ", length " + length + ", address " + misaligned + " bytes past a 512-byte boundary"));
             }
-        }
-        if (length > BufferPool.maxBytes() && !buf.isDirect()) {
-            return CompletableFuture.failedFuture(new IllegalArgumentException(
-                    "a heap buffer transfer holds at most " + BufferPool.maxBytes() + " bytes, given " + length));
         }
         return null;
     }
