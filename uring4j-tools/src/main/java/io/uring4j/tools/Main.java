@@ -21,7 +21,7 @@ import java.nio.file.NotDirectoryException;
  * and exit status 1; never a stack trace. Usage errors (a bad number, an unknown option) are
  * picocli's: the error, the usage, exit status 2.
  */
-@Command(name = "uring4j", mixinStandardHelpOptions = true, version = "uring4j 0.1.0",
+@Command(name = "uring4j", mixinStandardHelpOptions = true, versionProvider = BuildVersion.class,
         description = "io_uring for Java: probe the kernel, copy and cat files, serve TCP echo, benchmark.",
         subcommands = {ProbeCommand.class, CpCommand.class, CatCommand.class, EchoServerCommand.class, BenchCommand.class, SoakCommand.class})
 public final class Main implements Runnable {
@@ -40,7 +40,16 @@ public final class Main implements Runnable {
     static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
         cl.setExecutionExceptionHandler(Main::failed);
+        everySubcommand(cl, sub -> sub.getCommandSpec().versionProvider(new BuildVersion())); // `uring4j cp --version` too
         return cl;
+    }
+
+    /** Runs {@code action} on every subcommand of {@code cl}, at any depth. */
+    static void everySubcommand(CommandLine cl, java.util.function.Consumer<CommandLine> action) {
+        for (CommandLine sub : cl.getSubcommands().values()) {
+            action.accept(sub);
+            everySubcommand(sub, action);
+        }
     }
 
     @Override
