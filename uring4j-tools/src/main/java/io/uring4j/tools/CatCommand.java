@@ -43,8 +43,7 @@ final class CatCommand implements Callable<Integer> {
                         pos += n;
                     }
                 } catch (java.io.IOException e) { // one line per file that fails; the others are still printed
-                    spec.commandLine().getErr().println(Main.prefix(spec.commandLine()) + Main.describe(e));
-                    spec.commandLine().getErr().flush();
+                    CliErrors.report(spec.commandLine(), e);
                     status = 1;
                 }
             }

@@ -25,6 +25,9 @@ import java.util.stream.Collectors;
         description = {"Benchmark uring4j against C liburing: contenders interleaved rep by rep, each measurement a",
                 "fresh pinned process; prints median ops/s with p10-p90, the ratio, and B/op."})
 public final class BenchCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandSpec spec;
+
     /**
      * Every workload the command knows, in the order {@code all} runs them; the help text
      * ({@link WorkloadHelp}) and the dispatch ({@link #call}) read this list, so adding a workload
@@ -80,8 +83,7 @@ public final class BenchCommand implements Callable<Integer> {
         List<Workload> chosen = workload.equals(ALL) ? WORKLOADS
                 : WORKLOADS.stream().filter(x -> x.name().equals(workload)).toList();
         if (chosen.isEmpty()) {
-            System.err.println("bench: unknown workload '" + workload + "'; known: " + names() + ", " + ALL);
-            return 2;
+            throw new CommandLine.ParameterException(spec.commandLine(), "unknown workload '" + workload + "'; known: " + names() + ", " + ALL);
         }
         return new BenchSession(plan(), System.out, System.err).run(chosen, out, json);
     }
