@@ -21,7 +21,7 @@ final class CatCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(arity = "1..*", description = "files to print, in order")
+    @Parameters(arity = "1..*", paramLabel = "FILE", description = "The files to print, in order.")
     List<Path> files;
 
     @Override

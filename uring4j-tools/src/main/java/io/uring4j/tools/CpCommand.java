@@ -32,23 +32,24 @@ final class CpCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "SRC", description = "source file")
+    @Parameters(index = "0", paramLabel = "SRC", description = "The file to copy.")
     Path source;
 
     /** A string, not a Path: Path drops the trailing slash by which DEST says it must be a directory. */
-    @Parameters(index = "1", paramLabel = "DEST", description = "destination file, or a directory to copy into")
+    @Parameters(index = "1", paramLabel = "DEST", description = "The file to write, or a directory to copy into (DEST/ must be one).")
     String destination;
 
-    @Option(names = "--chunk", description = "bytes per chunk, 4096 to 16777216 (default ${DEFAULT-VALUE})", defaultValue = "1048576")
+    @Option(names = "--chunk", paramLabel = "BYTES", description = "Bytes per chunk, 4096 to 16777216 (default ${DEFAULT-VALUE}).",
+            defaultValue = "1048576")
     int chunk;
 
-    @Option(names = "--depth", description = "chunks in flight, 1 to 256 (default ${DEFAULT-VALUE})", defaultValue = "8")
+    @Option(names = "--depth", paramLabel = "N", description = "Chunks in flight, 1 to 256 (default ${DEFAULT-VALUE}).", defaultValue = "8")
     int depth;
 
-    @Option(names = {"-n", "--no-clobber"}, description = "fail instead of replacing an existing DEST")
+    @Option(names = {"-n", "--no-clobber"}, description = "Fail instead of replacing an existing DEST.")
     boolean noClobber;
 
-    @Option(names = "--timeout", paramLabel = "SECONDS", description = "give up after this many seconds (default: never)")
+    @Option(names = "--timeout", paramLabel = "SECONDS", description = "Give up after this many seconds (default: never).")
     Double timeoutSeconds;
 
     @Override

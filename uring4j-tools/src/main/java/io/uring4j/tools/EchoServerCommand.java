@@ -57,19 +57,21 @@ final class EchoServerCommand implements Callable<Integer> {
         }
     };
 
-    @Option(names = "--port", description = "port to listen on, 0 for any (default ${DEFAULT-VALUE})", defaultValue = "7007")
+    @Option(names = "--port", paramLabel = "PORT", description = "The port to listen on, 0 for any (default ${DEFAULT-VALUE}).",
+            defaultValue = "7007")
     int port;
 
-    @Option(names = "--host", description = "address to bind (default ${DEFAULT-VALUE})", defaultValue = "127.0.0.1")
+    @Option(names = "--host", paramLabel = "ADDRESS", description = "The address to bind (default ${DEFAULT-VALUE}).", defaultValue = "127.0.0.1")
     String host;
 
-    @Option(names = "--loops", description = "event loops (default: one per core)", defaultValue = "0")
+    @Option(names = "--loops", paramLabel = "N", description = "Event loops (default: one per core).", defaultValue = "0")
     int loops;
 
-    @Option(names = "--threads", description = "serve each connection from a virtual thread (blocking read/write) instead of a receiver on the event loop")
+    @Option(names = "--threads", description = "Serve each connection from a virtual thread (blocking read/write) instead of a receiver on the event loop.")
     boolean threads;
 
-    @Option(names = "--max-seconds", description = "stop by itself after this many seconds (a safety net for harnesses; default: never)",
+    @Option(names = "--max-seconds", paramLabel = "SECONDS",
+            description = "Stop by itself after this many seconds, a safety net for harnesses (default: never).",
             defaultValue = "0")
     long maxSeconds;
 

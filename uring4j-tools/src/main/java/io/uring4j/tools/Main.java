@@ -17,6 +17,9 @@ import java.util.function.Consumer;
  */
 @Command(name = "uring4j", mixinStandardHelpOptions = true, versionProvider = BuildVersion.class,
         description = "io_uring for Java: probe the kernel, copy and cat files, serve TCP echo, benchmark.",
+        exitCodeListHeading = "Exit status:%n",
+        exitCodeList = {"0:The command did its work.", "1:It failed: one line on standard error says what and why.",
+                "2:A usage error (an unknown option, a bad value): one line on standard error too."},
         subcommands = {ProbeCommand.class, CpCommand.class, CatCommand.class, EchoServerCommand.class, BenchCommand.class, SoakCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
@@ -38,6 +41,7 @@ public final class Main implements Runnable {
     static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
         CliErrors.install(cl);
+        cl.setUsageHelpAutoWidth(true); // the terminal's width (80 when it has none): long lines wrap less
         everySubcommand(cl, sub -> sub.getCommandSpec().versionProvider(new BuildVersion())); // `uring4j cp --version` too
         return cl;
     }

@@ -22,8 +22,9 @@ import java.util.stream.Collectors;
  * and prints median and p10–p90 per contender, the ratio, and allocation per operation.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, modelTransformer = BenchCommand.WorkloadHelp.class,
-        description = {"Benchmark uring4j against C liburing: contenders interleaved rep by rep, each measurement a",
-                "fresh pinned process; prints median ops/s with p10-p90, the ratio, and B/op."})
+        description = {"Benchmark uring4j against C liburing and its other peers (fio, Netty, the JDK).",
+                "Contenders are interleaved rep by rep, each measurement a fresh pinned process; prints median ops/s with"
+                        + " p10-p90, the ratio, and B/op."})
 public final class BenchCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandSpec spec;
@@ -72,7 +73,7 @@ public final class BenchCommand implements Callable<Integer> {
     boolean profile;
 
     @Option(names = "--only", split = ",", paramLabel = "KEY=VALUE",
-            description = "Measure only the points with these parameter values, e.g. --only connections=1000,message_bytes=4096.")
+            description = "Measure only the points with these parameter values, e.g. --only connections=1000 --only message_bytes=4096.")
     Map<String, String> only = Map.of();
 
     @Option(names = "--cpu", paramLabel = "N", description = "Pin contenders to CPU N with taskset (default 1 if there are 2+ CPUs; -1: do not pin).")
