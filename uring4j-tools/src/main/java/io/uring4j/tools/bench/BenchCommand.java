@@ -1,6 +1,7 @@
 package io.uring4j.tools.bench;
 
 import io.uring4j.tools.bench.env.ChildProcess;
+import io.uring4j.tools.bench.env.PeerPackages;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -76,11 +77,17 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Measure only the points with these parameter values, e.g. --only connections=1000 --only message_bytes=4096.")
     Map<String, String> only = Map.of();
 
+    @Option(names = "--install-peers",
+            description = "Install the Debian packages of missing peers (fio, gcc, liburing-dev) with apt-get, as root;"
+                    + " without it a missing peer is skipped and reported with the command that installs it.")
+    boolean installPeers;
+
     @Option(names = "--cpu", paramLabel = "N", description = "Pin contenders to CPU N with taskset (default 1 if there are 2+ CPUs; -1: do not pin).")
     Integer cpu;
 
     @Override
     public Integer call() throws Exception {
+        PeerPackages.bench().allowInstalls(installPeers); // before any peer is asked for: each asks once
         List<Workload> chosen = workload.equals(ALL) ? WORKLOADS
                 : WORKLOADS.stream().filter(x -> x.name().equals(workload)).toList();
         if (chosen.isEmpty()) {
