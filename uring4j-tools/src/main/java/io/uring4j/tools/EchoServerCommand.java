@@ -5,7 +5,10 @@ import io.uring4j.runtime.TcpConnection;
 import io.uring4j.runtime.TcpReceiver;
 import io.uring4j.runtime.TcpServer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
@@ -24,6 +27,9 @@ import java.util.concurrent.CountDownLatch;
 @Command(name = "echo-server", mixinStandardHelpOptions = true,
         description = "Serve TCP echo on io_uring (multishot accept, buffer-ring receive, linked ordered sends).")
 final class EchoServerCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     /**
      * Echoes on the loop thread: every received chunk is queued for sending as it arrives. At the
      * peer's end of stream the close sends every queued byte before the fd closes (a client that
@@ -51,19 +57,21 @@ final class EchoServerCommand implements Callable<Integer> {
         }
     };
 
-    @Option(names = "--port", description = "port to listen on, 0 for any (default ${DEFAULT-VALUE})", defaultValue = "7007")
+    @Option(names = "--port", paramLabel = "PORT", description = "The port to listen on, 0 for any (default ${DEFAULT-VALUE}).",
+            defaultValue = "7007")
     int port;
 
-    @Option(names = "--host", description = "address to bind (default ${DEFAULT-VALUE})", defaultValue = "127.0.0.1")
+    @Option(names = "--host", paramLabel = "ADDRESS", description = "The address to bind (default ${DEFAULT-VALUE}).", defaultValue = "127.0.0.1")
     String host;
 
-    @Option(names = "--loops", description = "event loops (default: one per core)", defaultValue = "0")
+    @Option(names = "--loops", paramLabel = "N", description = "Event loops (default: one per core).", defaultValue = "0")
     int loops;
 
-    @Option(names = "--threads", description = "serve each connection from a virtual thread (blocking read/write) instead of a receiver on the event loop")
+    @Option(names = "--threads", description = "Serve each connection from a virtual thread (blocking read/write) instead of a receiver on the event loop.")
     boolean threads;
 
-    @Option(names = "--max-seconds", description = "stop by itself after this many seconds (a safety net for harnesses; default: never)",
+    @Option(names = "--max-seconds", paramLabel = "SECONDS",
+            description = "Stop by itself after this many seconds, a safety net for harnesses (default: never).",
             defaultValue = "0")
     long maxSeconds;
 
@@ -80,7 +88,7 @@ final class EchoServerCommand implements Callable<Integer> {
             Thread.ofPlatform().daemon(true).name("max-seconds").start(() -> {
                 try {
                     Thread.sleep(java.time.Duration.ofSeconds(maxSeconds));
-                    System.err.println("echo-server: --max-seconds reached, stopping");
+                    System.err.println(CliErrors.prefix(spec.commandLine()) + "--max-seconds reached, stopping");
                     System.exit(0);
                 } catch (InterruptedException e) {
                     // not reached: nothing interrupts this thread
@@ -126,6 +134,7 @@ final class EchoServerCommand implements Callable<Integer> {
 
     /** Binds and starts accepting, as {@link #call} does, without waiting: for tests in this JVM. */
     Running start() throws IOException {
+        checkOptions();
         EventLoopGroup group = loops > 0 ? EventLoopGroup.create(loops) : EventLoopGroup.create();
         try {
             return new Running(group, TcpServer.bind(group, new InetSocketAddress(InetAddress.getByName(host), port), 4096), threads);
@@ -133,6 +142,13 @@ final class EchoServerCommand implements Callable<Integer> {
             group.close();
             throw e;
         }
+    }
+
+    /** Usage errors (exit status 2) for values out of range, before anything is bound. */
+    private void checkOptions() {
+        if (port < 0 || port > 65535) throw new ParameterException(spec.commandLine(), "--port must be 0 to 65535, given " + port);
+        if (loops < 0) throw new ParameterException(spec.commandLine(), "--loops must be 0 (one per core) or more, given " + loops);
+        if (maxSeconds < 0) throw new ParameterException(spec.commandLine(), "--max-seconds must be 0 (never) or more, given " + maxSeconds);
     }
 
     private static void acceptAll(TcpServer server, boolean threads) {

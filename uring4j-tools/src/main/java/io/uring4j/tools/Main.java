@@ -7,22 +7,19 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 
-import java.io.PrintWriter;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.DirectoryNotEmptyException;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileSystemException;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.NotDirectoryException;
+import java.util.function.Consumer;
 
 /**
  * The {@code uring4j} command. A failure of any subcommand is one line on standard error,
- * {@code uring4j SUBCOMMAND: what went wrong} (with {@code --verbose}, one more line per cause),
- * and exit status 1; never a stack trace. Usage errors (a bad number, an unknown option) are
- * picocli's: the error, the usage, exit status 2.
+ * {@code uring4j SUBCOMMAND: what failed: cause}, exit status 1 ({@link CliErrors}); a usage
+ * error (a bad number, an unknown option) is one such line too, exit status 2. {@code --verbose}
+ * adds a line per cause, {@code --debug} the stack trace.
  */
-@Command(name = "uring4j", mixinStandardHelpOptions = true, version = "uring4j 0.1.0",
+@Command(name = "uring4j", mixinStandardHelpOptions = true, versionProvider = BuildVersion.class,
         description = "io_uring for Java: probe the kernel, copy and cat files, serve TCP echo, benchmark.",
+        exitCodeListHeading = "Exit status:%n",
+        exitCodeList = {"0:The command did its work.", "1:It failed: one line on standard error says what and why.",
+                "2:A usage error (an unknown option, a bad value): one line on standard error too."},
         subcommands = {ProbeCommand.class, CpCommand.class, CatCommand.class, EchoServerCommand.class, BenchCommand.class, SoakCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
@@ -32,6 +29,10 @@ public final class Main implements Runnable {
             description = "On an error, print its causes too (cp: also the bytes copied and the throughput).")
     boolean verbose;
 
+    @Option(names = "--debug", scope = ScopeType.INHERIT,
+            description = "On an error, print its stack trace too, for a bug report (as " + CliErrors.DEBUG_ENV + "=1 does).")
+    boolean debug;
+
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));
     }
@@ -39,40 +40,23 @@ public final class Main implements Runnable {
     /** The command line with uring4j's error reporting; tests run it in-process. */
     static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
-        cl.setExecutionExceptionHandler(Main::failed);
+        CliErrors.install(cl);
+        cl.setUsageHelpAutoWidth(true); // the terminal's width (80 when it has none): long lines wrap less
+        everySubcommand(cl, sub -> sub.getCommandSpec().versionProvider(new BuildVersion())); // `uring4j cp --version` too
         return cl;
+    }
+
+    /** Runs {@code action} on every subcommand of {@code cl}, at any depth. */
+    static void everySubcommand(CommandLine cl, Consumer<CommandLine> action) {
+        for (CommandLine sub : cl.getSubcommands().values()) {
+            action.accept(sub);
+            everySubcommand(sub, action);
+        }
     }
 
     @Override
     public void run() {
-        spec.commandLine().usage(System.out);
-    }
-
-    /** An exception out of a subcommand: its one-line description (and causes with --verbose), exit status 1. */
-    private static int failed(Exception e, CommandLine command, CommandLine.ParseResult parsed) {
-        PrintWriter err = command.getErr();
-        err.println(prefix(command) + describe(e));
-        if (verbose(parsed)) {
-            for (Throwable c = e.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
-                err.println("  caused by " + c.getClass().getName() + ": " + describe(c));
-            }
-        }
-        err.flush();
-        return 1;
-    }
-
-    /** {@code "uring4j cp: "} for the command that failed. */
-    static String prefix(CommandLine command) {
-        String name = command.getCommandName();
-        return name.equals("uring4j") ? "uring4j: " : "uring4j " + name + ": ";
-    }
-
-    /** Whether {@code --verbose} was given, before or after the subcommand's name. */
-    static boolean verbose(CommandLine.ParseResult parsed) {
-        for (CommandLine.ParseResult p = parsed; p != null; p = p.subcommand()) {
-            if (p.hasMatchedOption("--verbose")) return true;
-        }
-        return false;
+        spec.commandLine().usage(spec.commandLine().getOut());
     }
 
     /** Whether {@code --verbose} was given to the command of {@code spec} or to one above it. */
@@ -82,25 +66,5 @@ public final class Main implements Runnable {
             if (p != null && p.hasMatchedOption("--verbose")) return true;
         }
         return false;
-    }
-
-    /** One line saying what {@code t} is about: its message, or what its type means when it has none. */
-    static String describe(Throwable t) {
-        if (t instanceof FileSystemException f && f.getReason() == null) { // the JDK's: only the file's name
-            String what = switch (f) {
-                case NoSuchFileException x -> "no such file or directory";
-                case FileAlreadyExistsException x -> "already exists";
-                case AccessDeniedException x -> "permission denied";
-                case DirectoryNotEmptyException x -> "directory not empty";
-                case NotDirectoryException x -> "not a directory";
-                default -> f.getClass().getSimpleName();
-            };
-            return f.getMessage() + ": " + what;
-        }
-        String m = t.getMessage();
-        if (m == null || m.isBlank()) {
-            return t.getCause() != null && t.getCause() != t ? describe(t.getCause()) : t.getClass().getSimpleName();
-        }
-        return m.lines().findFirst().orElse(m).strip();
     }
 }

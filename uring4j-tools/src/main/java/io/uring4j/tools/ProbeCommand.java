@@ -8,32 +8,61 @@ import io.uring4j.core.Opcode;
 import io.uring4j.core.Probe;
 import io.uring4j.core.SetupFlag;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code uring4j probe}: what io_uring offers on this machine. */
 @Command(name = "probe", mixinStandardHelpOptions = true,
-        description = "Print the kernel release, io_uring features, accepted setup flags and every opcode with its support.")
+        description = "Print the kernel release, io_uring features, accepted setup flags and every opcode with its support.",
+        footerHeading = "%nWhat each line says:%n",
+        footer = {"kernel: the running kernel's release.",
+                "features: the IORING_FEAT_ flags the kernel sets in io_uring_params.features when a ring is set up.",
+                "setup flags: the IORING_SETUP_ flags that io_uring_setup accepts, each tried alone on a small ring"
+                        + " (ATTACH_WQ is not tried: it needs a second ring).",
+                "opcodes: how many opcodes this kernel supports (IORING_REGISTER_PROBE); last is "
+                        + ProbeCommand.LAST_OP_MEANING + ".",
+                "Then a line per opcode: its number, its name, whether this kernel supports it (yes or no), and the first"
+                        + " kernel release that has it.",
+                "With --json the same fields: opcodes_supported is the count, last_op is last."})
 final class ProbeCommand implements Callable<Integer> {
+    /** What {@code last N} means, on the opcodes line and in the help. */
+    static final String LAST_OP_MEANING = "the highest opcode number this kernel knows";
+
+    @Spec
+    CommandSpec spec;
+
     @Option(names = "--json", description = "Print JSON instead of text.")
     boolean json;
 
     @Override
     public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        try {
+            return probe(out);
+        } finally {
+            out.flush();
+        }
+    }
+
+    private int probe(PrintWriter out) {
         String kernel = kernelRelease();
         if (!IoUring.isAvailable()) {
             String why = IoUring.unavailabilityCause().getMessage();
             if (json) {
-                System.out.println("{\"kernel\":" + Json.str(kernel) + ",\"available\":false,\"reason\":" + Json.str(why) + "}");
+                out.println("{\"kernel\":" + Json.str(kernel) + ",\"available\":false,\"reason\":" + Json.str(why) + "}");
             } else {
-                System.out.println("kernel:    " + kernel);
-                System.out.println("io_uring:  NOT available: " + why);
+                out.println("kernel:    " + kernel);
+                out.println("io_uring:  NOT available: " + why);
             }
             return 1;
         }
@@ -45,9 +74,9 @@ final class ProbeCommand implements Callable<Integer> {
         }
         List<SetupFlag> accepted = acceptedSetupFlags();
         if (json) {
-            printJson(kernel, features, accepted, probe);
+            printJson(out, kernel, features, accepted, probe);
         } else {
-            printText(kernel, features, accepted, probe);
+            printText(out, kernel, features, accepted, probe);
         }
         return 0;
     }
@@ -75,22 +104,30 @@ final class ProbeCommand implements Callable<Integer> {
         return ok;
     }
 
-    private static void printText(String kernel, int features, List<SetupFlag> accepted, Probe probe) {
-        System.out.println("kernel:       " + kernel);
-        System.out.println("io_uring:     available");
-        System.out.println("features:     " + BitFlag.names(Feature.class, features) + " (" + Integer.bitCount(features) + ")");
-        System.out.println("setup flags:  " + String.join("|", accepted.stream().map(Enum::name).toList())
-                + " (" + accepted.size() + " of " + SetupFlag.values().length + " accepted; ATTACH_WQ not tried)");
-        System.out.println("opcodes:      " + probe.supportedCount() + " supported, last " + probe.lastOp());
+    /** Each terse figure says what it counts, in parentheses: the lines are read by people (--json is for programs). */
+    private static void printText(PrintWriter out, String kernel, int features, List<SetupFlag> accepted, Probe probe) {
+        Opcode[] known = Opcode.values();
+        int highestKnown = Arrays.stream(known).mapToInt(Opcode::code).max().orElse(-1);
+        out.println("kernel:       " + kernel);
+        out.println("io_uring:     available");
+        out.println("features:     " + BitFlag.names(Feature.class, features) + " (" + Integer.bitCount(features)
+                + " IORING_FEAT_ flags, set by the kernel at ring setup)");
+        out.println("setup flags:  " + String.join("|", accepted.stream().map(Enum::name).toList())
+                + " (" + accepted.size() + " of the " + SetupFlag.values().length
+                + " IORING_SETUP_ flags accepted, each tried alone; ATTACH_WQ not tried: it needs a second ring)");
+        out.println("opcodes:      " + probe.supportedCount() + " supported, last " + probe.lastOp() + " (" + LAST_OP_MEANING
+                + (probe.lastOp() > highestKnown ? "; uring4j knows 0 to " + highestKnown + ", the ones above are not listed" : "")
+                + ")");
+        out.println("  each opcode: its number, its name, whether this kernel supports it, the first kernel release with it");
         int width = 0;
-        for (Opcode op : Opcode.values()) width = Math.max(width, op.name().length());
-        for (Opcode op : Opcode.values()) {
-            System.out.printf("  %2d %-" + width + "s  %-3s  (since %s)%n", op.code(), op.name(),
+        for (Opcode op : known) width = Math.max(width, op.name().length());
+        for (Opcode op : known) {
+            out.printf("  %2d %-" + width + "s  %-3s  (since %s)%n", op.code(), op.name(),
                     probe.supports(op) ? "yes" : "no", op.since());
         }
     }
 
-    private static void printJson(String kernel, int features, List<SetupFlag> accepted, Probe probe) {
+    private static void printJson(PrintWriter out, String kernel, int features, List<SetupFlag> accepted, Probe probe) {
         StringBuilder sb = new StringBuilder();
         sb.append("{\"kernel\":").append(Json.str(kernel)).append(",\"available\":true");
         sb.append(",\"features\":[");
@@ -116,7 +153,7 @@ final class ProbeCommand implements Callable<Integer> {
                     .append(",\"supported\":").append(probe.supports(op)).append('}');
         }
         sb.append("]}");
-        System.out.println(sb);
+        out.println(sb);
     }
 
     static String kernelRelease() {

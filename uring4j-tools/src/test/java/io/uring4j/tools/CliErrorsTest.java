@@ -17,10 +17,11 @@ import static org.junit.jupiter.api.Assertions.*;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * Issue 9 item 10 (last bullet) and item 3 for the CLI, in-process: a failing subcommand says so
- * in one line on standard error ({@code uring4j cp: ...}), exit status 1, never a stack trace;
- * {@code --verbose} adds the causes. {@code cp} replaces an existing destination but never the
- * source.
+ * Issue 9 item 10 (last bullet), item 3 for the CLI and issue 14 item 6 point 4, in-process: a
+ * failing subcommand says so in one line on standard error ({@code uring4j cp: ...}), exit status
+ * 1; a usage error is one line too, exit status 2; never a stack trace unless {@code --debug} or
+ * URING4J_DEBUG asks; {@code --verbose} adds the causes. {@code cp} replaces an existing
+ * destination but never the source.
  */
 @Timeout(60)
 class CliErrorsTest {
@@ -35,9 +36,19 @@ class CliErrorsTest {
             return err.lines().toList();
         }
 
-        /** Exactly one line, from {@code command}, that contains every one of {@code words}. */
+        /** Exit status 1 and exactly one line, from {@code command}, that contains every one of {@code words}. */
         void failedWithOneLine(String command, String... words) {
-            assertEquals(1, status, "exit status; stderr: " + err);
+            oneLine(1, command, words);
+        }
+
+        /** As {@link #failedWithOneLine}, for a usage error: exit status 2, and the line says where the help is. */
+        void usageErrorInOneLine(String command, String... words) {
+            oneLine(2, command, words);
+            assertTrue(lines().getFirst().endsWith("(see 'uring4j " + command + " --help')"), err);
+        }
+
+        private void oneLine(int expectedStatus, String command, String... words) {
+            assertEquals(expectedStatus, status, "exit status; stderr: " + err);
             assertNoStackTrace();
             assertEquals(1, lines().size(), "one line: " + err);
             String line = lines().getFirst();
@@ -120,14 +131,12 @@ class CliErrorsTest {
         run("cp", f.toString(), "/sys/uring4j-unwritable").failedWithOneLine("cp", "/sys/uring4j-unwritable", "cannot create a file in /sys");
         run("cp", f.toString(), "/proc/version").failedWithOneLine("cp", "/proc/version", "cannot create a file in /proc");
         run("cp", f.toString(), dir.resolve("no/such/dir/t").toString()).failedWithOneLine("cp", "does not exist");
-        run("cp", "--chunk", "5", f.toString(), t).failedWithOneLine("cp", "chunk", "given 5");
-        run("cp", "--depth", "0", f.toString(), t).failedWithOneLine("cp", "depth", "given 0");
-        run("cp", "--timeout", "-1", f.toString(), t).failedWithOneLine("cp", "--timeout", "-1");
+        run("cp", "--chunk", "5", f.toString(), t).usageErrorInOneLine("cp", "--chunk", "given 5");
+        run("cp", "--depth", "0", f.toString(), t).usageErrorInOneLine("cp", "--depth", "given 0");
+        run("cp", "--timeout", "-1", f.toString(), t).usageErrorInOneLine("cp", "--timeout", "-1");
         run("cp", "--timeout", "0.2", "/dev/zero", t).failedWithOneLine("cp", "did not complete within PT0.2S");
-        Run notANumber = run("cp", "--chunk", "lots", f.toString(), t);
-        assertEquals(2, notANumber.status(), "a usage error: " + notANumber.err());
-        assertTrue(notANumber.err().contains("'lots' is not an int"), notANumber.err());
-        notANumber.assertNoStackTrace();
+        run("cp", "--chunk", "lots", f.toString(), t).usageErrorInOneLine("cp", "--chunk", "'lots' is not an int");
+        run("cp", f.toString()).usageErrorInOneLine("cp", "missing required parameter: 'DEST'");
         assertEquals(List.of("f"), Files.list(dir).map(p -> p.getFileName().toString()).toList(), "nothing left behind");
     }
 
@@ -155,13 +164,57 @@ class CliErrorsTest {
 
     @Test
     void probeAndBenchBadInputIsNoStackTrace() {
-        Run probe = run("probe", "--no-such-option");
-        assertEquals(2, probe.status());
-        probe.assertNoStackTrace();
-        Run reps = run("bench", "nop", "--reps", "many");
-        assertEquals(2, reps.status());
-        reps.assertNoStackTrace();
+        run("probe", "--no-such-option").usageErrorInOneLine("probe", "unknown option: '--no-such-option'");
+        run("probe", "--jsn").usageErrorInOneLine("probe", "'--jsn'", "did you mean --json?");
+        run("bench", "nop", "--reps", "many").usageErrorInOneLine("bench", "--reps", "'many' is not an int");
+        run("bench", "no-such-workload").usageErrorInOneLine("bench", "unknown workload 'no-such-workload'", "known: nop");
         // --profile makes the output directory before anything runs: an unwritable one fails at once.
         run("bench", "nop", "--tiny", "--profile", "--out", "/sys/uring4j-unwritable").failedWithOneLine("bench", "/sys/uring4j-unwritable");
+    }
+
+    /** Issue 14 item 6, point 4: a destination in a directory that is not there, named with or without a trailing slash. */
+    @Test
+    void cpIntoAMissingDirectoryIsOneLineNamingIt(@TempDir Path dir) throws Exception {
+        Path f = Files.writeString(dir.resolve("f"), "x");
+        Path missing = dir.resolve("missing");
+        run("cp", f.toString(), missing + "/t").failedWithOneLine("cp", missing + "/t", "its directory " + missing + " does not exist");
+        // "DIR/" says DEST is a directory: as cp, no file named DIR is created in its place.
+        run("cp", f.toString(), missing + "/").failedWithOneLine("cp", missing + "/: no such directory");
+        run("cp", f.toString(), f + "/").failedWithOneLine("cp", f + "/: not a directory");
+        assertFalse(Files.exists(missing));
+        assertEquals("x", Files.readString(f));
+    }
+
+    /** Point 4 for echo-server: a bad value is a usage error in one line; a port in use is a failure in one line. */
+    @Test
+    void echoServerBadInputIsOneLine() throws Exception {
+        run("echo-server", "--port", "seven").usageErrorInOneLine("echo-server", "--port", "'seven' is not an int");
+        run("echo-server", "--port", "70000").usageErrorInOneLine("echo-server", "--port", "given 70000");
+        run("echo-server", "--loops", "-1").usageErrorInOneLine("echo-server", "--loops", "given -1");
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            String port = Integer.toString(taken.getLocalPort());
+            run("echo-server", "--port", port, "--loops", "1").failedWithOneLine("echo-server", port, "in use");
+        }
+    }
+
+    /** Point 4: the stack trace is there only when asked for, with --debug (here) or URING4J_DEBUG (in a child JVM). */
+    @Test
+    void debugAddsTheStackTrace(@TempDir Path dir) throws Exception {
+        String missing = dir.resolve("absent").toString();
+        for (String[] args : List.of(new String[] {"--debug", "cat", missing}, new String[] {"cat", "--debug", missing})) {
+            Run r = run(args);
+            assertEquals(1, r.status(), r.err());
+            assertTrue(r.lines().getFirst().startsWith("uring4j cat: " + missing + ": "), r.err());
+            assertTrue(r.err().contains("\tat io.uring4j.tools.CatCommand.call"), "the stack trace: " + r.err());
+        }
+        Run usage = run("--debug", "probe", "--no-such-option");
+        assertEquals(2, usage.status(), usage.err());
+        assertTrue(usage.err().contains("\tat picocli."), usage.err());
+
+        io.uring4j.testing.ChildJvm.Result child = io.uring4j.testing.ChildJvm.main(Main.class, "cat", missing)
+                .env(CliErrors.DEBUG_ENV, "1").run();
+        assertEquals(1, child.exitCode(), child.describe());
+        assertTrue(child.stderr().startsWith("uring4j cat: " + missing + ": "), child.describe());
+        assertTrue(child.stderr().contains("\tat io.uring4j.tools.CatCommand.call"), child.describe());
     }
 }

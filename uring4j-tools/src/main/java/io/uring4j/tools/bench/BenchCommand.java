@@ -1,6 +1,7 @@
 package io.uring4j.tools.bench;
 
 import io.uring4j.tools.bench.env.ChildProcess;
+import io.uring4j.tools.bench.env.PeerPackages;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -22,9 +23,13 @@ import java.util.stream.Collectors;
  * and prints median and p10–p90 per contender, the ratio, and allocation per operation.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, modelTransformer = BenchCommand.WorkloadHelp.class,
-        description = {"Benchmark uring4j against C liburing: contenders interleaved rep by rep, each measurement a",
-                "fresh pinned process; prints median ops/s with p10-p90, the ratio, and B/op."})
+        description = {"Benchmark uring4j against C liburing and its other peers (fio, Netty, the JDK).",
+                "Contenders are interleaved rep by rep, each measurement a fresh pinned process; prints median ops/s with"
+                        + " p10-p90, the ratio, and B/op."})
 public final class BenchCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandSpec spec;
+
     /**
      * Every workload the command knows, in the order {@code all} runs them; the help text
      * ({@link WorkloadHelp}) and the dispatch ({@link #call}) read this list, so adding a workload
@@ -69,19 +74,24 @@ public final class BenchCommand implements Callable<Integer> {
     boolean profile;
 
     @Option(names = "--only", split = ",", paramLabel = "KEY=VALUE",
-            description = "Measure only the points with these parameter values, e.g. --only connections=1000,message_bytes=4096.")
+            description = "Measure only the points with these parameter values, e.g. --only connections=1000 --only message_bytes=4096.")
     Map<String, String> only = Map.of();
+
+    @Option(names = "--install-peers",
+            description = "Install the Debian packages of missing peers (fio, gcc, liburing-dev) with apt-get, as root;"
+                    + " without it a missing peer is skipped and reported with the command that installs it.")
+    boolean installPeers;
 
     @Option(names = "--cpu", paramLabel = "N", description = "Pin contenders to CPU N with taskset (default 1 if there are 2+ CPUs; -1: do not pin).")
     Integer cpu;
 
     @Override
     public Integer call() throws Exception {
+        PeerPackages.bench().allowInstalls(installPeers); // before any peer is asked for: each asks once
         List<Workload> chosen = workload.equals(ALL) ? WORKLOADS
                 : WORKLOADS.stream().filter(x -> x.name().equals(workload)).toList();
         if (chosen.isEmpty()) {
-            System.err.println("bench: unknown workload '" + workload + "'; known: " + names() + ", " + ALL);
-            return 2;
+            throw new CommandLine.ParameterException(spec.commandLine(), "unknown workload '" + workload + "'; known: " + names() + ", " + ALL);
         }
         return new BenchSession(plan(), System.out, System.err).run(chosen, out, json);
     }

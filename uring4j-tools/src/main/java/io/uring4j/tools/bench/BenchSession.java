@@ -2,6 +2,7 @@ package io.uring4j.tools.bench;
 
 import io.uring4j.tools.Json;
 import io.uring4j.tools.bench.contender.JvmChild;
+import io.uring4j.tools.bench.env.PeerPackages;
 import io.uring4j.tools.bench.env.Profiling;
 import io.uring4j.tools.bench.report.BenchChart;
 import io.uring4j.tools.bench.report.BenchReport;
@@ -94,6 +95,11 @@ final class BenchSession {
         if (plan.profileDir() != null) {
             out.println("Profiles: " + Profiling.summarizeAll(plan.profileDir()) + " processes, collapsed stacks and summaries in "
                     + plan.profileDir());
+        }
+        List<String> notInstalled = PeerPackages.bench().notInstalled();
+        if (!notInstalled.isEmpty()) {
+            out.println();
+            out.println(PeerPackages.skippedPeersLine(notInstalled));
         }
         out.println();
         out.println("Reports written to " + outDir.toAbsolutePath() + " (" + String.join(", ",

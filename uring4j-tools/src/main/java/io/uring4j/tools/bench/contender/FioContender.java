@@ -19,7 +19,7 @@ import java.util.function.Function;
 
 /**
  * fio as a contender: 4 KiB random reads of a bench file with one ioengine, one fresh fio per
- * measurement, pinned like every contender. fio is installed with apt-get when missing (as root: {@link Fio}).
+ * measurement, pinned like every contender. A missing fio is reported with its install command ({@link Fio}).
  *
  * <p>Settings, the fair ones of docs/benchmarks.md: {@code --invalidate=0} (fio would otherwise
  * drop the file's page cache at job start), {@code --norandommap --randrepeat=0}, time based with

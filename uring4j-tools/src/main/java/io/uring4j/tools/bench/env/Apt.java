@@ -5,18 +5,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.BooleanSupplier;
 
 /**
- * Installs a missing peer with apt-get, as root only (a fresh CI machine is root and reaches
- * Debian's packages); says why not otherwise. Never used by unit tests.
+ * apt-get, for {@link PeerPackages} when {@code bench --install-peers} allows it: as root only (a
+ * fresh CI machine is root and reaches Debian's packages); says why not otherwise. Never run by
+ * unit tests.
  */
 final class Apt {
     private static final long TIMEOUT_SECONDS = 600;
 
     private Apt() {}
 
-    /** Unit tests set this property: they never install anything. */
+    /** Unit tests set this property: they never install anything, even when a test passes --install-peers. */
     static final String NO_INSTALL = "uring4j.bench.noInstall";
 
     static boolean installsDisabled() {
@@ -39,44 +39,35 @@ final class Apt {
     }
 
     /**
-     * Null when {@code present} holds, after installing {@code pkg} if it did not; else why not:
-     * {@code missing} with the reason the install was not done or failed, or {@code stillMissing}
-     * when apt-get succeeded but {@code present} still does not hold.
+     * Runs {@code apt-get install -y PACKAGES} (after {@code apt-get update} if the first attempt
+     * fails); null on success, else why it could not, after {@code why} the packages are wanted.
      */
-    static String provide(String pkg, BooleanSupplier present, String missing, String stillMissing) {
-        if (present.getAsBoolean()) return null;
-        String failure = install(pkg, missing);
-        if (failure != null) return failure;
-        return present.getAsBoolean() ? null : stillMissing;
-    }
-
-    /**
-     * Runs {@code apt-get install -y PACKAGE} (after {@code apt-get update} if the first attempt
-     * fails); null on success, else why it could not.
-     */
-    private static String install(String pkg, String why) {
-        if (installsDisabled()) return why + " (installing is disabled by -D" + NO_INSTALL + ")";
-        if (!isRoot()) return why + " and installing it needs root: run apt-get install " + pkg;
-        if (!ChildProcess.onPath("apt-get")) return why + " and there is no apt-get to install it";
-        System.err.println("\nbench: " + why + "; installing it with apt-get install -y " + pkg + " ...");
+    static String install(List<String> packages, String why) {
+        String command = PeerPackages.installCommand(packages);
+        if (installsDisabled()) return why + " (installing is disabled by -D" + NO_INSTALL + "): " + command;
+        if (!isRoot()) return why + " and installing needs root: run " + command + " as root";
+        if (!ChildProcess.onPath("apt-get")) return why + " and there is no apt-get to install it: " + command;
+        System.err.println("\nbench: " + why + "; --install-peers: " + command + " ...");
+        List<String> install = new ArrayList<>(List.of("install", "-y"));
+        install.addAll(packages);
         try {
-            String failure = aptGet("install", "-y", pkg);
+            String failure = aptGet(install);
             if (failure != null) {
-                aptGet("update");
-                failure = aptGet("install", "-y", pkg);
+                aptGet(List.of("update"));
+                failure = aptGet(install);
             }
             return failure == null ? null : why + "; " + failure;
         } catch (IOException e) {
-            return why + "; apt-get install " + pkg + " failed: " + e.getMessage();
+            return why + "; " + command + " failed: " + e.getMessage();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return why + "; apt-get install " + pkg + " was interrupted";
+            return why + "; " + command + " was interrupted";
         }
     }
 
-    private static String aptGet(String... args) throws IOException, InterruptedException {
+    private static String aptGet(List<String> args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of("env", "DEBIAN_FRONTEND=noninteractive", "apt-get"));
-        cmd.addAll(List.of(args));
+        cmd.addAll(args);
         ChildProcess.Output o = ChildProcess.run(cmd, TIMEOUT_SECONDS);
         return o.exitCode() == 0 ? null
                 : "'apt-get " + String.join(" ", args) + "' exited with " + o.exitCode() + ": " + o.stderrTail();

@@ -6,7 +6,7 @@ import java.util.function.Supplier;
 
 /**
  * Whether something a contender needs is here (a tool, a compiler, a built C program), found out
- * once: the first ask runs the check, which may install or build what is missing, and every
+ * once: the first ask runs the check, which may build what is missing (or install it, with --install-peers), and every
  * later ask gets the same answer.
  */
 public final class Availability {

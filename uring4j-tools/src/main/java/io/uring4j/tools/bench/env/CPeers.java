@@ -11,8 +11,9 @@ import java.util.List;
 /**
  * The C peers' toolchain: liburing-dev (Debian's liburing 2.3) and gcc. The C sources ship in
  * the tools jar under {@code c/} and are compiled into the work directory at bench time; no
- * binary is ever committed. If liburing's header is missing and we are root, liburing-dev is
- * installed with apt-get; otherwise the peer is reported missing with the reason.
+ * binary is ever committed. A missing gcc or liburing-dev is installed only with
+ * {@code --install-peers} ({@link PeerPackages}); otherwise the C peers are reported missing with
+ * the command that installs them.
  */
 public final class CPeers {
     private CPeers() {}
@@ -21,18 +22,22 @@ public final class CPeers {
 
     private static final Availability TOOLCHAIN = new Availability(CPeers::checkToolchain);
 
-    /** Null when gcc and liburing-dev are usable (installing liburing-dev if needed and allowed), else why not. */
+    /** Null when gcc and liburing-dev are usable (installing them with --install-peers), else why not and how to install them. */
     public static String ensureToolchain() {
         return TOOLCHAIN.unavailableReason();
     }
 
     private static String checkToolchain() {
-        if (!ChildProcess.onPath("gcc")) {
-            return "gcc is not installed (apt-get install gcc)";
-        }
-        return Apt.provide("liburing-dev", () -> Files.exists(LIBURING_HEADER),
-                "liburing-dev is not installed (" + LIBURING_HEADER + " is missing)",
-                "apt-get installed liburing-dev but " + LIBURING_HEADER + " is still missing");
+        return PeerPackages.bench().provide(toolchain());
+    }
+
+    /** gcc and liburing-dev, asked together so that one report (and one install) names both. */
+    static List<PeerPackages.Need> toolchain() {
+        return List.of(new PeerPackages.Need("gcc", () -> ChildProcess.onPath("gcc"), "gcc is not installed",
+                        "apt-get installed gcc but it is not on the PATH"),
+                new PeerPackages.Need("liburing-dev", () -> Files.exists(LIBURING_HEADER),
+                        "liburing-dev is not installed (" + LIBURING_HEADER + " is missing)",
+                        "apt-get installed liburing-dev but " + LIBURING_HEADER + " is still missing"));
     }
 
     /**

@@ -58,7 +58,11 @@ public final class ChildProcess {
 
     /** Whether an executable of this name is on the PATH. */
     public static boolean onPath(String name) {
-        String path = System.getenv("PATH");
+        return onPath(name, System.getenv("PATH"));
+    }
+
+    /** Whether an executable of this name is in one of the directories of {@code path} (a PATH value, or null). */
+    static boolean onPath(String name, String path) {
         if (path == null) return false;
         for (String dir : path.split(":")) {
             if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, name))) return true;
