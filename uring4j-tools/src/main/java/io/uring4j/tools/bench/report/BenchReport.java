@@ -38,6 +38,11 @@ public final class BenchReport {
         return workload;
     }
 
+    /** The plan the figures were measured with (its mode marks quick and tiny charts). */
+    public BenchPlan plan() {
+        return plan;
+    }
+
     /** The results, point by point, in the order measured. */
     public Map<BenchPoint, List<ContenderResult>> results() {
         return results;
