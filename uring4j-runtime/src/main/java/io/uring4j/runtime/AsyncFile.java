@@ -327,16 +327,6 @@ public final class AsyncFile implements AutoCloseable {
         else op.future.complete(res);
     };
 
-    /** Completes with the result, or with the exception for a negative one. */
-    static final Operation.Completion INT_RESULT = (loop, op, res, flags, more) -> {
-        Object[] ctx = (Object[]) op.context;
-        if (res < 0) {
-            op.future.completeExceptionally(Errors.of(res, (String) ctx[0], ctx[1], EventLoop.timedOut(op, res)));
-        } else {
-            op.future.complete(res);
-        }
-    };
-
     // ------------------------------------------------------------------ paths
 
     /** renameat(2) through IORING_OP_RENAMEAT: moves {@code from} to {@code to}, replacing it. */

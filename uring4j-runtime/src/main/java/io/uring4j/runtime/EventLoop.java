@@ -367,14 +367,14 @@ public final class EventLoop implements AutoCloseable {
     void closeFd(int fd, CompletableFuture<?> f, Object subject) {
         Operation op;
         try {
-            op = acquire(AsyncFile.INT_RESULT, f);
+            op = acquire(Operation.INT_RESULT, f);
         } catch (java.util.concurrent.RejectedExecutionException full) {
             int r = Posix.close(fd); // no slot left: a close must still happen, and nothing uses the fd
             if (r < 0) f.completeExceptionally(Errors.of(r, "close", subject, false));
             else f.complete(null);
             return;
         }
-        op.context = new Object[] {"close", subject};
+        op.context = new Operation.Subject("close", subject);
         sqe().prepClose(fd).userData(op.userData(UserData.TAG_MAIN));
         started(op, false);
     }

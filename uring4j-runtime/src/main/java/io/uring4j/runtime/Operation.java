@@ -41,7 +41,10 @@ final class Operation {
     ByteBuffer userBuffer;
     /** A pooled native buffer standing in for a heap buffer, or holding the runtime's own data. */
     NativeBuffer buffer;
-    /** Per-kind context: the file or connection, a path segment, … */
+    /**
+     * Per-kind state, one type per {@link Completion} (the queue, connection or file it serves, a
+     * small record of its own, a {@link Subject}): the completion casts it back to that one type.
+     */
     Object context;
     /**
      * The public object (file, connection, server, socket) whose user made this request, or null
@@ -103,6 +106,22 @@ final class Operation {
         owner = null;
         value = 0;
     }
+
+    /** The syscall a request makes and what it acts on (a path, a socket), named by its failure. */
+    record Subject(String syscall, Object subject) {}
+
+    /**
+     * Completes the future with the result, or with the exception naming the operation's
+     * {@link Subject} (its {@link #context}) for a negative one.
+     */
+    static final Completion INT_RESULT = (loop, op, res, flags, more) -> {
+        if (res < 0) {
+            Subject s = (Subject) op.context;
+            op.future.completeExceptionally(Errors.of(res, s.syscall(), s.subject(), EventLoop.timedOut(op, res)));
+        } else {
+            op.future.complete(res);
+        }
+    };
 
     /** What a kind of operation does with its CQE. Implementations are stateless singletons. */
     interface Completion {

@@ -58,8 +58,8 @@ final class PathOps {
     }
 
     private static Operation start(EventLoop loop, CompletableFuture<Integer> f, String what, Path subject, int bytes) {
-        Operation op = loop.acquire(AsyncFile.INT_RESULT, f, loop.buffers().acquire(bytes));
-        op.context = new Object[] {what, subject};
+        Operation op = loop.acquire(Operation.INT_RESULT, f, loop.buffers().acquire(bytes));
+        op.context = new Operation.Subject(what, subject);
         return op;
     }
 
