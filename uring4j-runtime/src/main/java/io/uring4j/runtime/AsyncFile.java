@@ -114,14 +114,6 @@ public final class AsyncFile implements AutoCloseable {
         return defaultTimeout;
     }
 
-    /** Links the file's default timeout (if any) after {@code sqe}; true if it did. Loop thread. */
-    boolean guard(Operation op, Sqe sqe) {
-        Duration t = defaultTimeout;
-        if (t == null) return false;
-        loop.linkTimeout(op, sqe, t);
-        return true;
-    }
-
     // ------------------------------------------------------------------ read / write
 
     public int read(ByteBuffer dst, long position) throws IOException {
@@ -210,12 +202,8 @@ public final class AsyncFile implements AutoCloseable {
         } else {
             sqe = isRead ? loop.sqe().prepRead(fd, data, at, len, position) : loop.sqe().prepWrite(fd, data, at, len, position);
         }
-        target(sqe).userData(op.userData(UserData.TAG_MAIN));
-        Duration t = timeout != null ? timeout : defaultTimeout;
-        if (t != null) loop.linkTimeout(op, sqe, t);
-        loop.started(op, t != null);
+        loop.start(op, target(sqe), timeout != null ? timeout : defaultTimeout);
         state.requests.requestStarted();
-        if (f != null) loop.cancelWith(op, f);
     }
 
     // ------------------------------------------------------------------ memory segments
@@ -312,10 +300,8 @@ public final class AsyncFile implements AutoCloseable {
             Operation op = loop.acquire(FILE_RESULT, f);
             op.context = what;
             op.owner = this;
-            Sqe sqe = target(prep.apply(loop.sqe())).userData(op.userData(UserData.TAG_MAIN));
-            loop.started(op, guard(op, sqe));
+            loop.start(op, target(prep.apply(loop.sqe())), defaultTimeout);
             state.requests.requestStarted();
-            loop.cancelWith(op, f);
         });
     }
 

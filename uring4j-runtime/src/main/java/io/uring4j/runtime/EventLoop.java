@@ -270,8 +270,7 @@ public final class EventLoop implements AutoCloseable {
 
     private void armWakeRead() {
         Operation op = acquire(WAKE, null);
-        sqe().prepRead(inbox.eventFd(), op.scratch.asSlice(0, 8), 0).userData(op.userData(UserData.TAG_MAIN));
-        started(op, false);
+        start(op, sqe().prepRead(inbox.eventFd(), op.scratch.asSlice(0, 8), 0), null);
     }
 
     // ------------------------------------------------------------------ operations
@@ -312,33 +311,57 @@ public final class EventLoop implements AutoCloseable {
     }
 
     /**
-     * Marks {@code op} as submitted: its main SQE (and a linked timeout, if any) are in the SQ.
-     * From here on only its CQEs release it.
+     * Starts {@code op}: the one way a request reaches the ring. {@code main} is its request,
+     * just prepared on the SQE {@link #sqe()} gave (which kept the entry after it free), or, for a
+     * link chain, on the chain's last SQE. In this order: tags {@code main} as the operation's
+     * (user_data with {@link UserData#TAG_MAIN}); if {@code timeout} is given or the operation has
+     * a deadline of its own ({@link Operation#deadline}), links a LINK_TIMEOUT directly after
+     * {@code main} (IO_LINK); counts the CQEs the operation expects (main, timeout), so that only
+     * they release its slot; and makes cancelling its future, if that is an {@link OpFuture},
+     * cancel the request in the kernel (a future cancelled already sends its cancel behind it).
+     * Loop thread.
      */
-    void started(Operation op, boolean withTimeout) {
-        started(op, withTimeout ? 2 : 1, withTimeout);
-    }
-
-    /** As {@link #started(Operation, boolean)} for an operation that posts {@code cqes} CQEs in all. */
-    void started(Operation op, int cqes, boolean withTimeout) {
-        slots.started(op, cqes, withTimeout);
+    void start(Operation op, Sqe main, Duration timeout) {
+        start(op, main, timeout, 0, true);
     }
 
     /**
-     * Links a timeout to the SQE just prepared for {@code op}: the request fails with a
-     * timeout if it has not completed within {@code timeout}. The timespec lives in the
-     * operation's scratch area until the timeout's own CQE.
+     * As {@link #start}, except that cancelling the future does not reach the kernel: the request
+     * runs to its end (a close, which must happen; a connect, whose completion closes the socket
+     * if nobody waits for it; a member of an ordered send chain, which must not be cut; a socket
+     * option command, under its own deadline). The loop's close still cancels it.
      */
-    void linkTimeout(Operation op, Sqe main, Duration timeout) {
-        KernelTimespec.set(op.scratch.asSlice(Operation.TIMESPEC_OFFSET, KernelTimespec.BYTES), timeout);
-        linkTimeout(op, main);
+    void startUncancellable(Operation op, Sqe main, Duration timeout) {
+        start(op, main, timeout, 0, false);
     }
 
-    /** As {@link #linkTimeout(Operation, Sqe, Duration)} with the timespec already in the operation's scratch. */
-    void linkTimeout(Operation op, Sqe main) {
-        main.flag(SqeFlag.IO_LINK);
-        MemorySegment ts = op.scratch.asSlice(Operation.TIMESPEC_OFFSET, KernelTimespec.BYTES);
-        linkedSqe().prepLinkTimeout(ts, 0).userData(op.userData(UserData.TAG_TIMEOUT));
+    /**
+     * As {@link #start} without a deadline, for an operation whose link chain has
+     * {@code linkedCqes} members before {@code main}, each tagged {@link UserData#TAG_LINKED} by
+     * the caller and posting a CQE of its own (a copy's read and write pair).
+     */
+    void startChain(Operation op, Sqe main, int linkedCqes) {
+        start(op, main, null, linkedCqes, true);
+    }
+
+    /**
+     * Tags {@code main} as {@code op}'s again, for an operation its completion kept for this SQE
+     * ({@link #resubmitted}, which counted the CQE): nothing else changes, no timeout is linked.
+     */
+    void startAgain(Operation op, Sqe main) {
+        main.userData(op.userData(UserData.TAG_MAIN));
+    }
+
+    private void start(Operation op, Sqe main, Duration timeout, int linkedCqes, boolean cancellable) {
+        main.userData(op.userData(UserData.TAG_MAIN));
+        if (timeout != null) op.deadline(timeout);
+        if (op.hasTimeout) {
+            main.flag(SqeFlag.IO_LINK);
+            MemorySegment ts = op.scratch.asSlice(Operation.TIMESPEC_OFFSET, KernelTimespec.BYTES);
+            linkedSqe().prepLinkTimeout(ts, 0).userData(op.userData(UserData.TAG_TIMEOUT));
+        }
+        slots.started(op, 1 + linkedCqes + (op.hasTimeout ? 1 : 0));
+        if (cancellable && op.future instanceof OpFuture<?> f) f.bind(op);
     }
 
     /** Asks the kernel to cancel {@code op}; its memory stays owned until its CQEs arrive. */
@@ -347,17 +370,6 @@ public final class EventLoop implements AutoCloseable {
         op.cancelRequested = true;
         sqe().prepCancel64(op.userData(UserData.TAG_MAIN), 0)
                 .userData(UserData.pack(UserData.TAG_CANCEL, 0, 0));
-    }
-
-    /**
-     * Makes cancelling {@code f} cancel {@code op} in the kernel. The operation keeps its memory
-     * until its CQEs arrive; the generation check ignores a cancel that comes after the slot was
-     * reused.
-     */
-    void cancelWith(Operation op, CompletableFuture<?> f) {
-        if (f instanceof OpFuture<?> of) {
-            of.bind(op);
-        }
     }
 
     /**
@@ -375,8 +387,7 @@ public final class EventLoop implements AutoCloseable {
             return;
         }
         op.context = new Operation.Subject("close", subject);
-        sqe().prepClose(fd).userData(op.userData(UserData.TAG_MAIN));
-        started(op, false);
+        startUncancellable(op, sqe().prepClose(fd), null); // a close must happen: its cancel never reaches the kernel
     }
 
     /** Cancels every request on {@code fd} (ASYNC_CANCEL with FD|ALL); their CQEs follow. */
@@ -400,7 +411,7 @@ public final class EventLoop implements AutoCloseable {
 
     /**
      * An SQE for a request, submitting what is prepared first unless the SQ has room for it and
-     * one more: the entry after it stays free for its {@link #linkTimeout linked timeout} or the
+     * one more: the entry after it stays free for its {@link #start linked timeout} or the
      * second half of a linked pair ({@link #linkedSqe}). The kernel ends a link chain at the end
      * of a submission, so a chain cut by a submit would run as two, concurrently.
      */

@@ -1,6 +1,5 @@
 package io.uring4j.runtime;
 
-import io.uring4j.core.Sqe;
 import io.uring4j.core.internal.Posix;
 
 import java.lang.foreign.MemorySegment;
@@ -44,10 +43,7 @@ final class FileOpen {
             MemorySegment p = op.buffer.segment;
             PathOps.put(p, 0, name);
             op.context = request;
-            Sqe sqe = loop.sqe().prepOpenat(Posix.AT_FDCWD, p, flags, mode).userData(op.userData(UserData.TAG_MAIN));
-            if (timeout != null) loop.linkTimeout(op, sqe, timeout);
-            loop.started(op, timeout != null);
-            loop.cancelWith(op, f);
+            loop.start(op, loop.sqe().prepOpenat(Posix.AT_FDCWD, p, flags, mode), timeout);
         });
     }
 

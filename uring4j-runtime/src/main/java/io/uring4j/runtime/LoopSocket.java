@@ -134,13 +134,12 @@ final class LoopSocket {
         Sqe sqe;
         try {
             int len = SocketAddresses.write(op.scratch, remote);
-            sqe = loop.sqe().prepConnect(fd, op.scratch, len).userData(op.userData(UserData.TAG_MAIN));
+            sqe = loop.sqe().prepConnect(fd, op.scratch, len);
         } catch (RuntimeException e) { // no SQE of it exists: nothing may keep the fd
             loop.discard(op);
             Posix.close(fd);
             throw e;
         }
-        if (timeout != null) loop.linkTimeout(op, sqe, timeout);
-        loop.started(op, timeout != null);
+        loop.startUncancellable(op, sqe, timeout); // a cancelled caller's socket is closed by the completion
     }
 }

@@ -191,8 +191,7 @@ public final class MessageSocket implements AutoCloseable {
             op.context = peer;
             op.owner = this;
             int len = SocketAddresses.write(op.scratch, peer);
-            loop.sqe().prepConnect(fd, op.scratch, len).userData(op.userData(UserData.TAG_MAIN));
-            loop.started(op, false);
+            loop.startUncancellable(op, loop.sqe().prepConnect(fd, op.scratch, len), null);
             state.requests.requestStarted();
         });
     }

@@ -1,8 +1,11 @@
 package io.uring4j.runtime;
 
+import io.uring4j.core.KernelTimespec;
+
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.channels.CompletionHandler;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -30,6 +33,7 @@ final class Operation {
     boolean delivered;
     /** Whether the user cancelled it, so -ECANCELED means cancelled, not timed out. */
     boolean cancelRequested;
+    /** Whether it has a linked timeout ({@link #deadline}), so -ECANCELED may mean it timed out. */
     boolean hasTimeout;
 
     Completion completion;
@@ -58,6 +62,16 @@ final class Operation {
     Operation(int index, MemorySegment scratch) {
         this.index = index;
         this.scratch = scratch;
+    }
+
+    /**
+     * Gives the operation a linked timeout of {@code timeout}, which {@link EventLoop#start} links
+     * after its request: the timespec goes into the scratch now, for a request queued to start
+     * later. Set before the start; the slot's reuse clears it.
+     */
+    void deadline(Duration timeout) {
+        KernelTimespec.set(scratch.asSlice(TIMESPEC_OFFSET, KernelTimespec.BYTES), timeout);
+        hasTimeout = true;
     }
 
     long userData(int tag) {

@@ -170,10 +170,9 @@ final class SocketOptionRequests {
             return;
         }
         int cmd = set ? CmdOps.SOCKET_URING_OP_SETSOCKOPT : CmdOps.SOCKET_URING_OP_GETSOCKOPT;
-        Sqe sqe = loop.sqe().prepCmdSock(cmd, s.fd(), k.level, k.name, op.scratch, 4).userData(op.userData(UserData.TAG_MAIN));
+        Sqe sqe = loop.sqe().prepCmdSock(cmd, s.fd(), k.level, k.name, op.scratch, 4);
         if (route == Route.COMMAND_ASYNC) sqe.flag(SqeFlag.ASYNC);
-        loop.linkTimeout(op, sqe, timeout);
-        loop.started(op, true);
+        loop.startUncancellable(op, sqe, timeout);
         s.requestStarted();
     }
 
