@@ -156,10 +156,10 @@ final class CopyLanes {
         stopped = true;
         // ASYNC_CANCEL matches a request by its file: reads name the source, writes and
         // pipe-to-file splices the target, file-to-pipe splices the pipe's write end.
-        loop.cancelFd(src.fd());
-        loop.cancelFd(dst.fd());
+        FdRequests.cancelAll(loop, src.fd());
+        FdRequests.cancelAll(loop, dst.fd());
         for (Lane lane : lanes) {
-            if (lane != null && lane.pipeWrite >= 0) loop.cancelFd(lane.pipeWrite);
+            if (lane != null && lane.pipeWrite >= 0) FdRequests.cancelAll(loop, lane.pipeWrite);
         }
         if (active == 0) finish();
     }

@@ -2,7 +2,6 @@ package io.uring4j.runtime;
 
 import io.uring4j.core.CancelOps;
 import io.uring4j.core.CqeHandler;
-import io.uring4j.core.Errno;
 import io.uring4j.core.IoUring;
 import io.uring4j.core.KernelTimespec;
 import io.uring4j.core.Probe;
@@ -28,8 +27,6 @@ import java.util.concurrent.TimeUnit;
  * otherwise): completions are produced only when this thread enters the kernel.
  */
 public final class EventLoop implements AutoCloseable {
-    private static final int ECANCELED = Errno.ECANCELED.code();
-
     private final EventLoopGroup group;
     private final int id;
     private final EventLoopGroup.Settings settings;
@@ -127,7 +124,7 @@ public final class EventLoop implements AutoCloseable {
      * the loop closed fails with {@link java.nio.channels.ClosedChannelException}.
      */
     <T> CompletableFuture<T> submit(java.util.function.Consumer<CompletableFuture<T>> body) {
-        return submit(body, true);
+        return OpFuture.submit(this, body, true);
     }
 
     /**
@@ -136,32 +133,12 @@ public final class EventLoop implements AutoCloseable {
      * the resource.
      */
     <T> CompletableFuture<T> submitClose(java.util.function.Consumer<CompletableFuture<T>> body) {
-        return submit(body, false);
+        return OpFuture.submit(this, body, false);
     }
 
-    private <T> CompletableFuture<T> submit(java.util.function.Consumer<CompletableFuture<T>> body, boolean limited) {
-        OpFuture<T> f = new OpFuture<>(this);
-        try {
-            execute(() -> {
-                try {
-                    if (limited) slots.admit();
-                    body.accept(f);
-                } catch (Throwable t) {
-                    f.completeExceptionally(t);
-                }
-            });
-        } catch (IllegalStateException closed) {
-            if (!limited) {
-                // A close that meets a closing loop has nothing left to do: the loop's shutdown
-                // closes every resource still registered with it (LoopResource.closeOnShutdown).
-                f.complete(null);
-                return f;
-            }
-            java.nio.channels.ClosedChannelException e = Errors.closed();
-            e.initCause(closed);
-            f.completeExceptionally(e);
-        }
-        return f;
+    /** Refuses a new request when the loop is at its operation limit ({@link OperationSlots#admit}). Loop thread. */
+    void admit() {
+        slots.admit();
     }
 
     // ------------------------------------------------------------------ the loop
@@ -178,7 +155,7 @@ public final class EventLoop implements AutoCloseable {
             int eventFd = Posix.eventfd(0, Posix.EFD_CLOEXEC);
             if (eventFd < 0) throw new IllegalStateException("eventfd failed: " + eventFd);
             inbox.open(eventFd);
-            armWakeRead();
+            inbox.armWakeRead(this);
             ring.submit();
         } catch (Throwable t) {
             startFailure = t;
@@ -258,19 +235,6 @@ public final class EventLoop implements AutoCloseable {
             if (slots != null) NativeMemory.freed(slots.scratchBytes());
             arena.close();
         }
-    }
-
-    // ------------------------------------------------------------------ wakeup read
-
-    private static final Operation.Completion WAKE = (loop, op, res, flags, more) -> {
-        if (!loop.closing) {
-            loop.armWakeRead();
-        }
-    };
-
-    private void armWakeRead() {
-        Operation op = acquire(WAKE, null);
-        start(op, sqe().prepRead(inbox.eventFd(), op.scratch.asSlice(0, 8), 0), null);
     }
 
     // ------------------------------------------------------------------ operations
@@ -370,29 +334,6 @@ public final class EventLoop implements AutoCloseable {
         op.cancelRequested = true;
         sqe().prepCancel64(op.userData(UserData.TAG_MAIN), 0)
                 .userData(UserData.pack(UserData.TAG_CANCEL, 0, 0));
-    }
-
-    /**
-     * Closes {@code fd} with IORING_OP_CLOSE and completes {@code f} with the result (or the
-     * exception naming {@code subject}). Callers make sure no request of theirs still uses it.
-     */
-    void closeFd(int fd, CompletableFuture<?> f, Object subject) {
-        Operation op;
-        try {
-            op = acquire(Operation.INT_RESULT, f);
-        } catch (java.util.concurrent.RejectedExecutionException full) {
-            int r = Posix.close(fd); // no slot left: a close must still happen, and nothing uses the fd
-            if (r < 0) f.completeExceptionally(Errors.of(r, "close", subject, false));
-            else f.complete(null);
-            return;
-        }
-        op.context = new Operation.Subject("close", subject);
-        startUncancellable(op, sqe().prepClose(fd), null); // a close must happen: its cancel never reaches the kernel
-    }
-
-    /** Cancels every request on {@code fd} (ASYNC_CANCEL with FD|ALL); their CQEs follow. */
-    void cancelFd(int fd) {
-        sqe().prepCancelFd(fd, CancelOps.CANCEL_ALL).userData(UserData.pack(UserData.TAG_CANCEL, 0, 0));
     }
 
     /**
@@ -509,18 +450,6 @@ public final class EventLoop implements AutoCloseable {
     void releaseBuffer(NativeBuffer b) {
         if (b.receiveBid >= 0) recvBuffers.recycle(b.receiveBid);
         else buffers.release(b);
-    }
-
-    /**
-     * Whether -ECANCELED for {@code op} means its linked timeout fired, rather than a user's
-     * cancel or the close of the loop (whose cancel-everything ends requests with deadlines too:
-     * they report {@link java.nio.channels.AsynchronousCloseException}, not a timeout). Called
-     * on the loop thread, from a completion.
-     */
-    static boolean timedOut(Operation op, int res) {
-        if (res != -ECANCELED || !op.hasTimeout || op.cancelRequested) return false;
-        EventLoop loop = CURRENT.get();
-        return loop == null || !loop.closing;
     }
 
     // ------------------------------------------------------------------ lifecycle

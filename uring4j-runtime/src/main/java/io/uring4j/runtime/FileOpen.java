@@ -51,7 +51,7 @@ final class FileOpen {
     private static final Operation.Completion OPENED = (loop, op, res, flags, more) -> {
         Request request = (Request) op.context;
         if (res < 0) {
-            op.future.completeExceptionally(Errors.of(res, "open", request.path(), EventLoop.timedOut(op, res)));
+            op.future.completeExceptionally(Errors.of(res, "open", request.path(), op.timedOut(res)));
             return;
         }
         int slot;

@@ -90,7 +90,7 @@ record FileStat(int mode, long size, long blocks, long ino, int devMajor, int de
         AsyncFileState file = op.owner instanceof AsyncFile f ? f.state : null;
         if (file != null) file.requests.requestEnded();
         if (res >= 0) return false;
-        boolean timedOut = file != null ? file.timedOut(op, res) : EventLoop.timedOut(op, res);
+        boolean timedOut = file != null ? file.timedOut(op, res) : op.timedOut(res);
         op.future.completeExceptionally(Errors.of(res, "statx", op.context, timedOut));
         return true;
     }

@@ -89,7 +89,7 @@ final class LoopSocket {
             return false;
         }
         closeFuture = f;
-        loop.cancelFd(fd); // IORING_ASYNC_CANCEL_FD | ALL
+        FdRequests.cancelAll(loop, fd); // IORING_ASYNC_CANCEL_FD | ALL
         return true;
     }
 
@@ -98,7 +98,7 @@ final class LoopSocket {
         if (closeFuture == null || inFlight > 0 || fdClosing) return;
         fdClosing = true;
         beforeFdClose.run();
-        loop.closeFd(fd, closeFuture, subject());
+        FdRequests.close(loop, fd, closeFuture, subject());
     }
 
     Object subject() {

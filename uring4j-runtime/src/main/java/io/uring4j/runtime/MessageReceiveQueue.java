@@ -111,7 +111,7 @@ final class MessageReceiveQueue {
             if (res < 0) {
                 op.future.completeExceptionally(res == -ECANCELED && socket.closing()
                         ? Errors.asyncClosed("recvmsg on " + socket.subject() + " was ended by its close")
-                        : Errors.of(res, "recvmsg", socket.subject(), EventLoop.timedOut(op, res)));
+                        : Errors.of(res, "recvmsg", socket.subject(), op.timedOut(res)));
             } else {
                 ByteBuffer dst = op.userBuffer;
                 int pos = (int) op.value;

@@ -160,7 +160,7 @@ public final class MessageSocket implements AutoCloseable {
         int fd = (int) op.value;
         if (res < 0) {
             Posix.close(fd);
-            op.future.completeExceptionally(Errors.of(res, "connect", remote, EventLoop.timedOut(op, res)));
+            op.future.completeExceptionally(Errors.of(res, "connect", remote, op.timedOut(res)));
             return;
         }
         MessageSocket s = new MessageSocket(new MessageSocketState(loop, fd, Posix.AF_UNIX, true, null, remote));

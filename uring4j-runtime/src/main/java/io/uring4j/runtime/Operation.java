@@ -1,5 +1,6 @@
 package io.uring4j.runtime;
 
+import io.uring4j.core.Errno;
 import io.uring4j.core.KernelTimespec;
 
 import java.lang.foreign.MemorySegment;
@@ -20,6 +21,7 @@ import java.util.concurrent.CompletableFuture;
 final class Operation {
     /** Bytes of the per-slot scratch area: room for a sockaddr_in6 + len, a msghdr, iovecs and a timespec. */
     static final int SCRATCH_BYTES = 256;
+    private static final int ECANCELED = Errno.ECANCELED.code();
     /** Where in the scratch area the linked timeout's timespec lives. */
     static final long TIMESPEC_OFFSET = SCRATCH_BYTES - 16;
 
@@ -72,6 +74,18 @@ final class Operation {
     void deadline(Duration timeout) {
         KernelTimespec.set(scratch.asSlice(TIMESPEC_OFFSET, KernelTimespec.BYTES), timeout);
         hasTimeout = true;
+    }
+
+    /**
+     * Whether -ECANCELED ({@code res}) means the linked timeout fired, rather than a user's cancel
+     * or the close of the loop (whose cancel-everything ends requests with deadlines too: they
+     * report {@link java.nio.channels.AsynchronousCloseException}, not a timeout). Called on the
+     * loop thread, from a completion.
+     */
+    boolean timedOut(int res) {
+        if (res != -ECANCELED || !hasTimeout || cancelRequested) return false;
+        EventLoop loop = EventLoop.current();
+        return loop == null || !loop.isClosing();
     }
 
     long userData(int tag) {
@@ -131,7 +145,7 @@ final class Operation {
     static final Completion INT_RESULT = (loop, op, res, flags, more) -> {
         if (res < 0) {
             Subject s = (Subject) op.context;
-            op.future.completeExceptionally(Errors.of(res, s.syscall(), s.subject(), EventLoop.timedOut(op, res)));
+            op.future.completeExceptionally(Errors.of(res, s.syscall(), s.subject(), op.timedOut(res)));
         } else {
             op.future.complete(res);
         }

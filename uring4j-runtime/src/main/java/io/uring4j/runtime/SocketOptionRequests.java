@@ -183,7 +183,7 @@ final class SocketOptionRequests {
         try {
             if (res == -ECANCELED && (s.closing() || loop.isClosing())) {
                 op.future.completeExceptionally(Errors.asyncClosed(k.option.name() + " of " + s.subject() + " was ended by a close"));
-            } else if (res == -EOPNOTSUPP || res == -EINVAL || EventLoop.timedOut(op, res)) {
+            } else if (res == -EOPNOTSUPP || res == -EINVAL || op.timedOut(res)) {
                 // The kernel is done with the scratch (this is the main CQE): the syscall may use it.
                 FALLBACKS.incrementAndGet();
                 deliver(op, s, k, set, syscall(s.fd(), k, set, op.scratch));

@@ -115,7 +115,7 @@ public final class TcpConnection implements AutoCloseable {
         int fd = (int) op.value;
         if (res < 0) {
             Posix.close(fd);
-            op.future.completeExceptionally(Errors.of(res, "connect", remote, EventLoop.timedOut(op, res)));
+            op.future.completeExceptionally(Errors.of(res, "connect", remote, op.timedOut(res)));
             return;
         }
         TcpConnection c = new TcpConnection(loop, fd, remote);

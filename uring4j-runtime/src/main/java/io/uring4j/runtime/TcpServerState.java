@@ -238,7 +238,7 @@ final class TcpServerState implements LoopResource {
 
     private void maybeFinishClose() {
         if (closeFuture == null || acceptOp != null || retryOp != null || closeFuture.isDone()) return;
-        loop.closeFd(fd, closeFuture, local);
+        FdRequests.close(loop, fd, closeFuture, local);
     }
 
     @Override
