@@ -115,14 +115,6 @@ public final class AsyncFile implements AutoCloseable {
         return defaultTimeout;
     }
 
-    /** Links the file's default timeout (if any) after {@code sqe}; true if it did. Loop thread. */
-    boolean guard(Operation op, Sqe sqe) {
-        Duration t = defaultTimeout;
-        if (t == null) return false;
-        loop.linkTimeout(op, sqe, t);
-        return true;
-    }
-
     // ------------------------------------------------------------------ read / write
 
     public int read(ByteBuffer dst, long position) throws IOException {
@@ -211,12 +203,8 @@ public final class AsyncFile implements AutoCloseable {
         } else {
             sqe = isRead ? loop.sqe().prepRead(fd, data, at, len, position) : loop.sqe().prepWrite(fd, data, at, len, position);
         }
-        target(sqe).userData(op.userData(UserData.TAG_MAIN));
-        Duration t = timeout != null ? timeout : defaultTimeout;
-        if (t != null) loop.linkTimeout(op, sqe, t);
-        loop.started(op, t != null);
+        loop.start(op, target(sqe), timeout != null ? timeout : defaultTimeout);
         state.requests.requestStarted();
-        if (f != null) loop.cancelWith(op, f);
     }
 
     // ------------------------------------------------------------------ memory segments
@@ -313,10 +301,8 @@ public final class AsyncFile implements AutoCloseable {
             Operation op = loop.acquire(FILE_RESULT, f);
             op.context = what;
             op.owner = this;
-            Sqe sqe = target(prep.apply(loop.sqe())).userData(op.userData(UserData.TAG_MAIN));
-            loop.started(op, guard(op, sqe));
+            loop.start(op, target(prep.apply(loop.sqe())), defaultTimeout);
             state.requests.requestStarted();
-            loop.cancelWith(op, f);
         });
     }
 
@@ -326,16 +312,6 @@ public final class AsyncFile implements AutoCloseable {
         file.requests.requestEnded();
         if (res < 0) op.future.completeExceptionally(Errors.of(res, (String) op.context, file.path, file.timedOut(op, res)));
         else op.future.complete(res);
-    };
-
-    /** Completes with the result, or with the exception for a negative one. */
-    static final Operation.Completion INT_RESULT = (loop, op, res, flags, more) -> {
-        Object[] ctx = (Object[]) op.context;
-        if (res < 0) {
-            op.future.completeExceptionally(Errors.of(res, (String) ctx[0], ctx[1], EventLoop.timedOut(op, res)));
-        } else {
-            op.future.complete(res);
-        }
     };
 
     // ------------------------------------------------------------------ paths

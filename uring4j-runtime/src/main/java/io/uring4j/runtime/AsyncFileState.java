@@ -47,7 +47,7 @@ final class AsyncFileState implements LoopResource {
      * {@link java.nio.channels.AsynchronousCloseException}, not a timeout).
      */
     boolean timedOut(Operation op, int res) {
-        return EventLoop.timedOut(op, res) && !closed.get();
+        return op.timedOut(res) && !closed.get();
     }
 
     /**

@@ -2,6 +2,7 @@ package io.uring4j.runtime;
 
 import io.uring4j.core.Errno;
 import io.uring4j.core.FileOps;
+import io.uring4j.core.Sqe;
 import io.uring4j.core.SqeFlag;
 import io.uring4j.core.internal.Posix;
 
@@ -155,10 +156,10 @@ final class CopyLanes {
         stopped = true;
         // ASYNC_CANCEL matches a request by its file: reads name the source, writes and
         // pipe-to-file splices the target, file-to-pipe splices the pipe's write end.
-        loop.cancelFd(src.fd());
-        loop.cancelFd(dst.fd());
+        FdRequests.cancelAll(loop, src.fd());
+        FdRequests.cancelAll(loop, dst.fd());
         for (Lane lane : lanes) {
-            if (lane != null && lane.pipeWrite >= 0) loop.cancelFd(lane.pipeWrite);
+            if (lane != null && lane.pipeWrite >= 0) FdRequests.cancelAll(loop, lane.pipeWrite);
         }
         if (active == 0) finish();
     }
@@ -234,34 +235,26 @@ final class CopyLanes {
         long writeAt = plan.seekableTarget() ? lane.pos : -1;
         if (lane.held > 0) {
             op.scratch.set(JAVA_INT, KIND, DRAIN);
-            if (lane.pipeRead >= 0) {
-                loop.sqe().prepSplice(lane.pipeRead, -1, dst.fd(), writeAt, lane.held, FileOps.SPLICE_F_MOVE)
-                        .userData(op.userData(UserData.TAG_MAIN));
-            } else {
-                dst.target(loop.sqe().prepWrite(dst.fd(), lane.buffer.segment.asSlice(lane.heldAt, lane.held), writeAt))
-                        .userData(op.userData(UserData.TAG_MAIN));
-            }
-            loop.started(op, false);
+            loop.start(op, lane.pipeRead >= 0
+                    ? loop.sqe().prepSplice(lane.pipeRead, -1, dst.fd(), writeAt, lane.held, FileOps.SPLICE_F_MOVE)
+                    : dst.target(loop.sqe().prepWrite(dst.fd(), lane.buffer.segment.asSlice(lane.heldAt, lane.held), writeAt)), null);
         } else if (lane.streaming) {
             op.scratch.set(JAVA_INT, KIND, READ);
-            src.target(loop.sqe().prepRead(src.fd(), lane.buffer.segment, chunk, readAt))
-                    .userData(op.userData(UserData.TAG_MAIN));
-            loop.started(op, false);
+            loop.start(op, src.target(loop.sqe().prepRead(src.fd(), lane.buffer.segment, chunk, readAt)), null);
         } else {
             op.scratch.set(JAVA_INT, KIND, PAIR);
             int len = (int) (lane.end - lane.pos);
+            Sqe second; // the pair's main request, linked after its read
             if (lane.pipeRead >= 0) {
                 loop.sqe().prepSplice(src.fd(), readAt, lane.pipeWrite, -1, len, FileOps.SPLICE_F_MOVE)
                         .flag(SqeFlag.IO_LINK).userData(op.userData(UserData.TAG_LINKED));
-                loop.linkedSqe().prepSplice(lane.pipeRead, -1, dst.fd(), writeAt, len, FileOps.SPLICE_F_MOVE)
-                        .userData(op.userData(UserData.TAG_MAIN));
+                second = loop.linkedSqe().prepSplice(lane.pipeRead, -1, dst.fd(), writeAt, len, FileOps.SPLICE_F_MOVE);
             } else {
                 src.target(loop.sqe().prepRead(src.fd(), lane.buffer.segment, len, readAt)).flag(SqeFlag.IO_LINK)
                         .userData(op.userData(UserData.TAG_LINKED));
-                dst.target(loop.linkedSqe().prepWrite(dst.fd(), lane.buffer.segment, len, writeAt))
-                        .userData(op.userData(UserData.TAG_MAIN));
+                second = dst.target(loop.linkedSqe().prepWrite(dst.fd(), lane.buffer.segment, len, writeAt));
             }
-            loop.started(op, 2, false);
+            loop.startChain(op, second, 1);
         }
         active++;
         // Counted among both files' requests: a close of either waits for the step's completion

@@ -2,7 +2,6 @@ package io.uring4j.runtime;
 
 import io.uring4j.core.CancelOps;
 import io.uring4j.core.CqeHandler;
-import io.uring4j.core.Errno;
 import io.uring4j.core.IoUring;
 import io.uring4j.core.KernelTimespec;
 import io.uring4j.core.Probe;
@@ -31,8 +30,6 @@ import java.util.concurrent.TimeUnit;
  * otherwise): completions are produced only when this thread enters the kernel.
  */
 public final class EventLoop implements Executor, AutoCloseable {
-    private static final int ECANCELED = Errno.ECANCELED.code();
-
     private final EventLoopGroup group;
     private final int id;
     private final EventLoopGroup.Settings settings;
@@ -154,7 +151,7 @@ public final class EventLoop implements Executor, AutoCloseable {
      * the loop closed fails with {@link java.nio.channels.ClosedChannelException}.
      */
     <T> CompletableFuture<T> submit(java.util.function.Consumer<CompletableFuture<T>> body) {
-        return submit(body, true);
+        return OpFuture.submit(this, body, true);
     }
 
     /**
@@ -163,32 +160,12 @@ public final class EventLoop implements Executor, AutoCloseable {
      * the resource.
      */
     <T> CompletableFuture<T> submitClose(java.util.function.Consumer<CompletableFuture<T>> body) {
-        return submit(body, false);
+        return OpFuture.submit(this, body, false);
     }
 
-    private <T> CompletableFuture<T> submit(java.util.function.Consumer<CompletableFuture<T>> body, boolean limited) {
-        OpFuture<T> f = new OpFuture<>(this);
-        try {
-            runOnLoop(() -> {
-                try {
-                    if (limited) slots.admit();
-                    body.accept(f);
-                } catch (Throwable t) {
-                    f.completeExceptionally(t);
-                }
-            });
-        } catch (IllegalStateException closed) {
-            if (!limited) {
-                // A close that meets a closing loop has nothing left to do: the loop's shutdown
-                // closes every resource still registered with it (LoopResource.closeOnShutdown).
-                f.complete(null);
-                return f;
-            }
-            java.nio.channels.ClosedChannelException e = Errors.closed();
-            e.initCause(closed);
-            f.completeExceptionally(e);
-        }
-        return f;
+    /** Refuses a new request when the loop is at its operation limit ({@link OperationSlots#admit}). Loop thread. */
+    void admit() {
+        slots.admit();
     }
 
     // ------------------------------------------------------------------ the loop
@@ -205,7 +182,7 @@ public final class EventLoop implements Executor, AutoCloseable {
             int eventFd = Posix.eventfd(0, Posix.EFD_CLOEXEC);
             if (eventFd < 0) throw new IllegalStateException("eventfd failed: " + eventFd);
             inbox.open(eventFd);
-            armWakeRead();
+            inbox.armWakeRead(this);
             ring.submit();
         } catch (Throwable t) {
             startFailure = t;
@@ -287,20 +264,6 @@ public final class EventLoop implements Executor, AutoCloseable {
         }
     }
 
-    // ------------------------------------------------------------------ wakeup read
-
-    private static final Operation.Completion WAKE = (loop, op, res, flags, more) -> {
-        if (!loop.closing) {
-            loop.armWakeRead();
-        }
-    };
-
-    private void armWakeRead() {
-        Operation op = acquire(WAKE, null);
-        sqe().prepRead(inbox.eventFd(), op.scratch.asSlice(0, 8), 0).userData(op.userData(UserData.TAG_MAIN));
-        started(op, false);
-    }
-
     // ------------------------------------------------------------------ operations
 
     /**
@@ -339,33 +302,57 @@ public final class EventLoop implements Executor, AutoCloseable {
     }
 
     /**
-     * Marks {@code op} as submitted: its main SQE (and a linked timeout, if any) are in the SQ.
-     * From here on only its CQEs release it.
+     * Starts {@code op}: the one way a request reaches the ring. {@code main} is its request,
+     * just prepared on the SQE {@link #sqe()} gave (which kept the entry after it free), or, for a
+     * link chain, on the chain's last SQE. In this order: tags {@code main} as the operation's
+     * (user_data with {@link UserData#TAG_MAIN}); if {@code timeout} is given or the operation has
+     * a deadline of its own ({@link Operation#deadline}), links a LINK_TIMEOUT directly after
+     * {@code main} (IO_LINK); counts the CQEs the operation expects (main, timeout), so that only
+     * they release its slot; and makes cancelling its future, if that is an {@link OpFuture},
+     * cancel the request in the kernel (a future cancelled already sends its cancel behind it).
+     * Loop thread.
      */
-    void started(Operation op, boolean withTimeout) {
-        started(op, withTimeout ? 2 : 1, withTimeout);
-    }
-
-    /** As {@link #started(Operation, boolean)} for an operation that posts {@code cqes} CQEs in all. */
-    void started(Operation op, int cqes, boolean withTimeout) {
-        slots.started(op, cqes, withTimeout);
+    void start(Operation op, Sqe main, Duration timeout) {
+        start(op, main, timeout, 0, true);
     }
 
     /**
-     * Links a timeout to the SQE just prepared for {@code op}: the request fails with a
-     * timeout if it has not completed within {@code timeout}. The timespec lives in the
-     * operation's scratch area until the timeout's own CQE.
+     * As {@link #start}, except that cancelling the future does not reach the kernel: the request
+     * runs to its end (a close, which must happen; a connect, whose completion closes the socket
+     * if nobody waits for it; a member of an ordered send chain, which must not be cut; a socket
+     * option command, under its own deadline). The loop's close still cancels it.
      */
-    void linkTimeout(Operation op, Sqe main, Duration timeout) {
-        KernelTimespec.set(op.scratch.asSlice(Operation.TIMESPEC_OFFSET, KernelTimespec.BYTES), timeout);
-        linkTimeout(op, main);
+    void startUncancellable(Operation op, Sqe main, Duration timeout) {
+        start(op, main, timeout, 0, false);
     }
 
-    /** As {@link #linkTimeout(Operation, Sqe, Duration)} with the timespec already in the operation's scratch. */
-    void linkTimeout(Operation op, Sqe main) {
-        main.flag(SqeFlag.IO_LINK);
-        MemorySegment ts = op.scratch.asSlice(Operation.TIMESPEC_OFFSET, KernelTimespec.BYTES);
-        linkedSqe().prepLinkTimeout(ts, 0).userData(op.userData(UserData.TAG_TIMEOUT));
+    /**
+     * As {@link #start} without a deadline, for an operation whose link chain has
+     * {@code linkedCqes} members before {@code main}, each tagged {@link UserData#TAG_LINKED} by
+     * the caller and posting a CQE of its own (a copy's read and write pair).
+     */
+    void startChain(Operation op, Sqe main, int linkedCqes) {
+        start(op, main, null, linkedCqes, true);
+    }
+
+    /**
+     * Tags {@code main} as {@code op}'s again, for an operation its completion kept for this SQE
+     * ({@link #resubmitted}, which counted the CQE): nothing else changes, no timeout is linked.
+     */
+    void startAgain(Operation op, Sqe main) {
+        main.userData(op.userData(UserData.TAG_MAIN));
+    }
+
+    private void start(Operation op, Sqe main, Duration timeout, int linkedCqes, boolean cancellable) {
+        main.userData(op.userData(UserData.TAG_MAIN));
+        if (timeout != null) op.deadline(timeout);
+        if (op.hasTimeout) {
+            main.flag(SqeFlag.IO_LINK);
+            MemorySegment ts = op.scratch.asSlice(Operation.TIMESPEC_OFFSET, KernelTimespec.BYTES);
+            linkedSqe().prepLinkTimeout(ts, 0).userData(op.userData(UserData.TAG_TIMEOUT));
+        }
+        slots.started(op, 1 + linkedCqes + (op.hasTimeout ? 1 : 0));
+        if (cancellable && op.future instanceof OpFuture<?> f) f.bind(op);
     }
 
     /** Asks the kernel to cancel {@code op}; its memory stays owned until its CQEs arrive. */
@@ -374,41 +361,6 @@ public final class EventLoop implements Executor, AutoCloseable {
         op.cancelRequested = true;
         sqe().prepCancel64(op.userData(UserData.TAG_MAIN), 0)
                 .userData(UserData.pack(UserData.TAG_CANCEL, 0, 0));
-    }
-
-    /**
-     * Makes cancelling {@code f} cancel {@code op} in the kernel. The operation keeps its memory
-     * until its CQEs arrive; the generation check ignores a cancel that comes after the slot was
-     * reused.
-     */
-    void cancelWith(Operation op, CompletableFuture<?> f) {
-        if (f instanceof OpFuture<?> of) {
-            of.bind(op);
-        }
-    }
-
-    /**
-     * Closes {@code fd} with IORING_OP_CLOSE and completes {@code f} with the result (or the
-     * exception naming {@code subject}). Callers make sure no request of theirs still uses it.
-     */
-    void closeFd(int fd, CompletableFuture<?> f, Object subject) {
-        Operation op;
-        try {
-            op = acquire(AsyncFile.INT_RESULT, f);
-        } catch (java.util.concurrent.RejectedExecutionException full) {
-            int r = Posix.close(fd); // no slot left: a close must still happen, and nothing uses the fd
-            if (r < 0) f.completeExceptionally(Errors.of(r, "close", subject, false));
-            else f.complete(null);
-            return;
-        }
-        op.context = new Object[] {"close", subject};
-        sqe().prepClose(fd).userData(op.userData(UserData.TAG_MAIN));
-        started(op, false);
-    }
-
-    /** Cancels every request on {@code fd} (ASYNC_CANCEL with FD|ALL); their CQEs follow. */
-    void cancelFd(int fd) {
-        sqe().prepCancelFd(fd, CancelOps.CANCEL_ALL).userData(UserData.pack(UserData.TAG_CANCEL, 0, 0));
     }
 
     /**
@@ -427,7 +379,7 @@ public final class EventLoop implements Executor, AutoCloseable {
 
     /**
      * An SQE for a request, submitting what is prepared first unless the SQ has room for it and
-     * one more: the entry after it stays free for its {@link #linkTimeout linked timeout} or the
+     * one more: the entry after it stays free for its {@link #start linked timeout} or the
      * second half of a linked pair ({@link #linkedSqe}). The kernel ends a link chain at the end
      * of a submission, so a chain cut by a submit would run as two, concurrently.
      */
@@ -525,18 +477,6 @@ public final class EventLoop implements Executor, AutoCloseable {
     void releaseBuffer(NativeBuffer b) {
         if (b.receiveBid >= 0) recvBuffers.recycle(b.receiveBid);
         else buffers.release(b);
-    }
-
-    /**
-     * Whether -ECANCELED for {@code op} means its linked timeout fired, rather than a user's
-     * cancel or the close of the loop (whose cancel-everything ends requests with deadlines too:
-     * they report {@link java.nio.channels.AsynchronousCloseException}, not a timeout). Called
-     * on the loop thread, from a completion.
-     */
-    static boolean timedOut(Operation op, int res) {
-        if (res != -ECANCELED || !op.hasTimeout || op.cancelRequested) return false;
-        EventLoop loop = CURRENT.get();
-        return loop == null || !loop.closing;
     }
 
     // ------------------------------------------------------------------ lifecycle

@@ -1,7 +1,6 @@
 package io.uring4j.runtime;
 
 import io.uring4j.core.FsOps;
-import io.uring4j.core.Sqe;
 import io.uring4j.core.internal.Posix;
 
 import java.lang.foreign.MemorySegment;
@@ -45,10 +44,7 @@ final class FileOpen {
             MemorySegment p = op.buffer.segment;
             PathOps.put(p, 0, name);
             op.context = request;
-            Sqe sqe = loop.sqe().prepOpenat(Posix.AT_FDCWD, p, flags, mode).userData(op.userData(UserData.TAG_MAIN));
-            if (timeout != null) loop.linkTimeout(op, sqe, timeout);
-            loop.started(op, timeout != null);
-            loop.cancelWith(op, f);
+            loop.start(op, loop.sqe().prepOpenat(Posix.AT_FDCWD, p, flags, mode), timeout);
         });
     }
 
@@ -56,7 +52,7 @@ final class FileOpen {
     private static final Operation.Completion OPENED = (loop, op, res, flags, more) -> {
         Request request = (Request) op.context;
         if (res < 0) {
-            op.future.completeExceptionally(Errors.of(res, "open", request.path(), EventLoop.timedOut(op, res)));
+            op.future.completeExceptionally(Errors.of(res, "open", request.path(), op.timedOut(res)));
             return;
         }
         int slot;

@@ -1,7 +1,6 @@
 package io.uring4j.runtime;
 
 import io.uring4j.core.FsOps;
-import io.uring4j.core.Sqe;
 import io.uring4j.core.Statx;
 import io.uring4j.core.internal.Posix;
 
@@ -80,18 +79,9 @@ record FileStat(int mode, long size, long blocks, long ino, int devMajor, int de
             op.owner = file; // a file's statx holds the file (and counts among its requests)
             MemorySegment buf = op.buffer.segment;
             PathOps.put(buf, PATH_AT, name);
-            Sqe sqe = loop.sqe().prepStatx(dfd, buf.asSlice(PATH_AT), flags, Statx.STATX_BASIC_STATS, buf.asSlice(0, Statx.BYTES))
-                    .userData(op.userData(UserData.TAG_MAIN));
-            boolean timed;
-            if (timeout != null) {
-                loop.linkTimeout(op, sqe, timeout);
-                timed = true;
-            } else {
-                timed = file != null && file.guard(op, sqe);
-            }
-            loop.started(op, timed);
+            loop.start(op, loop.sqe().prepStatx(dfd, buf.asSlice(PATH_AT), flags, Statx.STATX_BASIC_STATS, buf.asSlice(0, Statx.BYTES)),
+                    timeout != null || file == null ? timeout : file.timeout());
             if (file != null) file.state.requests.requestStarted();
-            loop.cancelWith(op, f);
         });
     }
 
@@ -100,7 +90,7 @@ record FileStat(int mode, long size, long blocks, long ino, int devMajor, int de
         AsyncFileState file = op.owner instanceof AsyncFile f ? f.state : null;
         if (file != null) file.requests.requestEnded();
         if (res >= 0) return false;
-        boolean timedOut = file != null ? file.timedOut(op, res) : EventLoop.timedOut(op, res);
+        boolean timedOut = file != null ? file.timedOut(op, res) : op.timedOut(res);
         op.future.completeExceptionally(Errors.of(res, "statx", op.context, timedOut));
         return true;
     }

@@ -44,9 +44,16 @@ final class LoopInbox {
         this.eventFd = eventFd;
     }
 
-    int eventFd() {
-        return eventFd;
+    /** Loop thread: keeps a READ of the eventfd pending, armed again by its completion until the loop closes. */
+    void armWakeRead(EventLoop loop) {
+        Operation op = loop.acquire(WAKE, null);
+        op.context = this;
+        loop.start(op, loop.sqe().prepRead(eventFd, op.scratch.asSlice(0, 8), 0), null);
     }
+
+    private static final Operation.Completion WAKE = (loop, op, res, flags, more) -> {
+        if (!loop.isClosing()) ((LoopInbox) op.context).armWakeRead(loop);
+    };
 
     /**
      * Queues {@code task} and wakes the loop if it sleeps.

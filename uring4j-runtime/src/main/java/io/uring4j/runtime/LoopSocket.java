@@ -89,7 +89,7 @@ final class LoopSocket {
             return false;
         }
         closeFuture = f;
-        loop.cancelFd(fd); // IORING_ASYNC_CANCEL_FD | ALL
+        FdRequests.cancelAll(loop, fd); // IORING_ASYNC_CANCEL_FD | ALL
         return true;
     }
 
@@ -98,7 +98,7 @@ final class LoopSocket {
         if (closeFuture == null || inFlight > 0 || fdClosing) return;
         fdClosing = true;
         beforeFdClose.run();
-        loop.closeFd(fd, closeFuture, subject());
+        FdRequests.close(loop, fd, closeFuture, subject());
     }
 
     Object subject() {
@@ -134,13 +134,12 @@ final class LoopSocket {
         Sqe sqe;
         try {
             int len = SocketAddresses.write(op.scratch, remote);
-            sqe = loop.sqe().prepConnect(fd, op.scratch, len).userData(op.userData(UserData.TAG_MAIN));
+            sqe = loop.sqe().prepConnect(fd, op.scratch, len);
         } catch (RuntimeException e) { // no SQE of it exists: nothing may keep the fd
             loop.discard(op);
             Posix.close(fd);
             throw e;
         }
-        if (timeout != null) loop.linkTimeout(op, sqe, timeout);
-        loop.started(op, timeout != null);
+        loop.startUncancellable(op, sqe, timeout); // a cancelled caller's socket is closed by the completion
     }
 }

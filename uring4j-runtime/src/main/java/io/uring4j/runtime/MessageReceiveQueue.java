@@ -1,10 +1,8 @@
 package io.uring4j.runtime;
 
 import io.uring4j.core.Errno;
-import io.uring4j.core.KernelTimespec;
 import io.uring4j.core.Msghdr;
 import io.uring4j.core.SocketAddresses;
-import io.uring4j.core.Sqe;
 import io.uring4j.core.internal.Posix;
 import io.uring4j.runtime.MessageSocket.Received;
 
@@ -38,8 +36,6 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  */
 final class MessageReceiveQueue {
     private static final int ECANCELED = Errno.ECANCELED.code();
-    /** In {@link Operation#value}: the buffer position (low 32 bits) and whether a deadline is set. */
-    private static final long TIMED = 1L << 32;
 
     private final LoopSocket socket;
     private final int family;
@@ -68,7 +64,7 @@ final class MessageReceiveQueue {
         op.context = this;
         op.owner = owner;
         op.userBuffer = dst;
-        op.value = pos | (timeout != null ? TIMED : 0);
+        op.value = pos;
         long address;
         if (staging == null) {
             address = loop.wholeSegment(dst).address() + pos; // pos + len <= limit <= capacity
@@ -79,7 +75,7 @@ final class MessageReceiveQueue {
         s.asSlice(0, NAME + NAME_ROOM).fill((byte) 0);
         MessageSocket.setIovec(s, address, len);
         Msghdr.setName(s, s.asSlice(NAME, NAME_ROOM), NAME_ROOM);
-        if (timeout != null) KernelTimespec.set(s.asSlice(Operation.TIMESPEC_OFFSET, KernelTimespec.BYTES), timeout);
+        if (timeout != null) op.deadline(timeout); // its timespec waits in the scratch while the receive is queued
         socket.requestStarted();
         waiting.addLast(op);
         start();
@@ -101,11 +97,8 @@ final class MessageReceiveQueue {
             }
             receiving = true;
             EventLoop loop = socket.loop();
-            Sqe sqe = loop.sqe().prepRecvmsg(socket.fd(), op.scratch, 0).userData(op.userData(UserData.TAG_MAIN));
-            boolean timed = (op.value & TIMED) != 0;
-            if (timed) loop.linkTimeout(op, sqe);
-            loop.started(op, timed);
-            loop.cancelWith(op, op.future); // a cancelled future cancels the RECVMSG in the kernel
+            // Its deadline (if any) was set when it was queued; a cancelled future cancels the RECVMSG in the kernel.
+            loop.start(op, loop.sqe().prepRecvmsg(socket.fd(), op.scratch, 0), null);
         }
     }
 
@@ -118,7 +111,7 @@ final class MessageReceiveQueue {
             if (res < 0) {
                 op.future.completeExceptionally(res == -ECANCELED && socket.closing()
                         ? Errors.asyncClosed("recvmsg on " + socket.subject() + " was ended by its close")
-                        : Errors.of(res, "recvmsg", socket.subject(), EventLoop.timedOut(op, res)));
+                        : Errors.of(res, "recvmsg", socket.subject(), op.timedOut(res)));
             } else {
                 ByteBuffer dst = op.userBuffer;
                 int pos = (int) op.value;

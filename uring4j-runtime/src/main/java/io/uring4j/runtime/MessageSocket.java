@@ -157,7 +157,7 @@ public final class MessageSocket implements AutoCloseable {
         int fd = (int) op.value;
         if (res < 0) {
             Posix.close(fd);
-            op.future.completeExceptionally(Errors.of(res, "connect", remote, EventLoop.timedOut(op, res)));
+            op.future.completeExceptionally(Errors.of(res, "connect", remote, op.timedOut(res)));
             return;
         }
         MessageSocket s = new MessageSocket(new MessageSocketState(loop, fd, Posix.AF_UNIX, true, null, remote));
@@ -188,8 +188,7 @@ public final class MessageSocket implements AutoCloseable {
             op.context = peer;
             op.owner = this;
             int len = SocketAddresses.write(op.scratch, peer);
-            loop.sqe().prepConnect(fd, op.scratch, len).userData(op.userData(UserData.TAG_MAIN));
-            loop.started(op, false);
+            loop.startUncancellable(op, loop.sqe().prepConnect(fd, op.scratch, len), null);
             state.requests.requestStarted();
         });
     }

@@ -1,6 +1,8 @@
 package io.uring4j.runtime;
 
+import java.nio.channels.ClosedChannelException;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 /**
  * The future of one request: cancelling it asks the kernel to cancel the request (ASYNC_CANCEL
@@ -16,6 +18,37 @@ final class OpFuture<T> extends CompletableFuture<T> {
 
     OpFuture(EventLoop loop) {
         this.loop = loop;
+    }
+
+    /**
+     * The future of a request whose {@code body} runs on {@code loop} ({@link EventLoop#submit},
+     * {@link EventLoop#submitClose}): {@code limited}, it is refused at the operation limit
+     * before the body runs, and fails on a closed loop; else it always runs, and completes with
+     * null on a closing loop.
+     */
+    static <T> CompletableFuture<T> submit(EventLoop loop, Consumer<CompletableFuture<T>> body, boolean limited) {
+        OpFuture<T> f = new OpFuture<>(loop);
+        try {
+            loop.runOnLoop(() -> {
+                try {
+                    if (limited) loop.admit();
+                    body.accept(f);
+                } catch (Throwable t) {
+                    f.completeExceptionally(t);
+                }
+            });
+        } catch (IllegalStateException closed) {
+            if (!limited) {
+                // A close that meets a closing loop has nothing left to do: the loop's shutdown
+                // closes every resource still registered with it (LoopResource.closeOnShutdown).
+                f.complete(null);
+                return f;
+            }
+            ClosedChannelException e = Errors.closed();
+            e.initCause(closed);
+            f.completeExceptionally(e);
+        }
+        return f;
     }
 
     /** Loop thread, right after the request's SQE was prepared. */

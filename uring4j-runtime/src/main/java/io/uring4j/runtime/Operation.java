@@ -1,8 +1,12 @@
 package io.uring4j.runtime;
 
+import io.uring4j.core.Errno;
+import io.uring4j.core.KernelTimespec;
+
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.channels.CompletionHandler;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -17,6 +21,7 @@ import java.util.concurrent.CompletableFuture;
 final class Operation {
     /** Bytes of the per-slot scratch area: room for a sockaddr_in6 + len, a msghdr, iovecs and a timespec. */
     static final int SCRATCH_BYTES = 256;
+    private static final int ECANCELED = Errno.ECANCELED.code();
     /** Where in the scratch area the linked timeout's timespec lives. */
     static final long TIMESPEC_OFFSET = SCRATCH_BYTES - 16;
 
@@ -30,6 +35,7 @@ final class Operation {
     boolean delivered;
     /** Whether the user cancelled it, so -ECANCELED means cancelled, not timed out. */
     boolean cancelRequested;
+    /** Whether it has a linked timeout ({@link #deadline}), so -ECANCELED may mean it timed out. */
     boolean hasTimeout;
 
     Completion completion;
@@ -41,7 +47,10 @@ final class Operation {
     ByteBuffer userBuffer;
     /** A pooled native buffer standing in for a heap buffer, or holding the runtime's own data. */
     NativeBuffer buffer;
-    /** Per-kind context: the file or connection, a path segment, … */
+    /**
+     * Per-kind state, one type per {@link Completion} (the queue, connection or file it serves, a
+     * small record of its own, a {@link Subject}): the completion casts it back to that one type.
+     */
     Object context;
     /**
      * The public object (file, connection, server, socket) whose user made this request, or null
@@ -55,6 +64,28 @@ final class Operation {
     Operation(int index, MemorySegment scratch) {
         this.index = index;
         this.scratch = scratch;
+    }
+
+    /**
+     * Gives the operation a linked timeout of {@code timeout}, which {@link EventLoop#start} links
+     * after its request: the timespec goes into the scratch now, for a request queued to start
+     * later. Set before the start; the slot's reuse clears it.
+     */
+    void deadline(Duration timeout) {
+        KernelTimespec.set(scratch.asSlice(TIMESPEC_OFFSET, KernelTimespec.BYTES), timeout);
+        hasTimeout = true;
+    }
+
+    /**
+     * Whether -ECANCELED ({@code res}) means the linked timeout fired, rather than a user's cancel
+     * or the close of the loop (whose cancel-everything ends requests with deadlines too: they
+     * report {@link java.nio.channels.AsynchronousCloseException}, not a timeout). Called on the
+     * loop thread, from a completion.
+     */
+    boolean timedOut(int res) {
+        if (res != -ECANCELED || !hasTimeout || cancelRequested) return false;
+        EventLoop loop = EventLoop.current();
+        return loop == null || !loop.isClosing();
     }
 
     long userData(int tag) {
@@ -103,6 +134,22 @@ final class Operation {
         owner = null;
         value = 0;
     }
+
+    /** The syscall a request makes and what it acts on (a path, a socket), named by its failure. */
+    record Subject(String syscall, Object subject) {}
+
+    /**
+     * Completes the future with the result, or with the exception naming the operation's
+     * {@link Subject} (its {@link #context}) for a negative one.
+     */
+    static final Completion INT_RESULT = (loop, op, res, flags, more) -> {
+        if (res < 0) {
+            Subject s = (Subject) op.context;
+            op.future.completeExceptionally(Errors.of(res, s.syscall(), s.subject(), op.timedOut(res)));
+        } else {
+            op.future.complete(res);
+        }
+    };
 
     /** What a kind of operation does with its CQE. Implementations are stateless singletons. */
     interface Completion {

@@ -82,10 +82,9 @@ final class OperationSlots {
         free = grownFree;
     }
 
-    /** {@code op}'s SQEs are in the SQ: it expects {@code cqes} CQEs in all. */
-    void started(Operation op, int cqes, boolean withTimeout) {
+    /** {@code op}'s SQEs are in the SQ ({@link EventLoop#start}): it expects {@code cqes} CQEs in all. */
+    void started(Operation op, int cqes) {
         op.pendingCqes = cqes;
-        op.hasTimeout = withTimeout;
         startedSinceMark = true;
         inFlight++;
     }

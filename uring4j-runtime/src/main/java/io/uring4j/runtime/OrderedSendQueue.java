@@ -138,8 +138,10 @@ final class OrderedSendQueue {
         while (n < max) {
             Operation op = !resend.isEmpty() ? resend.pollFirst() : queue.pollFirst();
             if (last != null) last.flag(SqeFlag.IO_LINK);
-            last = prep.prepare(op, sent(op)).userData(op.userData(UserData.TAG_MAIN));
-            if (op.pendingCqes == 0) loop.started(op, false);
+            last = prep.prepare(op, sent(op));
+            // A member's future does not cancel it alone: the queue cancels whole chains (cancelChain).
+            if (op.pendingCqes == 0) loop.startUncancellable(op, last, null);
+            else loop.startAgain(op, last); // resent: its completion kept it (resubmitted)
             chain.addLast(op);
             n++;
         }
@@ -197,8 +199,7 @@ final class OrderedSendQueue {
         Operation t = loop.acquire(RECANCEL_DUE, null);
         t.context = this;
         KernelTimespec.set(t.scratch.asSlice(Operation.TIMESPEC_OFFSET, 16), RECANCEL_EVERY);
-        loop.sqe().prepTimeout(t.scratch.asSlice(Operation.TIMESPEC_OFFSET, 16), 0, 0).userData(t.userData(UserData.TAG_MAIN));
-        loop.started(t, false);
+        loop.start(t, loop.sqe().prepTimeout(t.scratch.asSlice(Operation.TIMESPEC_OFFSET, 16), 0, 0), null);
         recancel = t;
     }
 

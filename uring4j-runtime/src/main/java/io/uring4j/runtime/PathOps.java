@@ -1,7 +1,6 @@
 package io.uring4j.runtime;
 
 import io.uring4j.core.FsOps;
-import io.uring4j.core.Sqe;
 import io.uring4j.core.internal.Posix;
 
 import java.lang.foreign.MemorySegment;
@@ -35,7 +34,7 @@ final class PathOps {
             MemorySegment p = op.buffer.segment;
             put(p, 0, a);
             put(p, a.length + 1, b);
-            started(loop, op, timeout, loop.sqe().prepRenameat(Posix.AT_FDCWD, p, Posix.AT_FDCWD, p.asSlice(a.length + 1), flags));
+            loop.start(op, loop.sqe().prepRenameat(Posix.AT_FDCWD, p, Posix.AT_FDCWD, p.asSlice(a.length + 1), flags), timeout);
         });
     }
 
@@ -44,7 +43,7 @@ final class PathOps {
         return loop.submit(f -> {
             Operation op = start(loop, f, directory ? "rmdir" : "unlink", path, a.length + 1);
             put(op.buffer.segment, 0, a);
-            started(loop, op, timeout, loop.sqe().prepUnlinkat(Posix.AT_FDCWD, op.buffer.segment, directory ? AT_REMOVEDIR : 0));
+            loop.start(op, loop.sqe().prepUnlinkat(Posix.AT_FDCWD, op.buffer.segment, directory ? AT_REMOVEDIR : 0), timeout);
         });
     }
 
@@ -53,22 +52,14 @@ final class PathOps {
         return loop.submit(f -> {
             Operation op = start(loop, f, "mkdir", path, a.length + 1);
             put(op.buffer.segment, 0, a);
-            started(loop, op, timeout, loop.sqe().prepMkdirat(Posix.AT_FDCWD, op.buffer.segment, mode));
+            loop.start(op, loop.sqe().prepMkdirat(Posix.AT_FDCWD, op.buffer.segment, mode), timeout);
         });
     }
 
     private static Operation start(EventLoop loop, CompletableFuture<Integer> f, String what, Path subject, int bytes) {
-        Operation op = loop.acquire(AsyncFile.INT_RESULT, f, loop.buffers().acquire(bytes));
-        op.context = new Object[] {what, subject};
+        Operation op = loop.acquire(Operation.INT_RESULT, f, loop.buffers().acquire(bytes));
+        op.context = new Operation.Subject(what, subject);
         return op;
-    }
-
-    /** Tags {@code sqe} as {@code op}'s, links the timeout if there is one, and counts the request in. */
-    private static void started(EventLoop loop, Operation op, Duration timeout, Sqe sqe) {
-        sqe.userData(op.userData(UserData.TAG_MAIN));
-        if (timeout != null) loop.linkTimeout(op, sqe, timeout);
-        loop.started(op, timeout != null);
-        loop.cancelWith(op, op.future);
     }
 
     /** The NUL-free UTF-8 bytes of {@code p}, for a path the kernel reads; at most 4095. */

@@ -170,10 +170,9 @@ final class SocketOptionRequests {
             return;
         }
         int cmd = set ? CmdOps.SOCKET_URING_OP_SETSOCKOPT : CmdOps.SOCKET_URING_OP_GETSOCKOPT;
-        Sqe sqe = loop.sqe().prepCmdSock(cmd, s.fd(), k.level, k.name, op.scratch, 4).userData(op.userData(UserData.TAG_MAIN));
+        Sqe sqe = loop.sqe().prepCmdSock(cmd, s.fd(), k.level, k.name, op.scratch, 4);
         if (route == Route.COMMAND_ASYNC) sqe.flag(SqeFlag.ASYNC);
-        loop.linkTimeout(op, sqe, timeout);
-        loop.started(op, true);
+        loop.startUncancellable(op, sqe, timeout);
         s.requestStarted();
     }
 
@@ -184,7 +183,7 @@ final class SocketOptionRequests {
         try {
             if (res == -ECANCELED && (s.closing() || loop.isClosing())) {
                 op.future.completeExceptionally(Errors.asyncClosed(k.option.name() + " of " + s.subject() + " was ended by a close"));
-            } else if (res == -EOPNOTSUPP || res == -EINVAL || EventLoop.timedOut(op, res)) {
+            } else if (res == -EOPNOTSUPP || res == -EINVAL || op.timedOut(res)) {
                 // The kernel is done with the scratch (this is the main CQE): the syscall may use it.
                 FALLBACKS.incrementAndGet();
                 deliver(op, s, k, set, syscall(s.fd(), k, set, op.scratch));

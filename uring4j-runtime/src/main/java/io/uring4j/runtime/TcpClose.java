@@ -122,8 +122,7 @@ final class TcpClose {
         op.context = this;
         MemorySegment ts = op.scratch.asSlice(Operation.TIMESPEC_OFFSET, 16);
         KernelTimespec.set(ts, timeout);
-        loop.sqe().prepTimeout(ts, 0, 0).userData(op.userData(UserData.TAG_MAIN));
-        loop.started(op, false);
+        loop.start(op, loop.sqe().prepTimeout(ts, 0, 0), null);
         lingerTimer = op;
     }
 

@@ -122,7 +122,7 @@ public final class TcpConnection implements ByteChannel, NetworkChannel {
         int fd = (int) op.value;
         if (res < 0) {
             Posix.close(fd);
-            op.future.completeExceptionally(Errors.of(res, "connect", remote, EventLoop.timedOut(op, res)));
+            op.future.completeExceptionally(Errors.of(res, "connect", remote, op.timedOut(res)));
             return;
         }
         TcpConnection c = new TcpConnection(loop, fd, remote);

@@ -98,8 +98,7 @@ final class TcpConnectionState implements LoopResource {
         receive.shutdownInput();
         Operation op = loop.acquire(SHUT_DONE, f);
         op.context = this;
-        loop.sqe().prepShutdown(fd, NetOps.SHUT_RD).userData(op.userData(UserData.TAG_MAIN));
-        loop.started(op, false);
+        loop.start(op, loop.sqe().prepShutdown(fd, NetOps.SHUT_RD), null);
         requests.requestStarted();
     }
 

@@ -319,9 +319,8 @@ final class TcpReceive implements TcpFuture.Owner {
         loop.recvBuffers(); // the buffer group must be registered before a BUFFER_SELECT recv reaches the kernel
         Operation op = loop.acquire(RECEIVED, null);
         op.context = this;
-        loop.sqe().prepRecvMultishot(conn.fd, MemorySegment.NULL, 0, 0).flag(SqeFlag.BUFFER_SELECT)
-                .bufGroup(RecvBuffers.GROUP).userData(op.userData(UserData.TAG_MAIN));
-        loop.started(op, false);
+        loop.start(op, loop.sqe().prepRecvMultishot(conn.fd, MemorySegment.NULL, 0, 0).flag(SqeFlag.BUFFER_SELECT)
+                .bufGroup(RecvBuffers.GROUP), null);
         recvOp = op;
         recvArmed = true;
         recvStopping = false;

@@ -96,9 +96,7 @@ final class TcpServerState implements LoopResource {
             return;
         }
         op.context = this;
-        loop.sqe().prepMultishotAccept(fd, MemorySegment.NULL, MemorySegment.NULL, Posix.SOCK_CLOEXEC)
-                .userData(op.userData(UserData.TAG_MAIN));
-        loop.started(op, false);
+        loop.start(op, loop.sqe().prepMultishotAccept(fd, MemorySegment.NULL, MemorySegment.NULL, Posix.SOCK_CLOEXEC), null);
         acceptOp = op;
     }
 
@@ -148,8 +146,7 @@ final class TcpServerState implements LoopResource {
         op.context = this;
         MemorySegment ts = op.scratch.asSlice(Operation.TIMESPEC_OFFSET, KernelTimespec.BYTES);
         KernelTimespec.setNanos(ts, ms * 1_000_000);
-        loop.sqe().prepTimeout(ts, 0, 0).userData(op.userData(UserData.TAG_MAIN));
-        loop.started(op, false);
+        loop.start(op, loop.sqe().prepTimeout(ts, 0, 0), null);
         retryOp = op;
     }
 
@@ -241,7 +238,7 @@ final class TcpServerState implements LoopResource {
 
     private void maybeFinishClose() {
         if (closeFuture == null || acceptOp != null || retryOp != null || closeFuture.isDone()) return;
-        loop.closeFd(fd, closeFuture, local);
+        FdRequests.close(loop, fd, closeFuture, local);
     }
 
     @Override

@@ -2,7 +2,6 @@ package io.uring4j.runtime;
 
 import io.uring4j.core.Iovecs;
 import io.uring4j.core.Opcode;
-import io.uring4j.core.Sqe;
 
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
@@ -96,12 +95,9 @@ final class Vectored {
                 Iovecs.set(iov, i, part);
             }
             MemorySegment iovecs = iov.asSlice(0, iovBytes);
-            Sqe sqe = file.target(isRead ? loop.sqe().prepReadv(file.fd(), iovecs, copy.length, position)
-                    : loop.sqe().prepWritev(file.fd(), iovecs, copy.length, position))
-                    .userData(op.userData(UserData.TAG_MAIN));
-            loop.started(op, file.guard(op, sqe));
+            loop.start(op, file.target(isRead ? loop.sqe().prepReadv(file.fd(), iovecs, copy.length, position)
+                    : loop.sqe().prepWritev(file.fd(), iovecs, copy.length, position)), file.timeout());
             file.state.requests.requestStarted();
-            loop.cancelWith(op, f);
         });
     }
 

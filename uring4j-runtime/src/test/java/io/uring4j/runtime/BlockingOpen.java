@@ -30,9 +30,8 @@ final class BlockingOpen {
             MemorySegment p = op.buffer.segment;
             MemorySegment.copy(name, 0, p, JAVA_BYTE, 0, name.length);
             p.set(JAVA_BYTE, name.length, (byte) 0);
-            loop.sqe().prepOpenat(Posix.AT_FDCWD, p, Posix.O_RDONLY | Posix.O_CLOEXEC, 0)
-                    .flag(SqeFlag.ASYNC).userData(op.userData(UserData.TAG_MAIN));
-            loop.started(op, false);
+            loop.startUncancellable(op, loop.sqe().prepOpenat(Posix.AT_FDCWD, p, Posix.O_RDONLY | Posix.O_CLOEXEC, 0)
+                    .flag(SqeFlag.ASYNC), null);
         });
     }
 }

@@ -31,8 +31,8 @@ class GroupCloseDeadlineTest {
         long[] stuck = stuckLoop.<long[]>submit(f -> {
             Operation op = stuckLoop.acquire(NOTHING, null);
             long ud = op.userData(UserData.TAG_MAIN);
-            stuckLoop.sqe().prepNop().userData(ud);
-            stuckLoop.started(op, 2, false); // a second CQE that nobody posts: the kernel "never completes" it
+            // Counted with one more CQE, as if a linked member came first, that nobody posts: the kernel "never completes" it.
+            stuckLoop.startChain(op, stuckLoop.sqe().prepNop(), 1);
             f.complete(new long[] {ud, stuckLoop.ring().fd()});
         }).get(5, TimeUnit.SECONDS);
 

@@ -111,8 +111,8 @@ class SoakFindingsTcpTest {
 
     /**
      * The same split cuts a request from its IOSQE_IO_LINK'ed LINK_TIMEOUT when the SQ fills
-     * between the two (EventLoop.linkTimeout asks sqe() for the timeout's entry after the
-     * request's): the request goes without its deadline and the lone LINK_TIMEOUT fails. Here 32
+     * between the two (the timeout's entry was asked of sqe() after the request's; EventLoop.start
+     * now takes it with linkedSqe()): the request goes without its deadline and the lone LINK_TIMEOUT fails. Here 32
      * connects, each with a 200 ms deadline, are made at once on an 8-entry ring to a listener
      * whose accept queue is full, so no connect can complete by itself: every one must fail with
      * its timeout within seconds, and one whose deadline was cut off waits for the kernel's SYN
