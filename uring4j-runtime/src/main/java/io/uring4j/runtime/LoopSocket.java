@@ -122,12 +122,34 @@ final class LoopSocket {
      */
     static void connect(EventLoop loop, CompletableFuture<?> f, Operation.Completion done, int domain,
                         int type, SocketAddress remote, Duration timeout) {
+        connect(loop, f, done, domain, type, null, remote, timeout);
+    }
+
+    /** As above, the socket first bound to {@code local} when it is not null (the way {@code new Socket(host, port, localAddr, localPort)} binds). */
+    static void connect(EventLoop loop, CompletableFuture<?> f, Operation.Completion done, int domain,
+                        int type, SocketAddress local, SocketAddress remote, Duration timeout) {
         Operation op = loop.acquire(done, f);
         int fd = Posix.socket(domain, type, 0);
         if (fd < 0) {
             loop.discard(op);
             f.completeExceptionally(Errors.of(fd, "socket", remote, false));
             return;
+        }
+        if (local != null) {
+            int r;
+            try {
+                r = Posix.bind(fd, op.scratch, SocketAddresses.write(op.scratch, local)); // bind(2) copies the address: the scratch is free again after it
+            } catch (RuntimeException e) {
+                loop.discard(op);
+                Posix.close(fd);
+                throw e;
+            }
+            if (r < 0) {
+                loop.discard(op);
+                Posix.close(fd);
+                f.completeExceptionally(Errors.of(r, "bind", local, false));
+                return;
+            }
         }
         op.context = remote;
         op.value = fd;

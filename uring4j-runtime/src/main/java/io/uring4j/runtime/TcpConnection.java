@@ -95,6 +95,18 @@ public final class TcpConnection implements ByteChannel, NetworkChannel {
     }
 
     /**
+     * As {@link #connect(EventLoopGroup, InetSocketAddress, Duration)} from the local address
+     * {@code local} (port 0: any free port), as {@code new Socket(host, port, localAddr, localPort)}
+     * binds before it connects. A local address in use fails with {@link java.net.BindException}.
+     *
+     * @throws IllegalArgumentException {@code local} is unresolved or of another family than {@code remote}
+     */
+    public static TcpConnection connect(EventLoopGroup group, InetSocketAddress remote, InetSocketAddress local, Duration timeout)
+            throws IOException {
+        return Errors.await(connectAsync(group.next(), remote, local, timeout));
+    }
+
+    /**
      * CONNECT guarded by a linked timeout (null: none); the socket is closed if the connect fails
      * or times out. A loop at its operation limit refuses it before any socket exists
      * ({@link java.util.concurrent.RejectedExecutionException}).
@@ -103,6 +115,23 @@ public final class TcpConnection implements ByteChannel, NetworkChannel {
      *         {@code timeout} is zero or negative
      */
     public static CompletableFuture<TcpConnection> connectAsync(EventLoop loop, InetSocketAddress remote, Duration timeout) {
+        return connectAsync(loop, remote, null, timeout);
+    }
+
+    /**
+     * As {@link #connectAsync(EventLoop, InetSocketAddress, Duration)}, the socket bound to
+     * {@code local} first (null: chosen by the kernel at connect, as usual).
+     *
+     * @throws IllegalArgumentException (in the future) an address is unresolved, the two are of
+     *         different families, or {@code timeout} is zero or negative
+     */
+    public static CompletableFuture<TcpConnection> connectAsync(EventLoop loop, InetSocketAddress remote, InetSocketAddress local,
+                                                                Duration timeout) {
+        if (local != null && (local.isUnresolved()
+                || (local.getAddress() instanceof java.net.Inet6Address) != (remote.getAddress() instanceof java.net.Inet6Address))) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException(local.isUnresolved() ? "unresolved local address " + local
+                    : "the local address " + local + " is not of the remote address's family (" + remote + ")"));
+        }
         if (remote.isUnresolved()) {
             return CompletableFuture.failedFuture(new IllegalArgumentException("unresolved address " + remote));
         }
@@ -113,7 +142,7 @@ public final class TcpConnection implements ByteChannel, NetworkChannel {
         }
         int family = remote.getAddress() instanceof java.net.Inet6Address ? Posix.AF_INET6 : Posix.AF_INET;
         return loop.submit(f -> {
-            LoopSocket.connect(loop, f, CONNECTED, family, Posix.SOCK_STREAM | Posix.SOCK_CLOEXEC, remote, timeout);
+            LoopSocket.connect(loop, f, CONNECTED, family, Posix.SOCK_STREAM | Posix.SOCK_CLOEXEC, local, remote, timeout);
         });
     }
 
@@ -411,8 +440,9 @@ public final class TcpConnection implements ByteChannel, NetworkChannel {
     }
 
     /**
-     * A connection is bound by its connect or accept: binding again is refused, as
-     * {@link java.nio.channels.SocketChannel#bind} refuses it on a connected channel.
+     * A connection is bound by its connect or accept (choose the local address with
+     * {@link #connect(EventLoopGroup, InetSocketAddress, InetSocketAddress, Duration)}): binding
+     * again is refused, as {@link java.nio.channels.SocketChannel#bind} refuses it on a connected channel.
      *
      * @throws AlreadyBoundException always, on an open connection
      * @throws java.nio.channels.ClosedChannelException if the connection is closed

@@ -4,11 +4,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.lang.foreign.MemorySegment;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -142,6 +145,32 @@ class ApiConventionsTest {
             pair.conn.close();
             assertThrows(java.nio.channels.ClosedChannelException.class, network::getLocalAddress);
             assertThrows(java.nio.channels.ClosedChannelException.class, () -> network.bind(null));
+        }
+    }
+
+    /** Bind before connect, as new Socket(host, port, localAddr, localPort) does: the address chosen, one in use refused, a wrong family named. */
+    @Test
+    void aConnectionCanChooseItsLocalAddress() throws Exception {
+        try (EventLoopGroup group = EventLoopGroup.create(1);
+             TcpServer server = TcpServer.bind(group, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16)) {
+            InetSocketAddress any = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+            try (TcpConnection c = TcpConnection.connect(group, server.localAddress(), any, Duration.ofSeconds(5));
+                 TcpConnection accepted = server.accept(Duration.ofSeconds(5))) {
+                InetSocketAddress local = c.getLocalAddress();
+                assertEquals(InetAddress.getLoopbackAddress(), local.getAddress());
+                assertTrue(local.getPort() > 0, "a port was chosen: " + local);
+                assertEquals(local, accepted.remoteAddress(), "the server sees the chosen address");
+                InetSocketAddress taken = local;
+                java.net.BindException inUse = assertThrows(java.net.BindException.class,
+                        () -> TcpConnection.connect(group, server.localAddress(), taken, Duration.ofSeconds(5)));
+                assertTrue(inUse.getMessage().contains(String.valueOf(taken.getPort())), inUse.getMessage());
+            }
+            InetSocketAddress v6 = new InetSocketAddress(InetAddress.getByName("::1"), 0);
+            IllegalArgumentException family = assertThrows(IllegalArgumentException.class,
+                    () -> TcpConnection.connect(group, server.localAddress(), v6, Duration.ofSeconds(5)));
+            assertTrue(family.getMessage().contains("family"), family.getMessage());
+            assertThrows(IllegalArgumentException.class, () -> TcpConnection.connect(group, server.localAddress(),
+                    InetSocketAddress.createUnresolved("nowhere.invalid", 0), Duration.ofSeconds(5)));
         }
     }
 
