@@ -139,7 +139,7 @@ class CpKilledTest {
         Path log = dir.resolve("log");
         Process echo = uring4j(log, "echo-server", "--loops", "1", "--port", "70000").start();
         assertTrue(echo.waitFor(30, TimeUnit.SECONDS));
-        assertEquals(1, echo.exitValue(), log(dir));
+        assertEquals(CliErrors.USAGE, echo.exitValue(), "a port out of range is a usage error: " + log(dir));
         List<String> lines = Files.readAllLines(log);
         assertEquals(1, lines.size(), log(dir));
         assertTrue(lines.getFirst().startsWith("uring4j echo-server: ") && lines.getFirst().contains("70000"), lines.getFirst());
