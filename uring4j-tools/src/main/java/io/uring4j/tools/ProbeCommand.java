@@ -20,6 +20,7 @@ import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Predicate;
 
 /** {@code uring4j probe}: what io_uring offers on this machine. */
 @Command(name = "probe", mixinStandardHelpOptions = true,
@@ -59,7 +60,7 @@ final class ProbeCommand implements Callable<Integer> {
         if (!IoUring.isAvailable()) {
             String why = IoUring.unavailabilityCause().getMessage();
             if (json) {
-                out.println("{\"kernel\":" + Json.str(kernel) + ",\"available\":false,\"reason\":" + Json.str(why) + "}");
+                out.println(unavailableJson(kernel, why));
             } else {
                 out.println("kernel:    " + kernel);
                 out.println("io_uring:  NOT available: " + why);
@@ -128,6 +129,18 @@ final class ProbeCommand implements Callable<Integer> {
     }
 
     private static void printJson(PrintWriter out, String kernel, int features, List<SetupFlag> accepted, Probe probe) {
+        out.println(json(kernel, features, accepted, probe.supportedCount(), probe.lastOp(), List.of(Opcode.values()),
+                probe::supports));
+    }
+
+    /** The --json line when io_uring cannot be used here. */
+    static String unavailableJson(String kernel, String why) {
+        return "{\"kernel\":" + Json.str(kernel) + ",\"available\":false,\"reason\":" + Json.str(why) + "}";
+    }
+
+    /** The --json line: {@code opcodes} lists {@code ops}, each with whether {@code supported} says the kernel has it. */
+    static String json(String kernel, int features, List<SetupFlag> accepted, int supportedCount, int lastOp, List<Opcode> ops,
+                       Predicate<Opcode> supported) {
         StringBuilder sb = new StringBuilder();
         sb.append("{\"kernel\":").append(Json.str(kernel)).append(",\"available\":true");
         sb.append(",\"features\":[");
@@ -144,16 +157,17 @@ final class ProbeCommand implements Callable<Integer> {
             if (i > 0) sb.append(',');
             sb.append(Json.str(accepted.get(i).name()));
         }
-        sb.append("],\"opcodes_supported\":").append(probe.supportedCount());
-        sb.append(",\"last_op\":").append(probe.lastOp()).append(",\"opcodes\":[");
-        for (Opcode op : Opcode.values()) {
-            if (op.code() > 0) sb.append(',');
+        sb.append("],\"opcodes_supported\":").append(supportedCount);
+        sb.append(",\"last_op\":").append(lastOp).append(",\"opcodes\":[");
+        for (int i = 0; i < ops.size(); i++) {
+            Opcode op = ops.get(i);
+            if (i > 0) sb.append(',');
             sb.append("{\"code\":").append(op.code()).append(",\"name\":").append(Json.str(op.name()))
                     .append(",\"since\":").append(Json.str(op.since()))
-                    .append(",\"supported\":").append(probe.supports(op)).append('}');
+                    .append(",\"supported\":").append(supported.test(op)).append('}');
         }
         sb.append("]}");
-        out.println(sb);
+        return sb.toString();
     }
 
     static String kernelRelease() {

@@ -44,11 +44,15 @@ final class CopyBench {
             };
             long t1 = System.nanoTime();
             long cpu1 = OS.getProcessCpuTime();
-            return String.format(Locale.ROOT, "{\"bytes\":%d,\"seconds\":%.6f,\"cpu_s\":%.6f}", bytes, (t1 - t0) / 1e9,
-                    (cpu1 - cpu0) / 1e9);
+            return result(bytes, (t1 - t0) / 1e9, (cpu1 - cpu0) / 1e9);
         } finally {
             if (group != null) group.close();
         }
+    }
+
+    /** The JSON result line: bytes copied, wall-clock and CPU seconds. */
+    static String result(long bytes, double seconds, double cpuSeconds) {
+        return String.format(Locale.ROOT, "{\"bytes\":%d,\"seconds\":%.6f,\"cpu_s\":%.6f}", bytes, seconds, cpuSeconds);
     }
 
     private static long transferTo(Path src, Path dst) throws Exception {

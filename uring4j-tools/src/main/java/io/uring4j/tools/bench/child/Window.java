@@ -104,8 +104,13 @@ final class Window {
 
     /** The JSON result line of the measurement, with these latencies. */
     String result(LatencyHistogram latencies) {
+        if (ops <= 0) throw new IllegalStateException("no operation completed inside the " + measureNanos / 1e9 + " s window");
+        return result(ops, measureNanos, cpuNanos, allocBytes, latencies);
+    }
+
+    /** The JSON result line of {@code ops} operations in {@code measureNanos}, with their CPU time, allocation and latencies. */
+    static String result(long ops, long measureNanos, long cpuNanos, long allocBytes, LatencyHistogram latencies) {
         double seconds = measureNanos / 1e9;
-        if (ops <= 0) throw new IllegalStateException("no operation completed inside the " + seconds + " s window");
         return String.format(Locale.ROOT,
                 "{\"ops_per_s\":%.1f,\"p50_us\":%.3f,\"p99_us\":%.3f,\"p999_us\":%.3f,\"cpu_s_per_op\":%.4e,"
                         + "\"alloc_bytes_per_op\":%.3f,\"ops\":%d,\"seconds\":%.3f,\"latency_samples\":%d}",
