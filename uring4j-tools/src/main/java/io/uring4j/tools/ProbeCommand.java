@@ -1,5 +1,7 @@
 package io.uring4j.tools;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.uring4j.core.BitFlag;
 import io.uring4j.core.Feature;
 import io.uring4j.core.IoUring;
@@ -135,39 +137,27 @@ final class ProbeCommand implements Callable<Integer> {
 
     /** The --json line when io_uring cannot be used here. */
     static String unavailableJson(String kernel, String why) {
-        return "{\"kernel\":" + Json.str(kernel) + ",\"available\":false,\"reason\":" + Json.str(why) + "}";
+        return Json.write(Json.object().put("kernel", kernel).put("available", false).put("reason", why));
     }
 
     /** The --json line: {@code opcodes} lists {@code ops}, each with whether {@code supported} says the kernel has it. */
     static String json(String kernel, int features, List<SetupFlag> accepted, int supportedCount, int lastOp, List<Opcode> ops,
                        Predicate<Opcode> supported) {
-        StringBuilder sb = new StringBuilder();
-        sb.append("{\"kernel\":").append(Json.str(kernel)).append(",\"available\":true");
-        sb.append(",\"features\":[");
-        boolean first = true;
+        ObjectNode doc = Json.object().put("kernel", kernel).put("available", true);
+        ArrayNode names = doc.putArray("features");
         for (Feature f : EnumSet.allOf(Feature.class)) {
-            if ((features & f.mask()) == 0) continue;
-            if (!first) sb.append(',');
-            sb.append(Json.str(f.name()));
-            first = false;
+            if ((features & f.mask()) != 0) names.add(f.name());
         }
-        sb.append("],\"features_mask\":").append(features);
-        sb.append(",\"setup_flags_accepted\":[");
-        for (int i = 0; i < accepted.size(); i++) {
-            if (i > 0) sb.append(',');
-            sb.append(Json.str(accepted.get(i).name()));
+        doc.put("features_mask", features);
+        ArrayNode flags = doc.putArray("setup_flags_accepted");
+        accepted.forEach(f -> flags.add(f.name()));
+        doc.put("opcodes_supported", supportedCount).put("last_op", lastOp);
+        ArrayNode opcodes = doc.putArray("opcodes");
+        for (Opcode op : ops) {
+            opcodes.addObject().put("code", op.code()).put("name", op.name()).put("since", op.since())
+                    .put("supported", supported.test(op));
         }
-        sb.append("],\"opcodes_supported\":").append(supportedCount);
-        sb.append(",\"last_op\":").append(lastOp).append(",\"opcodes\":[");
-        for (int i = 0; i < ops.size(); i++) {
-            Opcode op = ops.get(i);
-            if (i > 0) sb.append(',');
-            sb.append("{\"code\":").append(op.code()).append(",\"name\":").append(Json.str(op.name()))
-                    .append(",\"since\":").append(Json.str(op.since()))
-                    .append(",\"supported\":").append(supported.test(op)).append('}');
-        }
-        sb.append("]}");
-        return sb.toString();
+        return Json.write(doc);
     }
 
     static String kernelRelease() {
