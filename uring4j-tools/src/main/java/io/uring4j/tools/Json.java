@@ -29,9 +29,10 @@ public final class Json {
             .enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN)
             .build();
 
-    /** Two spaces a level, one field or element a line, {@code "key": value}. */
+    /** Two spaces a level, one field or element a line, {@code "key": value}, {@code {}} and {@code []} when empty. */
     private static final ObjectWriter PRETTY = MAPPER.writer(new DefaultPrettyPrinter()
-            .withSeparators(Separators.createDefaultInstance().withObjectFieldValueSpacing(Separators.Spacing.AFTER))
+            .withSeparators(Separators.createDefaultInstance().withObjectFieldValueSpacing(Separators.Spacing.AFTER)
+                    .withObjectEmptySeparator("").withArrayEmptySeparator(""))
             .withObjectIndenter(new DefaultIndenter("  ", "\n"))
             .withArrayIndenter(new DefaultIndenter("  ", "\n")));
 
@@ -86,10 +87,5 @@ public final class Json {
     public static BigDecimal exact(double d) {
         if (!Double.isFinite(d)) return null;
         return BigDecimal.valueOf(d);
-    }
-
-    /** A JSON string literal of {@code s} (null: {@code null}); only until every writer builds nodes. */
-    public static String str(String s) {
-        return s == null ? "null" : write(MAPPER.getNodeFactory().textNode(s));
     }
 }

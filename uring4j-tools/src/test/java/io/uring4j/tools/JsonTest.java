@@ -42,6 +42,9 @@ class JsonTest {
         ObjectNode n = Json.object().put("a", 1);
         n.putArray("b").add(1).add("x");
         n.putObject("c").put("d", true);
-        assertEquals("{\n  \"a\": 1,\n  \"b\": [\n    1,\n    \"x\"\n  ],\n  \"c\": {\n    \"d\": true\n  }\n}", Json.writePretty(n));
+        n.putObject("e");
+        n.putArray("f");
+        assertEquals("{\n  \"a\": 1,\n  \"b\": [\n    1,\n    \"x\"\n  ],\n  \"c\": {\n    \"d\": true\n  },\n"
+                + "  \"e\": {},\n  \"f\": []\n}", Json.writePretty(n));
     }
 }
