@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.UncheckedIOException;
@@ -41,11 +40,6 @@ public final class Json {
     /** A new, empty object (its fields keep the order they are put in). */
     public static ObjectNode object() {
         return MAPPER.createObjectNode();
-    }
-
-    /** A new, empty array. */
-    public static ArrayNode array() {
-        return MAPPER.createArrayNode();
     }
 
     /** {@code node} on one line. */
