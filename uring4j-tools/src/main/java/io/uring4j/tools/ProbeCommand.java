@@ -1,5 +1,7 @@
 package io.uring4j.tools;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.uring4j.core.BitFlag;
 import io.uring4j.core.Feature;
 import io.uring4j.core.IoUring;
@@ -20,6 +22,7 @@ import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Predicate;
 
 /** {@code uring4j probe}: what io_uring offers on this machine. */
 @Command(name = "probe", mixinStandardHelpOptions = true,
@@ -59,7 +62,7 @@ final class ProbeCommand implements Callable<Integer> {
         if (!IoUring.isAvailable()) {
             String why = IoUring.unavailabilityCause().getMessage();
             if (json) {
-                out.println("{\"kernel\":" + Json.str(kernel) + ",\"available\":false,\"reason\":" + Json.str(why) + "}");
+                out.println(unavailableJson(kernel, why));
             } else {
                 out.println("kernel:    " + kernel);
                 out.println("io_uring:  NOT available: " + why);
@@ -128,32 +131,33 @@ final class ProbeCommand implements Callable<Integer> {
     }
 
     private static void printJson(PrintWriter out, String kernel, int features, List<SetupFlag> accepted, Probe probe) {
-        StringBuilder sb = new StringBuilder();
-        sb.append("{\"kernel\":").append(Json.str(kernel)).append(",\"available\":true");
-        sb.append(",\"features\":[");
-        boolean first = true;
+        out.println(json(kernel, features, accepted, probe.supportedCount(), probe.lastOp(), List.of(Opcode.values()),
+                probe::supports));
+    }
+
+    /** The --json line when io_uring cannot be used here. */
+    static String unavailableJson(String kernel, String why) {
+        return Json.write(Json.object().put("kernel", kernel).put("available", false).put("reason", why));
+    }
+
+    /** The --json line: {@code opcodes} lists {@code ops}, each with whether {@code supported} says the kernel has it. */
+    static String json(String kernel, int features, List<SetupFlag> accepted, int supportedCount, int lastOp, List<Opcode> ops,
+                       Predicate<Opcode> supported) {
+        ObjectNode doc = Json.object().put("kernel", kernel).put("available", true);
+        ArrayNode names = doc.putArray("features");
         for (Feature f : EnumSet.allOf(Feature.class)) {
-            if ((features & f.mask()) == 0) continue;
-            if (!first) sb.append(',');
-            sb.append(Json.str(f.name()));
-            first = false;
+            if ((features & f.mask()) != 0) names.add(f.name());
         }
-        sb.append("],\"features_mask\":").append(features);
-        sb.append(",\"setup_flags_accepted\":[");
-        for (int i = 0; i < accepted.size(); i++) {
-            if (i > 0) sb.append(',');
-            sb.append(Json.str(accepted.get(i).name()));
+        doc.put("features_mask", features);
+        ArrayNode flags = doc.putArray("setup_flags_accepted");
+        accepted.forEach(f -> flags.add(f.name()));
+        doc.put("opcodes_supported", supportedCount).put("last_op", lastOp);
+        ArrayNode opcodes = doc.putArray("opcodes");
+        for (Opcode op : ops) {
+            opcodes.addObject().put("code", op.code()).put("name", op.name()).put("since", op.since())
+                    .put("supported", supported.test(op));
         }
-        sb.append("],\"opcodes_supported\":").append(probe.supportedCount());
-        sb.append(",\"last_op\":").append(probe.lastOp()).append(",\"opcodes\":[");
-        for (Opcode op : Opcode.values()) {
-            if (op.code() > 0) sb.append(',');
-            sb.append("{\"code\":").append(op.code()).append(",\"name\":").append(Json.str(op.name()))
-                    .append(",\"since\":").append(Json.str(op.since()))
-                    .append(",\"supported\":").append(probe.supports(op)).append('}');
-        }
-        sb.append("]}");
-        out.println(sb);
+        return Json.write(doc);
     }
 
     static String kernelRelease() {

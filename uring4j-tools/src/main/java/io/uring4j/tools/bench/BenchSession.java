@@ -1,5 +1,7 @@
 package io.uring4j.tools.bench;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.uring4j.tools.Json;
 import io.uring4j.tools.bench.contender.JvmChild;
 import io.uring4j.tools.bench.env.PeerPackages;
@@ -113,20 +115,19 @@ final class BenchSession {
         return failed ? 1 : 0;
     }
 
-    /** {"machine": {...}, "plan": {...}, "workloads": {name: {...}}, "results": [...]} */
+    /** {"machine": {...}, "plan": {...}, "workloads": {name: {...}}, "results": [...]}, on one line. */
     String toJson(MachineInfo machine, List<BenchReport> reports) {
-        StringBuilder sb = new StringBuilder();
-        sb.append("{\"machine\":").append(machine.toJson());
-        sb.append(String.format(Locale.ROOT, ",\"plan\":{\"mode\":%s,\"reps\":%d,\"warmup_s\":%s,\"measure_s\":%s,\"jvm_warmup_s\":%s,\"pinned_cpu\":%s}",
-                Json.str(plan.mode()), plan.reps(), BenchReport.num(plan.warmupSeconds()), BenchReport.num(plan.measureSeconds()),
-                BenchReport.num(plan.javaWarmupSeconds()), plan.cpu() < 0 ? "null" : Integer.toString(plan.cpu())));
-        sb.append(",\"workloads\":{");
-        for (int i = 0; i < reports.size(); i++) {
-            if (i > 0) sb.append(',');
-            sb.append(Json.str(reports.get(i).workload().name())).append(':').append(reports.get(i).jsonWorkload());
-        }
-        sb.append("},\"results\":[");
-        for (BenchReport r : reports) r.appendJsonResults(sb);
-        return sb.append("]}").toString();
+        ObjectNode doc = Json.object();
+        doc.set("machine", machine.toJson());
+        ObjectNode p = doc.putObject("plan").put("mode", plan.mode()).put("reps", plan.reps())
+                .put("warmup_s", Json.rounded(plan.warmupSeconds())).put("measure_s", Json.rounded(plan.measureSeconds()))
+                .put("jvm_warmup_s", Json.rounded(plan.javaWarmupSeconds()));
+        if (plan.cpu() < 0) p.putNull("pinned_cpu");
+        else p.put("pinned_cpu", plan.cpu());
+        ObjectNode workloads = doc.putObject("workloads");
+        for (BenchReport r : reports) workloads.set(r.workload().name(), r.jsonWorkload());
+        ArrayNode results = doc.putArray("results");
+        for (BenchReport r : reports) r.addJsonResults(results);
+        return Json.write(doc);
     }
 }

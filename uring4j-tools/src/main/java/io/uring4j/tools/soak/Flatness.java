@@ -1,5 +1,8 @@
 package io.uring4j.tools.soak;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.uring4j.tools.Json;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -41,9 +44,10 @@ final class Flatness {
                     rule.fraction() * 100, rule.isBytes() ? Sample.bytes(rule.slack()) : rule.slack(), ok() ? "flat" : "GROWING");
         }
 
-        String json() {
-            return String.format(Locale.ROOT, "{\"name\": \"%s\", \"first_third_mean\": %.0f, \"last_third_mean\": %.0f,"
-                    + " \"limit\": %.0f, \"ok\": %b}", rule.name(), first, last, limit, ok());
+        /** This check in the JSON report. */
+        ObjectNode json() {
+            return Json.object().put("name", rule.name()).put("first_third_mean", Json.fixed(first, 0))
+                    .put("last_third_mean", Json.fixed(last, 0)).put("limit", Json.fixed(limit, 0)).put("ok", ok());
         }
     }
 

@@ -1,5 +1,7 @@
 package io.uring4j.tools.soak;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.uring4j.tools.Json;
 
 import java.io.IOException;
@@ -80,33 +82,36 @@ record Report(Soak.Plan plan, int connections, Tally tally, List<Sample> samples
         out.flush();
     }
 
-    void writeJson(Path file) throws IOException {
-        StringBuilder sb = new StringBuilder("{\n");
-        sb.append(String.format(Locale.ROOT, "  \"minutes\": %s, \"connections\": %d, \"seed\": %d, \"seconds\": %.2f,%n",
-                plan.minutes(), connections, plan.seed(), seconds));
-        sb.append(String.format(Locale.ROOT, "  \"interval_seconds\": %.2f, \"warmup_seconds\": %.2f,%n", plan.intervalSeconds(),
-                plan.warmupSeconds()));
+    /** The JSON report: the plan, totals, errors, the flatness verdict, the drain and every sample. */
+    ObjectNode json() {
         Tally t = tally;
-        sb.append("  \"totals\": {").append(operations().stream().map(e -> "\"" + e.getKey() + "\": " + e.getValue())
-                .collect(Collectors.joining(", ")));
-        sb.append(String.format(Locale.ROOT, ", \"bytes_echoed\": %d, \"connects\": %d, \"accepted\": %d, \"server_freed\": %d,"
-                        + " \"server_error_ends\": %d, \"copy_bytes\": %d, \"copies_cut\": %d, \"read_bytes\": %d,"
-                        + " \"abandoned_heap_reads_checked\": %d, \"late_writes\": %d},%n",
-                t.bytesEchoed.sum(), t.connects.sum(), t.accepted.sum(), t.serverEnds.sum(), t.serverErrorEnds.sum(),
-                t.copyBytes.sum(), t.copiesCut.sum(), t.readBytes.sum(), t.abandonedChecked.sum(), t.lateWrites.sum()));
-        sb.append("  \"known_bugs\": {").append(t.knownBugs().entrySet().stream()
-                .map(e -> "\"" + e.getKey().name() + "\": " + e.getValue()).collect(Collectors.joining(", "))).append("},\n");
-        sb.append("  \"errors\": ").append(t.errors()).append(", \"first_errors\": [")
-                .append(t.firstErrors().stream().map(Json::str).collect(Collectors.joining(", "))).append("],\n");
-        sb.append("  \"flatness\": [").append(flatness.stream().map(Flatness.Check::json).collect(Collectors.joining(", "))).append("],\n");
-        sb.append(String.format(Locale.ROOT, "  \"drain\": {\"fds_before\": %d, \"fds_after\": %d, \"server_live\": %d,"
-                        + " \"native_before\": %d, \"native_after_close\": %d},%n", after.fdsBefore(), after.fdsAfter(), after.serverLive(),
-                nativeBefore, nativeAfter));
-        sb.append("  \"passed\": ").append(passed()).append(",\n");
-        sb.append("  \"samples\": [\n    ").append(samples.stream().map(Sample::json).collect(Collectors.joining(",\n    ")))
-                .append("\n  ]\n}\n");
+        ObjectNode doc = Json.object().put("minutes", Json.exact(plan.minutes())).put("connections", connections)
+                .put("seed", plan.seed()).put("seconds", Json.fixed(seconds, 2))
+                .put("interval_seconds", Json.fixed(plan.intervalSeconds(), 2)).put("warmup_seconds", Json.fixed(plan.warmupSeconds(), 2));
+        ObjectNode totals = doc.putObject("totals");
+        operations().forEach(e -> totals.put(e.getKey(), e.getValue()));
+        totals.put("bytes_echoed", t.bytesEchoed.sum()).put("connects", t.connects.sum()).put("accepted", t.accepted.sum())
+                .put("server_freed", t.serverEnds.sum()).put("server_error_ends", t.serverErrorEnds.sum())
+                .put("copy_bytes", t.copyBytes.sum()).put("copies_cut", t.copiesCut.sum()).put("read_bytes", t.readBytes.sum())
+                .put("abandoned_heap_reads_checked", t.abandonedChecked.sum()).put("late_writes", t.lateWrites.sum());
+        ObjectNode known = doc.putObject("known_bugs");
+        t.knownBugs().forEach((bug, n) -> known.put(bug.name(), n));
+        doc.put("errors", t.errors());
+        ArrayNode firstErrors = doc.putArray("first_errors");
+        t.firstErrors().forEach(firstErrors::add);
+        ArrayNode checks = doc.putArray("flatness");
+        flatness.forEach(c -> checks.add(c.json()));
+        doc.putObject("drain").put("fds_before", after.fdsBefore()).put("fds_after", after.fdsAfter())
+                .put("server_live", after.serverLive()).put("native_before", nativeBefore).put("native_after_close", nativeAfter);
+        doc.put("passed", passed());
+        ArrayNode all = doc.putArray("samples");
+        samples.forEach(s -> all.add(s.json()));
+        return doc;
+    }
+
+    void writeJson(Path file) throws IOException {
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null) Files.createDirectories(parent);
-        Files.writeString(file, sb);
+        Files.writeString(file, Json.writePretty(json()) + "\n");
     }
 }

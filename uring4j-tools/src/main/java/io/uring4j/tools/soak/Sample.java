@@ -1,6 +1,8 @@
 package io.uring4j.tools.soak;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.uring4j.runtime.EventLoopGroup;
+import io.uring4j.tools.Json;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -60,13 +62,13 @@ record Sample(double seconds, long messages, long bytesEchoed, long conversation
                 bytes(rssBytes), bytes(rssOutsideHeap()), bytes(heapUsed), bytes(heapCommitted), clientsLive, serverLive);
     }
 
-    String json() {
-        return String.format(Locale.ROOT, "{\"seconds\": %.2f, \"messages\": %d, \"bytes_echoed\": %d, \"conversations\": %d,"
-                        + " \"copies\": %d, \"reads\": %d, \"cancels\": %d, \"errors\": %d, \"fds\": %d, \"native_bytes\": %d,"
-                        + " \"rss_bytes\": %d, \"heap_resident\": %d, \"heap_used\": %d, \"heap_committed\": %d,"
-                        + " \"clients_live\": %d, \"server_live\": %d}",
-                seconds, messages, bytesEchoed, conversations, copies, reads, cancels, errors, fds, nativeBytes, rssBytes,
-                heapResident, heapUsed, heapCommitted, clientsLive, serverLive);
+    /** This sample in the JSON report. */
+    ObjectNode json() {
+        return Json.object().put("seconds", Json.fixed(seconds, 2)).put("messages", messages).put("bytes_echoed", bytesEchoed)
+                .put("conversations", conversations).put("copies", copies).put("reads", reads).put("cancels", cancels)
+                .put("errors", errors).put("fds", fds).put("native_bytes", nativeBytes).put("rss_bytes", rssBytes)
+                .put("heap_resident", heapResident).put("heap_used", heapUsed).put("heap_committed", heapCommitted)
+                .put("clients_live", clientsLive).put("server_live", serverLive);
     }
 
     static String bytes(double b) {

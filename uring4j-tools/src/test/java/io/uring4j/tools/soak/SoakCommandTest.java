@@ -1,6 +1,8 @@
 package io.uring4j.tools.soak;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.uring4j.core.IoUring;
+import io.uring4j.tools.JsonAssert;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -11,8 +13,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.*;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -36,18 +36,19 @@ class SoakCommandTest {
         assertEquals(0, status, report);
         assertTrue(report.contains("soak: PASS"), report);
         String written = Files.readString(json);
-        assertTrue(written.contains("\"errors\": 0,"), written);
-        assertTrue(written.contains("\"passed\": true"), written);
+        JsonNode doc = JsonAssert.parse(written, "the soak's JSON");
+        assertEquals(0, doc.get("errors").asLong(-1), written);
+        assertTrue(doc.get("passed").booleanValue(), written);
         for (String kind : new String[] {"messages", "closes", "half_closes", "resets", "copies", "reads", "cancels",
                 "bytes_echoed", "accepted", "server_freed", "copy_bytes", "read_bytes"}) {
-            Matcher m = Pattern.compile("\"" + kind + "\": (\\d+)").matcher(written);
-            assertTrue(m.find(), kind + " in " + written);
-            assertTrue(Long.parseLong(m.group(1)) > 0, kind + " moved: " + m.group());
+            JsonNode n = doc.get("totals").get(kind);
+            assertTrue(n != null && n.isIntegralNumber(), kind + " in " + written);
+            assertTrue(n.longValue() > 0, kind + " moved: " + n);
         }
-        Matcher samples = Pattern.compile("\"seconds\": [0-9.]+, \"messages\"").matcher(written);
-        int n = 0;
-        while (samples.find()) n++;
-        assertTrue(n >= 12, "samples taken: " + n);
+        JsonNode samples = doc.get("samples");
+        assertTrue(samples.size() >= 12, "samples taken: " + samples.size());
+        assertEquals("seconds", JsonAssert.fieldNames(samples.get(0)).get(0), written);
+        assertTrue(written.lines().count() > samples.size(), "one field a line, for people to read: " + written);
     }
 
     @Test

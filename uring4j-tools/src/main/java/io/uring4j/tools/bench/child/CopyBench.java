@@ -1,6 +1,7 @@
 package io.uring4j.tools.bench.child;
 
 import io.uring4j.runtime.AsyncFile;
+import io.uring4j.tools.Json;
 import io.uring4j.runtime.EventLoopGroup;
 
 import java.lang.management.ManagementFactory;
@@ -9,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -44,11 +44,16 @@ final class CopyBench {
             };
             long t1 = System.nanoTime();
             long cpu1 = OS.getProcessCpuTime();
-            return String.format(Locale.ROOT, "{\"bytes\":%d,\"seconds\":%.6f,\"cpu_s\":%.6f}", bytes, (t1 - t0) / 1e9,
-                    (cpu1 - cpu0) / 1e9);
+            return result(bytes, (t1 - t0) / 1e9, (cpu1 - cpu0) / 1e9);
         } finally {
             if (group != null) group.close();
         }
+    }
+
+    /** The JSON result line: bytes copied, wall-clock and CPU seconds. */
+    static String result(long bytes, double seconds, double cpuSeconds) {
+        return Json.write(Json.object().put("bytes", bytes).put("seconds", Json.fixed(seconds, 6))
+                .put("cpu_s", Json.fixed(cpuSeconds, 6)));
     }
 
     private static long transferTo(Path src, Path dst) throws Exception {

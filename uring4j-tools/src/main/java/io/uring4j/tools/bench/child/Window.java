@@ -1,10 +1,11 @@
 package io.uring4j.tools.bench.child;
 
+import io.uring4j.tools.Json;
+
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.lang.management.ManagementFactory;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -104,13 +105,22 @@ final class Window {
 
     /** The JSON result line of the measurement, with these latencies. */
     String result(LatencyHistogram latencies) {
+        if (ops <= 0) throw new IllegalStateException("no operation completed inside the " + measureNanos / 1e9 + " s window");
+        return result(ops, measureNanos, cpuNanos, allocBytes, latencies);
+    }
+
+    /** The JSON result line of {@code ops} operations in {@code measureNanos}, with their CPU time, allocation and latencies. */
+    static String result(long ops, long measureNanos, long cpuNanos, long allocBytes, LatencyHistogram latencies) {
         double seconds = measureNanos / 1e9;
-        if (ops <= 0) throw new IllegalStateException("no operation completed inside the " + seconds + " s window");
-        return String.format(Locale.ROOT,
-                "{\"ops_per_s\":%.1f,\"p50_us\":%.3f,\"p99_us\":%.3f,\"p999_us\":%.3f,\"cpu_s_per_op\":%.4e,"
-                        + "\"alloc_bytes_per_op\":%.3f,\"ops\":%d,\"seconds\":%.3f,\"latency_samples\":%d}",
-                ops / seconds, latencies.percentileMicros(0.5), latencies.percentileMicros(0.99),
-                latencies.percentileMicros(0.999), cpuNanos / 1e9 / ops, (double) allocBytes / ops, ops, seconds,
-                latencies.count());
+        return Json.write(Json.object()
+                .put("ops_per_s", Json.fixed(ops / seconds, 1))
+                .put("p50_us", Json.fixed(latencies.percentileMicros(0.5), 3))
+                .put("p99_us", Json.fixed(latencies.percentileMicros(0.99), 3))
+                .put("p999_us", Json.fixed(latencies.percentileMicros(0.999), 3))
+                .put("cpu_s_per_op", Json.rounded(cpuNanos / 1e9 / ops, 5))
+                .put("alloc_bytes_per_op", Json.fixed((double) allocBytes / ops, 3))
+                .put("ops", ops)
+                .put("seconds", Json.fixed(seconds, 3))
+                .put("latency_samples", latencies.count()));
     }
 }

@@ -1,5 +1,6 @@
 package io.uring4j.tools.bench.contender;
 
+import io.uring4j.tools.Json;
 import io.uring4j.tools.bench.BenchPlan;
 import io.uring4j.tools.bench.BenchPoint;
 import io.uring4j.tools.bench.Contender;
@@ -22,7 +23,6 @@ import java.util.function.BiFunction;
 public final class CProgramContender implements Contender {
     private static final String RATE_KEY = "ops_per_s=";
     private static final String CPU_KEY = "cpu_ns_per_op=";
-    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
     private final String name;
     private final String program;
@@ -67,7 +67,7 @@ public final class CProgramContender implements Contender {
         double rate = Double.NaN, cpuNanos = Double.NaN, p99 = Double.NaN;
         for (String line : stdout.split("\n")) {
             if (line.trim().startsWith("{")) {
-                com.fasterxml.jackson.databind.JsonNode n = JSON.readTree(line.trim());
+                com.fasterxml.jackson.databind.JsonNode n = Json.MAPPER.readTree(line.trim());
                 rate = n.path("ops_per_s").asDouble(Double.NaN);
                 cpuNanos = n.path("cpu_s_per_op").asDouble(Double.NaN) * 1e9;
                 p99 = n.path("p99_us").asDouble(Double.NaN);

@@ -1,5 +1,8 @@
 package io.uring4j.tools.bench.contender;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.uring4j.tools.Json;
 import io.uring4j.tools.bench.BenchPlan;
 import io.uring4j.tools.bench.env.CProgram;
 import io.uring4j.tools.bench.env.ChildProcess;
@@ -9,8 +12,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The one load client of the echo workload, {@code echo_client.c} (epoll, every byte checked),
@@ -19,8 +20,6 @@ import java.util.regex.Pattern;
  * window, so client and server figures cover exactly the same interval.
  */
 public final class EchoClient {
-    private static final Pattern FIELD = Pattern.compile("\"(\\w+)\":(-?[0-9.]+(?:[eE][-+]?[0-9]+)?)");
-
     /** One run: the measured window's figures. */
     record Result(double requestsPerSecond, long requests, double p99Micros, double clientCpuUtil, double serverCpuSeconds) {
         /** The server's CPU seconds per request, NaN without requests. */
@@ -73,11 +72,20 @@ public final class EchoClient {
                 f.get("client_cpu_util"), f.get("server_cpu_s"));
     }
 
-    /** The numeric fields of the client's JSON line. */
-    static Map<String, Double> parse(String json) {
+    /** The numeric fields of the client's JSON line (the last line of {@code stdout} that is an object). */
+    static Map<String, Double> parse(String stdout) {
+        String line = stdout.lines().map(String::strip).filter(l -> l.startsWith("{")).reduce((a, b) -> b)
+                .orElseThrow(() -> new IllegalStateException("echo_client printed no JSON: " + stdout.strip()));
+        JsonNode doc;
+        try {
+            doc = Json.MAPPER.readTree(line);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("echo_client printed no valid JSON (" + e.getOriginalMessage() + "): " + line);
+        }
         Map<String, Double> fields = new HashMap<>();
-        Matcher m = FIELD.matcher(json);
-        while (m.find()) fields.put(m.group(1), Double.parseDouble(m.group(2)));
+        for (Map.Entry<String, JsonNode> f : doc.properties()) {
+            if (f.getValue().isNumber()) fields.put(f.getKey(), f.getValue().doubleValue());
+        }
         return fields;
     }
 }

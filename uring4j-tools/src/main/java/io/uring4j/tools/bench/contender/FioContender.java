@@ -1,7 +1,7 @@
 package io.uring4j.tools.bench.contender;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.uring4j.tools.Json;
 import io.uring4j.tools.bench.BenchPlan;
 import io.uring4j.tools.bench.BenchPoint;
 import io.uring4j.tools.bench.Contender;
@@ -30,7 +30,6 @@ import java.util.function.Function;
  * job's usr+sys CPU.
  */
 public final class FioContender implements Contender {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String name;
     private final String engine;
@@ -103,7 +102,7 @@ public final class FioContender implements Contender {
     static Sample parse(String stdout) throws IOException {
         int start = stdout.indexOf('{');
         if (start < 0) throw new IllegalStateException("fio printed no JSON: " + stdout.strip());
-        JsonNode job = JSON.readTree(stdout.substring(start)).path("jobs").path(0);
+        JsonNode job = Json.MAPPER.readTree(stdout.substring(start)).path("jobs").path(0);
         if (job.isMissingNode()) throw new IllegalStateException("fio's JSON has no job: " + stdout.strip());
         if (job.path("error").asInt(0) != 0) throw new IllegalStateException("fio job error " + job.path("error").asInt());
         JsonNode read = job.path("read");

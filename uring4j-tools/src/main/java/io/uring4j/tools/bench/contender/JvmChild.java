@@ -1,7 +1,7 @@
 package io.uring4j.tools.bench.contender;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.uring4j.tools.Json;
 import io.uring4j.tools.bench.BenchPlan;
 import io.uring4j.tools.bench.child.BenchChild;
 import io.uring4j.tools.bench.env.ChildProcess;
@@ -34,7 +34,6 @@ import java.util.concurrent.TimeUnit;
 public final class JvmChild {
     static final List<String> JVM_FLAGS = List.of("-Xms256m", "-Xmx256m", "-XX:+AlwaysPreTouch",
             "--enable-native-access=ALL-UNNAMED", "-Djava.awt.headless=true");
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Map<String, JvmChild> CHILDREN = new LinkedHashMap<>();
 
     static {
@@ -103,7 +102,7 @@ public final class JvmChild {
             String answer = lines.poll(200, TimeUnit.MILLISECONDS);
             if (answer != null && answer.startsWith(BenchChild.RESULT)) {
                 warm = true;
-                return JSON.readTree(answer.substring(BenchChild.RESULT.length()));
+                return Json.MAPPER.readTree(answer.substring(BenchChild.RESULT.length()));
             }
             if (answer != null && answer.startsWith(BenchChild.ERROR)) {
                 throw new IllegalStateException(answer.substring(BenchChild.ERROR.length()));

@@ -1,13 +1,13 @@
 package io.uring4j.tools.bench.report;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.uring4j.tools.Json;
 import io.uring4j.tools.bench.BenchPlan;
 import io.uring4j.tools.bench.BenchPoint;
 import io.uring4j.tools.bench.Workload;
 
 import java.io.PrintStream;
-import java.math.BigDecimal;
-import java.math.MathContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -190,54 +190,34 @@ public final class BenchReport {
         return md.toString();
     }
 
-    /** This workload's entries of the JSON {@code results} array, comma-separated. */
-    public void appendJsonResults(StringBuilder sb) {
+    /** Adds this workload's entries to the JSON {@code results} array: one per point and contender. */
+    public void addJsonResults(ArrayNode out) {
         for (Map.Entry<BenchPoint, List<ContenderResult>> e : results.entrySet()) {
             for (ContenderResult r : e.getValue()) {
-                if (sb.charAt(sb.length() - 1) != '[') sb.append(',');
-                sb.append("{\"workload\":").append(Json.str(workload.name())).append(",\"params\":{");
-                boolean firstParam = true;
-                for (Map.Entry<String, Object> p : e.getKey().params().entrySet()) {
-                    if (!firstParam) sb.append(',');
-                    firstParam = false;
-                    sb.append(Json.str(p.getKey())).append(':')
-                            .append(p.getValue() instanceof String s ? Json.str(s) : String.valueOf(p.getValue()));
-                }
-                sb.append("},\"contender\":").append(Json.str(r.contender()));
-                sb.append(",\"median_ops_per_s\":").append(num(r.medianRate()));
-                sb.append(",\"p10_ops_per_s\":").append(num(r.quantileRate(0.1)));
-                sb.append(",\"p90_ops_per_s\":").append(num(r.quantileRate(0.9)));
-                sb.append(",\"cpu_s_per_op\":").append(num(r.medianCpuSecondsPerOp()));
-                sb.append(",\"p99_us\":").append(num(r.medianP99Micros()));
-                sb.append(",\"client_cpu_util\":").append(num(r.medianClientCpuUtil()));
-                sb.append(",\"alloc_bytes_per_op\":").append(num(r.medianBytesPerOp()));
-                sb.append(",\"samples_ops_per_s\":[");
-                for (int i = 0; i < r.samples().size(); i++) {
-                    if (i > 0) sb.append(',');
-                    sb.append(num(r.samples().get(i).opsPerSecond()));
-                }
-                sb.append(']');
-                if (r.unavailable() != null) sb.append(",\"unavailable\":").append(Json.str(r.unavailable()));
-                if (r.error() != null) sb.append(",\"error\":").append(Json.str(r.error()));
-                sb.append('}');
+                ObjectNode o = out.addObject().put("workload", workload.name());
+                ObjectNode params = o.putObject("params");
+                e.getKey().params().forEach((k, v) -> params.set(k, Json.MAPPER.valueToTree(v)));
+                o.put("contender", r.contender());
+                o.put("median_ops_per_s", Json.rounded(r.medianRate()));
+                o.put("p10_ops_per_s", Json.rounded(r.quantileRate(0.1)));
+                o.put("p90_ops_per_s", Json.rounded(r.quantileRate(0.9)));
+                o.put("cpu_s_per_op", Json.rounded(r.medianCpuSecondsPerOp()));
+                o.put("p99_us", Json.rounded(r.medianP99Micros()));
+                o.put("client_cpu_util", Json.rounded(r.medianClientCpuUtil()));
+                o.put("alloc_bytes_per_op", Json.rounded(r.medianBytesPerOp()));
+                ArrayNode samples = o.putArray("samples_ops_per_s");
+                r.samples().forEach(sample -> samples.add(Json.rounded(sample.opsPerSecond())));
+                if (r.unavailable() != null) o.put("unavailable", r.unavailable());
+                if (r.error() != null) o.put("error", r.error());
             }
         }
     }
 
     /** This workload's entry of the JSON {@code workloads} object (what the figures mean). */
-    public String jsonWorkload() {
-        StringBuilder sb = new StringBuilder("{\"description\":").append(Json.str(workload.description()))
-                .append(",\"unit\":").append(Json.str(workload.unit())).append(",\"notes\":[");
-        for (int i = 0; i < notes.size(); i++) {
-            if (i > 0) sb.append(',');
-            sb.append(Json.str(notes.get(i)));
-        }
-        return sb.append("]}").toString();
-    }
-
-    /** A JSON number, or null for NaN. */
-    public static String num(double d) {
-        if (Double.isNaN(d) || Double.isInfinite(d)) return "null";
-        return BigDecimal.valueOf(d).round(new MathContext(9)).stripTrailingZeros().toPlainString();
+    public ObjectNode jsonWorkload() {
+        ObjectNode o = Json.object().put("description", workload.description()).put("unit", workload.unit());
+        ArrayNode n = o.putArray("notes");
+        notes.forEach(n::add);
+        return o;
     }
 }

@@ -1,5 +1,6 @@
 package io.uring4j.tools.bench.report;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.uring4j.tools.Json;
 import io.uring4j.tools.bench.env.CPeers;
 import io.uring4j.tools.bench.env.Fio;
@@ -58,12 +59,11 @@ public record MachineInfo(String kernel, int cpus, String cpuModel, long memoryM
     }
 
     /** The JSON object of the run's {@code machine}. */
-    public String toJson() {
-        return "{\"kernel\":" + Json.str(kernel) + ",\"cpus\":" + cpus + ",\"cpu_model\":" + Json.str(cpuModel)
-                + ",\"memory_mib\":" + memoryMiB + ",\"jdk\":" + Json.str(jdk) + ",\"liburing\":" + Json.str(liburing)
-                + ",\"fio\":" + Json.str(fio) + ",\"io_uring_disabled\":" + Json.str(ioUringDisabled)
-                + ",\"seccomp\":" + Json.str(seccomp) + ",\"loadavg_at_start\":" + Json.str(loadAverage)
-                + ",\"loadavg_at_end\":" + Json.str(loadAtEnd) + ",\"loadavg_1min_max\":" + maxLoad + "}";
+    public ObjectNode toJson() {
+        return Json.object().put("kernel", kernel).put("cpus", cpus).put("cpu_model", cpuModel).put("memory_mib", memoryMiB)
+                .put("jdk", jdk).put("liburing", liburing).put("fio", fio).put("io_uring_disabled", ioUringDisabled)
+                .put("seccomp", seccomp).put("loadavg_at_start", loadAverage).put("loadavg_at_end", loadAtEnd)
+                .put("loadavg_1min_max", Json.exact(maxLoad));
     }
 
     /** The three load averages of a /proc/loadavg line. */

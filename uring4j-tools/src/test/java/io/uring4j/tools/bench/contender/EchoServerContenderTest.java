@@ -21,6 +21,15 @@ class EchoServerContenderTest {
     }
 
     @Test
+    void clientOutputIsReadAsJson() {
+        Map<String, Double> f = EchoClient.parse("a warning first\n{\"requests_per_s\":1.0e5,\"note\":\"x\\\":9\",\"size\":64}\n");
+        assertEquals(Map.of("requests_per_s", 1.0e5, "size", 64.0), f, "only the numbers, a string that looks like a field is none");
+        assertThrows(IllegalStateException.class, () -> EchoClient.parse("echo_client: nothing measured\n"));
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> EchoClient.parse("{\"requests_per_s\":nan}"));
+        assertTrue(e.getMessage().contains("no valid JSON"), e.getMessage());
+    }
+
+    @Test
     void tooManyConnectionsForTheFdLimitIsReportedNotCrashed() {
         long hard = EchoServerContender.hardFdLimit();
         assumeTrue(hard > 0, "no finite fd hard limit here");
