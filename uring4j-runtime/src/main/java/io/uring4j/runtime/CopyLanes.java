@@ -1,5 +1,6 @@
 package io.uring4j.runtime;
 
+import io.uring4j.core.FsOps;
 import io.uring4j.core.Errno;
 import io.uring4j.core.FileOps;
 import io.uring4j.core.Sqe;
@@ -167,7 +168,7 @@ final class CopyLanes {
     /** A lane with a pipe that holds a whole chunk, or null if the system will not give one. */
     private Lane pipeLane() {
         int[] fds = new int[2];
-        if (Posix.pipe(fds, Posix.O_CLOEXEC) < 0) return null;
+        if (Posix.pipe(fds, FsOps.O_CLOEXEC) < 0) return null;
         int got = Posix.fcntl(fds[1], Posix.F_SETPIPE_SZ, chunk);
         if (got < chunk) { // -EPERM past pipe-max-size or the user's pipe budget
             Posix.close(fds[0]);

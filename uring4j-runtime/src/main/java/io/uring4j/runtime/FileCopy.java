@@ -87,7 +87,7 @@ final class FileCopy {
         EventLoop loop = group.next();
         // The target's statx goes with the source's open: each is a round trip to an io-wq worker.
         Duration left = deadline.left();
-        CompletableFuture<AsyncFile> opening = FileOpen.open(loop, from, left, Posix.O_RDONLY | Posix.O_CLOEXEC, 0, false);
+        CompletableFuture<AsyncFile> opening = FileOpen.open(loop, from, left, FsOps.O_RDONLY | FsOps.O_CLOEXEC, 0, false);
         CompletableFuture<FileStat> targetStat = FileStat.of(loop, to, false, left);
         AsyncFile in = Errors.await(opening);
         try {
@@ -149,7 +149,7 @@ final class FileCopy {
         // the open of a FIFO waits for its reader; its first, non-blocking try would fail with
         // ENXIO instead. Without O_TRUNC: should the path have become a regular file meanwhile,
         // nothing in it is cut.
-        int flags = Posix.O_WRONLY | Posix.O_CREAT | Posix.O_CLOEXEC;
+        int flags = FsOps.O_WRONLY | FsOps.O_CREAT | FsOps.O_CLOEXEC;
         try (AsyncFile out = Errors.await(FileOpen.open(loop, to, deadline.left(), flags, source.permissions() & 0777, false))) {
             return new Copied(move(loop, in, out, source, false, chunk, depth, splice, deadline).length(), false);
         }
@@ -224,7 +224,7 @@ final class FileCopy {
                     + ".uring4j-part");
             try {
                 return Errors.await(FileOpen.open(loop, temporary, deadline.left(),
-                        Posix.O_WRONLY | Posix.O_CREAT | Posix.O_EXCL | Posix.O_CLOEXEC, mode, false));
+                        FsOps.O_WRONLY | FsOps.O_CREAT | FsOps.O_EXCL | FsOps.O_CLOEXEC, mode, false));
             } catch (FileAlreadyExistsException taken) {
                 if (attempt == 16) throw taken;
             } catch (NoSuchFileException e) { // name the target, not the temporary file

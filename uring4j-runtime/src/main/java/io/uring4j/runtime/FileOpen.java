@@ -44,7 +44,7 @@ final class FileOpen {
             MemorySegment p = op.buffer.segment;
             PathOps.put(p, 0, name);
             op.context = request;
-            loop.start(op, loop.sqe().prepOpenat(Posix.AT_FDCWD, p, flags, mode), timeout);
+            loop.start(op, loop.sqe().prepOpenat(FsOps.AT_FDCWD, p, flags, mode), timeout);
         });
     }
 

@@ -2,7 +2,6 @@ package io.uring4j.runtime;
 
 import io.uring4j.core.FsOps;
 import io.uring4j.core.Statx;
-import io.uring4j.core.internal.Posix;
 
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
@@ -56,7 +55,7 @@ record FileStat(int mode, long size, long blocks, long ino, int devMajor, int de
      * timeout when {@code timeout} is not null. Fails with NoSuchFileException if there is none.
      */
     static CompletableFuture<FileStat> of(EventLoop loop, Path path, boolean followLinks, Duration timeout) {
-        return request(loop, null, Posix.AT_FDCWD, path, followLinks ? 0 : FsOps.AT_SYMLINK_NOFOLLOW, timeout, STATED);
+        return request(loop, null, FsOps.AT_FDCWD, path, followLinks ? 0 : FsOps.AT_SYMLINK_NOFOLLOW, timeout, STATED);
     }
 
     /** The size of {@code file}, for {@link AsyncFile#sizeAsync()}. */

@@ -1,9 +1,9 @@
 package io.uring4j.runtime;
 
+import io.uring4j.core.SocketConstants;
 import io.uring4j.core.Errno;
 import io.uring4j.core.Msghdr;
 import io.uring4j.core.SocketAddresses;
-import io.uring4j.core.internal.Posix;
 import io.uring4j.runtime.MessageSocket.Received;
 
 import java.lang.foreign.MemorySegment;
@@ -170,7 +170,7 @@ final class MessageReceiveQueue {
         int n = Msghdr.nameLength(s);
         if (n <= 2) return null; // nothing, or only a family: an unbound unix peer
         MemorySegment name = s.asSlice(NAME, NAME_ROOM);
-        if (family != Posix.AF_UNIX) return SocketAddresses.readInet(name, n);
+        if (family != SocketConstants.AF_UNIX) return SocketAddresses.readInet(name, n);
         String path = SocketAddresses.readUnixPath(name, n);
         return path.isEmpty() || path.charAt(0) == 0 ? null : UnixDomainSocketAddress.of(path);
     }

@@ -1,5 +1,6 @@
 package io.uring4j.runtime;
 
+import io.uring4j.core.SocketConstants;
 import io.uring4j.core.Msghdr;
 import io.uring4j.core.Sqe;
 import io.uring4j.core.internal.Posix;
@@ -77,7 +78,7 @@ final class MessageSocketState implements LoopResource {
 
     @Override
     public String toString() {
-        String kind = family == Posix.AF_UNIX ? "SEQPACKET" : "UDP";
+        String kind = family == SocketConstants.AF_UNIX ? "SEQPACKET" : "UDP";
         return "MessageSocket[" + kind + (local != null ? " " + local : "") + (remote != null ? " -> " + remote : "")
                 + ", fd " + fd + ", " + loop + "]";
     }

@@ -1,7 +1,6 @@
 package io.uring4j.runtime;
 
 import io.uring4j.core.FsOps;
-import io.uring4j.core.internal.Posix;
 
 import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
@@ -34,7 +33,7 @@ final class PathOps {
             MemorySegment p = op.buffer.segment;
             put(p, 0, a);
             put(p, a.length + 1, b);
-            loop.start(op, loop.sqe().prepRenameat(Posix.AT_FDCWD, p, Posix.AT_FDCWD, p.asSlice(a.length + 1), flags), timeout);
+            loop.start(op, loop.sqe().prepRenameat(FsOps.AT_FDCWD, p, FsOps.AT_FDCWD, p.asSlice(a.length + 1), flags), timeout);
         });
     }
 
@@ -43,7 +42,7 @@ final class PathOps {
         return loop.submit(f -> {
             Operation op = start(loop, f, directory ? "rmdir" : "unlink", path, a.length + 1);
             put(op.buffer.segment, 0, a);
-            loop.start(op, loop.sqe().prepUnlinkat(Posix.AT_FDCWD, op.buffer.segment, directory ? AT_REMOVEDIR : 0), timeout);
+            loop.start(op, loop.sqe().prepUnlinkat(FsOps.AT_FDCWD, op.buffer.segment, directory ? AT_REMOVEDIR : 0), timeout);
         });
     }
 
@@ -52,7 +51,7 @@ final class PathOps {
         return loop.submit(f -> {
             Operation op = start(loop, f, "mkdir", path, a.length + 1);
             put(op.buffer.segment, 0, a);
-            loop.start(op, loop.sqe().prepMkdirat(Posix.AT_FDCWD, op.buffer.segment, mode), timeout);
+            loop.start(op, loop.sqe().prepMkdirat(FsOps.AT_FDCWD, op.buffer.segment, mode), timeout);
         });
     }
 

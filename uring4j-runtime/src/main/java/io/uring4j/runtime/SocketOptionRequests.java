@@ -62,13 +62,13 @@ final class SocketOptionRequests {
 
     /** The options the runtime knows: the level and name the kernel gives them. */
     enum Known {
-        SO_SNDBUF(StandardSocketOptions.SO_SNDBUF, Posix.SOL_SOCKET, Posix.SO_SNDBUF),
-        SO_RCVBUF(StandardSocketOptions.SO_RCVBUF, Posix.SOL_SOCKET, Posix.SO_RCVBUF),
-        SO_REUSEADDR(StandardSocketOptions.SO_REUSEADDR, Posix.SOL_SOCKET, Posix.SO_REUSEADDR),
-        SO_REUSEPORT(StandardSocketOptions.SO_REUSEPORT, Posix.SOL_SOCKET, Posix.SO_REUSEPORT),
-        SO_KEEPALIVE(StandardSocketOptions.SO_KEEPALIVE, Posix.SOL_SOCKET, SocketOptionRequests.SO_KEEPALIVE),
-        TCP_NODELAY(StandardSocketOptions.TCP_NODELAY, Posix.IPPROTO_TCP, Posix.TCP_NODELAY),
-        TCP_USER_TIMEOUT(UringSocketOptions.TCP_USER_TIMEOUT, Posix.IPPROTO_TCP, Posix.TCP_USER_TIMEOUT);
+        SO_SNDBUF(StandardSocketOptions.SO_SNDBUF, SocketConstants.SOL_SOCKET, SocketConstants.SO_SNDBUF),
+        SO_RCVBUF(StandardSocketOptions.SO_RCVBUF, SocketConstants.SOL_SOCKET, SocketConstants.SO_RCVBUF),
+        SO_REUSEADDR(StandardSocketOptions.SO_REUSEADDR, SocketConstants.SOL_SOCKET, SocketConstants.SO_REUSEADDR),
+        SO_REUSEPORT(StandardSocketOptions.SO_REUSEPORT, SocketConstants.SOL_SOCKET, SocketConstants.SO_REUSEPORT),
+        SO_KEEPALIVE(StandardSocketOptions.SO_KEEPALIVE, SocketConstants.SOL_SOCKET, SocketOptionRequests.SO_KEEPALIVE),
+        TCP_NODELAY(StandardSocketOptions.TCP_NODELAY, SocketConstants.IPPROTO_TCP, SocketConstants.TCP_NODELAY),
+        TCP_USER_TIMEOUT(UringSocketOptions.TCP_USER_TIMEOUT, SocketConstants.IPPROTO_TCP, SocketConstants.TCP_USER_TIMEOUT);
 
         private static final Known[] VALUES = values();
         final SocketOption<?> option;

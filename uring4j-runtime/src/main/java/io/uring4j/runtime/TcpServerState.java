@@ -1,5 +1,6 @@
 package io.uring4j.runtime;
 
+import io.uring4j.core.SocketConstants;
 import io.uring4j.core.Errno;
 import io.uring4j.core.KernelTimespec;
 import io.uring4j.core.SocketAddresses;
@@ -96,7 +97,7 @@ final class TcpServerState implements LoopResource {
             return;
         }
         op.context = this;
-        loop.start(op, loop.sqe().prepMultishotAccept(fd, MemorySegment.NULL, MemorySegment.NULL, Posix.SOCK_CLOEXEC), null);
+        loop.start(op, loop.sqe().prepMultishotAccept(fd, MemorySegment.NULL, MemorySegment.NULL, SocketConstants.SOCK_CLOEXEC), null);
         acceptOp = op;
     }
 
