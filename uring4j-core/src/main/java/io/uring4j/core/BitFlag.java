@@ -14,12 +14,18 @@ import java.util.Set;
  */
 public sealed interface BitFlag permits SetupFlag, Feature, SqeFlag, CqeFlag, EnterFlag {
 
-    /** The value of this flag in its kernel flag word; always exactly one bit. */
+    /**
+     * The value of this flag in its kernel flag word.
+     *
+     * @return the flag's bit; always exactly one bit
+     */
     int mask();
 
     /**
      * The first Linux version (e.g. {@code "5.19"}) that knows this flag: accepts it (setup,
      * SQE and enter flags), reports it (features) or posts it (CQE flags).
+     *
+     * @return the kernel version, e.g. {@code "5.19"}
      */
     String since();
 
@@ -27,17 +33,30 @@ public sealed interface BitFlag permits SetupFlag, Feature, SqeFlag, CqeFlag, En
      * The C macro name, for messages that match the kernel and liburing docs: the family's
      * prefix ({@code IORING_SETUP_}, {@code IORING_FEAT_}, {@code IOSQE_}, {@code IORING_CQE_F_},
      * {@code IORING_ENTER_}) and the constant's name, e.g. {@code IORING_SETUP_SQE128}.
+     *
+     * @return the macro name; computed once per constant, so naming a flag allocates nothing
      */
     default String kernelName() {
         return BitFlagConstants.kernelName(this);
     }
 
-    /** Whether this flag's bit is set in {@code flags}, a raw kernel flag word. */
+    /**
+     * Whether this flag's bit is set in a raw kernel flag word.
+     *
+     * @param flags the flag word, e.g. {@link IoUring#setupFlags()} or {@link Cqe#flags()}
+     * @return whether {@link #mask()} is set in it
+     */
     default boolean isSet(int flags) {
         return (flags & mask()) != 0;
     }
 
-    /** ORs the masks of {@code flags}; the empty set gives {@code 0}. */
+    /**
+     * ORs the masks of {@code flags}; the empty set gives {@code 0}.
+     *
+     * @param <E>   the flag enum
+     * @param flags the flags
+     * @return the kernel flag word with exactly their bits set
+     */
     static <E extends Enum<E> & BitFlag> int maskOf(Set<E> flags) {
         int mask = 0;
         for (E flag : flags) {
@@ -46,7 +65,13 @@ public sealed interface BitFlag permits SetupFlag, Feature, SqeFlag, CqeFlag, En
         return mask;
     }
 
-    /** ORs the masks of {@code flags}; loops over the array, so an existing array costs nothing. */
+    /**
+     * ORs the masks of {@code flags}; loops over the array, so an existing array costs nothing.
+     *
+     * @param <E>   the flag enum
+     * @param flags the flags
+     * @return the kernel flag word with exactly their bits set
+     */
     @SafeVarargs
     static <E extends Enum<E> & BitFlag> int maskOf(E... flags) {
         int mask = 0;
@@ -60,6 +85,11 @@ public sealed interface BitFlag permits SetupFlag, Feature, SqeFlag, CqeFlag, En
      * The constants of {@code type} whose bit is set in {@code mask}. Bits with no constant (newer
      * kernels, or the buffer id in the upper half of CQE flags) are silently dropped, so a round
      * trip through this method can lose information; use {@link #names} for diagnostics.
+     *
+     * @param <E>  the flag enum
+     * @param type the flag enum's class
+     * @param mask a raw kernel flag word of that family
+     * @return a new set of the constants whose bit is set
      */
     static <E extends Enum<E> & BitFlag> EnumSet<E> setOf(Class<E> type, int mask) {
         EnumSet<E> set = EnumSet.noneOf(type);
@@ -75,6 +105,11 @@ public sealed interface BitFlag permits SetupFlag, Feature, SqeFlag, CqeFlag, En
      * A readable rendering of {@code mask} such as {@code "SQE128|CQE32|0x800000"}: constant names
      * in bit order, then any bits without a constant as one hex number; {@code "0"} for an empty
      * mask.
+     *
+     * @param <E>  the flag enum
+     * @param type the flag enum's class
+     * @param mask a raw kernel flag word of that family
+     * @return the names, {@code |}-separated
      */
     static <E extends Enum<E> & BitFlag> String names(Class<E> type, int mask) {
         if (mask == 0) {

@@ -24,6 +24,18 @@ public sealed interface BufferOps permits Sqe {
      * {@code bgid}, with ids {@code bid}, {@code bid + 1}, …. The CQE result is 0 on success
      * (older kernels: the number added). {@code addr} lives until every buffer is consumed or
      * removed.
+     *
+     * @param addr the memory the buffers are carved from: native, writable, at least
+     *             {@code len * nr} bytes
+     * @param len  the size of each buffer in bytes ({@code >= 1})
+     * @param nr   how many buffers: 1..{@link #MAX_BUFFERS_PER_PROVIDE}
+     * @param bgid the buffer group id (0..65535)
+     * @param bid  the id of the first buffer (0..65535; {@code bid + nr - 1} at most 65535)
+     * @return this entry, for the optional setters
+     * @throws IllegalArgumentException if a count or id is out of range, {@code len * nr} exceeds
+     *                                  {@code addr} or {@link Integer#MAX_VALUE}, or {@code addr}
+     *                                  is not a native segment or is read-only
+     * @throws IllegalStateException    if the arena of {@code addr} is already closed
      */
     @Prep(value = Opcode.PROVIDE_BUFFERS, liburing = "io_uring_prep_provide_buffers")
     default Sqe prepProvideBuffers(MemorySegment addr, int len, int nr, int bgid, int bid) {
@@ -47,7 +59,12 @@ public sealed interface BufferOps permits Sqe {
     /**
      * Equivalent to {@code io_uring_prep_remove_buffers(3)}; kernel 5.7. Takes up to {@code nr}
      * unused buffers back from group {@code bgid}; the CQE result is how many were removed
-     * (-ENOENT when the group does not exist).
+     * (-ENOENT when the group does not exist). No user memory is involved.
+     *
+     * @param nr   the most buffers to remove: 1..{@link #MAX_BUFFERS_PER_PROVIDE}
+     * @param bgid the buffer group id (0..65535)
+     * @return this entry, for the optional setters
+     * @throws IllegalArgumentException if {@code nr} or {@code bgid} is out of range
      */
     @Prep(value = Opcode.REMOVE_BUFFERS, liburing = "io_uring_prep_remove_buffers")
     default Sqe prepRemoveBuffers(int nr, int bgid) {

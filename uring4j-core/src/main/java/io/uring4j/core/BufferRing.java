@@ -68,7 +68,17 @@ public final class BufferRing implements AutoCloseable {
         this.flags = flags;
     }
 
-    /** {@link #register(IoUring, int, int, int)} without flags. */
+    /**
+     * {@link #register(IoUring, int, int, int)} without flags.
+     *
+     * @param ring    the ring whose requests take buffers from the group
+     * @param entries the number of descriptors: a power of two within 1..{@link #MAX_ENTRIES}
+     * @param groupId the buffer group id (0..65535), for {@link Sqe#bufGroup}
+     * @return the registered, empty buffer ring; close it to unregister and unmap it
+     * @throws IllegalArgumentException if {@code entries} or {@code groupId} is out of range
+     * @throws IllegalStateException    if {@code ring} is closed
+     * @throws IoUringException         if the mmap fails or the kernel refuses (EEXIST: the group is taken)
+     */
     public static BufferRing register(IoUring ring, int entries, int groupId) {
         return register(ring, entries, groupId, 0);
     }
@@ -77,9 +87,15 @@ public final class BufferRing implements AutoCloseable {
      * Port of {@code io_uring_setup_buf_ring}: maps a page-aligned anonymous ring of
      * {@code entries} descriptors and registers it as buffer group {@code groupId}.
      *
+     * @param ring    the ring whose requests take buffers from the group
      * @param entries a power of two within 1..32768
+     * @param groupId the buffer group id (0..65535), for {@link Sqe#bufGroup}
      * @param flags   0 or {@link #INCREMENTAL}
-     * @throws IoUringException if the kernel refuses (EEXIST: the group is taken; EINVAL: …)
+     * @return the registered, empty buffer ring; close it to unregister and unmap it
+     * @throws IllegalArgumentException if {@code entries}, {@code groupId} or {@code flags} is out
+     *                                  of range
+     * @throws IllegalStateException    if {@code ring} is closed
+     * @throws IoUringException if the mmap fails or the kernel refuses (EEXIST: the group is taken; EINVAL: …)
      */
     public static BufferRing register(IoUring ring, int entries, int groupId, int flags) {
         if (entries <= 0 || entries > MAX_ENTRIES || Integer.bitCount(entries) != 1) {
@@ -117,19 +133,38 @@ public final class BufferRing implements AutoCloseable {
         return new BufferRing(ring, arena, bufs, entries, groupId, flags);
     }
 
+    /**
+     * The buffer group this ring was registered as.
+     *
+     * @return the group id, to pass to {@link Sqe#bufGroup}
+     */
     public int groupId() {
         return groupId;
     }
 
+    /**
+     * The ring's size.
+     *
+     * @return the number of descriptors (a power of two)
+     */
     public int entries() {
         return entries;
     }
 
-    /** Port of {@code io_uring_buf_ring_mask}: {@code entries - 1}. */
+    /**
+     * Port of {@code io_uring_buf_ring_mask}.
+     *
+     * @return {@code entries() - 1}
+     */
     public int mask() {
         return mask;
     }
 
+    /**
+     * Whether the ring was registered with {@link #INCREMENTAL}.
+     *
+     * @return whether the kernel consumes its buffers incrementally
+     */
     public boolean isIncremental() {
         return (flags & INCREMENTAL) != 0;
     }
@@ -140,8 +175,13 @@ public final class BufferRing implements AutoCloseable {
      * {@code buf} must be native and writable (the kernel writes received data into it), and stay
      * alive until the buffer comes back in a CQE or the ring is closed.
      *
+     * @param buf    the buffer, all of it (native, writable, at most 2^32-1 bytes)
+     * @param bid    the buffer id the CQE will report (0..65535)
      * @param offset how many descriptors were already added since the last {@link #advance};
      *               within 0..entries-1
+     * @throws IllegalArgumentException if {@code buf} is not native, is read-only or is too large,
+     *                                  or {@code bid} or {@code offset} is out of range
+     * @throws IllegalStateException    if the arena of {@code buf} or this ring is closed
      */
     public void add(MemorySegment buf, int bid, int offset) {
         long size = buf.byteSize();
@@ -157,6 +197,14 @@ public final class BufferRing implements AutoCloseable {
      * writes received data there whenever it picks this buffer, so the range must be mapped,
      * writable and kept alive until the buffer comes back in a CQE or the ring is closed; nothing
      * here checks it. Prefer the segment form.
+     *
+     * @param addr   the buffer's native address
+     * @param len    the buffer's length in bytes (read as unsigned)
+     * @param bid    the buffer id the CQE will report (0..65535)
+     * @param offset how many descriptors were already added since the last {@link #advance};
+     *               within 0..entries-1
+     * @throws IllegalArgumentException if {@code bid} or {@code offset} is out of range
+     * @throws IllegalStateException    if this ring is closed
      */
     public void addUnchecked(long addr, int len, int bid, int offset) {
         if (bid < 0 || bid > 0xFFFF) {
@@ -174,6 +222,10 @@ public final class BufferRing implements AutoCloseable {
     /**
      * Port of {@code io_uring_buf_ring_advance}: makes the {@code count} descriptors added since
      * the last advance visible to the kernel.
+     *
+     * @param count how many descriptors to publish: 0..{@link #entries()}
+     * @throws IllegalArgumentException if {@code count} is out of range
+     * @throws IllegalStateException    if this ring is closed
      */
     public void advance(int count) {
         if (count < 0 || count > entries) {
@@ -188,13 +240,23 @@ public final class BufferRing implements AutoCloseable {
      * Port of {@code io_uring_buf_ring_cq_advance}: {@link #advance}s {@code count} descriptors
      * and marks {@code count} CQEs of the ring seen, for the common loop that re-adds each
      * buffer as its CQE is handled.
+     *
+     * @param count how many descriptors to publish and CQEs to mark seen
+     * @throws IllegalArgumentException if {@code count} is negative, above {@link #entries()}, or
+     *                                  above the CQEs ready (the descriptors are then already
+     *                                  published)
+     * @throws IllegalStateException    if this ring or the io_uring is closed
      */
     public void cqAdvance(int count) {
         advance(count);
         ring.cqAdvance(count);
     }
 
-    /** The tail the application last published (u16, wraps). */
+    /**
+     * The tail the application last published.
+     *
+     * @return the tail, a u16 that wraps
+     */
     public int tail() {
         return Short.toUnsignedInt(tail);
     }
@@ -202,6 +264,10 @@ public final class BufferRing implements AutoCloseable {
     /**
      * Port of {@code io_uring_buf_ring_head}: the kernel's consumer head (u16, wraps) through
      * {@code IORING_REGISTER_PBUF_STATUS} (kernel 6.8).
+     *
+     * @return the kernel's head, a u16 that wraps
+     * @throws IllegalStateException if this ring or the io_uring is closed
+     * @throws IoUringException      if the kernel refuses (e.g. EINVAL before 6.8)
      */
     public int head() {
         ensureOpen();
@@ -213,7 +279,13 @@ public final class BufferRing implements AutoCloseable {
         }
     }
 
-    /** Port of {@code io_uring_buf_ring_available}: published descriptors the kernel has not taken. */
+    /**
+     * Port of {@code io_uring_buf_ring_available}: published descriptors the kernel has not taken.
+     *
+     * @return {@code tail() - head()}, modulo 2^16
+     * @throws IllegalStateException if this ring or the io_uring is closed
+     * @throws IoUringException      if the kernel refuses the status call (before 6.8)
+     */
     public int available() {
         return (tail() - head()) & 0xFFFF;
     }
@@ -222,6 +294,8 @@ public final class BufferRing implements AutoCloseable {
      * Port of {@code io_uring_free_buf_ring}: unregisters the group (unless the ring is already
      * closed, which dropped it) and unmaps the descriptors. Idempotent. Requests still using the
      * group fail with -ENOBUFS once it is gone.
+     *
+     * @throws IoUringException if the kernel refuses to unregister (the descriptors are unmapped anyway)
      */
     @Override
     public void close() {

@@ -30,7 +30,12 @@ public final class CancelFlags {
     /** The names of bits 0, 1, 2, ... in the order of the constants above. */
     private static final String[] NAMES = {"ALL", "FD", "ANY", "FD_FIXED", "USERDATA", "OP"};
 
-    /** The flags as {@code "ALL|FD"} (or {@code "0"}), for messages. */
+    /**
+     * Names cancel flags, for messages.
+     *
+     * @param flags a mask of {@code IORING_ASYNC_CANCEL_*} bits
+     * @return the flags as {@code "ALL|FD"} (or {@code "0"}); bits without a name appear in hex
+     */
     public static String names(int flags) {
         if (flags == 0) return "0";
         StringBuilder sb = new StringBuilder();

@@ -33,6 +33,10 @@ public sealed interface CancelOps permits Sqe {
     /**
      * Equivalent to {@code io_uring_prep_cancel64(3)}; kernel 5.5. Flags need 5.19. Cancels the
      * request submitted with {@code userData}; {@code flags} are {@code CANCEL_*}.
+     *
+     * @param userData the {@code user_data} of the request to cancel
+     * @param flags    {@code CANCEL_*} flags ({@link #CANCEL_ALL}, {@link #CANCEL_ANY}), or 0
+     * @return this entry, for the optional setters
      */
     @Prep(value = Opcode.ASYNC_CANCEL, liburing = "io_uring_prep_cancel64")
     default Sqe prepCancel64(long userData, int flags) {
@@ -43,6 +47,10 @@ public sealed interface CancelOps permits Sqe {
      * Equivalent to {@code io_uring_prep_cancel(3)}; kernel 5.5. Flags need 5.19. liburing's variant
      * takes the user_data as a pointer; Java has only the 64-bit value, so this is
      * {@link #prepCancel64}.
+     *
+     * @param userData the {@code user_data} of the request to cancel
+     * @param flags    {@code CANCEL_*} flags, or 0
+     * @return this entry, for the optional setters
      */
     @Prep(value = Opcode.ASYNC_CANCEL, liburing = "io_uring_prep_cancel")
     default Sqe prepCancel(long userData, int flags) {
@@ -55,6 +63,10 @@ public sealed interface CancelOps permits Sqe {
      * Equivalent to {@code io_uring_prep_cancel_fd(3)}; kernel 5.19. Cancels a request on
      * {@code fd} (every one with {@link #CANCEL_ALL}; {@code fd} is a registered index with
      * {@link #CANCEL_FD_FIXED}). Sets {@link #CANCEL_FD}.
+     *
+     * @param fd    the fd (or registered-file index) whose requests to cancel
+     * @param flags more {@code CANCEL_*} flags ({@link #CANCEL_ALL}, {@link #CANCEL_FD_FIXED}), or 0
+     * @return this entry, for the optional setters
      */
     @Prep(value = Opcode.ASYNC_CANCEL, liburing = "io_uring_prep_cancel_fd")
     default Sqe prepCancelFd(int fd, int flags) {
@@ -67,6 +79,10 @@ public sealed interface CancelOps permits Sqe {
      * Equivalent to {@code io_uring_prep_cancel64(3)}; kernel 6.6. With {@link #CANCEL_OP}:
      * cancels a request (every one with {@link #CANCEL_ALL}) of opcode {@code op}; liburing has no
      * helper of its own for this match and fills the same fields by hand.
+     *
+     * @param op    the opcode of the requests to cancel
+     * @param flags more {@code CANCEL_*} flags ({@link #CANCEL_ALL}), or 0
+     * @return this entry, for the optional setters
      */
     @Prep(value = Opcode.ASYNC_CANCEL, liburing = "io_uring_prep_cancel64")
     default Sqe prepCancelOp(Opcode op, int flags) {

@@ -35,6 +35,10 @@ public sealed interface CmdOps permits Sqe {
      * {@code fd}. The command's own payload (16 bytes, 80 on an SQE128 ring; zero as prepared
      * here) is defined by the driver behind {@code fd} and written through
      * {@link UncheckedSqe#cmd()}, whose caller answers for every address the driver reads from it.
+     *
+     * @param cmdOp the driver's command number ({@code cmd_op})
+     * @param fd    the file whose driver runs the command
+     * @return this entry, for the optional setters
      */
     @Prep(value = Opcode.URING_CMD, liburing = "io_uring_prep_uring_cmd")
     default Sqe prepUringCmd(int cmdOp, int fd) {
@@ -51,9 +55,19 @@ public sealed interface CmdOps permits Sqe {
      * {@code cmdOp}s are refused: GETSOCKNAME ({@link #prepCmdGetsockname}) and later commands
      * read these fields as pointers.
      *
+     * @param cmdOp   one of SIOCINQ, SIOCOUTQ, GETSOCKOPT, SETSOCKOPT or TX_TIMESTAMP
+     *                ({@code SOCKET_URING_OP_*})
+     * @param fd      the socket
+     * @param level   the option level, e.g. {@link SocketConstants#SOL_SOCKET}
+     * @param optname the option name, e.g. {@link SocketConstants#SO_RCVBUF}
      * @param optval the option value, read (set) or written (get, so not read-only) when the
      *               command runs; lives until completion
      * @param optlen bytes of {@code optval} offered to the kernel (at most its size)
+     * @return this entry, for the optional setters
+     * @throws IllegalArgumentException if {@code cmdOp} is another command, {@code optlen} is out
+     *                                  of range, {@code optval} is not a native segment, or it is
+     *                                  read-only for GETSOCKOPT
+     * @throws IllegalStateException    if the arena of {@code optval} is already closed
      */
     @Prep(value = Opcode.URING_CMD, liburing = "io_uring_prep_cmd_sock")
     default Sqe prepCmdSock(int cmdOp, int fd, int level, int optname, MemorySegment optval, int optlen) {
@@ -77,9 +91,18 @@ public sealed interface CmdOps permits Sqe {
      * Equivalent to {@code io_uring_prep_cmd_getsockname(3)}; kernel 6.19. getsockname(2), or
      * getpeername(2) when {@code peer}; the CQE result is 0.
      *
+     * @param fd          the socket
      * @param sockaddr    receives the address; lives until completion
      * @param sockaddrLen a {@code socklen_t} with the room in {@code sockaddr} (at most its size),
      *                    set to the address length; lives until completion
+     * @param peer        {@code true} for the peer's address (getpeername), {@code false} for the
+     *                    local one
+     * @return this entry, for the optional setters
+     * @throws IllegalArgumentException if {@code sockaddr} or {@code sockaddrLen} is not a native
+     *                                  segment or is read-only, {@code sockaddrLen} is shorter than
+     *                                  4 bytes, or the value in it is negative or larger than
+     *                                  {@code sockaddr}
+     * @throws IllegalStateException    if the arena of either segment is already closed
      */
     @Prep(value = Opcode.URING_CMD, liburing = "io_uring_prep_cmd_getsockname")
     default Sqe prepCmdGetsockname(int fd, MemorySegment sockaddr, MemorySegment sockaddrLen, boolean peer) {
@@ -97,6 +120,11 @@ public sealed interface CmdOps permits Sqe {
      * Equivalent to {@code io_uring_prep_uring_cmd128(3)}; kernel 6.19. {@link #prepUringCmd}
      * with 80 bytes of command payload: only in a 128-byte SQE (an SQE128 ring, or a 128-byte
      * slot of an SQE_MIXED ring).
+     *
+     * @param cmdOp the driver's command number ({@code cmd_op})
+     * @param fd    the file whose driver runs the command
+     * @return this entry, for the optional setters
+     * @throws IllegalArgumentException if this entry is 64 bytes
      */
     @Prep(value = Opcode.URING_CMD128, liburing = "io_uring_prep_uring_cmd128")
     default Sqe prepUringCmd128(int cmdOp, int fd) {

@@ -25,30 +25,58 @@ public final class Cqe {
         this.ringIsCqe32 = ringIsCqe32;
     }
 
+    /**
+     * Reads {@code user_data}.
+     *
+     * @return the value the request's SQE carried ({@link Sqe#userData(long)})
+     */
     public long userData() {
         return cqes.get(JAVA_LONG, base + CQE_USER_DATA);
     }
 
-    /** The result: what the syscall would return, or a negative errno. */
+    /**
+     * Reads {@code res}.
+     *
+     * @return the result: what the syscall would return, or a negative errno
+     */
     public int res() {
         return cqes.get(JAVA_INT, base + CQE_RES);
     }
 
-    /** The IORING_CQE_F_* mask. */
+    /**
+     * Reads {@code flags}.
+     *
+     * @return the IORING_CQE_F_* mask, with the buffer id in the upper 16 bits when
+     *         {@link CqeFlag#BUFFER} is set
+     */
     public int flags() {
         return cqes.get(JAVA_INT, base + CQE_FLAGS);
     }
 
+    /**
+     * Whether a flag is set.
+     *
+     * @param flag the CQE flag
+     * @return whether its bit is set in {@link #flags()}
+     */
     public boolean hasFlag(CqeFlag flag) {
         return (flags() & flag.mask()) != 0;
     }
 
-    /** F_MORE: a multishot request will post more completions. */
+    /**
+     * Whether the request stays armed (F_MORE).
+     *
+     * @return whether a multishot request will post more completions
+     */
     public boolean hasMore() {
         return hasFlag(CqeFlag.MORE);
     }
 
-    /** The provided buffer id, or -1 if no buffer was selected (no F_BUFFER). */
+    /**
+     * The provided buffer the request used.
+     *
+     * @return the buffer id, or -1 if no buffer was selected (no F_BUFFER)
+     */
     public int bufferId() {
         int f = flags();
         return (f & CqeFlag.BUFFER.mask()) != 0 ? f >>> CqeFlag.BUFFER_SHIFT : -1;
@@ -62,6 +90,11 @@ public final class Cqe {
     /**
      * One of the two extra 64-bit words of a 32-byte CQE ({@code big_cqe[index]}): on a CQE32
      * ring, or for an entry with F_32 on a CQE_MIXED ring.
+     *
+     * @param index 0 or 1
+     * @return the 64-bit word
+     * @throws IndexOutOfBoundsException if {@code index} is not 0 or 1
+     * @throws IllegalStateException     if this is a 16-byte CQE
      */
     public long bigCqe(int index) {
         if (index < 0 || index > 1) {
@@ -73,7 +106,12 @@ public final class Cqe {
         return cqes.get(JAVA_LONG, base + 16 + 8L * index);
     }
 
-    /** The result as an errno description, for messages: e.g. "ECANCELED (Operation canceled)". */
+    /**
+     * The result for messages.
+     *
+     * @return a non-negative result as a number, a negative one as an errno description, e.g.
+     *         {@code "ECANCELED (Operation canceled)"}
+     */
     public String describeResult() {
         int r = res();
         return r >= 0 ? Integer.toString(r) : Errno.describe(r);

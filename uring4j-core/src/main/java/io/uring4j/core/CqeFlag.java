@@ -57,6 +57,9 @@ public enum CqeFlag implements BitFlag {
 
     /**
      * The provided-buffer id in {@code cqeFlags}; meaningful only when {@link #BUFFER} is set.
+     *
+     * @param cqeFlags a CQE's flags word ({@link Cqe#flags()})
+     * @return its upper 16 bits: the id of the buffer the request used
      */
     public static int bufferId(int cqeFlags) {
         return cqeFlags >>> BUFFER_SHIFT;

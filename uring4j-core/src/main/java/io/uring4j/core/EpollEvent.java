@@ -33,6 +33,7 @@ public final class EpollEvent {
         default -> false;
     };
 
+    /** {@code struct epoll_event} for this CPU: packed (12 bytes) on x86-64, 16 bytes elsewhere. */
     public static final StructLayout LAYOUT = PACKED
             ? MemoryLayout.structLayout(JAVA_INT.withName("events"), JAVA_LONG_UNALIGNED.withName("data"))
                     .withByteAlignment(4).withName("epoll_event")
@@ -45,7 +46,14 @@ public final class EpollEvent {
     private static final long EVENTS = LAYOUT.byteOffset(groupElement("events"));
     private static final long DATA = LAYOUT.byteOffset(groupElement("data"));
 
-    /** A zeroed array of {@code count} events. */
+    /**
+     * Allocates a zeroed array of {@code count} events.
+     *
+     * @param allocator where it is allocated (it shares its lifetime)
+     * @param count     the number of entries ({@code >= 0})
+     * @return a segment of {@code count * }{@link #BYTES} bytes, 8-byte aligned
+     * @throws IllegalArgumentException if {@code count} is negative
+     */
     public static MemorySegment allocate(SegmentAllocator allocator, int count) {
         if (count < 0) {
             throw new IllegalArgumentException("an epoll_event count is >= 0, given " + count);
@@ -53,23 +61,56 @@ public final class EpollEvent {
         return allocator.allocate(BYTES * count, 8);
     }
 
-    /** One event holding {@code events} (EPOLL* bits) and the user's {@code data}. */
+    /**
+     * Allocates one event holding {@code events} (EPOLL* bits) and the user's {@code data}, e.g.
+     * for {@link PollOps#prepEpollCtl}.
+     *
+     * @param allocator where it is allocated (it shares its lifetime)
+     * @param events    the {@code EPOLL*} / {@code POLL*} event bits ({@link PollOps#POLLIN}, …)
+     * @param data      the value epoll_wait reports with the event (e.g. the fd, or a key)
+     * @return a {@link #BYTES}-byte segment
+     */
     public static MemorySegment allocate(SegmentAllocator allocator, int events, long data) {
         MemorySegment ev = allocate(allocator, 1);
         set(ev, 0, events, data);
         return ev;
     }
 
+    /**
+     * Writes entry {@code index}.
+     *
+     * @param array  the epoll_event array
+     * @param index  the entry, 0..(entries the array holds - 1)
+     * @param events the event bits
+     * @param data   the user data
+     * @throws IndexOutOfBoundsException if {@code index} is outside the array
+     */
     public static void set(MemorySegment array, int index, int events, long data) {
         long at = entry(array, index);
         array.set(JAVA_INT, at + EVENTS, events);
         array.set(JAVA_LONG_UNALIGNED, at + DATA, data);
     }
 
+    /**
+     * Reads the event bits of entry {@code index}.
+     *
+     * @param array the epoll_event array
+     * @param index the entry, 0..(entries the array holds - 1)
+     * @return the {@code EPOLL*} bits (for epoll_wait results: the events that occurred)
+     * @throws IndexOutOfBoundsException if {@code index} is outside the array
+     */
     public static int events(MemorySegment array, int index) {
         return array.get(JAVA_INT, entry(array, index) + EVENTS);
     }
 
+    /**
+     * Reads the user data of entry {@code index}.
+     *
+     * @param array the epoll_event array
+     * @param index the entry, 0..(entries the array holds - 1)
+     * @return the data registered with the fd's epoll_ctl
+     * @throws IndexOutOfBoundsException if {@code index} is outside the array
+     */
     public static long data(MemorySegment array, int index) {
         return array.get(JAVA_LONG_UNALIGNED, entry(array, index) + DATA);
     }

@@ -23,6 +23,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 public final class FutexWaitv {
     private FutexWaitv() {}
 
+    /** {@code struct futex_waitv}: value, address, flags and a reserved word that must be 0. */
     public static final StructLayout LAYOUT = MemoryLayout.structLayout(
             JAVA_LONG.withName("val"),
             JAVA_LONG.withName("uaddr"),
@@ -38,7 +39,14 @@ public final class FutexWaitv {
     private static final long FLAGS = LAYOUT.byteOffset(groupElement("flags"));
     private static final long RESERVED = LAYOUT.byteOffset(groupElement("__reserved"));
 
-    /** A zeroed array of {@code count} entries. */
+    /**
+     * Allocates a zeroed array of {@code count} entries.
+     *
+     * @param allocator where the array is allocated (it shares its lifetime)
+     * @param count     the number of entries ({@code >= 0})
+     * @return the array, {@code count * }{@link #BYTES} bytes
+     * @throws IllegalArgumentException if {@code count} is negative
+     */
     public static MemorySegment allocate(SegmentAllocator allocator, int count) {
         if (count < 0) {
             throw new IllegalArgumentException("a futex_waitv count is >= 0, given " + count);
@@ -49,6 +57,16 @@ public final class FutexWaitv {
     /**
      * Entry {@code index}: wait on the futex word {@code futex} while it holds {@code val};
      * {@code futexFlags} are {@code FUTEX2_*} (the size bits decide how many bytes are compared).
+     * Only the word's address is recorded: it must stay alive until the wait completes.
+     *
+     * @param array      the futex_waitv array to write
+     * @param index      the entry, 0..(entries the array holds - 1)
+     * @param futex      the futex word (native, at least the size {@code futexFlags} names)
+     * @param val        the value the word is expected to hold
+     * @param futexFlags {@code FUTEX2_*} flags ({@link MiscOps#FUTEX2_SIZE_U32}, {@link MiscOps#FUTEX2_PRIVATE}, …)
+     * @throws IndexOutOfBoundsException if {@code index} is outside the array
+     * @throws IllegalArgumentException  if {@code futex} is not a native segment or is too small
+     * @throws IllegalStateException     if the arena of {@code futex} is already closed
      */
     public static void set(MemorySegment array, int index, MemorySegment futex, long val, int futexFlags) {
         long n = array.byteSize() / BYTES;

@@ -73,12 +73,36 @@ public final class IoUring implements AutoCloseable {
 
     // ------------------------------------------------------------------ setup
 
-    /** Port of {@code io_uring_queue_init}: a ring of {@code entries} SQEs (rounded up to a power of two). */
+    /**
+     * Port of {@code io_uring_queue_init}: a ring of {@code entries} SQEs (rounded up to a power
+     * of two) with default parameters; the CQ gets twice as many entries.
+     *
+     * @param entries the SQ size, 1..32768
+     * @return the open ring; close it to release its memory and fd
+     * @throws IllegalArgumentException if {@code entries} is below 1 or above 32768 (without
+     *                                  {@link SetupFlag#CLAMP}), the CQ size is invalid, or
+     *                                  {@link SetupFlag#REGISTERED_FD_ONLY} comes without
+     *                                  {@link SetupFlag#NO_MMAP}
+     * @throws IoUringException         if {@code io_uring_setup} or the mmap of the rings fails;
+     *                                  the message names the errno and its likely cause
+     */
     public static IoUring open(int entries) {
         return open(entries, IoUringParams.create());
     }
 
-    /** Port of {@code io_uring_queue_init} with flags. */
+    /**
+     * Port of {@code io_uring_queue_init} with flags.
+     *
+     * @param entries the SQ size, 1..32768 (more with {@link SetupFlag#CLAMP}, which caps it)
+     * @param flags   the setup flags to ask for
+     * @return the open ring; close it to release its memory and fd
+     * @throws IllegalArgumentException if {@code entries} is below 1 or above 32768 (without
+     *                                  {@link SetupFlag#CLAMP}), the CQ size is invalid, or
+     *                                  {@link SetupFlag#REGISTERED_FD_ONLY} comes without
+     *                                  {@link SetupFlag#NO_MMAP}
+     * @throws IoUringException         if {@code io_uring_setup} or the mmap of the rings fails;
+     *                                  the message names the errno and its likely cause
+     */
     public static IoUring open(int entries, SetupFlag... flags) {
         return open(entries, IoUringParams.create().flags(flags));
     }
@@ -87,6 +111,16 @@ public final class IoUring implements AutoCloseable {
      * Port of {@code io_uring_queue_init_params}: tries NO_SQARRAY first and falls back without it
      * on EINVAL (unless asked for explicitly or disabled in {@code params}). With NO_MMAP, the
      * ring memory is anonymous shared memory owned by the ring.
+     *
+     * @param entries the SQ size, 1..32768 (more with {@link SetupFlag#CLAMP}, which caps it)
+     * @param params  what to ask of the kernel; copied, so it may be reused
+     * @return the open ring; close it to release its memory and fd
+     * @throws IllegalArgumentException if {@code entries} is below 1 or above 32768 (without
+     *                                  {@link SetupFlag#CLAMP}), the CQ size is invalid, or
+     *                                  {@link SetupFlag#REGISTERED_FD_ONLY} comes without
+     *                                  {@link SetupFlag#NO_MMAP}
+     * @throws IoUringException         if {@code io_uring_setup} or the mmap of the rings fails;
+     *                                  the message names the errno and its likely cause
      */
     public static IoUring open(int entries, IoUringParams params) {
         return RingSetup.setup(entries, params.copy(), null);
@@ -104,14 +138,29 @@ public final class IoUring implements AutoCloseable {
      * to an allocator that hands it out again at once is not: keep it, or reuse it only for
      * another ring.
      *
-     * @throws IllegalArgumentException naming the required and given size, alignment or content
+     * @param entries the SQ size, 1..32768 (more with {@link SetupFlag#CLAMP}, which caps it)
+     * @param params  what to ask of the kernel; copied, and {@link SetupFlag#NO_MMAP} added
+     * @param memory  the ring memory: native, writable, page-aligned and zeroed over
+     *                {@link #memorySize(int, IoUringParams)} bytes; it must outlive the ring
+     * @return the open ring, whose rings live in {@code memory}
+     * @throws IllegalArgumentException naming the required and given size, alignment or content,
+     *                                  or for the argument errors of {@link #open(int, IoUringParams)}
+     * @throws IoUringException         if {@code io_uring_setup} fails
      */
     public static IoUring openInMemory(int entries, IoUringParams params, MemorySegment memory) {
         IoUringParams p = params.copy().flags(SetupFlag.NO_MMAP);
         return RingSetup.setup(entries, p, memory);
     }
 
-    /** Port of {@code io_uring_memory_size}: bytes a NO_MMAP ring with these flags uses. */
+    /**
+     * Port of {@code io_uring_memory_size}: bytes a NO_MMAP ring with these flags uses; see
+     * {@link #memorySize(int, IoUringParams)}.
+     *
+     * @param entries the SQ size, as for {@link #open(int, SetupFlag...)}
+     * @param flags   the setup flags the ring will be opened with
+     * @return the bytes {@link #openInMemory} needs, a multiple of the page size
+     * @throws IllegalArgumentException if {@code entries} or the CQ size is invalid
+     */
     public static long memorySize(int entries, SetupFlag... flags) {
         return memorySize(entries, IoUringParams.create().flags(flags));
     }
@@ -123,6 +172,11 @@ public final class IoUring implements AutoCloseable {
      * unless the ring goes without it) plus page-rounded SQEs (64 or 128 bytes each). A ring goes
      * without the array when NO_SQARRAY is asked for, or when {@link IoUringParams#tryNoSqArray}
      * is on (the default) and this kernel takes NO_SQARRAY (6.6), which is probed once.
+     *
+     * @param entries the SQ size, as for {@link #open(int, IoUringParams)}
+     * @param params  the parameters the ring will be opened with
+     * @return the bytes {@link #openInMemory} needs, a multiple of the page size
+     * @throws IllegalArgumentException if {@code entries} or the CQ size is invalid
      */
     public static long memorySize(int entries, IoUringParams params) {
         return RingSetup.memorySize(entries, params);
@@ -130,48 +184,99 @@ public final class IoUring implements AutoCloseable {
 
     // ------------------------------------------------------------------ facts
 
-    /** The ring fd, or -1 for a REGISTERED_FD_ONLY ring. */
+    /**
+     * The ring's file descriptor.
+     *
+     * @return the ring fd, or -1 for a REGISTERED_FD_ONLY ring
+     * @throws IllegalStateException if the ring is closed
+     */
     public int fd() {
         ensureOpen();
         return ringFd;
     }
 
-    /** The IORING_SETUP_* mask the kernel accepted (NO_SQARRAY included when it was taken). */
+    /**
+     * The setup flags in effect.
+     *
+     * @return the IORING_SETUP_* mask the kernel accepted (NO_SQARRAY included when it was taken)
+     */
     public int setupFlags() {
         return setupFlags;
     }
 
+    /**
+     * Whether the ring was set up with a flag.
+     *
+     * @param flag the setup flag
+     * @return whether the kernel accepted {@code flag} for this ring
+     */
     public boolean hasSetupFlag(SetupFlag flag) {
         return (setupFlags & flag.mask()) != 0;
     }
 
-    /** The IORING_FEAT_* mask the kernel reported. */
+    /**
+     * The kernel's features, as a mask.
+     *
+     * @return the IORING_FEAT_* mask the kernel reported at setup, including bits with no
+     *         {@link Feature} constant
+     */
     public int featuresMask() {
         return features;
     }
 
+    /**
+     * The kernel's features this version of uring4j has names for.
+     *
+     * @return a new set of the {@link Feature}s the kernel reported at setup
+     */
     public EnumSet<Feature> features() {
         return BitFlag.setOf(Feature.class, features);
     }
 
+    /**
+     * Whether the kernel reported a feature at setup.
+     *
+     * @param feature the feature
+     * @return whether its IORING_FEAT_* bit was set
+     */
     public boolean hasFeature(Feature feature) {
         return (features & feature.mask()) != 0;
     }
 
+    /**
+     * The submission queue's size.
+     *
+     * @return the number of SQ entries (a power of two; after {@link Registration#resizeRings},
+     *         the new size)
+     */
     public int sqEntries() {
         return sq.entries;
     }
 
+    /**
+     * The completion queue's size.
+     *
+     * @return the number of CQ entries (a power of two; after {@link Registration#resizeRings},
+     *         the new size)
+     */
     public int cqEntries() {
         return cq.entries;
     }
 
-    /** Bytes of caller or ring-owned memory a NO_MMAP ring uses; 0 for mmap'd rings. */
+    /**
+     * The NO_MMAP memory in use.
+     *
+     * @return the bytes of caller or ring-owned memory a NO_MMAP ring uses; 0 for mmap'd rings
+     */
     public long memoryUsed() {
         return memoryUsed;
     }
 
-    /** Whether the ring fd is registered, so every enter passes IORING_ENTER_REGISTERED_RING. */
+    /**
+     * Whether the ring fd is registered ({@link #registerRingFd()}).
+     *
+     * @return whether every enter passes IORING_ENTER_REGISTERED_RING and the registered index
+     */
     public boolean isRingFdRegistered() {
         return register.isRingFdRegistered();
     }
@@ -181,25 +286,43 @@ public final class IoUring implements AutoCloseable {
     /**
      * Port of {@code io_uring_get_sqe}: the next entry, zeroed, or null when the SQ is full
      * (submit, or {@link #sqringWait} with SQPOLL, then try again).
+     *
+     * @return the entry, valid until the next submit; or {@code null} if the SQ is full
+     * @throws IllegalStateException if the ring is closed
      */
     public Sqe getSqe() {
         ensureOpen();
         return sq.getSqe();
     }
 
-    /** Port of {@code io_uring_sq_ready}: entries taken but not yet consumed by the kernel. */
+    /**
+     * Port of {@code io_uring_sq_ready}.
+     *
+     * @return the number of entries taken but not yet consumed by the kernel
+     * @throws IllegalStateException if the ring is closed
+     */
     public int sqReady() {
         ensureOpen();
         return sq.ready();
     }
 
-    /** Port of {@code io_uring_sq_space_left}. */
+    /**
+     * Port of {@code io_uring_sq_space_left}.
+     *
+     * @return how many more entries {@link #getSqe()} can hand out before the SQ is full
+     * @throws IllegalStateException if the ring is closed
+     */
     public int sqSpaceLeft() {
         ensureOpen();
         return sq.spaceLeft();
     }
 
-    /** SQEs the kernel dropped as invalid since setup. */
+    /**
+     * The SQ ring's dropped counter.
+     *
+     * @return the number of SQEs the kernel dropped as invalid since setup
+     * @throws IllegalStateException if the ring is closed
+     */
     public int sqDropped() {
         ensureOpen();
         return sq.dropped();
@@ -208,15 +331,24 @@ public final class IoUring implements AutoCloseable {
     /**
      * Port of {@code io_uring_submit}: hands every pending SQE to the kernel and returns how many
      * it took. With SQPOLL no syscall is made unless the SQ thread sleeps.
+     *
+     * @return the number of SQEs the kernel consumed
+     * @throws IllegalStateException if the ring is closed
+     * @throws IoUringException      if {@code io_uring_enter} fails
      */
     public int submit() {
         return submitAndWait(0);
     }
 
     /**
-     * Port of {@code io_uring_submit_and_wait}: submits, then waits until {@code waitNr} CQEs are ready.
+     * Port of {@code io_uring_submit_and_wait}: submits, then waits until {@code waitNr} CQEs are
+     * ready; a signal does not end the wait (the enter is repeated).
      *
+     * @param waitNr how many CQEs to wait for ({@code >= 0}; 0: just submit)
+     * @return the number of SQEs the kernel consumed
      * @throws IllegalArgumentException if {@code waitNr} is negative
+     * @throws IllegalStateException    if the ring is closed
+     * @throws IoUringException         if {@code io_uring_enter} fails
      */
     public int submitAndWait(int waitNr) {
         ensureOpen();
@@ -230,7 +362,14 @@ public final class IoUring implements AutoCloseable {
      * A timeout of {@link #MAX_TIMEOUT} or more (such as {@link Registration#NO_TIMEOUT}) waits
      * without a deadline.
      *
-     * @throws IllegalArgumentException if {@code waitNr} or {@code timeout} is negative
+     * @param waitNr  how many CQEs to wait for ({@code >= 0})
+     * @param timeout the longest wait ({@code >= 0})
+     * @return the number of SQEs the kernel consumed
+     * @throws IllegalArgumentException      if {@code waitNr} or {@code timeout} is negative
+     * @throws UnsupportedOperationException if the kernel lacks {@link Feature#EXT_ARG} (before 5.11)
+     * @throws IllegalStateException         if the ring is closed
+     * @throws IoUringException              if {@code io_uring_enter} fails other than by
+     *                                       timing out or being interrupted
      */
     public int submitAndWait(int waitNr, Duration timeout) {
         return submitAndWait(waitNr, timeout, 0);
@@ -239,6 +378,19 @@ public final class IoUring implements AutoCloseable {
     /**
      * As {@link #submitAndWait(int, Duration)} with a min-timeout ({@link Feature#MIN_TIMEOUT}):
      * after {@code minWaitMicros}, return as soon as any CQE is ready.
+     *
+     * @param waitNr        how many CQEs to wait for ({@code >= 0})
+     * @param timeout       the longest wait ({@code >= 0})
+     * @param minWaitMicros microseconds after which one ready CQE is enough ({@code >= 0}; 0: no min-timeout)
+     * @return the number of SQEs the kernel consumed
+     * @throws IllegalArgumentException      if {@code waitNr}, {@code timeout} or
+     *                                       {@code minWaitMicros} is negative
+     * @throws UnsupportedOperationException if the kernel lacks {@link Feature#EXT_ARG}, or
+     *                                       {@link Feature#MIN_TIMEOUT} (6.12) for a non-zero
+     *                                       {@code minWaitMicros}
+     * @throws IllegalStateException         if the ring is closed
+     * @throws IoUringException              if {@code io_uring_enter} fails other than by
+     *                                       timing out or being interrupted
      */
     public int submitAndWait(int waitNr, Duration timeout, int minWaitMicros) {
         ensureOpen();
@@ -251,7 +403,10 @@ public final class IoUring implements AutoCloseable {
      * again while the SQ still looks full: the kernel wakes SQ_WAIT once its own head has moved,
      * which can be before it publishes that head to the ring (and a signal ends the wait early).
      * Entries taken but not yet submitted do not count as full for the kernel: submit them first,
-     * else this returns at once.
+     * else this returns at once. Without SQPOLL it returns at once.
+     *
+     * @throws IllegalStateException if the ring is closed
+     * @throws IoUringException      if {@code io_uring_enter} fails other than by being interrupted
      */
     public void sqringWait() {
         ensureOpen();
@@ -260,7 +415,12 @@ public final class IoUring implements AutoCloseable {
 
     // ------------------------------------------------------------------ completion
 
-    /** Port of {@code io_uring_cq_ready}: CQEs ready to be read. */
+    /**
+     * Port of {@code io_uring_cq_ready}.
+     *
+     * @return the number of CQEs ready to be read (not counting ones the kernel holds back)
+     * @throws IllegalStateException if the ring is closed
+     */
     public int cqReady() {
         ensureOpen();
         return cq.ready();
@@ -269,13 +429,24 @@ public final class IoUring implements AutoCloseable {
     /**
      * Port of {@code io_uring_peek_cqe}: the next CQE, or null. Enters the kernel (without
      * waiting) only if completions are held back: overflow, or pending task work.
+     *
+     * @return the oldest unseen CQE (valid until {@link #cqeSeen} or {@link #cqAdvance}), or
+     *         {@code null} if none is ready
+     * @throws IllegalStateException if the ring is closed
+     * @throws IoUringException      if the flushing enter fails
      */
     public Cqe peekCqe() {
         ensureOpen();
         return enter.peek(sq, cq);
     }
 
-    /** Port of {@code io_uring_wait_cqe}: blocks until a CQE is ready. */
+    /**
+     * Port of {@code io_uring_wait_cqe}: blocks until a CQE is ready, waiting again after a signal.
+     *
+     * @return the oldest unseen CQE, valid until {@link #cqeSeen} or {@link #cqAdvance}
+     * @throws IllegalStateException if the ring is closed
+     * @throws IoUringException      if {@code io_uring_enter} fails other than by being interrupted
+     */
     public Cqe waitCqe() {
         return waitCqes(1);
     }
@@ -283,7 +454,11 @@ public final class IoUring implements AutoCloseable {
     /**
      * Port of {@code io_uring_wait_cqe_nr}: blocks until {@code waitNr} CQEs are ready; returns the first.
      *
+     * @param waitNr how many CQEs to wait for ({@code >= 0})
+     * @return the oldest unseen CQE, valid until {@link #cqeSeen} or {@link #cqAdvance}
      * @throws IllegalArgumentException if {@code waitNr} is negative
+     * @throws IllegalStateException    if the ring is closed
+     * @throws IoUringException         if {@code io_uring_enter} fails other than by being interrupted
      */
     public Cqe waitCqes(int waitNr) {
         ensureOpen();
@@ -293,6 +468,13 @@ public final class IoUring implements AutoCloseable {
     /**
      * Port of {@code io_uring_wait_cqe_timeout}: the next CQE, or null if none arrives in time.
      * A timeout of {@link #MAX_TIMEOUT} or more waits without a deadline; a negative one does not wait.
+     *
+     * @param timeout the longest wait
+     * @return the oldest unseen CQE, or {@code null} if none arrived in time
+     * @throws UnsupportedOperationException if the kernel lacks {@link Feature#EXT_ARG} (before 5.11)
+     * @throws IllegalStateException         if the ring is closed
+     * @throws IoUringException              if {@code io_uring_enter} fails other than by
+     *                                       timing out or being interrupted
      */
     public Cqe waitCqe(Duration timeout) {
         return waitCqes(1, timeout);
@@ -304,7 +486,14 @@ public final class IoUring implements AutoCloseable {
      * of {@link #MAX_TIMEOUT} or more (such as {@link Registration#NO_TIMEOUT}) waits without a
      * deadline; a negative one does not wait.
      *
-     * @throws IllegalArgumentException if {@code waitNr} is negative
+     * @param waitNr  how many CQEs to wait for ({@code >= 0})
+     * @param timeout the longest wait
+     * @return the oldest unseen CQE, or {@code null} if none is ready when the wait ends
+     * @throws IllegalArgumentException      if {@code waitNr} is negative
+     * @throws UnsupportedOperationException if the kernel lacks {@link Feature#EXT_ARG} (before 5.11)
+     * @throws IllegalStateException         if the ring is closed
+     * @throws IoUringException              if {@code io_uring_enter} fails other than by
+     *                                       timing out or being interrupted
      */
     public Cqe waitCqes(int waitNr, Duration timeout) {
         return waitCqes(waitNr, timeout, 0);
@@ -315,6 +504,18 @@ public final class IoUring implements AutoCloseable {
      * {@code io_uring_wait_cqes_min_timeout}). The kernel may end a wait early without a CQE
      * (task work, a signal); unlike liburing, this waits again for the time left, so null
      * really means the timeout passed.
+     *
+     * @param waitNr        how many CQEs to wait for ({@code >= 0})
+     * @param timeout       the longest wait
+     * @param minWaitMicros microseconds after which one ready CQE is enough ({@code >= 0}; 0: no min-timeout)
+     * @return the oldest unseen CQE, or {@code null} if the timeout passed with none ready
+     * @throws IllegalArgumentException      if {@code waitNr} or {@code minWaitMicros} is negative
+     * @throws UnsupportedOperationException if the kernel lacks {@link Feature#EXT_ARG}, or
+     *                                       {@link Feature#MIN_TIMEOUT} (6.12) for a non-zero
+     *                                       {@code minWaitMicros}
+     * @throws IllegalStateException         if the ring is closed
+     * @throws IoUringException              if {@code io_uring_enter} fails other than by
+     *                                       timing out or being interrupted
      */
     public Cqe waitCqes(int waitNr, Duration timeout, int minWaitMicros) {
         ensureOpen();
@@ -324,6 +525,12 @@ public final class IoUring implements AutoCloseable {
     /**
      * Port of {@code io_uring_peek_batch_cqe}: fills {@code out} with ready CQEs (without
      * consuming them; call {@link #cqAdvance} with the count afterwards) and returns how many.
+     * If none is ready but the kernel holds completions back, it flushes them first.
+     *
+     * @param out where the CQE views go, from index 0; at most {@code out.length} are filled
+     * @return how many entries of {@code out} were filled
+     * @throws IllegalStateException if the ring is closed
+     * @throws IoUringException      if the flushing enter fails
      */
     public int peekBatch(Cqe[] out) {
         ensureOpen();
@@ -339,6 +546,11 @@ public final class IoUring implements AutoCloseable {
      * {@code io_uring_for_each_cqe} + {@code io_uring_cq_advance}). Allocates nothing. Returns
      * how many CQEs were handled. If the handler throws, the CQEs handled so far (including the
      * one that threw) are consumed and the rest stay ready.
+     *
+     * @param handler called once per ready CQE, in order; the view is valid only during the call
+     * @return how many CQEs were handled
+     * @throws IllegalStateException if the ring is closed
+     * @throws IoUringException      if the flushing enter fails
      */
     public int forEachCqe(CqeHandler handler) {
         ensureOpen();
@@ -348,7 +560,14 @@ public final class IoUring implements AutoCloseable {
         return cq.forEach(handler);
     }
 
-    /** Port of {@code io_uring_cq_advance}: marks {@code n} CQE slots seen. */
+    /**
+     * Port of {@code io_uring_cq_advance}: marks {@code n} CQE slots seen, handing them back to
+     * the kernel; views of them are invalid afterwards.
+     *
+     * @param n how many of the ready CQEs, from the oldest: 0..{@link #cqReady()}
+     * @throws IllegalArgumentException if {@code n} is negative or more than are ready
+     * @throws IllegalStateException    if the ring is closed
+     */
     public void cqAdvance(int n) {
         ensureOpen();
         if (n < 0 || n > cq.ready()) {
@@ -357,43 +576,83 @@ public final class IoUring implements AutoCloseable {
         if (n > 0) cq.advance(n);
     }
 
-    /** Port of {@code io_uring_cqe_seen}: marks one CQE seen; its view is invalid afterwards. */
+    /**
+     * Port of {@code io_uring_cqe_seen}: marks one CQE seen; its view is invalid afterwards.
+     *
+     * @param cqe the oldest unseen CQE, as {@link #peekCqe()} or {@link #waitCqe()} returned it
+     *            (the head advances by that CQE's slot count: pass no other)
+     * @throws IllegalStateException if the ring is closed
+     */
     public void cqeSeen(Cqe cqe) {
         ensureOpen();
         cq.seen(cqe);
     }
 
-    /** Port of {@code io_uring_get_events}: runs pending task work and flushes overflowed CQEs. */
+    /**
+     * Port of {@code io_uring_get_events}: runs pending task work and flushes overflowed CQEs.
+     *
+     * @throws IllegalStateException if the ring is closed
+     * @throws IoUringException      if {@code io_uring_enter} fails other than with EINTR or EAGAIN
+     */
     public void getEvents() {
         ensureOpen();
         enter.getEvents();
     }
 
-    /** CQEs the kernel could not post (only on kernels without {@link Feature#NODROP}). */
+    /**
+     * The CQ ring's overflow counter.
+     *
+     * @return the number of CQEs the kernel could not post and dropped (on kernels without
+     *         {@link Feature#NODROP}, or when even the overflow list could not grow)
+     * @throws IllegalStateException if the ring is closed
+     */
     public int cqOverflow() {
         ensureOpen();
         return cq.overflow();
     }
 
-    /** Whether the kernel holds overflowed CQEs that the next enter will flush (IORING_SQ_CQ_OVERFLOW). */
+    /**
+     * Whether completions overflowed the CQ ring.
+     *
+     * @return whether the kernel holds overflowed CQEs that the next enter will flush (IORING_SQ_CQ_OVERFLOW)
+     * @throws IllegalStateException if the ring is closed
+     */
     public boolean cqHasOverflowPending() {
         ensureOpen();
         return (sq.kernelFlags() & SqRingFlags.CQ_OVERFLOW) != 0;
     }
 
-    /** Whether the SQPOLL thread is asleep and needs a wakeup (IORING_SQ_NEED_WAKEUP). */
+    /**
+     * Whether the SQPOLL thread sleeps; {@link #submit()} then wakes it.
+     *
+     * @return whether the SQPOLL thread is asleep and needs a wakeup (IORING_SQ_NEED_WAKEUP)
+     * @throws IllegalStateException if the ring is closed
+     */
     public boolean sqNeedsWakeup() {
         ensureOpen();
         return (sq.kernelFlags() & SqRingFlags.NEED_WAKEUP) != 0;
     }
 
-    /** Port of {@code io_uring_cq_eventfd_toggle}: turns eventfd notification of this ring on or off. */
+    /**
+     * Port of {@code io_uring_cq_eventfd_toggle}: turns eventfd notification of this ring on or
+     * off (the eventfd itself is registered through {@link Registration}).
+     *
+     * @param enabled whether the kernel signals the registered eventfd on new completions
+     * @throws UnsupportedOperationException if the CQ ring has no flags word (kernels before 5.8)
+     * @throws IllegalStateException         if the ring is closed
+     */
     public void setCqEventfdEnabled(boolean enabled) {
         ensureOpen();
         cq.setEventfdEnabled(enabled);
     }
 
-    /** Port of {@code io_uring_cq_eventfd_enabled}. */
+    /**
+     * Port of {@code io_uring_cq_eventfd_enabled}.
+     *
+     * @return whether eventfd notification is on (the default), see {@link #setCqEventfdEnabled}
+     * @throws UnsupportedOperationException if the CQ ring has no flags word (kernels before 5.8)
+     * @throws IllegalStateException         if the ring is closed
+     */
     public boolean isCqEventfdEnabled() {
         ensureOpen();
         return cq.isEventfdEnabled();
@@ -417,7 +676,9 @@ public final class IoUring implements AutoCloseable {
      * Port of {@code io_uring_register_ring_fd}: registers the ring fd so every later enter (and
      * register, with {@link Feature#REG_REG_RING}) skips the fd lookup; returns the index.
      *
-     * @throws IllegalStateException if it is registered already
+     * @return the index the kernel picked in the registered ring table
+     * @throws IllegalStateException if it is registered already, or the ring is closed
+     * @throws IoUringException      if the register call fails
      */
     public int registerRingFd() {
         ensureOpen();
@@ -427,14 +688,24 @@ public final class IoUring implements AutoCloseable {
     /**
      * Port of {@code io_uring_unregister_ring_fd}.
      *
-     * @throws IllegalStateException if it is not registered, or the ring is REGISTERED_FD_ONLY
+     * Later enters use the plain fd again.
+     *
+     * @throws IllegalStateException if it is not registered, the ring is REGISTERED_FD_ONLY, or
+     *                               the ring is closed
+     * @throws IoUringException      if the register call fails
      */
     public void unregisterRingFd() {
         ensureOpen();
         register.unregisterRingFd();
     }
 
-    /** The registration calls of this ring (buffers, files, eventfd, personality, …). */
+    /**
+     * The registration calls of this ring (buffers, files, eventfd, personality, …).
+     *
+     * @return a view of this ring for its {@code io_uring_register} calls; cheap, and valid as
+     *         long as the ring is open
+     * @throws IllegalStateException if the ring is closed
+     */
     public Registration registration() {
         ensureOpen();
         return new Registration(this);
@@ -442,7 +713,11 @@ public final class IoUring implements AutoCloseable {
 
     // ------------------------------------------------------------------ lifecycle
 
-    /** Whether {@link #close()} has run. */
+    /**
+     * Whether {@link #close()} has run.
+     *
+     * @return {@code true} once the ring is closed
+     */
     public boolean isClosed() {
         return closed;
     }
@@ -479,6 +754,8 @@ public final class IoUring implements AutoCloseable {
      * and register must all work; a kernel before 5.6, without the probe, passes). If not,
      * {@link #unavailabilityCause()} says why. A check that failed for a shortage of the moment
      * (EMFILE, ENFILE, ENOMEM, EAGAIN, EINTR) is not kept: the next call checks again.
+     *
+     * @return whether io_uring works in this process
      */
     public static boolean isAvailable() {
         return Availability.cause() == null;
@@ -489,12 +766,19 @@ public final class IoUring implements AutoCloseable {
      * {@code mmap}, {@code io_uring_enter}, {@code io_uring_register}) with its errno and the likely cause (the
      * {@code io_uring_disabled} sysctl, a seccomp filter, no kernel support, the locked-memory
      * limit), or missing native access with the flag that grants it.
+     *
+     * @return the failure that makes io_uring unusable, or {@code null} if it is available
      */
     public static Throwable unavailabilityCause() {
         return Availability.cause();
     }
 
-    /** Throws {@link UnsupportedOperationException} with the cause if io_uring cannot be used. */
+    /**
+     * Throws {@link UnsupportedOperationException} with the cause if io_uring cannot be used.
+     *
+     * @throws UnsupportedOperationException if {@link #isAvailable()} is false; its cause is
+     *                                       {@link #unavailabilityCause()}
+     */
     public static void ensureAvailability() {
         Throwable cause = Availability.cause();
         if (cause != null) {

@@ -12,10 +12,15 @@ public final class IoUringException extends RuntimeException {
     @Serial
     private static final long serialVersionUID = 1L;
 
+    /** The failed call, as {@link #call()} returns it. */
     private final String call;
+    /** The positive errno, as {@link #errno()} returns it. */
     private final int errno;
 
     /**
+     * An exception for a failed call, its message built from the call, the errno's name and
+     * description, and the detail.
+     *
      * @param call   the system call or register opcode, e.g. {@code "io_uring_setup"}
      * @param result the kernel's result: a negative errno (a positive one is accepted too)
      * @param detail what uring4j asked for, with the values
@@ -26,17 +31,29 @@ public final class IoUringException extends RuntimeException {
         this.errno = Math.abs(result);
     }
 
-    /** The system call that failed. */
+    /**
+     * The system call that failed.
+     *
+     * @return e.g. {@code "io_uring_setup"} or {@code "io_uring_register(IORING_REGISTER_BUFFERS)"}
+     */
     public String call() {
         return call;
     }
 
-    /** The positive errno value. */
+    /**
+     * The errno the call failed with.
+     *
+     * @return the positive errno value
+     */
     public int errno() {
         return errno;
     }
 
-    /** The errno as an enum constant, or null if Linux does not define it. */
+    /**
+     * The errno as an enum constant.
+     *
+     * @return the constant, or null if Linux does not define the number
+     */
     public Errno errnoConstant() {
         return Errno.of(errno);
     }

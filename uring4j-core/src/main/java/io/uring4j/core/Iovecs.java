@@ -44,7 +44,14 @@ public final class Iovecs {
     private static final long IOV_BASE = LAYOUT.byteOffset(groupElement("iov_base"));
     private static final long IOV_LEN = LAYOUT.byteOffset(groupElement("iov_len"));
 
-    /** A zeroed array of {@code count} entries. */
+    /**
+     * Allocates a zeroed array of {@code count} entries.
+     *
+     * @param allocator where the array is allocated (it shares its lifetime)
+     * @param count     the number of entries ({@code >= 0})
+     * @return the array, {@code count * }{@link #BYTES} bytes, 8-byte aligned
+     * @throws IllegalArgumentException if {@code count} is negative
+     */
     public static MemorySegment allocate(SegmentAllocator allocator, int count) {
         if (count < 0) {
             throw new IllegalArgumentException("an iovec count is >= 0, given " + count);
@@ -52,7 +59,16 @@ public final class Iovecs {
         return allocator.allocate(LAYOUT, count);
     }
 
-    /** An array with one entry per buffer, each covering the whole buffer. */
+    /**
+     * Allocates an array with one entry per buffer, each covering the whole buffer, as by
+     * {@link #set(MemorySegment, int, MemorySegment)}.
+     *
+     * @param allocator where the array is allocated (it shares its lifetime)
+     * @param buffers   the buffers, in order (native segments; they must outlive the requests)
+     * @return the filled array
+     * @throws IllegalArgumentException if a buffer is not a native segment
+     * @throws IllegalStateException    if the arena of a buffer is already closed
+     */
     public static MemorySegment allocate(SegmentAllocator allocator, MemorySegment... buffers) {
         MemorySegment iovecs = allocate(allocator, buffers.length);
         for (int i = 0; i < buffers.length; i++) {
@@ -61,17 +77,42 @@ public final class Iovecs {
         return iovecs;
     }
 
-    /** The number of whole entries {@code iovecs} holds. */
+    /**
+     * Counts the entries a segment has room for.
+     *
+     * @param iovecs an iovec array
+     * @return the number of whole entries it holds (capped at {@link Integer#MAX_VALUE})
+     */
     public static int count(MemorySegment iovecs) {
         return (int) Math.min(Integer.MAX_VALUE, iovecs.byteSize() / BYTES);
     }
 
-    /** Points entry {@code index} at all of {@code buffer} (a native segment). */
+    /**
+     * Points entry {@code index} at all of {@code buffer} (a native segment).
+     *
+     * @param iovecs the iovec array to write
+     * @param index  the entry, 0..{@code count(iovecs) - 1}
+     * @param buffer the buffer; only its address is recorded, so it must outlive the requests
+     * @throws IndexOutOfBoundsException if {@code index} is outside the array
+     * @throws IllegalArgumentException  if {@code buffer} is not a native segment
+     * @throws IllegalStateException     if the arena of {@code buffer} is already closed
+     */
     public static void set(MemorySegment iovecs, int index, MemorySegment buffer) {
         set(iovecs, index, buffer, buffer.byteSize());
     }
 
-    /** Points entry {@code index} at the first {@code length} bytes of {@code buffer}. */
+    /**
+     * Points entry {@code index} at the first {@code length} bytes of {@code buffer}.
+     *
+     * @param iovecs the iovec array to write
+     * @param index  the entry, 0..{@code count(iovecs) - 1}
+     * @param buffer the buffer; only its address is recorded, so it must outlive the requests
+     * @param length {@code iov_len}: 0..{@code buffer.byteSize()}
+     * @throws IndexOutOfBoundsException if {@code index} is outside the array
+     * @throws IllegalArgumentException  if {@code length} is out of range, or {@code buffer} is
+     *                                   not a native segment
+     * @throws IllegalStateException     if the arena of {@code buffer} is already closed
+     */
     public static void set(MemorySegment iovecs, int index, MemorySegment buffer, long length) {
         long at = entry(iovecs, index);
         if (length < 0 || length > buffer.byteSize()) {
@@ -114,17 +155,39 @@ public final class Iovecs {
         }
     }
 
-    /** {@code iov_base} of entry {@code index}. */
+    /**
+     * Reads {@code iov_base} of entry {@code index}.
+     *
+     * @param iovecs the iovec array
+     * @param index  the entry, 0..{@code count(iovecs) - 1}
+     * @return the buffer address the entry holds
+     * @throws IndexOutOfBoundsException if {@code index} is outside the array
+     */
     public static long base(MemorySegment iovecs, int index) {
         return iovecs.get(JAVA_LONG, entry(iovecs, index) + IOV_BASE);
     }
 
-    /** {@code iov_len} of entry {@code index}. */
+    /**
+     * Reads {@code iov_len} of entry {@code index}.
+     *
+     * @param iovecs the iovec array
+     * @param index  the entry, 0..{@code count(iovecs) - 1}
+     * @return the buffer length in bytes the entry holds
+     * @throws IndexOutOfBoundsException if {@code index} is outside the array
+     */
     public static long length(MemorySegment iovecs, int index) {
         return iovecs.get(JAVA_LONG, entry(iovecs, index) + IOV_LEN);
     }
 
-    /** The sum of the first {@code count} lengths: the most a vectored request can transfer. */
+    /**
+     * Sums the lengths of the first {@code count} entries: the most a vectored request over
+     * them can transfer.
+     *
+     * @param iovecs the iovec array
+     * @param count  how many entries, from the first
+     * @return the total length in bytes
+     * @throws IndexOutOfBoundsException if {@code count} exceeds the entries the array holds
+     */
     public static long totalLength(MemorySegment iovecs, int count) {
         long total = 0;
         for (int i = 0; i < count; i++) {

@@ -32,7 +32,14 @@ public sealed interface MsgRingOps permits Sqe {
 
     /**
      * Equivalent to {@code io_uring_prep_msg_ring(3)}; kernel 5.18. Posts a CQE on the ring
-     * whose fd is {@code fd}, with res {@code len} and user_data {@code data}.
+     * whose fd is {@code fd}, with res {@code len} and user_data {@code data}. No user memory is
+     * involved.
+     *
+     * @param fd    the target ring's fd (this ring's own fd works too)
+     * @param len   the {@code res} of the target's CQE
+     * @param data  the {@code user_data} of the target's CQE
+     * @param flags {@code IORING_MSG_RING_*} flags, or 0
+     * @return this entry, for the optional setters
      */
     @Prep(value = Opcode.MSG_RING, liburing = "io_uring_prep_msg_ring")
     default Sqe prepMsgRing(int fd, int len, long data, int flags) {
@@ -46,6 +53,15 @@ public sealed interface MsgRingOps permits Sqe {
      * registered file {@code sourceSlot} (0-based) into slot {@code targetSlot} (0-based) of the
      * table of ring {@code fd}; the target's CQE carries user_data {@code data} and res 0. The
      * source slot stays installed here too.
+     *
+     * @param fd         the target ring's fd
+     * @param sourceSlot the 0-based slot of this ring's registered file to pass
+     * @param targetSlot the 0-based slot of the target's table to install it in
+     * @param data       the {@code user_data} of the target's CQE
+     * @param flags      {@code IORING_MSG_RING_*} flags ({@link #MSG_RING_CQE_SKIP}), or 0
+     * @return this entry, for the optional setters
+     * @throws IllegalArgumentException if {@code sourceSlot} is negative, or {@code targetSlot} is
+     *                                  negative or {@link Integer#MAX_VALUE}
      */
     @Prep(value = Opcode.MSG_RING, liburing = "io_uring_prep_msg_ring_fd")
     default Sqe prepMsgRingFd(int fd, int sourceSlot, int targetSlot, long data, int flags) {
@@ -56,6 +72,13 @@ public sealed interface MsgRingOps permits Sqe {
      * Equivalent to {@code io_uring_prep_msg_ring_fd_alloc(3)}; kernel 6.0.
      * {@link #prepMsgRingFd} into a free slot of the target's table, which the kernel picks; the
      * target's CQE res is that slot.
+     *
+     * @param fd         the target ring's fd
+     * @param sourceSlot the 0-based slot of this ring's registered file to pass
+     * @param data       the {@code user_data} of the target's CQE
+     * @param flags      {@code IORING_MSG_RING_*} flags, or 0
+     * @return this entry, for the optional setters
+     * @throws IllegalArgumentException if {@code sourceSlot} is negative
      */
     @Prep(value = Opcode.MSG_RING, liburing = "io_uring_prep_msg_ring_fd_alloc")
     default Sqe prepMsgRingFdAlloc(int fd, int sourceSlot, long data, int flags) {
@@ -68,6 +91,13 @@ public sealed interface MsgRingOps permits Sqe {
      * Equivalent to {@code io_uring_prep_msg_ring_cqe_flags(3)}; kernel 6.3. {@link #prepMsgRing}
      * that also sets the target CQE's flags to {@code cqeFlags} ({@link #MSG_RING_FLAGS_PASS} is
      * added to {@code flags}).
+     *
+     * @param fd       the target ring's fd
+     * @param len      the {@code res} of the target's CQE
+     * @param data     the {@code user_data} of the target's CQE
+     * @param flags    {@code IORING_MSG_RING_*} flags, or 0
+     * @param cqeFlags the {@code flags} of the target's CQE
+     * @return this entry, for the optional setters
      */
     @Prep(value = Opcode.MSG_RING, liburing = "io_uring_prep_msg_ring_cqe_flags")
     default Sqe prepMsgRingCqeFlags(int fd, int len, long data, int flags, int cqeFlags) {
@@ -89,6 +119,10 @@ public sealed interface MsgRingOps permits Sqe {
      * {@code fd} at once, through {@code IORING_REGISTER_SEND_MSG_RING}, without a ring of the
      * caller's own (kernel 6.13). Only {@link #MSG_DATA} messages can be sent this way.
      *
+     * @param fd    the target ring's fd
+     * @param len   the {@code res} of the target's CQE
+     * @param data  the {@code user_data} of the target's CQE
+     * @param flags {@code IORING_MSG_RING_*} flags, or 0
      * @throws IoUringException with the kernel's errno (EBADFD for a disabled or non-ring fd,
      *                          EOVERFLOW when the target's CQ and overflow list are full, …)
      */
@@ -96,7 +130,16 @@ public sealed interface MsgRingOps permits Sqe {
         syncMessage(fd, len, data, flags, false, 0);
     }
 
-    /** {@link #msgRingSync} with the target CQE's flags set to {@code cqeFlags} (FLAGS_PASS). */
+    /**
+     * {@link #msgRingSync} with the target CQE's flags set to {@code cqeFlags} (FLAGS_PASS).
+     *
+     * @param fd       the target ring's fd
+     * @param len      the {@code res} of the target's CQE
+     * @param data     the {@code user_data} of the target's CQE
+     * @param flags    {@code IORING_MSG_RING_*} flags, or 0 ({@link #MSG_RING_FLAGS_PASS} is added)
+     * @param cqeFlags the {@code flags} of the target's CQE
+     * @throws IoUringException with the kernel's errno, as for {@link #msgRingSync}
+     */
     static void msgRingSyncCqeFlags(int fd, int len, long data, int flags, int cqeFlags) {
         syncMessage(fd, len, data, flags, true, cqeFlags);
     }

@@ -38,6 +38,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 public final class Msghdr {
     private Msghdr() {}
 
+    /** {@code struct msghdr} on a 64-bit Linux, with its padding; field names as in C. */
     public static final StructLayout LAYOUT = MemoryLayout.structLayout(
             JAVA_LONG.withName("msg_name"),
             JAVA_INT.withName("msg_namelen"),
@@ -86,6 +87,15 @@ public final class Msghdr {
      *
      * <p>For multishot recvmsg pass no buffers: the data goes to a provided buffer, and the
      * name and control sizes given here are what the kernel reserves in front of it.
+     *
+     * @param allocator where the header and its iovec array are allocated (they share its lifetime)
+     * @param name      the buffer for the peer address ({@code msg_name}), or {@link MemorySegment#NULL}
+     * @param control   the buffer for ancillary data ({@code msg_control}), or {@link MemorySegment#NULL}
+     * @param buffers   the data buffers, one iovec each, in order (native segments)
+     * @return the new header, {@link #BYTES} bytes
+     * @throws IllegalArgumentException if {@code name} is larger than {@link Integer#MAX_VALUE}
+     *                                  bytes, or a non-NULL segment is not native
+     * @throws IllegalStateException    if the arena of one of the segments is already closed
      */
     public static MemorySegment allocate(SegmentAllocator allocator, MemorySegment name, MemorySegment control,
                                          MemorySegment... buffers) {
@@ -100,7 +110,16 @@ public final class Msghdr {
         return msg;
     }
 
-    /** Sets {@code msg_name} to the first {@code length} bytes of {@code name} (NULL: none). */
+    /**
+     * Sets {@code msg_name} to the first {@code length} bytes of {@code name} (NULL: none).
+     *
+     * @param msg    the header to write
+     * @param name   the address buffer, or {@link MemorySegment#NULL} (with {@code length} 0)
+     * @param length {@code msg_namelen}: 0..{@code name.byteSize()}
+     * @throws IllegalArgumentException if {@code length} is out of range, or a non-NULL
+     *                                  {@code name} is not a native segment
+     * @throws IllegalStateException    if the arena of {@code name} is already closed
+     */
     public static void setName(MemorySegment msg, MemorySegment name, long length) {
         checkLength(name, length, Integer.MAX_VALUE, "msg_namelen");
         msg.set(JAVA_LONG, NAME, name.equals(MemorySegment.NULL) ? 0 : Sqe.address(name, "msg_name"));
@@ -108,7 +127,16 @@ public final class Msghdr {
         ReadOnlyTargets.note(msg, msg.address() + NAME, name);
     }
 
-    /** Sets {@code msg_control} to the first {@code length} bytes of {@code control} (NULL: none). */
+    /**
+     * Sets {@code msg_control} to the first {@code length} bytes of {@code control} (NULL: none).
+     *
+     * @param msg     the header to write
+     * @param control the ancillary-data buffer, or {@link MemorySegment#NULL} (with {@code length} 0)
+     * @param length  {@code msg_controllen}: 0..{@code control.byteSize()}
+     * @throws IllegalArgumentException if {@code length} is out of range, or a non-NULL
+     *                                  {@code control} is not a native segment
+     * @throws IllegalStateException    if the arena of {@code control} is already closed
+     */
     public static void setControl(MemorySegment msg, MemorySegment control, long length) {
         checkLength(control, length, Long.MAX_VALUE, "msg_controllen");
         msg.set(JAVA_LONG, CONTROL, control.equals(MemorySegment.NULL) ? 0 : Sqe.address(control, "msg_control"));
@@ -116,7 +144,17 @@ public final class Msghdr {
         ReadOnlyTargets.note(msg, msg.address() + CONTROL, control);
     }
 
-    /** Points {@code msg_iov} at the first {@code count} entries of an iovec array. */
+    /**
+     * Points {@code msg_iov} at the first {@code count} entries of an iovec array (see
+     * {@link Iovecs}). Only the address is recorded: the array lives as long as the header must.
+     *
+     * @param msg    the header to write
+     * @param iovecs the iovec array, or {@link MemorySegment#NULL} (with {@code count} 0)
+     * @param count  {@code msg_iovlen}: 0..the number of entries {@code iovecs} holds
+     * @throws IllegalArgumentException if {@code count} is out of range, or a non-NULL
+     *                                  {@code iovecs} is not a native segment
+     * @throws IllegalStateException    if the arena of {@code iovecs} is already closed
+     */
     public static void setIov(MemorySegment msg, MemorySegment iovecs, int count) {
         if (count < 0 || count * IOVEC_BYTES > iovecs.byteSize()) {
             throw new IllegalArgumentException("msg_iovlen must be within 0.." + iovecs.byteSize() / IOVEC_BYTES
@@ -145,22 +183,43 @@ public final class Msghdr {
         Iovecs.requireWritableBuffers(msg.get(JAVA_LONG, IOV), msg.get(JAVA_LONG, IOVLEN), what);
     }
 
-    /** {@code msg_namelen}: after recvmsg, the length of the sender's address. */
+    /**
+     * Reads {@code msg_namelen}.
+     *
+     * @param msg the header
+     * @return after recvmsg, the length of the sender's address in bytes
+     */
     public static int nameLength(MemorySegment msg) {
         return msg.get(JAVA_INT, NAMELEN);
     }
 
-    /** {@code msg_controllen}: after recvmsg, the bytes of control data received. */
+    /**
+     * Reads {@code msg_controllen}.
+     *
+     * @param msg the header
+     * @return after recvmsg, the bytes of control data received
+     */
     public static long controlLength(MemorySegment msg) {
         return msg.get(JAVA_LONG, CONTROLLEN);
     }
 
-    /** {@code msg_iovlen}. */
+    /**
+     * Reads {@code msg_iovlen}.
+     *
+     * @param msg the header
+     * @return the number of iovecs {@code msg_iov} points at
+     */
     public static long iovCount(MemorySegment msg) {
         return msg.get(JAVA_LONG, IOVLEN);
     }
 
-    /** {@code msg_flags}: after recvmsg, MSG_TRUNC, MSG_CTRUNC, … */
+    /**
+     * Reads {@code msg_flags}.
+     *
+     * @param msg the header
+     * @return after recvmsg, the {@code MSG_*} flags the kernel set ({@link #MSG_TRUNC},
+     *         {@link #MSG_CTRUNC}, …)
+     */
     public static int flags(MemorySegment msg) {
         return msg.get(JAVA_INT, FLAGS);
     }

@@ -48,11 +48,19 @@ public sealed interface NetOps permits Sqe {
      * listening socket {@code fd}; the CQE result is the new fd. {@code flags} are accept4(2)'s
      * ({@code SOCK_NONBLOCK}, {@code SOCK_CLOEXEC}); IORING_ACCEPT_* go through {@link Sqe#ioprio}.
      *
+     * @param fd      the listening socket
      * @param addr    receives the peer's address (e.g. {@link SocketAddresses#allocateStorage}),
      *                or {@link MemorySegment#NULL}; lives until completion
      * @param addrLen a {@code socklen_t} holding the room in {@code addr} (at most its size), set
      *                by the kernel to the address length; NULL exactly when {@code addr} is;
      *                lives until completion
+     * @param flags   accept4(2) flags ({@code SOCK_NONBLOCK}, {@code SOCK_CLOEXEC}), or 0
+     * @return this entry, for the optional setters
+     * @throws IllegalArgumentException if exactly one of {@code addr} and {@code addrLen} is NULL,
+     *                                  either is read-only or not a native segment,
+     *                                  {@code addrLen} is shorter than 4 bytes, or the value in it
+     *                                  is negative or larger than {@code addr}
+     * @throws IllegalStateException    if the arena of {@code addr} or {@code addrLen} is already closed
      */
     @Prep(value = Opcode.ACCEPT, liburing = "io_uring_prep_accept")
     default Sqe prepAccept(int fd, MemorySegment addr, MemorySegment addrLen, int flags) {
@@ -63,7 +71,16 @@ public sealed interface NetOps permits Sqe {
     /**
      * Equivalent to {@code io_uring_prep_connect(3)}; kernel 5.5. Connects {@code fd} to the
      * first {@code addrLen} bytes of {@code addr} (see {@link SocketAddresses#write}); the
-     * address lives until the submitting enter returns (until completion with SQPOLL).
+     * address lives until the submitting enter returns (until completion with SQPOLL). The CQE's
+     * {@code res} is 0 once connected, or {@code -errno}.
+     *
+     * @param fd      the socket
+     * @param addr    the {@code struct sockaddr} to connect to (may be read-only)
+     * @param addrLen the address length in bytes: 0..{@code addr.byteSize()}
+     * @return this entry, for the optional setters
+     * @throws IllegalArgumentException if {@code addrLen} is out of range, or {@code addr} is not
+     *                                  a native segment
+     * @throws IllegalStateException    if the arena of {@code addr} is already closed
      */
     @Prep(value = Opcode.CONNECT, liburing = "io_uring_prep_connect")
     default Sqe prepConnect(int fd, MemorySegment addr, int addrLen) {
@@ -71,7 +88,17 @@ public sealed interface NetOps permits Sqe {
         return sqe().prepRw(Opcode.CONNECT, fd, Sqe.address(addr, "prepConnect address"), 0, len);
     }
 
-    /** Equivalent to {@code io_uring_prep_connect(3)}; kernel 5.5. The whole segment is the address. */
+    /**
+     * Equivalent to {@code io_uring_prep_connect(3)}; kernel 5.5. The whole segment is the
+     * address, e.g. one made by {@link SocketAddresses}; it lives as for
+     * {@link #prepConnect(int, MemorySegment, int)}.
+     *
+     * @param fd   the socket
+     * @param addr the {@code struct sockaddr}, exactly its length
+     * @return this entry, for the optional setters
+     * @throws IllegalArgumentException if {@code addr} is not a native segment
+     * @throws IllegalStateException    if the arena of {@code addr} is already closed
+     */
     @Prep(value = Opcode.CONNECT, liburing = "io_uring_prep_connect")
     default Sqe prepConnect(int fd, MemorySegment addr) {
         return prepConnect(fd, addr, (int) Math.min(addr.byteSize(), Integer.MAX_VALUE));
@@ -81,7 +108,12 @@ public sealed interface NetOps permits Sqe {
 
     /**
      * Equivalent to {@code io_uring_prep_shutdown(3)}; kernel 5.11. {@code how} is
-     * {@link #SHUT_RD}, {@link #SHUT_WR} or {@link #SHUT_RDWR}.
+     * {@link #SHUT_RD}, {@link #SHUT_WR} or {@link #SHUT_RDWR}, as shutdown(2). No user memory is
+     * involved; the CQE's {@code res} is 0, or {@code -errno}.
+     *
+     * @param fd  the socket
+     * @param how which directions to shut down
+     * @return this entry, for the optional setters
      */
     @Prep(value = Opcode.SHUTDOWN, liburing = "io_uring_prep_shutdown")
     default Sqe prepShutdown(int fd, int how) {
@@ -93,7 +125,20 @@ public sealed interface NetOps permits Sqe {
     /**
      * Equivalent to {@code io_uring_prep_accept_direct(3)}; kernel 5.15. Like
      * {@link #prepAccept} but installs the connection in registered file slot {@code slot}
-     * (0-based); the CQE result is 0 on success.
+     * (0-based); the CQE result is 0 on success. A file already in the slot is replaced.
+     *
+     * @param fd      the listening socket
+     * @param addr    receives the peer's address, or {@link MemorySegment#NULL}; see {@link #prepAccept}
+     * @param addrLen the {@code socklen_t} in/out length of {@code addr}, NULL exactly when {@code addr} is
+     * @param flags   accept4(2) flags ({@code SOCK_NONBLOCK}, {@code SOCK_CLOEXEC}), or 0
+     * @param slot    the 0-based registered file slot for the new socket
+     * @return this entry, for the optional setters
+     * @throws IllegalArgumentException if exactly one of {@code addr} and {@code addrLen} is NULL,
+     *                                  either is read-only or not a native segment,
+     *                                  {@code addrLen} is shorter than 4 bytes, or the value in it
+     *                                  is negative or larger than {@code addr}; or if
+     *                                  {@code slot} is negative or {@link Integer#MAX_VALUE}
+     * @throws IllegalStateException    if the arena of {@code addr} or {@code addrLen} is already closed
      */
     @Prep(value = Opcode.ACCEPT, liburing = "io_uring_prep_accept_direct")
     default Sqe prepAcceptDirect(int fd, MemorySegment addr, MemorySegment addrLen, int flags, int slot) {
@@ -105,6 +150,17 @@ public sealed interface NetOps permits Sqe {
     /**
      * Equivalent to {@code io_uring_prep_accept_direct(3)}; kernel 5.19. With
      * {@code IORING_FILE_INDEX_ALLOC}: the kernel picks a free registered slot and returns it as the CQE result.
+     *
+     * @param fd      the listening socket
+     * @param addr    receives the peer's address, or {@link MemorySegment#NULL}; see {@link #prepAccept}
+     * @param addrLen the {@code socklen_t} in/out length of {@code addr}, NULL exactly when {@code addr} is
+     * @param flags   accept4(2) flags ({@code SOCK_NONBLOCK}, {@code SOCK_CLOEXEC}), or 0
+     * @return this entry, for the optional setters
+     * @throws IllegalArgumentException if exactly one of {@code addr} and {@code addrLen} is NULL,
+     *                                  either is read-only or not a native segment,
+     *                                  {@code addrLen} is shorter than 4 bytes, or the value in it
+     *                                  is negative or larger than {@code addr}
+     * @throws IllegalStateException    if the arena of {@code addr} or {@code addrLen} is already closed
      */
     @Prep(value = Opcode.ACCEPT, liburing = "io_uring_prep_accept_direct")
     default Sqe prepAcceptDirectAlloc(int fd, MemorySegment addr, MemorySegment addrLen, int flags) {
@@ -117,6 +173,17 @@ public sealed interface NetOps permits Sqe {
      * without F_MORE ends it. {@code addr}/{@code addrLen} are overwritten by every accept and
      * live until that last CQE. To add IORING_ACCEPT_POLL_FIRST, call
      * {@code ioprio(ACCEPT_MULTISHOT | ACCEPT_POLL_FIRST)} after this helper.
+     *
+     * @param fd      the listening socket
+     * @param addr    receives the peer's address, or {@link MemorySegment#NULL}; rewritten by each accept
+     * @param addrLen the {@code socklen_t} in/out length of {@code addr}, NULL exactly when {@code addr} is
+     * @param flags   accept4(2) flags ({@code SOCK_NONBLOCK}, {@code SOCK_CLOEXEC}), or 0
+     * @return this entry, for the optional setters
+     * @throws IllegalArgumentException if exactly one of {@code addr} and {@code addrLen} is NULL,
+     *                                  either is read-only or not a native segment,
+     *                                  {@code addrLen} is shorter than 4 bytes, or the value in it
+     *                                  is negative or larger than {@code addr}
+     * @throws IllegalStateException    if the arena of {@code addr} or {@code addrLen} is already closed
      */
     @Prep(value = Opcode.ACCEPT, liburing = "io_uring_prep_multishot_accept")
     default Sqe prepMultishotAccept(int fd, MemorySegment addr, MemorySegment addrLen, int flags) {
@@ -126,6 +193,18 @@ public sealed interface NetOps permits Sqe {
     /**
      * Equivalent to {@code io_uring_prep_multishot_accept_direct(3)}; kernel 5.19. Multishot
      * accept into registered file slots the kernel allocates; each CQE result is a slot index.
+     * {@code addr}/{@code addrLen} live until the last CQE.
+     *
+     * @param fd      the listening socket
+     * @param addr    receives the peer's address, or {@link MemorySegment#NULL}; rewritten by each accept
+     * @param addrLen the {@code socklen_t} in/out length of {@code addr}, NULL exactly when {@code addr} is
+     * @param flags   accept4(2) flags ({@code SOCK_NONBLOCK}, {@code SOCK_CLOEXEC}), or 0
+     * @return this entry, for the optional setters
+     * @throws IllegalArgumentException if exactly one of {@code addr} and {@code addrLen} is NULL,
+     *                                  either is read-only or not a native segment,
+     *                                  {@code addrLen} is shorter than 4 bytes, or the value in it
+     *                                  is negative or larger than {@code addr}
+     * @throws IllegalStateException    if the arena of {@code addr} or {@code addrLen} is already closed
      */
     @Prep(value = Opcode.ACCEPT, liburing = "io_uring_prep_multishot_accept_direct")
     default Sqe prepMultishotAcceptDirect(int fd, MemorySegment addr, MemorySegment addrLen, int flags) {
@@ -135,7 +214,15 @@ public sealed interface NetOps permits Sqe {
     /**
      * Equivalent to {@code io_uring_prep_socket(3)}; kernel 5.19. Like socket(2): the CQE result
      * is the new fd. {@code type} may include {@code SOCK_NONBLOCK}/{@code SOCK_CLOEXEC};
-     * {@code flags} is reserved and must be 0.
+     * {@code flags} is reserved and must be 0. No user memory is involved.
+     *
+     * @param domain   the address family ({@code AF_INET}, {@code AF_INET6}, {@code AF_UNIX}, …;
+     *                 see {@link SocketConstants})
+     * @param type     the socket type ({@code SOCK_STREAM}, {@code SOCK_DGRAM}, …), optionally
+     *                 with {@code SOCK_NONBLOCK} / {@code SOCK_CLOEXEC}
+     * @param protocol the protocol, or 0 for the type's default
+     * @param flags    reserved: 0
+     * @return this entry, for the optional setters
      */
     @Prep(value = Opcode.SOCKET, liburing = "io_uring_prep_socket")
     default Sqe prepSocket(int domain, int type, int protocol, int flags) {
@@ -145,6 +232,15 @@ public sealed interface NetOps permits Sqe {
     /**
      * Equivalent to {@code io_uring_prep_socket_direct(3)}; kernel 5.19. Creates the socket in
      * registered file slot {@code slot} (0-based); the CQE result is 0.
+     *
+     * @param domain   the address family, as for {@link #prepSocket}
+     * @param type     the socket type, as for {@link #prepSocket} ({@code SOCK_CLOEXEC} is
+     *                 meaningless for a direct descriptor)
+     * @param protocol the protocol, or 0 for the type's default
+     * @param slot     the 0-based registered file slot for the new socket
+     * @param flags    reserved: 0
+     * @return this entry, for the optional setters
+     * @throws IllegalArgumentException if {@code slot} is negative or {@link Integer#MAX_VALUE}
      */
     @Prep(value = Opcode.SOCKET, liburing = "io_uring_prep_socket_direct")
     default Sqe prepSocketDirect(int domain, int type, int protocol, int slot, int flags) {
@@ -154,6 +250,12 @@ public sealed interface NetOps permits Sqe {
     /**
      * Equivalent to {@code io_uring_prep_socket_direct_alloc(3)}; kernel 5.19. Creates the socket
      * in a registered slot the kernel picks; the CQE result is that slot.
+     *
+     * @param domain   the address family, as for {@link #prepSocket}
+     * @param type     the socket type, as for {@link #prepSocket}
+     * @param protocol the protocol, or 0 for the type's default
+     * @param flags    reserved: 0
+     * @return this entry, for the optional setters
      */
     @Prep(value = Opcode.SOCKET, liburing = "io_uring_prep_socket_direct_alloc")
     default Sqe prepSocketDirectAlloc(int domain, int type, int protocol, int flags) {
@@ -165,7 +267,15 @@ public sealed interface NetOps permits Sqe {
     /**
      * Equivalent to {@code io_uring_prep_bind(3)}; kernel 6.11. Binds {@code fd} to the first
      * {@code addrLen} bytes of {@code addr}; the address lives until the submitting enter
-     * returns (until completion with SQPOLL).
+     * returns (until completion with SQPOLL). The CQE's {@code res} is 0, or {@code -errno}.
+     *
+     * @param fd      the socket
+     * @param addr    the local {@code struct sockaddr} (may be read-only)
+     * @param addrLen the address length in bytes: 0..{@code addr.byteSize()}
+     * @return this entry, for the optional setters
+     * @throws IllegalArgumentException if {@code addrLen} is out of range, or {@code addr} is not
+     *                                  a native segment
+     * @throws IllegalStateException    if the arena of {@code addr} is already closed
      */
     @Prep(value = Opcode.BIND, liburing = "io_uring_prep_bind")
     default Sqe prepBind(int fd, MemorySegment addr, int addrLen) {
@@ -173,13 +283,30 @@ public sealed interface NetOps permits Sqe {
         return sqe().prepRw(Opcode.BIND, fd, Sqe.address(addr, "prepBind address"), 0, len);
     }
 
-    /** Equivalent to {@code io_uring_prep_bind(3)}; kernel 6.11. The whole segment is the address. */
+    /**
+     * Equivalent to {@code io_uring_prep_bind(3)}; kernel 6.11. The whole segment is the address;
+     * it lives as for {@link #prepBind(int, MemorySegment, int)}.
+     *
+     * @param fd   the socket
+     * @param addr the local {@code struct sockaddr}, exactly its length
+     * @return this entry, for the optional setters
+     * @throws IllegalArgumentException if {@code addr} is not a native segment
+     * @throws IllegalStateException    if the arena of {@code addr} is already closed
+     */
     @Prep(value = Opcode.BIND, liburing = "io_uring_prep_bind")
     default Sqe prepBind(int fd, MemorySegment addr) {
         return prepBind(fd, addr, (int) Math.min(addr.byteSize(), Integer.MAX_VALUE));
     }
 
-    /** Equivalent to {@code io_uring_prep_listen(3)}; kernel 6.11. Like listen(2). */
+    /**
+     * Equivalent to {@code io_uring_prep_listen(3)}; kernel 6.11. Like listen(2): marks a bound
+     * socket as accepting connections. No user memory is involved; the CQE's {@code res} is 0,
+     * or {@code -errno}.
+     *
+     * @param fd      the bound socket
+     * @param backlog the most pending connections to queue (capped by {@code net.core.somaxconn})
+     * @return this entry, for the optional setters
+     */
     @Prep(value = Opcode.LISTEN, liburing = "io_uring_prep_listen")
     default Sqe prepListen(int fd, int backlog) {
         return sqe().prepRw(Opcode.LISTEN, fd, 0, backlog, 0);

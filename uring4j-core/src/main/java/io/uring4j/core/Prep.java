@@ -15,9 +15,17 @@ import java.lang.annotation.Target;
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.METHOD)
 public @interface Prep {
-    /** The opcode the helper writes into the SQE. */
+    /**
+     * The opcode the helper writes into the SQE.
+     *
+     * @return the helper's opcode
+     */
     Opcode value();
 
-    /** The liburing function this helper is equivalent to, e.g. {@code "io_uring_prep_read"}. */
+    /**
+     * The liburing function this helper is equivalent to.
+     *
+     * @return the C function's name, e.g. {@code "io_uring_prep_read"}
+     */
     String liburing();
 }

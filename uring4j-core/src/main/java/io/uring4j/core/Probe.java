@@ -23,14 +23,26 @@ public final class Probe {
         this.supported = supported;
     }
 
-    /** Probes with a temporary two-entry ring. */
+    /**
+     * Probes with a temporary two-entry ring.
+     *
+     * @return what this kernel supports
+     * @throws IoUringException if the ring cannot be set up, or the probe fails (EINVAL before 5.6)
+     */
     public static Probe probe() {
         try (IoUring ring = IoUring.open(2)) {
             return of(ring);
         }
     }
 
-    /** IORING_REGISTER_PROBE on {@code ring}. */
+    /**
+     * IORING_REGISTER_PROBE on {@code ring}.
+     *
+     * @param ring an open ring
+     * @return what this kernel supports
+     * @throws IllegalStateException if {@code ring} is closed
+     * @throws IoUringException      if the probe fails (EINVAL before 5.6)
+     */
     public static Probe of(IoUring ring) {
         try (Arena arena = Arena.ofConfined()) {
             long size = Layouts.PROBE_HEADER.byteSize() + PROBE_OPS * Layouts.PROBE_OP.byteSize();
@@ -49,20 +61,40 @@ public final class Probe {
         }
     }
 
-    /** The highest opcode number the kernel knows. */
+    /**
+     * The highest opcode number the kernel knows.
+     *
+     * @return the kernel's last opcode number ({@code IORING_OP_LAST - 1})
+     */
     public int lastOp() {
         return lastOp;
     }
 
+    /**
+     * Whether the kernel supports an opcode.
+     *
+     * @param op the opcode
+     * @return whether the probe flagged it supported
+     */
     public boolean supports(Opcode op) {
         return supported[op.code()];
     }
 
-    /** Whether opcode number {@code code} (which may be newer than {@link Opcode}) is supported. */
+    /**
+     * Whether opcode number {@code code} (which may be newer than {@link Opcode}) is supported.
+     *
+     * @param code the kernel's opcode number
+     * @return whether the probe flagged it supported; {@code false} outside 0..255
+     */
     public boolean supports(int code) {
         return code >= 0 && code < supported.length && supported[code];
     }
 
+    /**
+     * The supported opcodes this library has names for.
+     *
+     * @return a new set of them
+     */
     public EnumSet<Opcode> supportedOpcodes() {
         EnumSet<Opcode> set = EnumSet.noneOf(Opcode.class);
         for (Opcode op : Opcode.values()) {
@@ -71,7 +103,11 @@ public final class Probe {
         return set;
     }
 
-    /** How many opcodes the kernel supports, including any newer than {@link Opcode}. */
+    /**
+     * How many opcodes the kernel supports, including any newer than {@link Opcode}.
+     *
+     * @return the count of opcodes the probe flagged supported
+     */
     public int supportedCount() {
         int n = 0;
         for (boolean b : supported) if (b) n++;

@@ -32,12 +32,25 @@ public final class RecvmsgOut {
     private MemorySegment buffer = MemorySegment.NULL;
     private int length;
 
-    /** A parser for buffers filled by a request prepared with {@code msghdr}. */
+    /**
+     * A parser for buffers filled by a request prepared with {@code msghdr}.
+     *
+     * @param msghdr the header the multishot recvmsg was prepared with; its name and control
+     *               lengths are read now
+     * @throws IllegalArgumentException if those lengths are negative or the control length is
+     *                                  above {@link Integer#MAX_VALUE}
+     */
     public RecvmsgOut(MemorySegment msghdr) {
         this(Msghdr.nameLength(msghdr), Msghdr.controlLength(msghdr));
     }
 
-    /** A parser for a request whose msghdr had these {@code msg_namelen} and {@code msg_controllen}. */
+    /**
+     * A parser for a request whose msghdr had these {@code msg_namelen} and {@code msg_controllen}.
+     *
+     * @param nameRoom    the {@code msg_namelen} the request was prepared with ({@code >= 0})
+     * @param controlRoom the {@code msg_controllen} it was prepared with (0..{@link Integer#MAX_VALUE})
+     * @throws IllegalArgumentException if either is out of range
+     */
     public RecvmsgOut(int nameRoom, long controlRoom) {
         if (nameRoom < 0 || controlRoom < 0 || controlRoom > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("name and control room are within 0.." + Integer.MAX_VALUE
@@ -52,6 +65,9 @@ public final class RecvmsgOut {
      * Port of {@code io_uring_recvmsg_validate}: refuses a length that cannot hold the header plus
      * the reserved name and control room.
      *
+     * @param buffer the provided buffer the CQE names
+     * @param length the CQE's {@code res}: the bytes written into {@code buffer}
+     * @return this parser, now reading {@code buffer}
      * @throws IllegalArgumentException if {@code length} is too short or exceeds the buffer
      */
     public RecvmsgOut wrap(MemorySegment buffer, int length) {
@@ -66,12 +82,20 @@ public final class RecvmsgOut {
         return this;
     }
 
-    /** {@code namelen}: the length of the sender's address (may exceed the reserved room). */
+    /**
+     * Reads {@code namelen} of the wrapped buffer.
+     *
+     * @return the length of the sender's address in bytes (may exceed the reserved room)
+     */
     public int nameLength() {
         return buffer.get(JAVA_INT, Layouts.RECVMSG_OUT_NAMELEN);
     }
 
-    /** {@code controllen}: the bytes of control data written (at most the reserved room). */
+    /**
+     * Reads {@code controllen} of the wrapped buffer.
+     *
+     * @return the bytes of control data written (at most the reserved room)
+     */
     public int controlLength() {
         return buffer.get(JAVA_INT, Layouts.RECVMSG_OUT_CONTROLLEN);
     }
@@ -79,43 +103,74 @@ public final class RecvmsgOut {
     /**
      * {@code payloadlen}: the payload bytes received; the message's full length, even if it did
      * not fit, when the request was prepared with {@link Msghdr#MSG_TRUNC} in its flags.
+     *
+     * @return the payload length the kernel reported
      */
     public int payloadLength() {
         return buffer.get(JAVA_INT, Layouts.RECVMSG_OUT_PAYLOADLEN);
     }
 
-    /** {@code flags}: the message's MSG_* flags ({@link Msghdr#MSG_TRUNC}, {@link Msghdr#MSG_CTRUNC}). */
+    /**
+     * Reads {@code flags} of the wrapped buffer.
+     *
+     * @return the message's MSG_* flags ({@link Msghdr#MSG_TRUNC}, {@link Msghdr#MSG_CTRUNC})
+     */
     public int flags() {
         return buffer.get(JAVA_INT, Layouts.RECVMSG_OUT_FLAGS);
     }
 
-    /** The sender's address as written: {@code min(namelen, room)} bytes. */
+    /**
+     * The sender's address as written: {@code min(namelen, room)} bytes.
+     *
+     * @return a slice of the buffer, {@code min(namelen, room)} bytes (see {@link SocketAddresses#read})
+     */
     public MemorySegment name() {
         return buffer.asSlice(BYTES, Math.min(Integer.toUnsignedLong(nameLength()), nameRoom));
     }
 
-    /** The control messages as written: {@code min(controllen, room)} bytes. */
+    /**
+     * The control messages as written: {@code min(controllen, room)} bytes.
+     *
+     * @return a slice of the buffer, {@code min(controllen, room)} bytes
+     */
     public MemorySegment control() {
         return buffer.asSlice(BYTES + nameRoom, Math.min(Integer.toUnsignedLong(controlLength()), controlRoom));
     }
 
-    /** The payload bytes present in this buffer (port of {@code io_uring_recvmsg_payload_length}). */
+    /**
+     * The payload bytes present in this buffer (port of {@code io_uring_recvmsg_payload_length}).
+     *
+     * @return a slice of the buffer: the bytes after the header, name and control room, up to the CQE's length
+     */
     public MemorySegment payload() {
         long start = (long) BYTES + nameRoom + controlRoom;
         return buffer.asSlice(start, length - start);
     }
 
-    /** The address did not fit the reserved name room. */
+    /**
+     * Whether the address did not fit the reserved name room.
+     *
+     * @return whether {@link #nameLength()} exceeds the room reserved for the name
+     */
     public boolean isNameTruncated() {
         return Integer.toUnsignedLong(nameLength()) > nameRoom;
     }
 
-    /** Control data was cut (MSG_CTRUNC). */
+    /**
+     * Whether control data was cut (MSG_CTRUNC).
+     *
+     * @return whether {@link Msghdr#MSG_CTRUNC} is set
+     */
     public boolean isControlTruncated() {
         return (flags() & Msghdr.MSG_CTRUNC) != 0;
     }
 
-    /** The message was longer than the room left in the buffer (MSG_TRUNC, or fewer payload bytes than payloadlen). */
+    /**
+     * Whether the message was longer than the room left in the buffer.
+     *
+     * @return whether {@link Msghdr#MSG_TRUNC} is set, or fewer payload bytes arrived than
+     *         {@link #payloadLength()} says
+     */
     public boolean isPayloadTruncated() {
         return (flags() & Msghdr.MSG_TRUNC) != 0 || Integer.toUnsignedLong(payloadLength()) > payload().byteSize();
     }

@@ -70,13 +70,26 @@ public final class Registration {
      * writable, 1 byte to 1 GiB; {@link MemorySegment#NULL} leaves a slot empty. The pinned
      * memory counts against RLIMIT_MEMLOCK (ENOMEM when exceeded).
      *
+     * @param buffers the buffers, in slot order: native, writable segments of 1 byte to 1 GiB, or
+     *                {@link MemorySegment#NULL} for an empty slot; each must stay alive while registered
      * @throws IllegalArgumentException for 0 or more than {@link #MAX_BUFFERS} segments, or a bad segment
+     * @throws IllegalStateException    if the ring is closed
+     * @throws IoUringException         if the kernel refuses (e.g. EBUSY: a table is already
+     *                                  registered, ENOMEM: over RLIMIT_MEMLOCK)
      */
     public void registerBuffers(List<MemorySegment> buffers) {
         BufferRegistration.register(ring, buffers);
     }
 
-    /** Port of {@code io_uring_register_buffers_sparse(3)}; kernel 5.19. A table of {@code nr} empty slots. */
+    /**
+     * Port of {@code io_uring_register_buffers_sparse(3)}; kernel 5.19. A table of {@code nr}
+     * empty slots, to fill later with {@link #updateBuffers}.
+     *
+     * @param nr the table size, 1..{@link #MAX_BUFFERS}
+     * @throws IllegalArgumentException if {@code nr} is out of range
+     * @throws IllegalStateException    if the ring is closed
+     * @throws IoUringException         if the kernel refuses the call
+     */
     public void registerBuffersSparse(int nr) {
         BufferRegistration.registerSparse(ring, nr);
     }
@@ -84,13 +97,27 @@ public final class Registration {
     /**
      * Port of {@code io_uring_register_buffers_update_tag(3)} without tags; kernel 5.13.
      * Replaces slots {@code offset..offset+n-1} ({@link MemorySegment#NULL} empties a slot);
-     * returns how many were updated.
+     * returns how many were updated. A replaced buffer stays pinned until requests using it
+     * are done.
+     *
+     * @param offset  the first slot to replace ({@code >= 0})
+     * @param buffers the new buffers, checked as for {@link #registerBuffers}; 1..{@link #MAX_BUFFERS}
+     * @return how many slots the kernel updated
+     * @throws IllegalArgumentException if {@code offset} is negative, or for a bad count or segment
+     * @throws IllegalStateException    if the ring is closed
+     * @throws IoUringException         if the kernel refuses the call
      */
     public int updateBuffers(int offset, List<MemorySegment> buffers) {
         return BufferRegistration.update(ring, offset, buffers);
     }
 
-    /** Port of {@code io_uring_unregister_buffers(3)}; kernel 5.1. */
+    /**
+     * Port of {@code io_uring_unregister_buffers(3)}; kernel 5.1. Removes the whole buffer table;
+     * the segments become the caller's alone again.
+     *
+     * @throws IllegalStateException    if the ring is closed
+     * @throws IoUringException         if the kernel refuses (ENXIO: no table registered)
+     */
     public void unregisterBuffers() {
         BufferRegistration.unregister(ring);
     }
@@ -99,6 +126,12 @@ public final class Registration {
      * Port of {@code io_uring_clone_buffers(3)}; kernel 6.12. Gives this ring the same buffer
      * table as {@code src} (which must have one; this ring must have none). The source is named
      * by its fd, so it must not be a REGISTERED_FD_ONLY ring.
+     *
+     * @param src the ring whose buffer table is cloned
+     * @throws IllegalArgumentException if {@code src} is a REGISTERED_FD_ONLY ring
+     * @throws IllegalStateException    if this ring or {@code src} is closed
+     * @throws IoUringException         if the kernel refuses (EBUSY: this ring has buffers,
+     *                                  ENXIO: {@code src} has none)
      */
     public void cloneBuffersFrom(IoUring src) {
         BufferRegistration.cloneFrom(ring, src, 0, 0, 0, false);
@@ -108,6 +141,16 @@ public final class Registration {
      * Port of {@code io_uring_clone_buffers_offset(3)}; kernel 6.13. Clones {@code nr} buffers
      * (0: all) of {@code src} from {@code srcOffset} into this ring's slots from
      * {@code dstOffset}; with {@code replace}, existing buffers in that range are replaced.
+     *
+     * @param src       the ring whose buffers are cloned
+     * @param srcOffset the first slot of {@code src} to clone ({@code >= 0})
+     * @param dstOffset the first slot of this ring to fill ({@code >= 0})
+     * @param nr        how many buffers ({@code >= 0}; 0: all)
+     * @param replace   whether buffers already in the destination range are replaced
+     * @throws IllegalArgumentException if {@code src} is a REGISTERED_FD_ONLY ring, or an offset
+     *                                  or {@code nr} is negative
+     * @throws IllegalStateException    if this ring or {@code src} is closed
+     * @throws IoUringException         if the kernel refuses the call
      */
     public void cloneBuffersFrom(IoUring src, int srcOffset, int dstOffset, int nr, boolean replace) {
         BufferRegistration.cloneFrom(ring, src, srcOffset, dstOffset, nr, replace);
@@ -121,13 +164,27 @@ public final class Registration {
      * RLIMIT_NOFILE make the kernel fail with EMFILE: then the soft limit is raised (up to the
      * hard limit) and the call tried once more, as liburing does.
      *
+     * @param fds the fds, in slot order, or {@link #FILE_SLOT_EMPTY}; the kernel takes its own
+     *            reference, so closing an fd later leaves its slot intact
      * @throws IllegalArgumentException for 0 or more than {@link #MAX_FILES} fds, or an fd below -1
+     * @throws IllegalStateException    if the ring is closed
+     * @throws IoUringException         if the kernel refuses (e.g. EBUSY: a table is already
+     *                                  registered, EBADF: a bad fd, EMFILE after the retry)
      */
     public void registerFiles(int[] fds) {
         FileRegistration.register(ring, fds);
     }
 
-    /** Port of {@code io_uring_register_files_sparse(3)}; kernel 5.19. A table of {@code nr} empty slots. */
+    /**
+     * Port of {@code io_uring_register_files_sparse(3)}; kernel 5.19. A table of {@code nr} empty
+     * slots, for direct descriptors or {@link #updateFiles}. RLIMIT_NOFILE is raised and the
+     * call retried on EMFILE, as for {@link #registerFiles}.
+     *
+     * @param nr the table size, 1..{@link #MAX_FILES}
+     * @throws IllegalArgumentException if {@code nr} is out of range
+     * @throws IllegalStateException    if the ring is closed
+     * @throws IoUringException         if the kernel refuses the call
+     */
     public void registerFilesSparse(int nr) {
         FileRegistration.registerSparse(ring, nr);
     }
@@ -136,12 +193,27 @@ public final class Registration {
      * Port of {@code io_uring_register_files_update(3)} (through REGISTER_FILES_UPDATE2);
      * kernel 5.13. Sets slots {@code offset..offset+n-1}: an fd, {@link #FILE_SLOT_EMPTY} to
      * clear, {@link #FILE_SLOT_SKIP} to keep. Returns how many slots were processed.
+     *
+     * @param offset the first slot to set ({@code >= 0})
+     * @param fds    1..{@link #MAX_FILES} values: an fd, {@link #FILE_SLOT_EMPTY} or {@link #FILE_SLOT_SKIP}
+     * @return how many slots the kernel processed
+     * @throws IllegalArgumentException if {@code offset} is negative, for a bad count, or a value
+     *                                  below {@link #FILE_SLOT_SKIP}
+     * @throws IllegalStateException    if the ring is closed
+     * @throws IoUringException         if the kernel refuses (ENXIO: no file table, EINVAL:
+     *                                  beyond the table)
      */
     public int updateFiles(int offset, int[] fds) {
         return FileRegistration.update(ring, offset, fds);
     }
 
-    /** Port of {@code io_uring_unregister_files(3)}; kernel 5.1. */
+    /**
+     * Port of {@code io_uring_unregister_files(3)}; kernel 5.1. Removes the whole file table
+     * (and the direct descriptors in it).
+     *
+     * @throws IllegalStateException    if the ring is closed
+     * @throws IoUringException         if the kernel refuses (ENXIO: no table registered)
+     */
     public void unregisterFiles() {
         FileRegistration.unregister(ring);
     }
@@ -150,6 +222,12 @@ public final class Registration {
      * Port of {@code io_uring_register_file_alloc_range(3)}; kernel 6.0. Limits the slots the
      * kernel picks for direct descriptors allocated with IORING_FILE_INDEX_ALLOC to
      * {@code [offset, offset + len)}.
+     *
+     * @param offset the first slot of the range ({@code >= 0})
+     * @param len    the number of slots ({@code >= 0})
+     * @throws IllegalArgumentException if {@code offset} or {@code len} is negative
+     * @throws IllegalStateException    if the ring is closed
+     * @throws IoUringException         if the kernel refuses (EINVAL: beyond the file table, or no table)
      */
     public void registerFileAllocRange(int offset, int len) {
         FileRegistration.allocRange(ring, offset, len);
@@ -161,12 +239,25 @@ public final class Registration {
      * Port of {@code io_uring_register_eventfd(3)}; kernel 5.2. The kernel signals {@code fd}
      * when it posts CQEs (unless {@link IoUring#setCqEventfdEnabled} turned that off). The fd
      * stays the caller's to close.
+     *
+     * @param fd an eventfd(2) descriptor
+     * @throws IllegalArgumentException if {@code fd} is negative
+     * @throws IllegalStateException    if the ring is closed
+     * @throws IoUringException         if the kernel refuses (EBUSY: one is already registered)
      */
     public void registerEventFd(int fd) {
         eventFd(RegisterOp.REGISTER_EVENTFD, fd);
     }
 
-    /** Port of {@code io_uring_register_eventfd_async(3)}; kernel 5.6. Signals only for completions posted from async context (io-wq). */
+    /**
+     * Port of {@code io_uring_register_eventfd_async(3)}; kernel 5.6. As {@link #registerEventFd},
+     * but the kernel signals only for completions posted from async context (io-wq).
+     *
+     * @param fd an eventfd(2) descriptor
+     * @throws IllegalArgumentException if {@code fd} is negative
+     * @throws IllegalStateException    if the ring is closed
+     * @throws IoUringException         if the kernel refuses (EBUSY: one is already registered)
+     */
     public void registerEventFdAsync(int fd) {
         eventFd(RegisterOp.REGISTER_EVENTFD_ASYNC, fd);
     }
@@ -181,7 +272,13 @@ public final class Registration {
         }
     }
 
-    /** Port of {@code io_uring_unregister_eventfd(3)}; kernel 5.2. */
+    /**
+     * Port of {@code io_uring_unregister_eventfd(3)}; kernel 5.2. The kernel stops signalling the
+     * eventfd (which stays open).
+     *
+     * @throws IllegalStateException    if the ring is closed
+     * @throws IoUringException         if the kernel refuses (ENXIO: none registered)
+     */
     public void unregisterEventFd() {
         ensureOpen(ring);
         ring.registerOrThrow(RegisterOp.UNREGISTER_EVENTFD, MemorySegment.NULL, 0, "unregister eventfd (ENXIO: none registered)");
@@ -192,13 +289,25 @@ public final class Registration {
     /**
      * Port of {@code io_uring_register_personality(3)}; kernel 5.6. Registers the calling
      * thread's credentials and returns their id, for {@link Sqe#personality(int)}.
+     *
+     * @return the personality id (16 bits)
+     * @throws IllegalStateException    if the ring is closed
+     * @throws IoUringException         if the kernel refuses the call
      */
     public int registerPersonality() {
         ensureOpen(ring);
         return ring.registerOrThrow(RegisterOp.REGISTER_PERSONALITY, MemorySegment.NULL, 0, "register credentials");
     }
 
-    /** Port of {@code io_uring_unregister_personality(3)}; kernel 5.6. */
+    /**
+     * Port of {@code io_uring_unregister_personality(3)}; kernel 5.6. Forgets the credentials
+     * {@link #registerPersonality()} registered under {@code id}.
+     *
+     * @param id the personality id, 0..65535
+     * @throws IllegalArgumentException if {@code id} is outside 0..65535
+     * @throws IllegalStateException    if the ring is closed
+     * @throws IoUringException         if the kernel refuses (EINVAL: not registered)
+     */
     public void unregisterPersonality(int id) {
         ensureOpen(ring);
         if (id < 0 || id > 0xFFFF) {
@@ -215,12 +324,24 @@ public final class Registration {
      * which must be a subset of the CPUs the process may use (else EINVAL) and exist on the
      * machine (else IllegalArgumentException: the kernel would silently ignore them). Workers
      * already running keep their affinity (as of 6.18); workers started later get the new one.
+     *
+     * @param cpus the CPU ids (bit {@code i}: CPU {@code i}); not empty
+     * @throws IllegalArgumentException if {@code cpus} is empty or names a CPU beyond the
+     *                                  machine's possible CPUs
+     * @throws IllegalStateException    if the ring is closed
+     * @throws IoUringException         if the kernel refuses (EINVAL: a CPU this process may not use)
      */
     public void registerIowqAffinity(BitSet cpus) {
         IoWqRegistration.registerAffinity(ring, cpus);
     }
 
-    /** Port of {@code io_uring_unregister_iowq_aff(3)}; kernel 5.14. Workers started later use the process's own affinity again. */
+    /**
+     * Port of {@code io_uring_unregister_iowq_aff(3)}; kernel 5.14. Workers started later use the
+     * process's own affinity again.
+     *
+     * @throws IllegalStateException    if the ring is closed
+     * @throws IoUringException         if the kernel refuses the call
+     */
     public void unregisterIowqAffinity() {
         IoWqRegistration.unregisterAffinity(ring);
     }
@@ -232,6 +353,13 @@ public final class Registration {
      * unbounded}}, as unsigned values (-1 reads as 2^32 - 1). The values live in the calling
      * thread's io-wq, which exists once the thread has submitted to a ring; before that the
      * kernel reports {@code {0, 0}} and applies the caps when it creates the io-wq.
+     *
+     * @param bounded   the new cap on bounded workers ({@code >= 0}; 0: unchanged)
+     * @param unbounded the new cap on unbounded workers ({@code >= 0}; 0: unchanged)
+     * @return a new two-element array: the previous bounded and unbounded caps
+     * @throws IllegalArgumentException if a count is negative
+     * @throws IllegalStateException    if the ring is closed
+     * @throws IoUringException         if the kernel refuses the call
      */
     public int[] registerIowqMaxWorkers(int bounded, int unbounded) {
         return IoWqRegistration.maxWorkers(ring, bounded, unbounded);
@@ -243,6 +371,13 @@ public final class Registration {
      * Port of {@code io_uring_register_restrictions(3)}; kernel 5.10. Locks a ring set up with
      * {@link SetupFlag#R_DISABLED} to an allow-list (all entries in one call), before
      * {@link #enableRings()}.
+     *
+     * @param restrictions the allow-list entries, not empty, none null
+     * @throws IllegalArgumentException if {@code restrictions} is empty
+     * @throws NullPointerException     if an entry is null
+     * @throws IllegalStateException    if the ring is closed
+     * @throws IoUringException         if the kernel refuses (EBADFD: the ring is not
+     *                                  R_DISABLED, EBUSY: restrictions already registered)
      */
     public void registerRestrictions(List<Restriction> restrictions) {
         ensureOpen(ring);
@@ -262,12 +397,26 @@ public final class Registration {
         }
     }
 
-    /** Varargs form of {@link #registerRestrictions(List)}. */
+    /**
+     * Varargs form of {@link #registerRestrictions(List)}.
+     *
+     * @param restrictions the allow-list entries, at least one, none null
+     * @throws IllegalArgumentException if {@code restrictions} is empty
+     * @throws NullPointerException     if an entry is null
+     * @throws IllegalStateException    if the ring is closed
+     * @throws IoUringException         if the kernel refuses the call
+     */
     public void registerRestrictions(Restriction... restrictions) {
         registerRestrictions(List.of(restrictions));
     }
 
-    /** Port of {@code io_uring_enable_rings(3)}; kernel 5.10. Starts a ring set up with {@link SetupFlag#R_DISABLED}. */
+    /**
+     * Port of {@code io_uring_enable_rings(3)}; kernel 5.10. Starts a ring set up with
+     * {@link SetupFlag#R_DISABLED}: submissions work from then on, under the registered restrictions.
+     *
+     * @throws IllegalStateException    if the ring is closed
+     * @throws IoUringException         if the kernel refuses (EBADFD: not disabled)
+     */
     public void enableRings() {
         ensureOpen(ring);
         ring.registerOrThrow(RegisterOp.REGISTER_ENABLE_RINGS, MemorySegment.NULL, 0, "enable rings (EBADFD: not disabled)");
@@ -281,10 +430,16 @@ public final class Registration {
      * it takes) until they are gone. The cancelled requests still post their CQEs (usually
      * {@code -ECANCELED}).
      *
-     * @param flags {@link CancelFlags}: ALL, ANY, USERDATA (FD and OP need the other overloads)
+     * @param userData the {@code user_data} of the request(s) to cancel
+     * @param flags    {@link CancelFlags}: ALL, ANY, USERDATA (FD and OP need the other overloads)
+     * @param timeout  the longest wait ({@code >= 0}; {@link #NO_TIMEOUT}: no limit)
      * @return how many requests were cancelled; 0 if none matched (the kernel's ENOENT is a
      *         result here, not an error, since a request may complete just before its cancel)
-     * @throws IoUringException ETIME if they could not be cancelled within the timeout
+     * @throws IllegalArgumentException if {@code flags} holds FD, OP or unknown bits, or
+     *                                  {@code timeout} is negative
+     * @throws IllegalStateException    if the ring is closed
+     * @throws IoUringException         ETIME if they could not be cancelled within the timeout,
+     *                                  or another errno the kernel returns
      */
     public int syncCancel(long userData, int flags, Duration timeout) {
         if ((flags & (CancelFlags.FD | CancelFlags.OP)) != 0) {
@@ -294,7 +449,21 @@ public final class Registration {
         return syncCancel(userData, -1, null, flags, timeout);
     }
 
-    /** As {@link #syncCancel(long, int, Duration)} matching requests on fd (or with FD_FIXED, fixed file) {@code fd}; adds FD. */
+    /**
+     * As {@link #syncCancel(long, int, Duration)} matching requests on fd (or with FD_FIXED,
+     * fixed file) {@code fd}; adds FD.
+     *
+     * @param fd      the file descriptor (or with {@link CancelFlags#FD_FIXED}, registered-file
+     *                index) whose requests to cancel ({@code >= 0})
+     * @param flags   more {@link CancelFlags} (ALL, ANY, FD_FIXED), or 0
+     * @param timeout the longest wait ({@code >= 0}; {@link #NO_TIMEOUT}: no limit)
+     * @return how many requests were cancelled; 0 if none matched
+     * @throws IllegalArgumentException if {@code fd} is negative, {@code flags} holds unknown
+     *                                  bits or OP, or {@code timeout} is negative
+     * @throws IllegalStateException    if the ring is closed
+     * @throws IoUringException         ETIME if they could not be cancelled within the timeout,
+     *                                  or another errno the kernel returns
+     */
     public int syncCancelFd(int fd, int flags, Duration timeout) {
         if (fd < 0) {
             throw new IllegalArgumentException("syncCancelFd: fd must be >= 0, given " + fd);
@@ -306,6 +475,19 @@ public final class Registration {
      * The full {@code io_uring_sync_cancel_reg}: {@code userData} is matched with USERDATA (or
      * alone), {@code fd} with FD, {@code op} (may be null otherwise) with OP; see
      * {@link #syncCancel(long, int, Duration)}.
+     *
+     * @param userData the {@code user_data} to match (with USERDATA, or when no other key is set)
+     * @param fd       the fd to match with FD, else ignored
+     * @param op       the opcode to match with OP; may be null without OP
+     * @param flags    {@link CancelFlags}
+     * @param timeout  the longest wait ({@code >= 0}; {@link #NO_TIMEOUT}: no limit)
+     * @return how many requests were cancelled (with ALL or ANY; otherwise 1), or 0 if none matched
+     * @throws IllegalArgumentException if {@code flags} holds unknown bits, OP comes without
+     *                                  {@code op}, or {@code timeout} is negative
+     * @throws NullPointerException     if {@code timeout} is null
+     * @throws IllegalStateException    if the ring is closed
+     * @throws IoUringException         ETIME if they could not be cancelled within the timeout,
+     *                                  or another errno the kernel returns
      */
     public int syncCancel(long userData, int fd, Opcode op, int flags, Duration timeout) {
         ensureOpen(ring);
@@ -351,6 +533,11 @@ public final class Registration {
     /**
      * Port of {@code io_uring_register_clock(3)}; kernel 6.12. The clock the ring's waits with
      * a timeout measure against: {@link #CLOCK_MONOTONIC} (default) or {@link #CLOCK_BOOTTIME}.
+     *
+     * @param clockId the clock: {@link #CLOCK_MONOTONIC} or {@link #CLOCK_BOOTTIME}
+     * @throws IllegalArgumentException if {@code clockId} is negative
+     * @throws IllegalStateException    if the ring is closed
+     * @throws IoUringException         if the kernel refuses (EINVAL: another clock)
      */
     public void registerClock(int clockId) {
         ensureOpen(ring);
@@ -378,8 +565,15 @@ public final class Registration {
      * the resize are invalid afterwards: using one throws {@link IllegalStateException}. The old
      * ring memory is unmapped. Not for NO_MMAP rings (a liburing limitation kept here).
      *
+     * @param entries the new SQ size, as for {@link IoUring#open(int)}
+     * @param params  only {@link SetupFlag#CQSIZE} (with {@link IoUringParams#cqEntries}) and
+     *                {@link SetupFlag#CLAMP} are read
      * @throws IllegalArgumentException for bad sizes or flags other than CQSIZE and CLAMP
      * @throws UnsupportedOperationException for a NO_MMAP ring
+     * @throws IllegalStateException    if the ring is closed
+     * @throws IoUringException         if the kernel refuses (EINVAL: not a DEFER_TASKRUN ring,
+     *                                  EOVERFLOW: the pending entries do not fit), or mapping the
+     *                                  new rings fails
      */
     public void resizeRings(int entries, IoUringParams params) {
         ensureOpen(ring);

@@ -38,12 +38,24 @@ public record Restriction(Kind kind, int value) {
             this.code = code;
         }
 
-        /** The kernel's number for this kind. */
+        /**
+         * The kernel's number for this kind.
+         *
+         * @return the {@code IORING_RESTRICTION_*} value
+         */
         public int code() {
             return code;
         }
     }
 
+    /**
+     * An entry of the allow-list.
+     *
+     * @param kind  what the entry allows or requires
+     * @param value the opcode or flag mask (8 bits)
+     * @throws NullPointerException     if {@code kind} is null
+     * @throws IllegalArgumentException if {@code value} is outside 0..255
+     */
     public Restriction {
         Objects.requireNonNull(kind, "kind");
         if (value < 0 || value > 0xFF) {
@@ -51,7 +63,12 @@ public record Restriction(Kind kind, int value) {
         }
     }
 
-    /** Allows SQEs with opcode {@code op}. */
+    /**
+     * Allows SQEs with opcode {@code op}.
+     *
+     * @param op the opcode to allow
+     * @return an {@link Kind#SQE_OP} entry
+     */
     public static Restriction allowSqeOp(Opcode op) {
         return new Restriction(Kind.SQE_OP, op.code());
     }
@@ -59,17 +76,31 @@ public record Restriction(Kind kind, int value) {
     /**
      * Allows the {@code io_uring_register(2)} opcode with kernel number {@code registerOpcode}
      * ({@code IORING_REGISTER_*}, e.g. 0 for REGISTER_BUFFERS, 9 for REGISTER_PERSONALITY).
+     *
+     * @param registerOpcode the register opcode number (0..255)
+     * @return a {@link Kind#REGISTER_OP} entry
+     * @throws IllegalArgumentException if {@code registerOpcode} is outside 0..255
      */
     public static Restriction allowRegisterOp(int registerOpcode) {
         return new Restriction(Kind.REGISTER_OP, registerOpcode);
     }
 
-    /** Allows SQEs to carry these IOSQE flags (without this entry, no flag is allowed). */
+    /**
+     * Allows SQEs to carry these IOSQE flags (without this entry, no flag is allowed).
+     *
+     * @param flags the flags to allow
+     * @return a {@link Kind#SQE_FLAGS_ALLOWED} entry
+     */
     public static Restriction allowSqeFlags(SqeFlag... flags) {
         return new Restriction(Kind.SQE_FLAGS_ALLOWED, mask(flags));
     }
 
-    /** Requires every SQE to carry these IOSQE flags. */
+    /**
+     * Requires every SQE to carry these IOSQE flags.
+     *
+     * @param flags the flags every SQE must carry
+     * @return a {@link Kind#SQE_FLAGS_REQUIRED} entry
+     */
     public static Restriction requireSqeFlags(SqeFlag... flags) {
         return new Restriction(Kind.SQE_FLAGS_REQUIRED, mask(flags));
     }

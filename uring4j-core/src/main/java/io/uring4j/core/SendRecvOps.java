@@ -49,6 +49,16 @@ public sealed interface SendRecvOps permits Sqe {
     /**
      * Equivalent to {@code io_uring_prep_sendmsg(3)}; kernel 5.3. Like sendmsg(2) with a
      * {@link Msghdr}; the header lives until the submitting enter returns, the data until completion.
+     * The CQE's {@code res} is the number of bytes sent, or {@code -errno}.
+     *
+     * @param fd    the socket
+     * @param msg   the {@code struct msghdr} (at least {@link Msghdr#BYTES}); its name, control and
+     *              data buffers may be read-only
+     * @param flags {@code MSG_*} flags ({@link Msghdr#MSG_NOSIGNAL}, …), or 0
+     * @return this entry, for the optional setters
+     * @throws IllegalArgumentException if {@code msg} is not a native segment or is shorter than
+     *                                  {@link Msghdr#BYTES}
+     * @throws IllegalStateException    if the arena of {@code msg} is already closed
      */
     @Prep(value = Opcode.SENDMSG, liburing = "io_uring_prep_sendmsg")
     default Sqe prepSendmsg(int fd, MemorySegment msg, int flags) {
@@ -60,7 +70,17 @@ public sealed interface SendRecvOps permits Sqe {
      * Equivalent to {@code io_uring_prep_recvmsg(3)}; kernel 5.3. Like recvmsg(2) with a
      * {@link Msghdr}; the header, name, control and data buffers all live until completion. The
      * kernel writes into all of them: a read-only header, or one whose buffers were set from
-     * read-only segments through {@link Msghdr} or {@link Iovecs}, is refused.
+     * read-only segments through {@link Msghdr} or {@link Iovecs}, is refused. The CQE's
+     * {@code res} is the number of bytes received (0: the peer shut down), or {@code -errno}.
+     *
+     * @param fd    the socket
+     * @param msg   the {@code struct msghdr} (at least {@link Msghdr#BYTES}), written back at completion
+     * @param flags {@code MSG_*} flags ({@link Msghdr#MSG_WAITALL}, …), or 0
+     * @return this entry, for the optional setters
+     * @throws IllegalArgumentException if {@code msg} is not a native segment, is shorter than
+     *                                  {@link Msghdr#BYTES} or is read-only, or its name, control
+     *                                  or iovec buffers were set from read-only segments
+     * @throws IllegalStateException    if the arena of {@code msg} is already closed
      */
     @Prep(value = Opcode.RECVMSG, liburing = "io_uring_prep_recvmsg")
     default Sqe prepRecvmsg(int fd, MemorySegment msg, int flags) {
@@ -79,7 +99,18 @@ public sealed interface SendRecvOps permits Sqe {
 
     /**
      * Equivalent to {@code io_uring_prep_send(3)}; kernel 5.6. Sends the first {@code len} bytes
-     * of {@code buf}, which lives until completion.
+     * of {@code buf}, which lives until completion. The CQE's {@code res} is the number of bytes
+     * sent (possibly fewer than {@code len}), or {@code -errno}.
+     *
+     * @param fd    the socket
+     * @param buf   the data (may be read-only)
+     * @param len   how many bytes of {@code buf} to send: 0..{@code buf.byteSize()}, at most
+     *              {@link Integer#MAX_VALUE}
+     * @param flags {@code MSG_*} flags, or 0
+     * @return this entry, for the optional setters
+     * @throws IllegalArgumentException if {@code len} is out of range, or {@code buf} is not a
+     *                                  native segment
+     * @throws IllegalStateException    if the arena of {@code buf} is already closed
      */
     @Prep(value = Opcode.SEND, liburing = "io_uring_prep_send")
     default Sqe prepSend(int fd, MemorySegment buf, long len, int flags) {
@@ -92,7 +123,15 @@ public sealed interface SendRecvOps permits Sqe {
      * {@code buf} from byte {@code bufOffset} on, without slicing the segment (allocates
      * nothing); {@code buf} lives until completion.
      *
+     * @param fd        the socket
+     * @param buf       the segment that holds the data (may be read-only)
+     * @param bufOffset where in {@code buf} the data starts, in bytes
+     * @param len       how many bytes to send ({@code >= 0})
+     * @param flags     {@code MSG_*} flags, or 0
+     * @return this entry, for the optional setters
      * @throws IndexOutOfBoundsException unless {@code [bufOffset, bufOffset + len)} lies in {@code buf}
+     * @throws IllegalArgumentException  if {@code buf} is not a native segment
+     * @throws IllegalStateException     if the arena of {@code buf} is already closed
      */
     @Prep(value = Opcode.SEND, liburing = "io_uring_prep_send")
     default Sqe prepSend(int fd, MemorySegment buf, long bufOffset, int len, int flags) {
@@ -100,7 +139,18 @@ public sealed interface SendRecvOps permits Sqe {
         return sqe().prepRw(Opcode.SEND, fd, addr, len, 0).opFlags(flags);
     }
 
-    /** Equivalent to {@code io_uring_prep_send(3)}; kernel 5.6. Sends the whole buffer. */
+    /**
+     * Equivalent to {@code io_uring_prep_send(3)}; kernel 5.6. Sends the whole buffer, which lives
+     * until completion.
+     *
+     * @param fd    the socket
+     * @param buf   the data, all of it (at most {@link Integer#MAX_VALUE} bytes; may be read-only)
+     * @param flags {@code MSG_*} flags, or 0
+     * @return this entry, for the optional setters
+     * @throws IllegalArgumentException if {@code buf} is not a native segment or is larger than
+     *                                  {@link Integer#MAX_VALUE} bytes
+     * @throws IllegalStateException    if the arena of {@code buf} is already closed
+     */
     @Prep(value = Opcode.SEND, liburing = "io_uring_prep_send")
     default Sqe prepSend(int fd, MemorySegment buf, int flags) {
         return prepSend(fd, buf, buf.byteSize(), flags);
@@ -109,7 +159,18 @@ public sealed interface SendRecvOps permits Sqe {
     /**
      * Equivalent to {@code io_uring_prep_recv(3)}; kernel 5.6. Receives up to {@code len} bytes
      * into {@code buf}, which lives until completion. With {@link SqeFlag#BUFFER_SELECT} pass
-     * {@link MemorySegment#NULL} and 0 (the whole selected buffer) or a cap.
+     * {@link MemorySegment#NULL} and 0 (the whole selected buffer) or a cap. The CQE's
+     * {@code res} is the number of bytes received (0: the peer shut down), or {@code -errno}.
+     *
+     * @param fd    the socket
+     * @param buf   the destination (writable), or {@link MemorySegment#NULL} for a provided buffer
+     * @param len   how many bytes to receive at most: 0..{@code buf.byteSize()}; with
+     *              {@code NULL}, 0..{@link Integer#MAX_VALUE} (0: the whole selected buffer)
+     * @param flags {@code MSG_*} flags, or 0
+     * @return this entry, for the optional setters
+     * @throws IllegalArgumentException if {@code len} is out of range, or {@code buf} is not
+     *                                  {@code NULL} and is not a native segment or is read-only
+     * @throws IllegalStateException    if the arena of {@code buf} is already closed
      */
     @Prep(value = Opcode.RECV, liburing = "io_uring_prep_recv")
     default Sqe prepRecv(int fd, MemorySegment buf, long len, int flags) {
@@ -129,7 +190,15 @@ public sealed interface SendRecvOps permits Sqe {
      * into {@code buf} from byte {@code bufOffset} on, without slicing the segment (allocates
      * nothing); {@code buf} must be writable and live until completion.
      *
+     * @param fd        the socket
+     * @param buf       the segment that holds the destination bytes
+     * @param bufOffset where in {@code buf} the destination starts, in bytes
+     * @param len       how many bytes to receive at most ({@code >= 0})
+     * @param flags     {@code MSG_*} flags, or 0
+     * @return this entry, for the optional setters
      * @throws IndexOutOfBoundsException unless {@code [bufOffset, bufOffset + len)} lies in {@code buf}
+     * @throws IllegalArgumentException  if {@code buf} is read-only or is not a native segment
+     * @throws IllegalStateException     if the arena of {@code buf} is already closed
      */
     @Prep(value = Opcode.RECV, liburing = "io_uring_prep_recv")
     default Sqe prepRecv(int fd, MemorySegment buf, long bufOffset, int len, int flags) {
@@ -138,7 +207,18 @@ public sealed interface SendRecvOps permits Sqe {
         return sqe().prepRw(Opcode.RECV, fd, addr, len, 0).opFlags(flags);
     }
 
-    /** Equivalent to {@code io_uring_prep_recv(3)}; kernel 5.6. Receives into the whole buffer. */
+    /**
+     * Equivalent to {@code io_uring_prep_recv(3)}; kernel 5.6. Receives into the whole buffer,
+     * which must be writable and live until completion.
+     *
+     * @param fd    the socket
+     * @param buf   the destination, all of it (at most {@link Integer#MAX_VALUE} bytes)
+     * @param flags {@code MSG_*} flags, or 0
+     * @return this entry, for the optional setters
+     * @throws IllegalArgumentException if {@code buf} is not a native segment, is read-only or is
+     *                                  larger than {@link Integer#MAX_VALUE} bytes
+     * @throws IllegalStateException    if the arena of {@code buf} is already closed
+     */
     @Prep(value = Opcode.RECV, liburing = "io_uring_prep_recv")
     default Sqe prepRecv(int fd, MemorySegment buf, int flags) {
         return prepRecv(fd, buf, buf.byteSize(), flags);
@@ -152,6 +232,16 @@ public sealed interface SendRecvOps permits Sqe {
      * {@link Sqe#bufGroup}. {@code buf} is normally {@link MemorySegment#NULL} with {@code len}
      * 0; a non-zero {@code len} caps each receive. Ends with a CQE without F_MORE: EOF (res 0),
      * an error, or -ENOBUFS when the group ran dry.
+     *
+     * @param fd    the socket
+     * @param buf   normally {@link MemorySegment#NULL}; otherwise checked as by
+     *              {@link #prepRecv(int, MemorySegment, long, int)}
+     * @param len   the most to receive per CQE (0: the whole selected buffer)
+     * @param flags {@code MSG_*} flags, or 0
+     * @return this entry, for the optional setters
+     * @throws IllegalArgumentException if {@code len} is out of range, or a non-NULL {@code buf}
+     *                                  is not a native segment or is read-only
+     * @throws IllegalStateException    if the arena of {@code buf} is already closed
      */
     @Prep(value = Opcode.RECV, liburing = "io_uring_prep_recv_multishot")
     default Sqe prepRecvMultishot(int fd, MemorySegment buf, long len, int flags) {
@@ -162,7 +252,19 @@ public sealed interface SendRecvOps permits Sqe {
      * Equivalent to {@code io_uring_prep_recvmsg_multishot(3)}; kernel 6.0. Multishot recvmsg
      * into provided buffers: each buffer starts with an {@code io_uring_recvmsg_out} header,
      * then the name and control areas sized by {@code msg}'s namelen/controllen, then the
-     * payload; parse it with {@link RecvmsgOut}. The header carries no iovecs.
+     * payload; parse it with {@link RecvmsgOut}. The header carries no iovecs. The kernel
+     * reads {@code msg} when the request is issued (it lives until the submitting enter returns
+     * with {@link Feature#SUBMIT_STABLE} and no SQPOLL, until completion otherwise); needs
+     * {@link SqeFlag#BUFFER_SELECT} and a {@link Sqe#bufGroup}.
+     *
+     * @param fd    the socket
+     * @param msg   the {@code struct msghdr} template (at least {@link Msghdr#BYTES}): only its
+     *              {@code msg_namelen} and {@code msg_controllen} are used
+     * @param flags {@code MSG_*} flags, or 0
+     * @return this entry, for the optional setters
+     * @throws IllegalArgumentException if {@code msg} is not a native segment or is shorter than
+     *                                  {@link Msghdr#BYTES}
+     * @throws IllegalStateException    if the arena of {@code msg} is already closed
      */
     @Prep(value = Opcode.RECVMSG, liburing = "io_uring_prep_recvmsg_multishot")
     default Sqe prepRecvmsgMultishot(int fd, MemorySegment msg, int flags) {
@@ -174,9 +276,15 @@ public sealed interface SendRecvOps permits Sqe {
      * a destination address (sendto semantics), copied when the request is issued. Call after
      * the prep helper. Not itself a prep helper: it writes no opcode.
      *
+     * @param destAddr the destination {@code struct sockaddr} (see {@link SocketAddresses})
+     * @param addrLen  how many bytes of {@code destAddr} the address takes: 0..65535, within
+     *                 {@code destAddr}
+     * @return this entry, for the optional setters
      * @throws IllegalArgumentException if this entry is not a SEND or SEND_ZC (other opcodes
-     *                                  read {@code addr2} as something else), or the length does not
-     *                                  fit {@code destAddr}
+     *                                  read {@code addr2} as something else), {@code addrLen} is
+     *                                  outside 0..65535 or does not fit {@code destAddr}, or
+     *                                  {@code destAddr} is not a native segment
+     * @throws IllegalStateException    if the arena of {@code destAddr} is already closed
      */
     default Sqe prepSendSetAddr(MemorySegment destAddr, int addrLen) {
         int op = sqe().opcode();
@@ -194,7 +302,21 @@ public sealed interface SendRecvOps permits Sqe {
 
     /**
      * Equivalent to {@code io_uring_prep_sendto(3)}; kernel 6.0. A send to the first
-     * {@code addrLen} bytes of {@code addr} (for unconnected datagram sockets).
+     * {@code addrLen} bytes of {@code addr} (for unconnected datagram sockets): {@link #prepSend}
+     * followed by {@link #prepSendSetAddr}. {@code buf} lives until completion, {@code addr}
+     * until the submitting enter returns ({@link Feature#SUBMIT_STABLE}, no SQPOLL; until
+     * completion otherwise).
+     *
+     * @param fd      the socket
+     * @param buf     the data (may be read-only)
+     * @param len     how many bytes of {@code buf} to send: 0..{@code buf.byteSize()}
+     * @param flags   {@code MSG_*} flags, or 0
+     * @param addr    the destination {@code struct sockaddr}
+     * @param addrLen the length of the address in {@code addr}: 0..65535, within {@code addr}
+     * @return this entry, for the optional setters
+     * @throws IllegalArgumentException if {@code len} or {@code addrLen} is out of range, or
+     *                                  {@code buf} or {@code addr} is not a native segment
+     * @throws IllegalStateException    if the arena of {@code buf} or {@code addr} is already closed
      */
     @Prep(value = Opcode.SEND, liburing = "io_uring_prep_sendto")
     default Sqe prepSendto(int fd, MemorySegment buf, long len, int flags, MemorySegment addr, int addrLen) {
@@ -206,6 +328,19 @@ public sealed interface SendRecvOps permits Sqe {
      * with F_MORE when a notification CQE (F_NOTIF, same user_data) will follow once the kernel
      * no longer reads {@code buf}; {@code buf} lives until that notification. {@code zcFlags}
      * are IORING_RECVSEND_* ({@link #SEND_ZC_REPORT_USAGE}, {@link #RECVSEND_POLL_FIRST}).
+     * The result CQE's {@code res} is the number of bytes sent, or {@code -errno}.
+     *
+     * @param fd      the socket
+     * @param buf     the data (may be read-only); until the notification CQE
+     * @param len     how many bytes of {@code buf} to send: 0..{@code buf.byteSize()}, at most
+     *                {@link Integer#MAX_VALUE}
+     * @param flags   {@code MSG_*} flags, or 0
+     * @param zcFlags {@code IORING_RECVSEND_*} flags for {@code sqe->ioprio}, or 0
+     * @return this entry, for the optional setters
+     * @throws IllegalArgumentException if {@code len} is out of range, {@code buf} is not a native
+     *                                  segment, or {@code zcFlags} holds more than 16 bits or
+     *                                  {@link #SEND_VECTORIZED}
+     * @throws IllegalStateException    if the arena of {@code buf} is already closed
      */
     @Prep(value = Opcode.SEND_ZC, liburing = "io_uring_prep_send_zc")
     default Sqe prepSendZc(int fd, MemorySegment buf, long len, int flags, int zcFlags) {
@@ -216,7 +351,19 @@ public sealed interface SendRecvOps permits Sqe {
 
     /**
      * Equivalent to {@code io_uring_prep_send_zc_fixed(3)}; kernel 6.0. {@link #prepSendZc} from
-     * registered buffer {@code bufIndex}; {@code buf} must lie inside that registered buffer.
+     * registered buffer {@code bufIndex}; {@code buf} must lie inside that registered buffer
+     * (the kernel checks, else {@code -EFAULT}) and lives until the notification CQE.
+     *
+     * @param fd       the socket
+     * @param buf      the data, inside registered buffer {@code bufIndex}
+     * @param len      how many bytes of {@code buf} to send: 0..{@code buf.byteSize()}
+     * @param flags    {@code MSG_*} flags, or 0
+     * @param zcFlags  {@code IORING_RECVSEND_*} flags; {@link #RECVSEND_FIXED_BUF} is added
+     * @param bufIndex the registered buffer's index in the buffer table (0..65535)
+     * @return this entry, for the optional setters
+     * @throws IllegalArgumentException as {@link #prepSendZc}, or if {@code bufIndex} is outside
+     *                                  0..65535
+     * @throws IllegalStateException    if the arena of {@code buf} is already closed
      */
     @Prep(value = Opcode.SEND_ZC, liburing = "io_uring_prep_send_zc_fixed")
     default Sqe prepSendZcFixed(int fd, MemorySegment buf, long len, int flags, int zcFlags, int bufIndex) {
@@ -229,6 +376,15 @@ public sealed interface SendRecvOps permits Sqe {
      * Equivalent to {@code io_uring_prep_sendmsg_zc(3)}; kernel 6.1. Zero-copy sendmsg: result
      * CQE, then a F_NOTIF notification when F_MORE was set; the data lives until the
      * notification, the header until the submitting enter returns.
+     *
+     * @param fd    the socket
+     * @param msg   the {@code struct msghdr} (at least {@link Msghdr#BYTES}); its buffers may be
+     *              read-only
+     * @param flags {@code MSG_*} flags, or 0
+     * @return this entry, for the optional setters
+     * @throws IllegalArgumentException if {@code msg} is not a native segment or is shorter than
+     *                                  {@link Msghdr#BYTES}
+     * @throws IllegalStateException    if the arena of {@code msg} is already closed
      */
     @Prep(value = Opcode.SENDMSG_ZC, liburing = "io_uring_prep_sendmsg_zc")
     default Sqe prepSendmsgZc(int fd, MemorySegment msg, int flags) {
@@ -242,7 +398,14 @@ public sealed interface SendRecvOps permits Sqe {
      * Equivalent to {@code io_uring_prep_send_bundle(3)}; kernel 6.10. Sends as many buffers of
      * a provided-buffer group as are queued (up to {@code len} bytes, 0: no cap); needs
      * {@link SqeFlag#BUFFER_SELECT} and {@link Sqe#bufGroup}. The result is the bytes sent and
-     * the CQE names the first buffer; the buffers used are contiguous from it.
+     * the CQE names the first buffer; the buffers used are contiguous from it. No other user
+     * memory is involved.
+     *
+     * @param fd    the socket
+     * @param len   the most to send in all: 0..{@link Integer#MAX_VALUE} (0: no cap)
+     * @param flags {@code MSG_*} flags, or 0
+     * @return this entry, for the optional setters
+     * @throws IllegalArgumentException if {@code len} is outside 0..{@link Integer#MAX_VALUE}
      */
     @Prep(value = Opcode.SEND, liburing = "io_uring_prep_send_bundle")
     default Sqe prepSendBundle(int fd, long len, int flags) {
@@ -257,6 +420,15 @@ public sealed interface SendRecvOps permits Sqe {
     /**
      * Equivalent to {@code io_uring_prep_sendmsg_zc_fixed(3)}; kernel 6.15. {@link #prepSendmsgZc}
      * whose iovecs point into registered buffer {@code bufIndex}.
+     *
+     * @param fd       the socket
+     * @param msg      the {@code struct msghdr} (at least {@link Msghdr#BYTES})
+     * @param flags    {@code MSG_*} flags, or 0
+     * @param bufIndex the registered buffer's index in the buffer table (0..65535)
+     * @return this entry, for the optional setters
+     * @throws IllegalArgumentException if {@code msg} is not a native segment or is shorter than
+     *                                  {@link Msghdr#BYTES}, or {@code bufIndex} is outside 0..65535
+     * @throws IllegalStateException    if the arena of {@code msg} is already closed
      */
     @Prep(value = Opcode.SENDMSG_ZC, liburing = "io_uring_prep_sendmsg_zc_fixed")
     default Sqe prepSendmsgZcFixed(int fd, MemorySegment msg, int flags, int bufIndex) {
@@ -267,7 +439,14 @@ public sealed interface SendRecvOps permits Sqe {
      * Equivalent to {@code io_uring_prep_rw(3)}; kernel 6.15. Zero-copy receive into the
      * registered zcrx interface queue {@code ifqIndex}. liburing has no helper for it (its zcrx example fills the SQE with
      * {@code io_uring_prep_rw}); this writes the same fields. Always multishot; needs a CQE32
-     * ring and a zcrx ifq registered on a real NIC queue. {@code len} 0 means no limit.
+     * ring and a zcrx ifq registered on a real NIC queue. {@code len} 0 means no limit. The
+     * data lands in the ifq's registered area, not in memory named here.
+     *
+     * @param fd       the socket
+     * @param len      the most to receive in all ({@code >= 0}; 0: no limit)
+     * @param ifqIndex the index of the registered zcrx interface queue
+     * @return this entry, for the optional setters
+     * @throws IllegalArgumentException if {@code len} is negative
      */
     @Prep(value = Opcode.RECV_ZC, liburing = "io_uring_prep_rw")
     default Sqe prepRecvZc(int fd, int len, int ifqIndex) {

@@ -81,26 +81,56 @@ public final class SocketAddresses {
     private static final int SUN_PATH_OFFSET = (int) SOCKADDR_UN.byteOffset(groupElement("sun_path"));
     private static final int SUN_PATH_BYTES = (int) SOCKADDR_UN.select(groupElement("sun_path")).byteSize();
 
-    /** A zeroed {@code sockaddr_storage} (128 bytes, 8-aligned) to receive an address into. */
+    /**
+     * Allocates a zeroed {@code sockaddr_storage} (128 bytes, 8-aligned) to receive an address
+     * into, e.g. for accept or recvmsg's name.
+     *
+     * @param allocator where it is allocated (it shares its lifetime)
+     * @return a {@link #SOCKADDR_STORAGE_BYTES}-byte segment
+     */
     public static MemorySegment allocateStorage(SegmentAllocator allocator) {
         return allocator.allocate(SOCKADDR_STORAGE_BYTES, 8);
     }
 
-    /** A {@code socklen_t} holding {@code initial}: the in/out length argument of accept. */
+    /**
+     * Allocates a {@code socklen_t} holding {@code initial}: the in/out length argument of accept.
+     *
+     * @param allocator where it is allocated (it shares its lifetime)
+     * @param initial   the room in the address buffer, e.g. {@link #SOCKADDR_STORAGE_BYTES}
+     * @return a {@link #SOCKLEN_BYTES}-byte segment
+     */
     public static MemorySegment allocateLength(SegmentAllocator allocator, int initial) {
         MemorySegment len = allocator.allocate(JAVA_INT);
         len.set(JAVA_INT, 0, initial);
         return len;
     }
 
-    /** An address segment of exactly {@link #length(SocketAddress)} bytes holding {@code address}. */
+    /**
+     * Allocates an address segment of exactly {@link #length(SocketAddress)} bytes holding
+     * {@code address}, ready for connect, bind or sendto.
+     *
+     * @param allocator where it is allocated (it shares its lifetime)
+     * @param address   the address to encode
+     * @return the encoded {@code struct sockaddr}
+     * @throws IllegalArgumentException if {@code address} is neither an {@link InetSocketAddress}
+     *                                  nor a {@link UnixDomainSocketAddress}, is unresolved, or is
+     *                                  a unix path too long for {@code sun_path}
+     */
     public static MemorySegment allocate(SegmentAllocator allocator, SocketAddress address) {
         MemorySegment seg = allocator.allocate(length(address), 8);
         write(seg, address);
         return seg;
     }
 
-    /** The {@code socklen_t} the kernel expects for {@code address}. */
+    /**
+     * The length of {@code address} in its sockaddr form.
+     *
+     * @param address the address
+     * @return the {@code socklen_t} the kernel expects for it
+     * @throws IllegalArgumentException if {@code address} is neither an {@link InetSocketAddress}
+     *                                  nor a {@link UnixDomainSocketAddress}, is unresolved, or is
+     *                                  a unix path too long for {@code sun_path}
+     */
     public static int length(SocketAddress address) {
         return switch (address) {
             case InetSocketAddress inet -> inetAddress(inet) instanceof Inet4Address ? SOCKADDR_IN_BYTES : SOCKADDR_IN6_BYTES;
@@ -112,6 +142,14 @@ public final class SocketAddresses {
     /**
      * Writes {@code address} at the start of {@code seg} and returns its length. An
      * {@link InetSocketAddress} must be resolved; an {@link Inet6Address} keeps its scope id.
+     *
+     * @param seg     where to write; at least {@link #length(SocketAddress)} bytes
+     * @param address the address to encode
+     * @return the length written, a {@code socklen_t}
+     * @throws IllegalArgumentException if {@code address} is neither an {@link InetSocketAddress}
+     *                                  nor a {@link UnixDomainSocketAddress}, is unresolved, or is
+     *                                  a unix path too long for {@code sun_path}, or
+     *                                  {@code seg} is too small
      */
     public static int write(MemorySegment seg, SocketAddress address) {
         return switch (address) {
@@ -124,6 +162,12 @@ public final class SocketAddresses {
     /**
      * Writes a {@code sockaddr_un} for {@code path} and returns its length. A path starting with
      * {@code '\0'} is an abstract name (no terminating NUL counted); {@code ""} is unnamed.
+     *
+     * @param seg  where to write; at least the returned length
+     * @param path the path (UTF-8 encoded: at most 107 bytes), or {@code '\0'} and an abstract
+     *             name (at most 108 bytes with the NUL)
+     * @return the length written, a {@code socklen_t}
+     * @throws IllegalArgumentException if {@code path} is too long or {@code seg} is too small
      */
     public static int writeUnix(MemorySegment seg, String path) {
         byte[] bytes = unixBytes(path);
@@ -135,7 +179,13 @@ public final class SocketAddresses {
         return len;
     }
 
-    /** The {@code sa_family} of the address in {@code seg}. */
+    /**
+     * Reads the address family.
+     *
+     * @param seg a {@code struct sockaddr}
+     * @return its {@code sa_family}: {@link #AF_INET}, {@link #AF_INET6}, {@link #AF_UNIX}, …
+     * @throws IllegalArgumentException if {@code seg} is shorter than 2 bytes
+     */
     public static int family(MemorySegment seg) {
         need(seg, FAMILY + JAVA_SHORT.byteSize(), "sa_family");
         return Short.toUnsignedInt(seg.get(JAVA_SHORT, FAMILY));
@@ -146,6 +196,13 @@ public final class SocketAddresses {
      * {@code socklen_t} it reported: an {@link InetSocketAddress} for AF_INET/AF_INET6, a
      * {@link UnixDomainSocketAddress} for a named or unnamed AF_UNIX address. Abstract unix names
      * have no {@code Path}; read them with {@link #readUnixPath}.
+     *
+     * @param seg    the address the kernel wrote
+     * @param length the address length the kernel reported
+     * @return the decoded address
+     * @throws IllegalArgumentException if the family is not AF_INET, AF_INET6 or AF_UNIX, the
+     *                                  length does not fit the family or {@code seg}, or the unix
+     *                                  name is abstract
      */
     public static SocketAddress read(MemorySegment seg, int length) {
         int family = family(seg);
@@ -160,7 +217,15 @@ public final class SocketAddresses {
         return readInet(seg, length);
     }
 
-    /** Reads a {@code sockaddr_in} or {@code sockaddr_in6} of {@code length} bytes. */
+    /**
+     * Reads a {@code sockaddr_in} or {@code sockaddr_in6} of {@code length} bytes.
+     *
+     * @param seg    the address
+     * @param length the address length ({@code >=} the struct size of its family)
+     * @return the IP address and port (with the IPv6 scope id)
+     * @throws IllegalArgumentException if the family is neither AF_INET nor AF_INET6, or
+     *                                  {@code length} or {@code seg} is too short for it
+     */
     public static InetSocketAddress readInet(MemorySegment seg, int length) {
         int family = family(seg);
         int port = Short.toUnsignedInt(seg.get(PORT, IN_PORT)); // sin6_port sits at the same offset
@@ -186,6 +251,12 @@ public final class SocketAddresses {
     /**
      * The {@code sun_path} of a {@code sockaddr_un} of {@code length} bytes: {@code ""} for an
      * unnamed socket, a string starting with {@code '\0'} for an abstract name.
+     *
+     * @param seg    the address
+     * @param length the address length: 2..110, within {@code seg}
+     * @return the path decoded as UTF-8, up to its NUL; or the abstract name with its leading
+     *         {@code '\0'}
+     * @throws IllegalArgumentException if the family is not AF_UNIX or {@code length} is out of range
      */
     public static String readUnixPath(MemorySegment seg, int length) {
         if (family(seg) != AF_UNIX) {

@@ -195,6 +195,8 @@ public final class Sqe implements FileOps, SyncOps, FsOps, XattrOps, TimeoutOps,
      * The raw view of this entry, for fields and values no checked helper writes. Its caller
      * takes over the kernel's memory contract; see {@link UncheckedSqe}. The view is made once per
      * ring slot and shares this entry's validity.
+     *
+     * @return the unchecked view of this entry
      */
     public UncheckedSqe unchecked() {
         UncheckedSqe u = unchecked;
@@ -204,12 +206,25 @@ public final class Sqe implements FileOps, SyncOps, FsOps, XattrOps, TimeoutOps,
         return u;
     }
 
+    /**
+     * Sets {@code user_data}: the value the kernel copies into this request's CQE(s), to tell
+     * completions apart. Kept by the prep helpers, so it may be set before or after one.
+     *
+     * @param userData any 64-bit value
+     * @return this entry, for chaining
+     */
     public Sqe userData(long userData) {
         sqes.set(U64, base + SQE_USER_DATA, userData);
         return this;
     }
 
-    /** Adds one IOSQE_* flag. */
+    /**
+     * Adds one IOSQE_* flag to those already set. For {@link SqeFlag#FIXED_FILE} prefer
+     * {@link #fixedFile}, which also writes the index and checks the opcode.
+     *
+     * @param flag the flag to add
+     * @return this entry, for chaining
+     */
     public Sqe flag(SqeFlag flag) {
         byte old = sqes.get(JAVA_BYTE, base + SQE_FLAGS);
         sqes.set(JAVA_BYTE, base + SQE_FLAGS, (byte) (old | flag.mask()));
@@ -220,6 +235,8 @@ public final class Sqe implements FileOps, SyncOps, FsOps, XattrOps, TimeoutOps,
      * Targets a registered file: writes {@code index} as the fd and sets IOSQE_FIXED_FILE, so a
      * table index can never be mistaken for an fd. Call after the prep helper.
      *
+     * @param index the slot in the registered file table ({@code >= 0})
+     * @return this entry, for chaining
      * @throws IllegalArgumentException if {@code index} is negative, or the opcode does not
      *                                  resolve {@code sqe->fd} as a file (see {@link Opcode#fileKind()})
      */
@@ -236,7 +253,13 @@ public final class Sqe implements FileOps, SyncOps, FsOps, XattrOps, TimeoutOps,
         return flag(SqeFlag.FIXED_FILE);
     }
 
-    /** Replaces the IOSQE_* flags with a mask built from {@link SqeFlag#mask()}s. */
+    /**
+     * Replaces the IOSQE_* flags with a mask built from {@link SqeFlag#mask()}s.
+     *
+     * @param sqeFlagMask the new flags byte (0..255)
+     * @return this entry, for chaining
+     * @throws IllegalArgumentException if {@code sqeFlagMask} has bits beyond the low 8
+     */
     public Sqe flags(int sqeFlagMask) {
         if ((sqeFlagMask & ~0xFF) != 0) {
             throw new IllegalArgumentException("IOSQE flags fit in 8 bits, given 0x" + Integer.toHexString(sqeFlagMask));
@@ -248,6 +271,9 @@ public final class Sqe implements FileOps, SyncOps, FsOps, XattrOps, TimeoutOps,
     /**
      * {@code ioprio}: the I/O priority, or the op-specific flags of send/recv/accept/zero-copy.
      *
+     * @param ioprio an ioprio_set(2) priority, or {@code IORING_RECVSEND_*} / {@code IORING_ACCEPT_*}
+     *               flags (16 bits)
+     * @return this entry, for chaining
      * @throws IllegalArgumentException for {@link SendRecvOps#SEND_VECTORIZED} on SEND or
      *                                  SEND_ZC (it would make the kernel follow the raw contents of
      *                                  the checked buffer as iovecs), or a value beyond 16 bits
@@ -269,6 +295,8 @@ public final class Sqe implements FileOps, SyncOps, FsOps, XattrOps, TimeoutOps,
     /**
      * Replaces {@code sqe->fd}. For a registered file use {@link #fixedFile}.
      *
+     * @param fd the new file descriptor
+     * @return this entry, for chaining
      * @throws IllegalArgumentException on PROVIDE_BUFFERS, FUTEX_WAIT and FUTEX_WAKE, whose fd
      *                                  word is the buffer count or futex size the helper checked
      *                                  against memory (prepare the request again instead)
@@ -286,6 +314,10 @@ public final class Sqe implements FileOps, SyncOps, FsOps, XattrOps, TimeoutOps,
      * The op-specific flags word at offset 28: {@code rw_flags}, {@code fsync_flags},
      * {@code poll32_events}, {@code msg_flags}, {@code timeout_flags}, {@code accept_flags},
      * {@code cancel_flags}, {@code open_flags}, {@code statx_flags}, … (one union in the kernel).
+     * A prep helper writes it too; this replaces that value.
+     *
+     * @param flags the opcode's flags word
+     * @return this entry, for chaining
      */
     public Sqe opFlags(int flags) {
         optionalClear = false;
@@ -293,19 +325,39 @@ public final class Sqe implements FileOps, SyncOps, FsOps, XattrOps, TimeoutOps,
         return this;
     }
 
-    /** {@code buf_index}: the registered buffer for *_FIXED requests (0..65535). */
+    /**
+     * Sets {@code buf_index}: the registered buffer for *_FIXED requests. The kernel checks the
+     * transfer lies inside that buffer.
+     *
+     * @param index the buffer's slot in the registered buffer table (0..65535)
+     * @return this entry, for chaining
+     * @throws IllegalArgumentException if {@code index} is outside 0..65535
+     */
     public Sqe bufIndex(int index) {
         optionalClear = false;
         sqes.set(U16, base + SQE_BUF_INDEX, (short) u16(index, "bufIndex"));
         return this;
     }
 
-    /** {@code buf_group}: the provided-buffer group for BUFFER_SELECT (same field as buf_index). */
+    /**
+     * Sets {@code buf_group}: the provided-buffer group for BUFFER_SELECT (same field as buf_index).
+     *
+     * @param group the buffer group id (0..65535)
+     * @return this entry, for chaining
+     * @throws IllegalArgumentException if {@code group} is outside 0..65535
+     */
     public Sqe bufGroup(int group) {
         return bufIndex(u16(group, "bufGroup"));
     }
 
-    /** {@code personality}: credentials registered with {@link Registration#registerPersonality()} (0..65535). */
+    /**
+     * Sets {@code personality}: the request runs with credentials registered with
+     * {@link Registration#registerPersonality()}.
+     *
+     * @param personality the personality id (0..65535; 0: the submitter's own credentials)
+     * @return this entry, for chaining
+     * @throws IllegalArgumentException if {@code personality} is outside 0..65535
+     */
     public Sqe personality(int personality) {
         optionalClear = false;
         sqes.set(U16, base + SQE_PERSONALITY, (short) u16(personality, "personality"));
@@ -314,44 +366,92 @@ public final class Sqe implements FileOps, SyncOps, FsOps, XattrOps, TimeoutOps,
 
     // ---- getters, for tests and tracing ----
 
+    /**
+     * Reads {@code opcode}.
+     *
+     * @return the opcode byte, unsigned ({@link Opcode#code()})
+     */
     public int opcode() {
         return Byte.toUnsignedInt(sqes.get(JAVA_BYTE, base + SQE_OPCODE));
     }
 
+    /**
+     * Reads {@code flags}.
+     *
+     * @return the IOSQE_* flags byte, unsigned
+     */
     public int flagsMask() {
         return Byte.toUnsignedInt(sqes.get(JAVA_BYTE, base + SQE_FLAGS));
     }
 
+    /**
+     * Reads {@code user_data}.
+     *
+     * @return the value set by {@link #userData(long)}
+     */
     public long userData() {
         return sqes.get(U64, base + SQE_USER_DATA);
     }
 
+    /**
+     * Reads {@code fd}.
+     *
+     * @return the fd word: a descriptor, a registered-file index, or the opcode's own value
+     */
     public int getFd() {
         return sqes.get(U32, base + SQE_FD);
     }
 
+    /**
+     * Reads {@code addr}.
+     *
+     * @return the address (or the opcode's own value) a prep helper wrote
+     */
     public long getAddr() {
         return sqes.get(U64, base + SQE_ADDR);
     }
 
+    /**
+     * Reads {@code len}.
+     *
+     * @return the length (or the opcode's own value) a prep helper wrote
+     */
     public int getLen() {
         return sqes.get(U32, base + SQE_LEN);
     }
 
+    /**
+     * Reads {@code off} / {@code addr2}.
+     *
+     * @return the offset (or second address) a prep helper wrote
+     */
     public long getOff() {
         return sqes.get(U64, base + SQE_OFF);
     }
 
+    /**
+     * Reads the op-specific flags word at offset 28.
+     *
+     * @return the value {@link #opFlags(int)} or a prep helper wrote
+     */
     public int getOpFlags() {
         return sqes.get(U32, base + SQE_OP_FLAGS);
     }
 
-    /** {@code ioprio}, unsigned. */
+    /**
+     * Reads {@code ioprio}.
+     *
+     * @return the 16-bit field, unsigned
+     */
     public int getIoprio() {
         return Short.toUnsignedInt(sqes.get(U16, base + SQE_IOPRIO));
     }
 
-    /** Bytes of this entry: 64, or 128 with SQE128. */
+    /**
+     * The size of this entry.
+     *
+     * @return 64, or 128 with SQE128
+     */
     public long byteSize() {
         return size;
     }

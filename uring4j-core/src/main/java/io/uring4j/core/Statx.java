@@ -35,6 +35,7 @@ public final class Statx {
             JAVA_LONG.withName("tv_sec"), JAVA_INT.withName("tv_nsec"), JAVA_INT.withName("__reserved")
     ).withName("statx_timestamp");
 
+    /** {@code struct statx} as of Linux 6.x, the fields this class reads named, the rest padding to 256 bytes. */
     public static final StructLayout LAYOUT = MemoryLayout.structLayout(
             JAVA_INT.withName("stx_mask"),
             JAVA_INT.withName("stx_blksize"),
@@ -67,25 +68,41 @@ public final class Statx {
     public static final long BYTES = LAYOUT.byteSize();
 
     /* STATX_* bits for the request mask and {@link #mask()}. */
+    /** Want or got the file type bits of {@code stx_mode}. */
     public static final int STATX_TYPE = 0x001;
+    /** Want or got the permission bits of {@code stx_mode}. */
     public static final int STATX_MODE = 0x002;
+    /** Want or got {@code stx_nlink}, the hard link count. */
     public static final int STATX_NLINK = 0x004;
+    /** Want or got {@code stx_uid}, the owner. */
     public static final int STATX_UID = 0x008;
+    /** Want or got {@code stx_gid}, the group. */
     public static final int STATX_GID = 0x010;
+    /** Want or got {@code stx_atime}, the last access time. */
     public static final int STATX_ATIME = 0x020;
+    /** Want or got {@code stx_mtime}, the last modification time. */
     public static final int STATX_MTIME = 0x040;
+    /** Want or got {@code stx_ctime}, the last status change time. */
     public static final int STATX_CTIME = 0x080;
+    /** Want or got {@code stx_ino}, the inode number. */
     public static final int STATX_INO = 0x100;
+    /** Want or got {@code stx_size}, the size in bytes. */
     public static final int STATX_SIZE = 0x200;
+    /** Want or got {@code stx_blocks}, the 512-byte blocks allocated. */
     public static final int STATX_BLOCKS = 0x400;
     /** Everything stat(2) returns. */
     public static final int STATX_BASIC_STATS = 0x7ff;
+    /** Want or got {@code stx_btime}, the creation time (not every file system has one). */
     public static final int STATX_BTIME = 0x800;
 
     /* File type bits of stx_mode. */
+    /** The mask of the file type bits in {@code stx_mode}. */
     public static final int S_IFMT = 0170000;
+    /** File type: a directory. */
     public static final int S_IFDIR = 0040000;
+    /** File type: a regular file. */
     public static final int S_IFREG = 0100000;
+    /** File type: a symbolic link. */
     public static final int S_IFLNK = 0120000;
 
     private static final long MASK = off("stx_mask");
@@ -113,12 +130,23 @@ public final class Statx {
         this.segment = segment;
     }
 
-    /** A zeroed statx buffer. */
+    /**
+     * Allocates a zeroed statx buffer.
+     *
+     * @param allocator where the {@link #BYTES}-byte buffer is allocated (it shares its lifetime)
+     * @return a view of the new buffer
+     */
     public static Statx allocate(SegmentAllocator allocator) {
         return new Statx(allocator.allocate(LAYOUT));
     }
 
-    /** A view of an existing buffer of at least {@link #BYTES} bytes. */
+    /**
+     * A view of an existing buffer, e.g. one a statx request filled.
+     *
+     * @param segment the buffer, at least {@link #BYTES} bytes
+     * @return a view that reads {@code segment}
+     * @throws IllegalArgumentException if {@code segment} is smaller than {@link #BYTES}
+     */
     public static Statx of(MemorySegment segment) {
         if (segment.byteSize() < BYTES) {
             throw new IllegalArgumentException("struct statx needs " + BYTES + " bytes, given a segment of "
@@ -127,79 +155,164 @@ public final class Statx {
         return new Statx(segment);
     }
 
-    /** The buffer, to pass to {@link FsOps#prepStatx}. */
+    /**
+     * The buffer this view reads.
+     *
+     * @return the segment, to pass to {@link FsOps#prepStatx}
+     */
     public MemorySegment segment() {
         return segment;
     }
 
-    /** {@code stx_mask}: which {@code STATX_*} fields the kernel filled. */
+    /**
+     * Reads {@code stx_mask}.
+     *
+     * @return which {@code STATX_*} fields the kernel filled
+     */
     public int mask() {
         return segment.get(JAVA_INT, MASK);
     }
 
+    /**
+     * Reads {@code stx_blksize}.
+     *
+     * @return the preferred block size for efficient I/O, in bytes
+     */
     public int blksize() {
         return segment.get(JAVA_INT, BLKSIZE);
     }
 
+    /**
+     * Reads {@code stx_nlink} (with {@link #STATX_NLINK}).
+     *
+     * @return the number of hard links
+     */
     public int nlink() {
         return segment.get(JAVA_INT, NLINK);
     }
 
+    /**
+     * Reads {@code stx_uid} (with {@link #STATX_UID}).
+     *
+     * @return the owner's user id
+     */
     public int uid() {
         return segment.get(JAVA_INT, UID);
     }
 
+    /**
+     * Reads {@code stx_gid} (with {@link #STATX_GID}).
+     *
+     * @return the owner's group id
+     */
     public int gid() {
         return segment.get(JAVA_INT, GID);
     }
 
-    /** {@code stx_mode}: file type and permission bits, as an unsigned value. */
+    /**
+     * Reads {@code stx_mode} (with {@link #STATX_TYPE} and {@link #STATX_MODE}).
+     *
+     * @return the file type and permission bits, as an unsigned value
+     */
     public int mode() {
         return Short.toUnsignedInt(segment.get(JAVA_SHORT, MODE));
     }
 
-    /** The permission bits of {@link #mode()} (e.g. {@code 0644}). */
+    /**
+     * The permission bits of {@link #mode()}.
+     *
+     * @return the permission, set-id and sticky bits (e.g. {@code 0644})
+     */
     public int permissions() {
         return mode() & 07777;
     }
 
+    /**
+     * Whether the file type in {@link #mode()} is a directory.
+     *
+     * @return whether the file is a directory
+     */
     public boolean isDirectory() {
         return (mode() & S_IFMT) == S_IFDIR;
     }
 
+    /**
+     * Whether the file type in {@link #mode()} is a regular file.
+     *
+     * @return whether the file is a regular file
+     */
     public boolean isRegularFile() {
         return (mode() & S_IFMT) == S_IFREG;
     }
 
+    /**
+     * Whether the file type in {@link #mode()} is a symbolic link (seen only with {@link FsOps#AT_SYMLINK_NOFOLLOW}).
+     *
+     * @return whether the file is a symbolic link
+     */
     public boolean isSymbolicLink() {
         return (mode() & S_IFMT) == S_IFLNK;
     }
 
+    /**
+     * Reads {@code stx_ino} (with {@link #STATX_INO}).
+     *
+     * @return the inode number
+     */
     public long ino() {
         return segment.get(JAVA_LONG, INO);
     }
 
+    /**
+     * Reads {@code stx_size} (with {@link #STATX_SIZE}).
+     *
+     * @return the file size in bytes
+     */
     public long size() {
         return segment.get(JAVA_LONG, SIZE);
     }
 
-    /** {@code stx_blocks}: 512-byte blocks allocated. */
+    /**
+     * Reads {@code stx_blocks} (with {@link #STATX_BLOCKS}).
+     *
+     * @return the number of 512-byte blocks allocated
+     */
     public long blocks() {
         return segment.get(JAVA_LONG, BLOCKS);
     }
 
+    /**
+     * Reads {@code stx_atime} (with {@link #STATX_ATIME}).
+     *
+     * @return the last access time
+     */
     public Instant atime() {
         return time(ATIME);
     }
 
+    /**
+     * Reads {@code stx_btime} (with {@link #STATX_BTIME}).
+     *
+     * @return the creation time
+     */
     public Instant btime() {
         return time(BTIME);
     }
 
+    /**
+     * Reads {@code stx_ctime} (with {@link #STATX_CTIME}).
+     *
+     * @return the last status change time
+     */
     public Instant ctime() {
         return time(CTIME);
     }
 
+    /**
+     * Reads {@code stx_mtime} (with {@link #STATX_MTIME}).
+     *
+     * @return the last modification time
+     */
     public Instant mtime() {
         return time(MTIME);
     }

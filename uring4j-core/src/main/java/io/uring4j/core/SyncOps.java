@@ -15,28 +15,48 @@ public sealed interface SyncOps permits Sqe {
     int FSYNC_DATASYNC = 1 << 0;
 
     /* sync_file_range(2) flags. */
+    /** {@code SYNC_FILE_RANGE_WAIT_BEFORE}: first wait for writeback already under way in the range. */
     int SYNC_FILE_RANGE_WAIT_BEFORE = 1 << 0;
+    /** {@code SYNC_FILE_RANGE_WRITE}: start writeback of the range's dirty pages. */
     int SYNC_FILE_RANGE_WRITE = 1 << 1;
+    /** {@code SYNC_FILE_RANGE_WAIT_AFTER}: then wait for the range's writeback to finish. */
     int SYNC_FILE_RANGE_WAIT_AFTER = 1 << 2;
 
     /* fallocate(2) modes. */
+    /** {@code FALLOC_FL_KEEP_SIZE}: allocate blocks without changing the file's size. */
     int FALLOC_FL_KEEP_SIZE = 0x01;
+    /** {@code FALLOC_FL_PUNCH_HOLE}: free the range's blocks (reads give zeros); needs {@link #FALLOC_FL_KEEP_SIZE}. */
     int FALLOC_FL_PUNCH_HOLE = 0x02;
+    /** {@code FALLOC_FL_ZERO_RANGE}: make the range read as zeros, keeping it allocated. */
     int FALLOC_FL_ZERO_RANGE = 0x10;
 
     /* posix_fadvise(2) advice. */
+    /** {@code POSIX_FADV_NORMAL}: no particular access pattern (the default readahead). */
     int POSIX_FADV_NORMAL = 0;
+    /** {@code POSIX_FADV_RANDOM}: random access expected; readahead is turned off. */
     int POSIX_FADV_RANDOM = 1;
+    /** {@code POSIX_FADV_SEQUENTIAL}: sequential access expected; readahead grows. */
     int POSIX_FADV_SEQUENTIAL = 2;
+    /** {@code POSIX_FADV_WILLNEED}: the range will be needed soon; the kernel starts reading it in. */
     int POSIX_FADV_WILLNEED = 3;
+    /** {@code POSIX_FADV_DONTNEED}: the range is not needed soon; its clean cached pages may be dropped. */
     int POSIX_FADV_DONTNEED = 4;
+    /** {@code POSIX_FADV_NOREUSE}: the range will be accessed only once. */
     int POSIX_FADV_NOREUSE = 5;
 
     /* madvise(2) advice (the subset io_uring accepts without special privileges). */
+    /** {@code MADV_NORMAL}: no particular access pattern (the default). */
     int MADV_NORMAL = 0;
+    /** {@code MADV_RANDOM}: random access expected; less readahead. */
     int MADV_RANDOM = 1;
+    /** {@code MADV_SEQUENTIAL}: sequential access expected; more readahead, pages freed after use. */
     int MADV_SEQUENTIAL = 2;
+    /** {@code MADV_WILLNEED}: the range will be needed soon; the kernel reads it in ahead. */
     int MADV_WILLNEED = 3;
+    /**
+     * {@code MADV_DONTNEED}: the range is not needed; its pages are freed, and private anonymous
+     * memory reads back as zeros afterwards.
+     */
     int MADV_DONTNEED = 4;
     /** Frees the pages lazily: their contents may read back as zeros (4.5). */
     int MADV_FREE = 8;
@@ -55,7 +75,12 @@ public sealed interface SyncOps permits Sqe {
     /**
      * Equivalent to {@code io_uring_prep_fsync(3)}; kernel 5.1. {@code fsyncFlags} is 0 or
      * {@link #FSYNC_DATASYNC}. Ordering: fsync does not wait for earlier requests; link it
-     * ({@link SqeFlag#IO_LINK}) or drain to sync after writes.
+     * ({@link SqeFlag#IO_LINK}) or drain to sync after writes. The CQE's {@code res} is 0, or
+     * {@code -errno}. No user memory is involved.
+     *
+     * @param fd         the file descriptor to sync
+     * @param fsyncFlags 0 (fsync) or {@link #FSYNC_DATASYNC} (fdatasync)
+     * @return this entry, for the optional setters
      */
     @Prep(value = Opcode.FSYNC, liburing = "io_uring_prep_fsync")
     default Sqe prepFsync(int fd, int fsyncFlags) {
@@ -64,7 +89,10 @@ public sealed interface SyncOps permits Sqe {
 
     /**
      * Equivalent to {@code io_uring_prep_fsync(3)}; kernel 5.1. {@link #prepFsync} with
-     * {@link #FSYNC_DATASYNC}: an async fdatasync(2).
+     * {@link #FSYNC_DATASYNC}: an async fdatasync(2). No user memory is involved.
+     *
+     * @param fd the file descriptor to sync
+     * @return this entry, for the optional setters
      */
     @Prep(value = Opcode.FSYNC, liburing = "io_uring_prep_fsync")
     default Sqe prepFdatasync(int fd) {
@@ -75,7 +103,15 @@ public sealed interface SyncOps permits Sqe {
 
     /**
      * Equivalent to {@code io_uring_prep_sync_file_range(3)}; kernel 5.2. Syncs {@code len}
-     * bytes from {@code offset} ({@code len} 0: to the end of the file).
+     * bytes from {@code offset} ({@code len} 0: to the end of the file), as sync_file_range(2)
+     * with {@code flags}. No user memory is involved; the CQE's {@code res} is 0, or {@code -errno}.
+     *
+     * @param fd     the file descriptor
+     * @param len    the length of the range in bytes ({@code >= 0}; 0: to the end of the file)
+     * @param offset the start of the range in bytes
+     * @param flags  {@code SYNC_FILE_RANGE_*} flags
+     * @return this entry, for the optional setters
+     * @throws IllegalArgumentException if {@code len} is negative
      */
     @Prep(value = Opcode.SYNC_FILE_RANGE, liburing = "io_uring_prep_sync_file_range")
     default Sqe prepSyncFileRange(int fd, int len, long offset, int flags) {
@@ -87,7 +123,14 @@ public sealed interface SyncOps permits Sqe {
 
     /**
      * Equivalent to {@code io_uring_prep_fallocate(3)}; kernel 5.6. Allocates (or, by
-     * {@code mode}, punches or zeroes) {@code len} bytes at {@code offset}.
+     * {@code mode}, punches or zeroes) {@code len} bytes at {@code offset}, as fallocate(2). No
+     * user memory is involved; the CQE's {@code res} is 0, or {@code -errno}.
+     *
+     * @param fd     the file descriptor
+     * @param mode   0 (allocate, growing the file if needed) or {@code FALLOC_FL_*} flags
+     * @param offset the start of the range in bytes
+     * @param len    the length of the range in bytes
+     * @return this entry, for the optional setters
      */
     @Prep(value = Opcode.FALLOCATE, liburing = "io_uring_prep_fallocate")
     default Sqe prepFallocate(int fd, int mode, long offset, long len) {
@@ -97,7 +140,15 @@ public sealed interface SyncOps permits Sqe {
 
     /**
      * Equivalent to {@code io_uring_prep_fadvise(3)}; kernel 5.6. Advice for {@code len} bytes
-     * from {@code offset} ({@code len} 0: to the end of the file).
+     * from {@code offset} ({@code len} 0: to the end of the file), as posix_fadvise(2). No user
+     * memory is involved; the CQE's {@code res} is 0, or {@code -errno}.
+     *
+     * @param fd     the file descriptor
+     * @param offset the start of the range in bytes
+     * @param len    the length of the range in bytes ({@code >= 0}; 0: to the end of the file)
+     * @param advice one of the {@code POSIX_FADV_*} values
+     * @return this entry, for the optional setters
+     * @throws IllegalArgumentException if {@code len} is negative
      */
     @Prep(value = Opcode.FADVISE, liburing = "io_uring_prep_fadvise")
     default Sqe prepFadvise(int fd, long offset, int len, int advice) {
@@ -110,6 +161,17 @@ public sealed interface SyncOps permits Sqe {
      * {@code length} bytes of {@code region}, which should be page-aligned (else -EINVAL);
      * {@code region}: mapped until completion. Advice that may discard the contents
      * ({@link #MADV_DONTNEED}, {@link #MADV_FREE}, {@link #MADV_REMOVE}) needs a writable segment.
+     * The CQE's {@code res} is 0, or {@code -errno}.
+     *
+     * @param region the memory the advice is about (a native segment, mapped until completion)
+     * @param length how many bytes of {@code region} from its start: 0..{@code region.byteSize()}
+     * @param advice one of the {@code MADV_*} values, 0..{@link #MADV_COLLAPSE}
+     * @return this entry, for the optional setters
+     * @throws IllegalArgumentException if {@code length} is out of range, {@code advice} is
+     *                                  outside 0..{@link #MADV_COLLAPSE}, {@code region} is not a
+     *                                  native segment, or the advice may discard the contents and
+     *                                  {@code region} is read-only
+     * @throws IllegalStateException    if the arena of {@code region} is already closed
      */
     @Prep(value = Opcode.MADVISE, liburing = "io_uring_prep_madvise")
     default Sqe prepMadvise(MemorySegment region, int length, int advice) {
@@ -121,7 +183,15 @@ public sealed interface SyncOps permits Sqe {
 
     /* ---- kernel 6.9 ---- */
 
-    /** Equivalent to {@code io_uring_prep_ftruncate(3)}; kernel 6.9. Sets the file's size to {@code len}. */
+    /**
+     * Equivalent to {@code io_uring_prep_ftruncate(3)}; kernel 6.9. Sets the file's size to
+     * {@code len}, as ftruncate(2): cut, or extended with zeros. No user memory is involved; the
+     * CQE's {@code res} is 0, or {@code -errno}.
+     *
+     * @param fd  the file descriptor, open for writing
+     * @param len the new size in bytes
+     * @return this entry, for the optional setters
+     */
     @Prep(value = Opcode.FTRUNCATE, liburing = "io_uring_prep_ftruncate")
     default Sqe prepFtruncate(int fd, long len) {
         return sqe().prepRw(Opcode.FTRUNCATE, fd, 0, 0, len);
@@ -132,6 +202,13 @@ public sealed interface SyncOps permits Sqe {
     /**
      * Equivalent to {@code io_uring_prep_fadvise64(3)}; kernel 6.11. Earlier kernels
      * fail it with -EINVAL. {@link #prepFadvise} with a 64-bit length, carried in {@code addr}.
+     *
+     * @param fd     the file descriptor
+     * @param offset the start of the range in bytes
+     * @param len    the length of the range in bytes ({@code >= 0}; 0: to the end of the file)
+     * @param advice one of the {@code POSIX_FADV_*} values
+     * @return this entry, for the optional setters
+     * @throws IllegalArgumentException if {@code len} is negative
      */
     @Prep(value = Opcode.FADVISE, liburing = "io_uring_prep_fadvise64")
     default Sqe prepFadvise64(int fd, long offset, long len, int advice) {
@@ -145,6 +222,16 @@ public sealed interface SyncOps permits Sqe {
      * Equivalent to {@code io_uring_prep_madvise64(3)}; kernel 6.11. Earlier kernels
      * fail it with -EINVAL. {@link #prepMadvise} with a 64-bit length, carried in {@code off};
      * {@code region}: mapped until completion.
+     *
+     * @param region the memory the advice is about (a native segment)
+     * @param length how many bytes of {@code region} from its start: 0..{@code region.byteSize()}
+     * @param advice one of the {@code MADV_*} values, 0..{@link #MADV_COLLAPSE}
+     * @return this entry, for the optional setters
+     * @throws IllegalArgumentException if {@code length} is out of range, {@code advice} is
+     *                                  outside 0..{@link #MADV_COLLAPSE}, {@code region} is not a
+     *                                  native segment, or the advice may discard the contents and
+     *                                  {@code region} is read-only
+     * @throws IllegalStateException    if the arena of {@code region} is already closed
      */
     @Prep(value = Opcode.MADVISE, liburing = "io_uring_prep_madvise64")
     default Sqe prepMadvise64(MemorySegment region, long length, int advice) {

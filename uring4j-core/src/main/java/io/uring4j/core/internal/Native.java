@@ -26,12 +26,22 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 public final class Native {
     private Native() {}
 
+    /** The system call number of {@code io_uring_setup(2)} (the same on every architecture). */
     public static final int SYS_IO_URING_SETUP = 425;
+    /** The system call number of {@code io_uring_enter(2)}. */
     public static final int SYS_IO_URING_ENTER = 426;
+    /** The system call number of {@code io_uring_register(2)}. */
     public static final int SYS_IO_URING_REGISTER = 427;
 
+    /** mmap(2) protections: the pages may be read ({@code PROT_READ}), written ({@code PROT_WRITE}). */
     public static final int PROT_READ = 0x1, PROT_WRITE = 0x2;
+    /**
+     * mmap(2) flags: share the mapping with the file or kernel ({@code MAP_SHARED}), keep it
+     * private ({@code MAP_PRIVATE}), map no file ({@code MAP_ANONYMOUS}), fault the pages in at
+     * once ({@code MAP_POPULATE}).
+     */
     public static final int MAP_SHARED = 0x01, MAP_PRIVATE = 0x02, MAP_ANONYMOUS = 0x20, MAP_POPULATE = 0x8000;
+    /** madvise(2) advice {@code MADV_DONTFORK}: a child made by fork(2) does not get the range. */
     public static final int MADV_DONTFORK = 10;
 
     private static final Linker LINKER = Linker.nativeLinker();
@@ -101,7 +111,13 @@ public final class Native {
         return LINKER.downcallHandle(LIBC.findOrThrow(name), fd, CAPTURE_ERRNO);
     }
 
-    /** Space for the errno that a downcall captures; one per thread of use (a ring owns one). */
+    /**
+     * Space for the errno that a downcall captures; one per thread of use (a ring owns one).
+     *
+     * @param arena where the state is allocated
+     * @return a segment of {@link Linker.Option#captureStateLayout()}, for {@link #ioUringEnter}
+     *         and the handles of {@link #libcWithErrno}
+     */
     public static MemorySegment allocateErrnoState(Arena arena) {
         return arena.allocate(CAPTURE_LAYOUT);
     }
@@ -110,11 +126,22 @@ public final class Native {
         return (int) ERRNO.get(state, 0L);
     }
 
+    /**
+     * The page size, read once from getpagesize(3).
+     *
+     * @return the page size in bytes
+     */
     public static long pageSize() {
         return PAGE_SIZE;
     }
 
-    /** io_uring_setup(2): the new ring fd, or -errno. */
+    /**
+     * io_uring_setup(2): sets up a ring.
+     *
+     * @param entries the SQ size asked for
+     * @param params  the {@code struct io_uring_params} to pass; the kernel fills in its output half
+     * @return the new ring fd, or -errno
+     */
     public static int ioUringSetup(int entries, MemorySegment params) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = allocateErrnoState(arena);
@@ -129,6 +156,16 @@ public final class Native {
      * io_uring_enter(2): the kernel's result, or -errno. {@code mayBlock} selects the ordinary
      * downcall when the kernel may sleep (waiting for completions, SQ_WAIT, timeouts); the
      * critical one otherwise.
+     *
+     * @param errnoState  where the errno is captured ({@link #allocateErrnoState})
+     * @param fd          the ring fd, or the registered index with {@code IORING_ENTER_REGISTERED_RING}
+     * @param toSubmit    how many SQEs to submit
+     * @param minComplete how many completions to wait for (with GETEVENTS)
+     * @param flags       {@code IORING_ENTER_*} flags
+     * @param arg         the sigset or {@code struct io_uring_getevents_arg}, or NULL
+     * @param argSize     the size of {@code arg} in bytes
+     * @param mayBlock    whether the kernel may sleep in this call
+     * @return the kernel's result (the number submitted), or -errno
      */
     public static int ioUringEnter(MemorySegment errnoState, int fd, int toSubmit, int minComplete, int flags,
                                    MemorySegment arg, long argSize, boolean mayBlock) {
@@ -144,7 +181,15 @@ public final class Native {
         }
     }
 
-    /** io_uring_register(2): the kernel's result, or -errno. */
+    /**
+     * io_uring_register(2).
+     *
+     * @param fd     the ring fd, or the registered index with {@code IORING_REGISTER_USE_REGISTERED_RING}
+     * @param opcode the {@code IORING_REGISTER_*} opcode, with any flag bits
+     * @param arg    the opcode's argument, or NULL
+     * @param nrArgs the opcode's count or size argument
+     * @return the kernel's result, or -errno
+     */
     public static int ioUringRegister(int fd, int opcode, MemorySegment arg, int nrArgs) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = allocateErrnoState(arena);
@@ -156,7 +201,17 @@ public final class Native {
         }
     }
 
-    /** mmap(2): the address, or -errno (as a negative long). */
+    /**
+     * mmap(2).
+     *
+     * @param addr   the address hint, or 0
+     * @param length the mapping's length in bytes
+     * @param prot   {@code PROT_*} bits
+     * @param flags  {@code MAP_*} bits
+     * @param fd     the file to map, or -1 with {@link #MAP_ANONYMOUS}
+     * @param offset the offset in the file (for a ring fd, the region's {@code IORING_OFF_*})
+     * @return the address, or -errno (as a negative long)
+     */
     public static long mmap(long addr, long length, int prot, int flags, int fd, long offset) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = allocateErrnoState(arena);
@@ -168,7 +223,13 @@ public final class Native {
         }
     }
 
-    /** munmap(2): 0 or -errno. */
+    /**
+     * munmap(2).
+     *
+     * @param addr   the start of the mapping
+     * @param length its length in bytes
+     * @return 0 or -errno
+     */
     public static int munmap(long addr, long length) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = allocateErrnoState(arena);
@@ -179,7 +240,14 @@ public final class Native {
         }
     }
 
-    /** madvise(2): 0 or -errno. */
+    /**
+     * madvise(2).
+     *
+     * @param addr   the start of the range (page-aligned)
+     * @param length its length in bytes
+     * @param advice the {@code MADV_*} advice
+     * @return 0 or -errno
+     */
     public static int madvise(long addr, long length, int advice) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = allocateErrnoState(arena);
@@ -190,7 +258,12 @@ public final class Native {
         }
     }
 
-    /** close(2): 0 or -errno. */
+    /**
+     * close(2).
+     *
+     * @param fd the file descriptor
+     * @return 0 or -errno
+     */
     public static int close(int fd) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = allocateErrnoState(arena);
@@ -201,12 +274,25 @@ public final class Native {
         }
     }
 
-    /** Looks up a libc function for callers elsewhere in uring4j that need more system calls. */
+    /**
+     * Looks up a libc function for callers elsewhere in uring4j that need more system calls.
+     *
+     * @param name the libc symbol
+     * @param fd   its C signature
+     * @return a downcall handle whose first argument is the errno capture state
+     *         ({@link #allocateErrnoState}), read with {@link #capturedErrno}
+     * @throws java.util.NoSuchElementException if libc has no such symbol
+     */
     public static MethodHandle libcWithErrno(String name, FunctionDescriptor fd) {
         return libc(name, fd);
     }
 
-    /** Reads the errno captured into {@code state} by a handle from {@link #libcWithErrno}. */
+    /**
+     * Reads the errno captured into {@code state} by a handle from {@link #libcWithErrno}.
+     *
+     * @param state the capture state the call was given
+     * @return the errno the last call through it left
+     */
     public static int capturedErrno(MemorySegment state) {
         return errno(state);
     }

@@ -107,6 +107,7 @@ public final class Posix {
     /** {@code struct rlimit}: the soft and the hard limit, u64 each ({@code RLIM_INFINITY} is all ones). */
     public static final StructLayout RLIMIT = MemoryLayout.structLayout(
             JAVA_LONG.withName("rlim_cur"), JAVA_LONG.withName("rlim_max")).withName("rlimit");
+    /** Bytes of a {@link #RLIMIT} (16). */
     public static final long RLIMIT_BYTES = RLIMIT.byteSize();
     /** Offsets of the soft ({@code rlim_cur}) and hard ({@code rlim_max}) limit in a {@link #RLIMIT}. */
     public static final long RLIMIT_CUR = RLIMIT.byteOffset(groupElement("rlim_cur")),
@@ -167,7 +168,14 @@ public final class Posix {
         }
     }
 
-    /** open(2) of a path; the fd or -errno. */
+    /**
+     * open(2) of a path.
+     *
+     * @param path  the path (passed as a UTF-8 C string)
+     * @param flags {@code O_*} flags
+     * @param mode  the permission bits for a created file
+     * @return the new fd, or -errno
+     */
     public static int open(String path, int flags, int mode) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment p = arena.allocateFrom(path);
@@ -175,37 +183,98 @@ public final class Posix {
         }
     }
 
+    /**
+     * close(2).
+     *
+     * @param fd the file descriptor
+     * @return 0 or -errno
+     */
     public static int close(int fd) {
         return (int) call(s -> (int) CLOSE.invokeExact(s, fd));
     }
 
+    /**
+     * read(2) at the file position.
+     *
+     * @param fd    the file descriptor
+     * @param buf   the native buffer
+     * @param count the most bytes to read
+     * @return the bytes read (0 at end of file), or -errno
+     */
     public static long read(int fd, MemorySegment buf, long count) {
         return call(s -> (long) READ.invokeExact(s, fd, buf, count));
     }
 
+    /**
+     * write(2) at the file position.
+     *
+     * @param fd    the file descriptor
+     * @param buf   the native buffer
+     * @param count the bytes to write
+     * @return the bytes written, or -errno
+     */
     public static long write(int fd, MemorySegment buf, long count) {
         return call(s -> (long) WRITE.invokeExact(s, fd, buf, count));
     }
 
+    /**
+     * pread(2) at an offset.
+     *
+     * @param fd     the file descriptor
+     * @param buf    the native buffer
+     * @param count  the most bytes to read
+     * @param offset the file offset
+     * @return the bytes read (0 at end of file), or -errno
+     */
     public static long pread(int fd, MemorySegment buf, long count, long offset) {
         return call(s -> (long) PREAD.invokeExact(s, fd, buf, count, offset));
     }
 
+    /**
+     * pwrite(2) at an offset.
+     *
+     * @param fd     the file descriptor
+     * @param buf    the native buffer
+     * @param count  the bytes to write
+     * @param offset the file offset
+     * @return the bytes written, or -errno
+     */
     public static long pwrite(int fd, MemorySegment buf, long count, long offset) {
         return call(s -> (long) PWRITE.invokeExact(s, fd, buf, count, offset));
     }
 
-    /** pipe2(2): fills {@code fds[0]} (read end) and {@code fds[1]} (write end); 0 or -errno. */
+    /**
+     * pipe2(2): fills {@code fds[0]} (read end) and {@code fds[1]} (write end).
+     *
+     * @param fds   receives the two fds (at least 2 elements)
+     * @param flags {@code O_CLOEXEC}, {@code O_NONBLOCK}, or 0
+     * @return 0 or -errno
+     */
     public static int pipe(int[] fds, int flags) {
         return pair(fds, seg -> (int) PIPE2.invokeExact(seg[0], seg[1], flags));
     }
 
-    /** fcntl(2) with an integer argument ({@link #F_SETPIPE_SZ}, …): the call's result or -errno. */
+    /**
+     * fcntl(2) with an integer argument ({@link #F_SETPIPE_SZ}, …).
+     *
+     * @param fd  the file descriptor
+     * @param cmd the {@code F_*} command
+     * @param arg its integer argument
+     * @return the call's result, or -errno
+     */
     public static int fcntl(int fd, int cmd, long arg) {
         return (int) call(s -> (int) FCNTL.invokeExact(s, fd, cmd, arg));
     }
 
-    /** socketpair(2) into {@code fds}; 0 or -errno. */
+    /**
+     * socketpair(2) into {@code fds}.
+     *
+     * @param domain   the address family (AF_UNIX)
+     * @param type     the socket type, with SOCK_* flags
+     * @param protocol the protocol, or 0
+     * @param fds      receives the two connected sockets (at least 2 elements)
+     * @return 0 or -errno
+     */
     public static int socketpair(int domain, int type, int protocol, int[] fds) {
         return pair(fds, seg -> (int) SOCKETPAIR.invokeExact(seg[0], domain, type, protocol, seg[1]));
     }
@@ -229,107 +298,286 @@ public final class Posix {
         }
     }
 
+    /**
+     * eventfd(2): a counter fd for wakeups.
+     *
+     * @param initval the initial counter value
+     * @param flags   {@link #EFD_CLOEXEC}, {@link #EFD_NONBLOCK}, or 0
+     * @return the new fd, or -errno
+     */
     public static int eventfd(int initval, int flags) {
         return (int) call(s -> (int) EVENTFD.invokeExact(s, initval, flags));
     }
 
+    /**
+     * socket(2).
+     *
+     * @param domain   the address family
+     * @param type     the socket type, with SOCK_* flags
+     * @param protocol the protocol, or 0
+     * @return the new fd, or -errno
+     */
     public static int socket(int domain, int type, int protocol) {
         return (int) call(s -> (int) SOCKET.invokeExact(s, domain, type, protocol));
     }
 
+    /**
+     * bind(2).
+     *
+     * @param fd      the socket
+     * @param addr    the {@code struct sockaddr}
+     * @param addrLen its length
+     * @return 0 or -errno
+     */
     public static int bind(int fd, MemorySegment addr, int addrLen) {
         return (int) call(s -> (int) BIND.invokeExact(s, fd, addr, addrLen));
     }
 
+    /**
+     * listen(2).
+     *
+     * @param fd      the bound socket
+     * @param backlog the most pending connections
+     * @return 0 or -errno
+     */
     public static int listen(int fd, int backlog) {
         return (int) call(s -> (int) LISTEN.invokeExact(s, fd, backlog));
     }
 
+    /**
+     * connect(2).
+     *
+     * @param fd      the socket
+     * @param addr    the {@code struct sockaddr}
+     * @param addrLen its length
+     * @return 0 or -errno
+     */
     public static int connect(int fd, MemorySegment addr, int addrLen) {
         return (int) call(s -> (int) CONNECT.invokeExact(s, fd, addr, addrLen));
     }
 
-    /** accept4(2); {@code addr}/{@code addrLen} may be {@link MemorySegment#NULL}. */
+    /**
+     * accept4(2); {@code addr}/{@code addrLen} may be {@link MemorySegment#NULL}.
+     *
+     * @param fd      the listening socket
+     * @param addr    receives the peer's address, or NULL
+     * @param addrLen the in/out {@code socklen_t}, or NULL
+     * @param flags   SOCK_NONBLOCK, SOCK_CLOEXEC, or 0
+     * @return the new fd, or -errno
+     */
     public static int accept(int fd, MemorySegment addr, MemorySegment addrLen, int flags) {
         return (int) call(s -> (int) ACCEPT4.invokeExact(s, fd, addr, addrLen, flags));
     }
 
+    /**
+     * getsockname(2): the socket's local address.
+     *
+     * @param fd      the socket
+     * @param addr    receives the address
+     * @param addrLen the in/out {@code socklen_t}
+     * @return 0 or -errno
+     */
     public static int getsockname(int fd, MemorySegment addr, MemorySegment addrLen) {
         return (int) call(s -> (int) GETSOCKNAME.invokeExact(s, fd, addr, addrLen));
     }
 
+    /**
+     * getpeername(2): the connected peer's address.
+     *
+     * @param fd      the socket
+     * @param addr    receives the address
+     * @param addrLen the in/out {@code socklen_t}
+     * @return 0 or -errno
+     */
     public static int getpeername(int fd, MemorySegment addr, MemorySegment addrLen) {
         return (int) call(s -> (int) GETPEERNAME.invokeExact(s, fd, addr, addrLen));
     }
 
-    /** send(2) with MSG_* flags (e.g. MSG_DONTWAIT to fill a socket without blocking). */
+    /**
+     * send(2) with MSG_* flags (e.g. MSG_DONTWAIT to fill a socket without blocking).
+     *
+     * @param fd    the socket
+     * @param buf   the native buffer
+     * @param count the bytes to send
+     * @param flags {@code MSG_*} flags, or 0
+     * @return the bytes sent, or -errno
+     */
     public static long send(int fd, MemorySegment buf, long count, int flags) {
         return call(s -> (long) SEND.invokeExact(s, fd, buf, count, flags));
     }
 
-    /** sendto(2): a datagram to {@code addr}. */
+    /**
+     * sendto(2): a datagram to {@code addr}.
+     *
+     * @param fd      the socket
+     * @param buf     the native buffer
+     * @param count   the bytes to send
+     * @param flags   {@code MSG_*} flags, or 0
+     * @param addr    the destination {@code struct sockaddr}
+     * @param addrLen its length
+     * @return the bytes sent, or -errno
+     */
     public static long sendto(int fd, MemorySegment buf, long count, int flags, MemorySegment addr, int addrLen) {
         return call(s -> (long) SENDTO.invokeExact(s, fd, buf, count, flags, addr, addrLen));
     }
 
-    /** recv(2) with MSG_* flags. */
+    /**
+     * recv(2) with MSG_* flags.
+     *
+     * @param fd    the socket
+     * @param buf   the native buffer
+     * @param count the most bytes to receive
+     * @param flags {@code MSG_*} flags, or 0
+     * @return the bytes received (0: the peer shut down), or -errno
+     */
     public static long recv(int fd, MemorySegment buf, long count, int flags) {
         return call(s -> (long) RECV.invokeExact(s, fd, buf, count, flags));
     }
 
+    /**
+     * getsockopt(2).
+     *
+     * @param fd       the socket
+     * @param level    the option level
+     * @param name     the option name
+     * @param value    receives the value
+     * @param valueLen the in/out {@code socklen_t}
+     * @return 0 or -errno
+     */
     public static int getsockopt(int fd, int level, int name, MemorySegment value, MemorySegment valueLen) {
         return (int) call(s -> (int) GETSOCKOPT.invokeExact(s, fd, level, name, value, valueLen));
     }
 
+    /**
+     * setsockopt(2).
+     *
+     * @param fd       the socket
+     * @param level    the option level
+     * @param name     the option name
+     * @param value    the value
+     * @param valueLen its length
+     * @return 0 or -errno
+     */
     public static int setsockopt(int fd, int level, int name, MemorySegment value, int valueLen) {
         return (int) call(s -> (int) SETSOCKOPT.invokeExact(s, fd, level, name, value, valueLen));
     }
 
-    /** ioctl(2) whose argument is a pointer (e.g. SIOCINQ into an int). */
+    /**
+     * ioctl(2) whose argument is a pointer (e.g. SIOCINQ into an int).
+     *
+     * @param fd      the file descriptor
+     * @param request the request ({@link #FIONREAD}, {@link #SIOCOUTQ}, …)
+     * @param arg     the argument memory
+     * @return the call's result, or -errno
+     */
     public static int ioctl(int fd, long request, MemorySegment arg) {
         return (int) call(s -> (int) IOCTL_INT.invokeExact(s, fd, request, arg));
     }
 
+    /**
+     * shutdown(2).
+     *
+     * @param fd  the socket
+     * @param how SHUT_RD, SHUT_WR or SHUT_RDWR
+     * @return 0 or -errno
+     */
     public static int shutdown(int fd, int how) {
         return (int) call(s -> (int) SHUTDOWN.invokeExact(s, fd, how));
     }
 
+    /**
+     * fsync(2).
+     *
+     * @param fd the file descriptor
+     * @return 0 or -errno
+     */
     public static int fsync(int fd) {
         return (int) call(s -> (int) FSYNC.invokeExact(s, fd));
     }
 
+    /**
+     * ftruncate(2).
+     *
+     * @param fd     the file descriptor
+     * @param length the new size in bytes
+     * @return 0 or -errno
+     */
     public static int ftruncate(int fd, long length) {
         return (int) call(s -> (int) FTRUNCATE.invokeExact(s, fd, length));
     }
 
+    /**
+     * getpid(2).
+     *
+     * @return this process's id
+     */
     public static int getpid() {
         return (int) call(s -> (int) GETPID.invokeExact(s));
     }
 
-    /** gettid(2): the calling thread's kernel id (io-wq workers are named {@code iou-wrk-<tid>}). */
+    /**
+     * gettid(2): the calling thread's kernel id (io-wq workers are named {@code iou-wrk-<tid>}).
+     *
+     * @return the thread id
+     */
     public static int gettid() {
         return (int) call(s -> (int) GETTID.invokeExact(s));
     }
 
-    /** getrlimit(2) into {@code rlim} ({@link #RLIMIT_BYTES}: rlim_cur, rlim_max); 0 or -errno. */
+    /**
+     * getrlimit(2) into {@code rlim} ({@link #RLIMIT_BYTES}: rlim_cur, rlim_max).
+     *
+     * @param resource the {@code RLIMIT_*} resource
+     * @param rlim     receives the {@link #RLIMIT}
+     * @return 0 or -errno
+     */
     public static int getrlimit(int resource, MemorySegment rlim) {
         return (int) call(s -> (int) GETRLIMIT.invokeExact(s, resource, rlim));
     }
 
-    /** setrlimit(2) from {@code rlim} (rlim_cur, rlim_max); 0 or -errno. */
+    /**
+     * setrlimit(2) from {@code rlim} (rlim_cur, rlim_max).
+     *
+     * @param resource the {@code RLIMIT_*} resource
+     * @param rlim     the new {@link #RLIMIT}
+     * @return 0 or -errno
+     */
     public static int setrlimit(int resource, MemorySegment rlim) {
         return (int) call(s -> (int) SETRLIMIT.invokeExact(s, resource, rlim));
     }
 
+    /**
+     * epoll_create1(2).
+     *
+     * @param flags {@code EPOLL_CLOEXEC}, or 0
+     * @return the new epoll fd, or -errno
+     */
     public static int epollCreate1(int flags) {
         return (int) call(s -> (int) EPOLL_CREATE1.invokeExact(s, flags));
     }
 
-    /** epoll_ctl(2); {@code event} is a {@code struct epoll_event} or {@link MemorySegment#NULL}. */
+    /**
+     * epoll_ctl(2); {@code event} is a {@code struct epoll_event} or {@link MemorySegment#NULL}.
+     *
+     * @param epfd  the epoll fd
+     * @param op    EPOLL_CTL_ADD, _MOD or _DEL
+     * @param fd    the fd to add, modify or remove
+     * @param event the event, or NULL for DEL
+     * @return 0 or -errno
+     */
     public static int epollCtl(int epfd, int op, int fd, MemorySegment event) {
         return (int) call(s -> (int) EPOLL_CTL.invokeExact(s, epfd, op, fd, event));
     }
 
+    /**
+     * epoll_wait(2).
+     *
+     * @param epfd          the epoll fd
+     * @param events        receives the {@code struct epoll_event}s
+     * @param maxEvents     the most events to return
+     * @param timeoutMillis the longest wait in milliseconds (-1: no limit, 0: none)
+     * @return the number of events, or -errno
+     */
     public static int epollWait(int epfd, MemorySegment events, int maxEvents, int timeoutMillis) {
         return (int) call(s -> (int) EPOLL_WAIT.invokeExact(s, epfd, events, maxEvents, timeoutMillis));
     }
@@ -337,6 +585,9 @@ public final class Posix {
     /**
      * posix_spawn(3) of {@code argv[0]} (an absolute path) with an empty environment: a child the
      * JVM's process reaper does not know, so waitid/waitpid on it are ours. The pid or -errno.
+     *
+     * @param argv the program's absolute path, then its arguments
+     * @return the child's pid, or -errno
      */
     public static int spawn(String... argv) {
         try (Arena arena = Arena.ofConfined()) {
@@ -353,7 +604,13 @@ public final class Posix {
         }
     }
 
-    /** waitpid(2) without status: the pid reaped, 0 (WNOHANG, still running) or -errno. */
+    /**
+     * waitpid(2) without status.
+     *
+     * @param pid     the child to wait for
+     * @param options {@code W*} options, e.g. WNOHANG, or 0
+     * @return the pid reaped, 0 (WNOHANG, still running) or -errno
+     */
     public static int waitpid(int pid, int options) {
         return (int) call(s -> (int) WAITPID.invokeExact(s, pid, MemorySegment.NULL, options));
     }
