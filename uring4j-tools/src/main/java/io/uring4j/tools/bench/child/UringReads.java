@@ -2,9 +2,10 @@ package io.uring4j.tools.bench.child;
 
 import io.uring4j.core.Cqe;
 import io.uring4j.core.CqeHandler;
+import io.uring4j.core.FsOps;
 import io.uring4j.core.IoUring;
 import io.uring4j.core.SetupFlag;
-import io.uring4j.core.internal.Posix;
+import io.uring4j.core.Sqe;
 import io.uring4j.runtime.AsyncFile;
 import io.uring4j.runtime.EventLoopGroup;
 import io.uring4j.runtime.FileOpenOption;
@@ -83,11 +84,15 @@ final class UringReads {
 
         @Override
         public void run() {
-            int fd = Posix.open(file.toString(), Posix.O_RDONLY | Posix.O_CLOEXEC | (direct ? Posix.O_DIRECT : 0), 0);
+            int fd = -1;
             try (Arena arena = Arena.ofConfined()) {
-                if (fd < 0) throw new IOException("open " + file + ": errno " + -fd);
                 ring = IoUring.open(qd, SetupFlag.SINGLE_ISSUER, SetupFlag.DEFER_TASKRUN);
                 try {
+                    // The file is opened (and closed) through the ring itself: core's public API only.
+                    MemorySegment path = arena.allocateFrom(file.toString());
+                    int flags = FsOps.O_RDONLY | FsOps.O_CLOEXEC | (direct ? FsOps.O_DIRECT : 0);
+                    fd = once(ring.getSqe().prepOpenat(FsOps.AT_FDCWD, path, flags, 0));
+                    if (fd < 0) throw new IOException("open " + file + ": errno " + -fd);
                     buffers = arena.allocate((long) qd * BLOCK, BLOCK);
                     slices = new MemorySegment[qd];
                     for (int i = 0; i < qd; i++) slices[i] = buffers.asSlice((long) i * BLOCK, BLOCK);
@@ -96,15 +101,34 @@ final class UringReads {
                     ready.countDown();
                     loop();
                 } finally {
+                    if (fd >= 0) {
+                        ring.registration().unregisterFiles();
+                        once(ring.getSqe().prepClose(fd));
+                    }
                     ring.close();
                 }
             } catch (Throwable t) {
                 failure = t;
             } finally {
                 ready.countDown();
-                if (fd >= 0) Posix.close(fd);
             }
         }
+
+        /** Submits the one request {@code sqe} prepared and waits for its CQE (reads a failed loop left are passed over): its result. */
+        private int once(Sqe sqe) {
+            sqe.userData(ONCE);
+            ring.submitAndWait(1);
+            while (true) {
+                Cqe cqe = ring.waitCqe();
+                long userData = cqe.userData();
+                int res = cqe.res();
+                ring.cqeSeen(cqe);
+                if (userData == ONCE) return res;
+            }
+        }
+
+        /** The user_data of {@link #once}'s requests; the reads use their slot numbers. */
+        private static final long ONCE = -1;
 
         private void loop() {
             for (int i = 0; i < qd; i++) queue(i);
