@@ -128,7 +128,6 @@ final class Errors {
         };
     }
 
-    /** The request's channel is closed (it never started). */
     /** A second read while one waits: the JDK's {@link java.nio.channels.ReadPendingException}, saying on what. */
     static java.nio.channels.ReadPendingException readPending(Object subject) {
         return new ReadPending("a read is already pending on " + subject);
@@ -149,6 +148,7 @@ final class Errors {
         }
     }
 
+    /** The request's channel is closed (it never started). */
     static ClosedChannelException closed() {
         return new ClosedChannelException();
     }

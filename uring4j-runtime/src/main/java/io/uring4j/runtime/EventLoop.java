@@ -86,7 +86,7 @@ public final class EventLoop implements Executor, AutoCloseable {
         }
     }
 
-    /** The group this loop belongs to. */
+    /** {@return the group this loop belongs to} Any thread. */
     public EventLoopGroup group() {
         return group;
     }
@@ -98,7 +98,13 @@ public final class EventLoop implements Executor, AutoCloseable {
 
     private static final ThreadLocal<EventLoop> CURRENT = new ThreadLocal<>();
 
-    /** Whether the caller runs on this loop's thread. */
+    /**
+     * {@return whether the caller runs on this loop's thread} It does in a completion handler of
+     * one of the loop's requests, a {@link TcpReceiver}'s callback, a task given to
+     * {@link #execute} and a future callback the loop runs; there the runtime's blocking forms
+     * throw {@link IllegalStateException} rather than wait, and a handler's next request starts
+     * at once. Any thread.
+     */
     public boolean inEventLoop() {
         return Thread.currentThread() == thread;
     }

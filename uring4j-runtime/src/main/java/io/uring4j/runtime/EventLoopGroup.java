@@ -37,7 +37,13 @@ public final class EventLoopGroup implements AutoCloseable {
         this.loops = List.copyOf(started);
     }
 
-    /** One loop per available processor, 1024-entry rings. */
+    /**
+     * One loop per available processor, 1024-entry rings, and the {@link Builder}'s defaults for
+     * the other limits.
+     *
+     * @return the started group; {@link #close()} it to stop its loops and free their memory
+     * @throws IllegalStateException as {@link #create(int)}
+     */
     public static EventLoopGroup create() {
         return builder().build();
     }
@@ -45,6 +51,8 @@ public final class EventLoopGroup implements AutoCloseable {
     /**
      * {@code loops} loops with 1024-entry rings.
      *
+     * @param loops the number of loops (each a thread with a ring of its own), at least 1
+     * @return the started group
      * @throws IllegalArgumentException if {@code loops < 1}
      * @throws IllegalStateException if a loop cannot start (io_uring unavailable, no free fd,
      *         the locked-memory limit): the message says why; the loops already started are closed
@@ -54,28 +62,43 @@ public final class EventLoopGroup implements AutoCloseable {
     }
 
     /**
-     * {@code loops} loops with rings of {@code ringEntries} SQEs; throws as {@link #create(int)},
-     * and IllegalArgumentException for entries outside 8..32768.
+     * {@code loops} loops with rings of {@code ringEntries} SQEs.
+     *
+     * @param loops the number of loops, at least 1
+     * @param ringEntries submission queue entries of each loop's ring, 8..32768 (see
+     *        {@link Builder#ringEntries})
+     * @return the started group
+     * @throws IllegalArgumentException if {@code loops < 1} or {@code ringEntries} is outside 8..32768
+     * @throws IllegalStateException a loop could not start, as for {@link #create(int)}
      */
     public static EventLoopGroup create(int loops, int ringEntries) {
         return builder().loops(loops).ringEntries(ringEntries).build();
     }
 
-    /** A builder with the defaults of {@link #create()}. */
+    /** {@return a builder with the defaults of {@link #create()}} */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** The next loop, round robin. */
+    /**
+     * {@return the next loop, round robin} Any thread; what is opened on it stays on it. A
+     * closed group's loops are returned too: the runtime's requests made on them fail with
+     * {@link java.nio.channels.ClosedChannelException}.
+     */
     public EventLoop next() {
         return loops.get(Math.floorMod(next.getAndIncrement(), loops.size()));
     }
 
+    /** {@return the group's loops, in the order {@link #next()} starts from; the list cannot be modified} */
     public List<EventLoop> loops() {
         return loops;
     }
 
-    /** Native bytes held by all uring4j runtime loops of this JVM (for leak checks). */
+    /**
+     * {@return the native bytes held by all uring4j runtime loops of this JVM} Their operation
+     * slots, pooled buffers and receive buffers, for leak checks: a loop gives back all of its
+     * bytes when its close has finished. Any thread.
+     */
     public static long nativeBytes() {
         return NativeMemory.bytes();
     }
@@ -91,7 +114,8 @@ public final class EventLoopGroup implements AutoCloseable {
      *         kernel has not completed a request despite its cancel); the message names each such
      *         loop and how many requests it still waits for. Those loops keep waiting in the
      *         background and free their memory when the kernel is done with it, never before;
-     *         every other loop is closed
+     *         every other loop is closed. Also thrown, before anything is closed, when called on
+     *         one of the group's loop threads
      */
     @Override
     public void close() {
@@ -122,14 +146,29 @@ public final class EventLoopGroup implements AutoCloseable {
 
         private Builder() {}
 
-        /** Number of loops (threads, rings); default: one per available processor. */
+        /**
+         * Number of loops (threads, rings); default: one per available processor.
+         *
+         * @param loops the number of loops, at least 1
+         * @return this builder
+         * @throws IllegalArgumentException if {@code loops < 1}
+         */
         public Builder loops(int loops) {
             if (loops < 1) throw new IllegalArgumentException("an event loop group needs at least 1 loop, given " + loops);
             this.loops = loops;
             return this;
         }
 
-        /** Submission queue entries of each loop's ring, 8..32768; default 1024. */
+        /**
+         * Submission queue entries of each loop's ring, 8..32768; default 1024. The completion
+         * queue gets four times as many, at least 4096. A loop submits early when its
+         * submission queue fills, so this bounds the requests one submission carries, not those
+         * in flight (see {@link #maxOperations}).
+         *
+         * @param entries the submission queue's size, 8..32768
+         * @return this builder
+         * @throws IllegalArgumentException if {@code entries} is outside 8..32768
+         */
         public Builder ringEntries(int entries) {
             if (entries < 8 || entries > 32768) {
                 throw new IllegalArgumentException("ring entries must be 8..32768, given " + entries);
@@ -146,6 +185,10 @@ public final class EventLoopGroup implements AutoCloseable {
          * admitted again as earlier ones complete. Each slot costs 256 bytes of native memory,
          * kept while the loop lives; the table never grows past the limit plus a fixed reserve
          * of 1024 slots for the later steps of work already admitted.
+         *
+         * @param maxOperations requests in flight per loop, 16..16 777 216 (2<sup>24</sup>)
+         * @return this builder
+         * @throws IllegalArgumentException if {@code maxOperations} is outside 16..2<sup>24</sup>
          */
         public Builder maxOperations(int maxOperations) {
             if (maxOperations < 16) throw new IllegalArgumentException("maxOperations must be >= 16, given " + maxOperations);
@@ -161,6 +204,10 @@ public final class EventLoopGroup implements AutoCloseable {
          * buffers, paths, …); default 32 MiB. A buffer released while the loop already keeps
          * this much is freed at once, so a burst's memory goes back to the system when the
          * burst ends. 0 keeps none (every request with a heap buffer then allocates).
+         *
+         * @param bytes idle bytes kept per loop, 0 or more
+         * @return this builder
+         * @throws IllegalArgumentException if {@code bytes} is negative
          */
         public Builder idleBufferBytes(long bytes) {
             if (bytes < 0) throw new IllegalArgumentException("idleBufferBytes must be >= 0, given " + bytes);
@@ -168,7 +215,14 @@ public final class EventLoopGroup implements AutoCloseable {
             return this;
         }
 
-        /** How long {@link EventLoopGroup#close()} (or a loop's close) may take; default 30 s. */
+        /**
+         * How long {@link EventLoopGroup#close()} (or a loop's close) may take; default 30 s.
+         *
+         * @param timeout the longest close, positive
+         * @return this builder
+         * @throws NullPointerException if {@code timeout} is null
+         * @throws IllegalArgumentException if {@code timeout} is zero or negative
+         */
         public Builder closeTimeout(Duration timeout) {
             Objects.requireNonNull(timeout, "timeout");
             if (timeout.isNegative() || timeout.isZero()) {
@@ -179,8 +233,11 @@ public final class EventLoopGroup implements AutoCloseable {
         }
 
         /**
-         * Starts the loops.
+         * Starts the loops, each on a daemon platform thread of its own, and waits (at most 30 s
+         * per loop) until each has its ring; if one cannot start, those already started are
+         * told to close.
          *
+         * @return the started group
          * @throws IllegalStateException a loop could not start (no io_uring, no native access, …)
          */
         public EventLoopGroup build() {

@@ -84,7 +84,21 @@ public final class MessageSocket implements AutoCloseable {
 
     // ------------------------------------------------------------------ opening
 
-    /** A UDP socket bound to {@code local} (port 0: any free port); its family is the address's. */
+    /**
+     * A UDP socket bound to {@code local} (port 0: any free port); its family is the address's.
+     * The socket is made and bound on the calling thread and then served by the next loop of
+     * {@code group}; the call waits until that loop has taken it over.
+     *
+     * @param group the group whose next loop serves the socket
+     * @param local the address to bind to, resolved; IPv4 or IPv6
+     * @return the bound socket, not connected (see {@link #connect(InetSocketAddress)})
+     * @throws IllegalArgumentException {@code local} is unresolved
+     * @throws java.net.BindException the address is in use or not local, or the port needs
+     *         privileges (EADDRINUSE, EADDRNOTAVAIL, EACCES)
+     * @throws java.nio.channels.ClosedChannelException the loop is closed
+     * @throws IllegalStateException called on an event loop's thread, where it would have to wait
+     * @throws IOException socket(2) or getsockname(2) failed; no fd is left open
+     */
     public static MessageSocket udp(EventLoopGroup group, InetSocketAddress local) throws IOException {
         if (local.isUnresolved()) throw new IllegalArgumentException("unresolved address " + local);
         int family = local.getAddress() instanceof Inet6Address ? Posix.AF_INET6 : Posix.AF_INET;
@@ -101,7 +115,17 @@ public final class MessageSocket implements AutoCloseable {
         }
     }
 
-    /** Two connected AF_UNIX SOCK_SEQPACKET sockets (socketpair(2)), on the next loops of {@code group}. */
+    /**
+     * Two connected AF_UNIX SOCK_SEQPACKET sockets (socketpair(2)), on the next loops of {@code group}.
+     * Neither has an address: {@link Received#sender()} is null at both ends.
+     *
+     * @param group the group whose next two loops (the same one for a one-loop group) serve the
+     *              two ends
+     * @return the two ends; a message sent on one is received on the other
+     * @throws java.nio.channels.ClosedChannelException the loop is closed
+     * @throws IllegalStateException called on an event loop's thread, where it would have to wait
+     * @throws IOException socketpair(2) failed (out of fds, say); no fd is left open
+     */
     public static MessageSocket[] seqpacketPair(EventLoopGroup group) throws IOException {
         int[] fds = new int[2];
         int r = Posix.socketpair(Posix.AF_UNIX, Posix.SOCK_SEQPACKET | Posix.SOCK_CLOEXEC, 0, fds);
@@ -127,7 +151,24 @@ public final class MessageSocket implements AutoCloseable {
         return new MessageSocket(s);
     }
 
-    /** A SOCK_SEQPACKET connection to the AF_UNIX listener at {@code remote}, failing after {@code timeout}. */
+    /**
+     * A SOCK_SEQPACKET connection to the AF_UNIX listener at {@code remote}, failing after {@code timeout}:
+     * the blocking form of {@link #connectSeqpacketAsync}. A connect that fails, times out or is
+     * interrupted leaves no socket open.
+     *
+     * @param group   the group whose next loop serves the socket
+     * @param remote  the listener's path, not null, short enough for sun_path
+     * @param timeout how long the connect may take, positive; null: no deadline
+     * @return the connected socket; {@link #remoteAddress()} is {@code remote}
+     * @throws java.net.ConnectException nobody listens there (ECONNREFUSED)
+     * @throws java.nio.file.NoSuchFileException no socket file exists at the path (ENOENT)
+     * @throws java.nio.channels.InterruptedByTimeoutException {@code timeout} passed first
+     * @throws java.io.InterruptedIOException the thread was interrupted (the status is kept)
+     * @throws IllegalArgumentException the path is too long, or {@code timeout} is zero or negative
+     * @throws IllegalStateException called on an event loop's thread, where it would have to wait
+     * @throws IOException the connect failed otherwise, or no socket could be made; the message
+     *         names the path and the errno
+     */
     public static MessageSocket connectSeqpacket(EventLoopGroup group, UnixDomainSocketAddress remote, Duration timeout) throws IOException {
         return Errors.await(connectSeqpacketAsync(group.next(), remote, timeout));
     }
@@ -136,6 +177,16 @@ public final class MessageSocket implements AutoCloseable {
      * CONNECT guarded by a linked timeout (null: none); the socket is closed if the connect fails
      * or times out. A loop at its operation limit refuses it before any socket exists.
      *
+     * <p>Any thread, the loop's included. Cancelling the future gives the connect up; the
+     * connect is not cut short in the kernel, and its completion closes the socket nobody waits
+     * for.
+     *
+     * @param loop    the loop that makes the socket, runs the connect and then serves the socket
+     * @param remote  the listener's path, not null
+     * @param timeout the connect's deadline, positive, as a linked timeout in the kernel; null: none
+     * @return a future of the connected socket; it fails as {@link #connectSeqpacket} throws,
+     *         apart from the interrupt and the loop-thread refusal
+     * @throws NullPointerException if {@code remote} is null
      * @throws IllegalArgumentException (in the future) the path is too long for sun_path, or
      *         {@code timeout} is zero or negative
      */
@@ -169,11 +220,30 @@ public final class MessageSocket implements AutoCloseable {
         }
     };
 
-    /** Gives a UDP socket a default peer: {@link #send} goes there, and only its messages arrive. */
+    /**
+     * Gives a UDP socket a default peer: {@link #send} goes there, and only its messages arrive.
+     * The blocking form of {@link #connectAsync}; a later call replaces the peer.
+     *
+     * @param peer the peer, resolved, of the socket's family
+     * @throws java.nio.channels.ClosedChannelException the socket is closed
+     * @throws IllegalArgumentException {@code peer} is unresolved
+     * @throws IllegalStateException the socket is a SOCK_SEQPACKET one (connected when opened),
+     *         or the call was made on an event loop's thread and would have to wait there
+     * @throws IOException the kernel refused the CONNECT (a peer of another family, say)
+     */
     public void connect(InetSocketAddress peer) throws IOException {
         Errors.await(connectAsync(peer));
     }
 
+    /**
+     * As {@link #connect(InetSocketAddress)}, without waiting: a CONNECT on the socket's loop,
+     * which runs to its end once started. Any thread, the loop's included.
+     *
+     * @param peer the peer, resolved, of the socket's family
+     * @return a future completed with null once the kernel has the peer; it fails as
+     *         {@link #connect(InetSocketAddress)} throws, apart from the loop-thread refusal
+     * @throws NullPointerException if {@code peer} is null
+     */
     public CompletableFuture<Void> connectAsync(InetSocketAddress peer) {
         Objects.requireNonNull(peer, "peer");
         if (state.closed) return CompletableFuture.failedFuture(Errors.closed());
@@ -209,7 +279,26 @@ public final class MessageSocket implements AutoCloseable {
 
     /**
      * Sends {@code msg} to the connected peer, after every earlier send; the byte count. Waits
-     * at most the socket's {@link #timeout(Duration) default deadline}, if it has one.
+     * at most the socket's {@link #timeout(Duration) default deadline}, if it has one. The
+     * blocking form of {@link #sendAsync}.
+     *
+     * @param msg the message: the bytes from its position to its limit, at most 16 MiB (at least
+     *            1 on a SOCK_SEQPACKET socket); its position is advanced past them on the loop
+     * @return the byte count: all of the message (one is never cut)
+     * @throws java.nio.channels.InterruptedByTimeoutException the deadline passed first (see
+     *         {@link #send(ByteBuffer, Duration)})
+     * @throws java.io.InterruptedIOException the thread was interrupted: the message is
+     *         withdrawn as when a deadline passes; the interrupt status is kept
+     * @throws java.nio.channels.ClosedChannelException the socket was closed before the call
+     * @throws java.nio.channels.AsynchronousCloseException the socket was closed before the
+     *         message went out
+     * @throws IllegalArgumentException the message is over 16 MiB, or empty on a SOCK_SEQPACKET
+     *         socket
+     * @throws IllegalStateException called on an event loop's thread, where it would have to wait
+     * @throws IOException the kernel refused the message: a {@link java.net.SocketException}
+     *         naming the errno (EDESTADDRREQ for a UDP socket without a peer, EMSGSIZE for a
+     *         datagram too large, EPIPE for a SOCK_SEQPACKET peer that closed), or a
+     *         {@link java.net.ConnectException} when a connected UDP peer's port was found closed
      */
     public int send(ByteBuffer msg) throws IOException {
         return awaitSend(sendAsync(msg), defaultTimeout);
@@ -222,18 +311,43 @@ public final class MessageSocket implements AutoCloseable {
      * then never sent. One the kernel already has may still go out, whole (a message is never
      * cut). Later sends go on in order either way.
      *
+     * @param msg     the message, as for {@link #send(ByteBuffer)}
+     * @param timeout how long to wait, positive, not null
+     * @return the byte count: all of the message
      * @throws IllegalArgumentException {@code timeout} is not positive
+     * @throws IOException as {@link #send(ByteBuffer)}
      */
     public int send(ByteBuffer msg, Duration timeout) throws IOException {
         return awaitSend(sendAsync(msg), positive(timeout));
     }
 
-    /** Sends {@code msg} to {@code target}, after every earlier send; the byte count (default deadline as {@link #send(ByteBuffer)}). */
+    /**
+     * Sends {@code msg} to {@code target}, after every earlier send; the byte count (default deadline as {@link #send(ByteBuffer)}).
+     * The blocking form of {@link #sendToAsync}.
+     *
+     * @param msg    the message, as for {@link #send(ByteBuffer)}
+     * @param target where it goes: a resolved {@link InetSocketAddress} of the socket's family
+     *               for UDP, a {@link UnixDomainSocketAddress} for an AF_UNIX socket
+     * @return the byte count: all of the message
+     * @throws IllegalArgumentException {@code target} is of the wrong kind or unresolved, or as
+     *         {@link #send(ByteBuffer)}
+     * @throws IOException as {@link #send(ByteBuffer)}
+     */
     public int sendTo(ByteBuffer msg, SocketAddress target) throws IOException {
         return awaitSend(sendToAsync(msg, target), defaultTimeout);
     }
 
-    /** As {@link #sendTo(ByteBuffer, SocketAddress)} with the deadline of {@link #send(ByteBuffer, Duration)}. */
+    /**
+     * As {@link #sendTo(ByteBuffer, SocketAddress)} with the deadline of {@link #send(ByteBuffer, Duration)}.
+     *
+     * @param msg     the message, as for {@link #send(ByteBuffer)}
+     * @param target  where it goes, as for {@link #sendTo(ByteBuffer, SocketAddress)}
+     * @param timeout how long to wait, positive, not null
+     * @return the byte count: all of the message
+     * @throws IllegalArgumentException {@code timeout} is not positive, or as
+     *         {@link #sendTo(ByteBuffer, SocketAddress)}
+     * @throws IOException as {@link #send(ByteBuffer)}
+     */
     public int sendTo(ByteBuffer msg, SocketAddress target, Duration timeout) throws IOException {
         return awaitSend(sendToAsync(msg, target), positive(timeout));
     }
@@ -247,12 +361,27 @@ public final class MessageSocket implements AutoCloseable {
      * earlier send; completes with the count once the kernel took it. The bytes are those
      * between {@code msg}'s position and limit at this call; its position is advanced on the
      * loop. Cancelling the future withdraws the message if it has not reached the kernel yet.
+     * Any thread, the loop's included.
+     *
+     * @param msg the message, as for {@link #send(ByteBuffer)}; leave it alone until the future
+     *            completes
+     * @return a future of the byte count (all of the message); it fails as
+     *         {@link #send(ByteBuffer)} throws, apart from the deadline, the interrupt and the
+     *         loop-thread refusal
      */
     public CompletableFuture<Integer> sendAsync(ByteBuffer msg) {
         return enqueueSend(msg, null);
     }
 
-    /** As {@link #sendAsync} to {@code target}: an {@link InetSocketAddress} for UDP, a unix address for AF_UNIX. */
+    /**
+     * As {@link #sendAsync} to {@code target}: an {@link InetSocketAddress} for UDP, a unix address for AF_UNIX.
+     *
+     * @param msg    the message, as for {@link #send(ByteBuffer)}
+     * @param target where it goes, as for {@link #sendTo(ByteBuffer, SocketAddress)}
+     * @return a future of the byte count; it fails as {@link #sendTo(ByteBuffer, SocketAddress)}
+     *         throws, apart from the deadline, the interrupt and the loop-thread refusal
+     * @throws NullPointerException if {@code target} is null
+     */
     public CompletableFuture<Integer> sendToAsync(ByteBuffer msg, SocketAddress target) {
         Objects.requireNonNull(target, "target");
         return enqueueSend(msg, target);
@@ -311,18 +440,51 @@ public final class MessageSocket implements AutoCloseable {
 
     /**
      * The next message, into {@code dst} (waiting for one, at most the socket's
-     * {@link #timeout(Duration) default deadline} if it has one).
+     * {@link #timeout(Duration) default deadline} if it has one). The blocking form of
+     * {@link #receiveAsync(ByteBuffer)}.
+     *
+     * @param dst the buffer the message goes into, writable: from its position up to its limit
+     *            (a longer message is cut), the position advanced past it; a heap buffer takes
+     *            at most 16 MiB
+     * @return the message: its sender, its length (-1 at the end of a SOCK_SEQPACKET stream) and
+     *         whether it was cut
+     * @throws java.nio.channels.InterruptedByTimeoutException the deadline passed first
+     * @throws java.io.InterruptedIOException the thread was interrupted: the receive gives up its
+     *         place (the next message goes to the next receive); the interrupt status is kept
+     * @throws java.nio.channels.ClosedChannelException the socket was closed before the call
+     * @throws java.nio.channels.AsynchronousCloseException the socket was closed while the
+     *         receive waited
+     * @throws IllegalArgumentException {@code dst} is read-only, or a heap buffer with more than
+     *         16 MiB remaining
+     * @throws IllegalStateException called on an event loop's thread, where it would have to wait
+     * @throws IOException RECVMSG failed; the message names the errno (a connected UDP socket
+     *         whose peer's port was found closed gets a {@link java.net.ConnectException})
      */
     public Received receive(ByteBuffer dst) throws IOException {
         return Errors.await(receiveAsync(dst, defaultTimeout));
     }
 
-    /** The next message, or {@link java.nio.channels.InterruptedByTimeoutException} after {@code timeout}. */
+    /**
+     * The next message, or {@link java.nio.channels.InterruptedByTimeoutException} after {@code timeout}.
+     * As {@link #receive(ByteBuffer)}, with a deadline of its own (a linked timeout in the kernel).
+     *
+     * @param dst     the buffer the message goes into, as for {@link #receive(ByteBuffer)}
+     * @param timeout how long to wait once the receive reached the kernel, positive, not null
+     * @return the message, as for {@link #receive(ByteBuffer)}
+     * @throws IllegalArgumentException {@code timeout} is not positive, or as
+     *         {@link #receive(ByteBuffer)}
+     * @throws IOException as {@link #receive(ByteBuffer)}
+     */
     public Received receive(ByteBuffer dst, Duration timeout) throws IOException {
         return Errors.await(receiveAsync(dst, positive(timeout)));
     }
 
-    /** As {@link #receiveAsync(ByteBuffer, Duration)} with the socket's default deadline (none unless set). */
+    /**
+     * As {@link #receiveAsync(ByteBuffer, Duration)} with the socket's default deadline (none unless set).
+     *
+     * @param dst the buffer the message goes into, as for {@link #receive(ByteBuffer)}
+     * @return a future of the message, as for {@link #receiveAsync(ByteBuffer, Duration)}
+     */
     public CompletableFuture<Received> receiveAsync(ByteBuffer dst) {
         return receiveAsync(dst, defaultTimeout);
     }
@@ -334,6 +496,16 @@ public final class MessageSocket implements AutoCloseable {
      * reaches the kernel, after the earlier ones ended. Cancelling the future (as an interrupted
      * {@link #receive} does) gives up the receive's place: the next message goes to the next
      * receive, even one the kernel had already taken for this receive.
+     *
+     * <p>Any thread, the loop's included.
+     *
+     * @param dst     the buffer the message goes into, as for {@link #receive(ByteBuffer)}; leave
+     *                it alone until the future completes
+     * @param timeout the receive's deadline, positive; null: none
+     * @return a future of the message (its length -1 at the end of a SOCK_SEQPACKET stream); it
+     *         fails as {@link #receive(ByteBuffer)} throws, apart from the interrupt and the
+     *         loop-thread refusal, and with {@link IllegalArgumentException} for a
+     *         {@code timeout} that is zero or negative
      */
     public CompletableFuture<Received> receiveAsync(ByteBuffer dst, Duration timeout) {
         if (state.closed) return CompletableFuture.failedFuture(Errors.closed());
@@ -357,8 +529,10 @@ public final class MessageSocket implements AutoCloseable {
      * {@link #receiveAsync(ByteBuffer)}, of this socket that names no deadline of its own a
      * deadline of {@code timeout}; null (the default) for none. A receive's deadline is a linked
      * timeout in the kernel, a send's bounds the caller's wait (see
-     * {@link #send(ByteBuffer, Duration)}).
+     * {@link #send(ByteBuffer, Duration)}). Any thread; calls made later use the new value.
      *
+     * @param timeout the deadline, positive; null for none
+     * @return this socket
      * @throws IllegalArgumentException {@code timeout} is not positive
      */
     public MessageSocket timeout(Duration timeout) {
@@ -378,26 +552,71 @@ public final class MessageSocket implements AutoCloseable {
             StandardSocketOptions.SO_SNDBUF, StandardSocketOptions.SO_REUSEADDR, StandardSocketOptions.SO_REUSEPORT);
     private static final Set<SocketOption<?>> UNIX_OPTIONS = Set.of(StandardSocketOptions.SO_RCVBUF, StandardSocketOptions.SO_SNDBUF);
 
-    /** The options {@link #getOption} and {@link #setOption} take. */
+    /**
+     * {@return the options {@link #getOption} and {@link #setOption} take} SO_RCVBUF, SO_SNDBUF,
+     * SO_REUSEADDR and SO_REUSEPORT for UDP; SO_RCVBUF and SO_SNDBUF for AF_UNIX.
+     */
     public Set<SocketOption<?>> supportedOptions() {
         return family == Posix.AF_UNIX ? UNIX_OPTIONS : INET_OPTIONS;
     }
 
-    /** Sets a socket option through IORING_OP_URING_CMD, as {@link TcpConnection#setOption} does. */
+    /**
+     * Sets a socket option through IORING_OP_URING_CMD, as {@link TcpConnection#setOption} does.
+     * The blocking form of {@link #setOptionAsync}.
+     *
+     * @param <T>    the option's value type
+     * @param option the option, one of {@link #supportedOptions()}
+     * @param value  its new value, not null; integers 0 or more
+     * @return this socket
+     * @throws UnsupportedOperationException if {@code option} is not in {@link #supportedOptions()}
+     * @throws IllegalArgumentException if {@code value} is null or negative
+     * @throws java.nio.channels.ClosedChannelException the socket is closed
+     * @throws IllegalStateException called on an event loop's thread, where it would have to wait
+     * @throws IOException setsockopt(2) failed
+     */
     public <T> MessageSocket setOption(SocketOption<T> option, T value) throws IOException {
         Errors.await(setOptionAsync(option, value));
         return this;
     }
 
+    /**
+     * A socket option's value, as getsockopt(2) reports it; see {@link #setOption}. The blocking
+     * form of {@link #getOptionAsync}.
+     *
+     * @param <T>    the option's value type
+     * @param option the option, one of {@link #supportedOptions()}
+     * @return its value
+     * @throws UnsupportedOperationException if {@code option} is not in {@link #supportedOptions()}
+     * @throws java.nio.channels.ClosedChannelException the socket is closed
+     * @throws IllegalStateException called on an event loop's thread, where it would have to wait
+     * @throws IOException getsockopt(2) failed
+     */
     public <T> T getOption(SocketOption<T> option) throws IOException {
         return Errors.await(getOptionAsync(option));
     }
 
+    /**
+     * As {@link #setOption}, without waiting. Any thread, the loop's included.
+     *
+     * @param <T>    the option's value type
+     * @param option the option, one of {@link #supportedOptions()}
+     * @param value  its new value, not null; integers 0 or more
+     * @return a future completed with null once the kernel has set it; it fails as
+     *         {@link #setOption} throws, apart from the loop-thread refusal
+     */
     public <T> CompletableFuture<Void> setOptionAsync(SocketOption<T> option, T value) {
         return SocketOptionRequests.set(state.requests, this, supportedOptions(), option, value, SocketOptionRequests.Route.COMMAND,
                 SocketOptionRequests.TIMEOUT);
     }
 
+    /**
+     * As {@link #getOption}, without waiting. Any thread, the loop's included.
+     *
+     * @param <T>    the option's value type
+     * @param option the option, one of {@link #supportedOptions()}
+     * @return a future of the value; it fails as {@link #getOption} throws, apart from the
+     *         loop-thread refusal
+     */
     public <T> CompletableFuture<T> getOptionAsync(SocketOption<T> option) {
         return SocketOptionRequests.get(state.requests, this, supportedOptions(), option, SocketOptionRequests.Route.COMMAND,
                 SocketOptionRequests.TIMEOUT);
@@ -405,32 +624,52 @@ public final class MessageSocket implements AutoCloseable {
 
     // ------------------------------------------------------------------ addresses and close
 
-    /** The bound address of a UDP socket; null for an AF_UNIX one. */
+    /**
+     * {@return the bound address of a UDP socket; null for an AF_UNIX one} With the port the
+     * kernel chose when {@link #udp} asked for port 0.
+     */
     public SocketAddress localAddress() {
         return state.local;
     }
 
-    /** The peer given to {@link #connect} or {@link #connectSeqpacket}; null otherwise. */
+    /** {@return the peer given to {@link #connect} or {@link #connectSeqpacket}; null otherwise} */
     public SocketAddress remoteAddress() {
         return state.remote;
     }
 
+    /**
+     * {@return whether the socket is open} False from the moment its close begins on the loop,
+     * so always once a {@link #close()} called off the loop thread has returned.
+     */
     public boolean isOpen() {
         return !state.closed;
     }
 
-    /** The loop this socket's requests run on. */
+    /** {@return the loop this socket's requests run on} */
     public EventLoop loop() {
         return loop;
     }
 
-    /** Cancels this socket's requests, waits for their completions, then closes the fd. Idempotent. */
+    /**
+     * Cancels this socket's requests, waits for their completions, then closes the fd. Idempotent.
+     * The requests cut short fail with {@link java.nio.channels.AsynchronousCloseException}, later
+     * ones with {@link java.nio.channels.ClosedChannelException}. Waits at most 30 s, not cut
+     * short by an interrupt (the status is kept); on a loop thread it starts the close and returns.
+     *
+     * @throws IOException the fd's close failed, or did not complete within 30 s
+     */
     @Override
     public void close() throws IOException {
         Errors.awaitClose(closeAsync(), this);
     }
 
-    /** As {@link #close()}, without waiting: the future completes once the fd is closed. */
+    /**
+     * As {@link #close()}, without waiting: the future completes once the fd is closed. Any
+     * thread, the loop's included.
+     *
+     * @return a future that completes once the fd is closed (its value carries no meaning), at
+     *         once on a loop that is closing (its shutdown closes the fd)
+     */
     public CompletableFuture<Integer> closeAsync() {
         return state.close();
     }

@@ -89,7 +89,30 @@ public final class TcpConnection implements ByteChannel, NetworkChannel {
 
     // ------------------------------------------------------------------ connect
 
-    /** Connects to {@code remote} on the next loop of {@code group}, failing after {@code timeout}. */
+    /**
+     * Connects to {@code remote} on the next loop of {@code group}, failing after {@code timeout}:
+     * the blocking form of {@link #connectAsync(EventLoop, InetSocketAddress, Duration)}. A
+     * failed, timed-out or interrupted connect leaves no socket open.
+     *
+     * @param group   the group whose next loop serves the connection
+     * @param remote  the address to connect to, resolved
+     * @param timeout how long the connect may take, positive; null: no deadline but the kernel's
+     *                own (its SYN retries)
+     * @return the connection, registered with its loop and ready for reads and writes
+     * @throws java.net.ConnectException the peer refused the connection, or the kernel's own
+     *         connect timed out (ECONNREFUSED, ETIMEDOUT)
+     * @throws java.nio.channels.InterruptedByTimeoutException {@code timeout} passed first
+     * @throws java.io.InterruptedIOException the thread was interrupted: the call gives up at
+     *         once, the connect's completion closes the socket, the interrupt status is kept
+     * @throws java.nio.channels.ClosedChannelException the loop is closed
+     * @throws IllegalArgumentException {@code remote} is unresolved, or {@code timeout} is zero
+     *         or negative
+     * @throws IllegalStateException called on an event loop's thread, where it would have to
+     *         wait (use {@link #connectAsync(EventLoop, InetSocketAddress, Duration)} there)
+     * @throws IOException the connect failed otherwise ({@link java.net.NoRouteToHostException},
+     *         a {@link java.net.SocketException} such as "Network is unreachable"), or no socket
+     *         could be made; the message names the address and the errno
+     */
     public static TcpConnection connect(EventLoopGroup group, InetSocketAddress remote, Duration timeout) throws IOException {
         return Errors.await(connectAsync(group.next(), remote, timeout));
     }
@@ -99,7 +122,17 @@ public final class TcpConnection implements ByteChannel, NetworkChannel {
      * {@code local} (port 0: any free port), as {@code new Socket(host, port, localAddr, localPort)}
      * binds before it connects. A local address in use fails with {@link java.net.BindException}.
      *
+     * @param group   the group whose next loop serves the connection
+     * @param remote  the address to connect to, resolved
+     * @param local   the address to bind to first, resolved and of {@code remote}'s family (IPv4
+     *                or IPv6); port 0: any free port; null: chosen by the kernel at connect
+     * @param timeout how long the connect may take, positive; null: no deadline but the kernel's
+     * @return the connection, bound to {@code local}
+     * @throws java.net.BindException {@code local} is in use, not an address of this host, or
+     *         its port needs privileges (EADDRINUSE, EADDRNOTAVAIL, EACCES)
      * @throws IllegalArgumentException {@code local} is unresolved or of another family than {@code remote}
+     * @throws IOException the connect failed, timed out or was interrupted, as for
+     *         {@link #connect(EventLoopGroup, InetSocketAddress, Duration)}
      */
     public static TcpConnection connect(EventLoopGroup group, InetSocketAddress remote, InetSocketAddress local, Duration timeout)
             throws IOException {
@@ -111,6 +144,17 @@ public final class TcpConnection implements ByteChannel, NetworkChannel {
      * or times out. A loop at its operation limit refuses it before any socket exists
      * ({@link java.util.concurrent.RejectedExecutionException}).
      *
+     * <p>Any thread, the loop's included. Cancelling the future gives the connect up: the call
+     * is not cut short in the kernel, and its completion closes the socket nobody waits for.
+     *
+     * @param loop    the loop that makes the socket, runs the connect and then serves the
+     *                connection
+     * @param remote  the address to connect to, resolved
+     * @param timeout the connect's deadline, positive, as a linked timeout in the kernel; null:
+     *                none but the kernel's own
+     * @return a future of the connection; it fails with the exceptions listed for
+     *         {@link #connect(EventLoopGroup, InetSocketAddress, Duration)} (all but the
+     *         interrupt and the loop-thread refusal), the unchecked ones included
      * @throws IllegalArgumentException (in the future) {@code remote} is unresolved or
      *         {@code timeout} is zero or negative
      */
@@ -122,6 +166,14 @@ public final class TcpConnection implements ByteChannel, NetworkChannel {
      * As {@link #connectAsync(EventLoop, InetSocketAddress, Duration)}, the socket bound to
      * {@code local} first (null: chosen by the kernel at connect, as usual).
      *
+     * @param loop    the loop that makes the socket, runs the connect and then serves the
+     *                connection
+     * @param remote  the address to connect to, resolved
+     * @param local   the address to bind to first, of {@code remote}'s family (port 0: any free
+     *                port), or null
+     * @param timeout the connect's deadline, positive; null: none but the kernel's own
+     * @return a future of the connection; a bind that fails completes it with
+     *         {@link java.net.BindException}, and nothing is left open
      * @throws IllegalArgumentException (in the future) an address is unresolved, the two are of
      *         different families, or {@code timeout} is zero or negative
      */
@@ -169,7 +221,10 @@ public final class TcpConnection implements ByteChannel, NetworkChannel {
      * The deadline of every blocking {@link #read(ByteBuffer)} and {@link #write(ByteBuffer)}
      * that names none; null (the default) removes it. A read that times out gives up its place
      * (later bytes go to the next read); a write that times out makes the output unusable.
+     * Any thread; reads and writes that start later use the new value.
      *
+     * @param timeout the deadline, positive; null for none
+     * @return this connection
      * @throws IllegalArgumentException if {@code timeout} is zero or negative
      */
     public TcpConnection timeout(Duration timeout) {
@@ -180,7 +235,7 @@ public final class TcpConnection implements ByteChannel, NetworkChannel {
         return this;
     }
 
-    /** The deadline of blocking reads and writes that name none, or null. */
+    /** {@return the deadline of blocking reads and writes that name none, or null} */
     public Duration timeout() {
         return defaultTimeout;
     }
@@ -194,6 +249,16 @@ public final class TcpConnection implements ByteChannel, NetworkChannel {
      * backpressure does not apply; instead the connection stops receiving while its own send
      * queue is at {@link #sendQueueLimit()}, so a peer that does not read the answers stops being
      * read. Set once; from any thread.
+     *
+     * <p>A second receiver, or one while a read is pending, is refused on the loop with
+     * {@link IllegalStateException}: thrown to a caller on the loop thread when the call runs at
+     * once, logged ({@code io.uring4j.runtime}) otherwise. Once a receiver is set, reads fail
+     * with {@link IllegalStateException}. On a connection already closed the receiver is never
+     * called.
+     *
+     * @param r the receiver, not null
+     * @throws NullPointerException if {@code r} is null
+     * @throws IllegalStateException the connection's loop is closed
      */
     public void receive(TcpReceiver r) {
         Objects.requireNonNull(r, "receiver");
@@ -212,6 +277,28 @@ public final class TcpConnection implements ByteChannel, NetworkChannel {
      * multishot request shared by every read, so the deadline is the read's, not a kernel
      * request's: the receive stays armed and bytes that arrive later wait for the next read. An
      * interrupt gives the read up the same way ({@link java.io.InterruptedIOException}).
+     * If the loop had already started copying bytes into {@code dst} when the deadline passed
+     * or the interrupt came, the read returns them instead (the interrupt status is kept).
+     *
+     * @param dst     the buffer to fill, writable: bytes land from its position on, up to its
+     *                limit, and the position is advanced past them
+     * @param timeout how long to wait for data; null: no deadline (a zero or negative one
+     *                expires at once, unless the bytes are already being copied)
+     * @return the number of bytes read, 0 only if {@code dst} has no room, or -1 at end of
+     *         stream (the peer shut its output, or {@link #shutdownInput()} was called)
+     * @throws java.nio.channels.InterruptedByTimeoutException nothing arrived within
+     *         {@code timeout}
+     * @throws java.io.InterruptedIOException the thread was interrupted while it waited
+     * @throws java.nio.channels.ClosedChannelException the connection was closed before the call
+     * @throws java.nio.channels.AsynchronousCloseException the connection was closed while the
+     *         read waited
+     * @throws java.nio.channels.ReadPendingException another read is waiting
+     * @throws IllegalArgumentException {@code dst} is read-only, or its position is past its limit
+     * @throws IllegalStateException a {@link #receive(TcpReceiver) receiver} gets this
+     *         connection's bytes, or the call was made on an event loop's thread and would have
+     *         to wait there
+     * @throws IOException the receive failed: a reset is a {@link java.net.SocketException}
+     *         "Connection reset", with the address and the errno in the message
      */
     public int read(ByteBuffer dst, Duration timeout) throws IOException {
         CompletableFuture<Integer> f = receive.readAsync(dst, this);
@@ -226,6 +313,14 @@ public final class TcpConnection implements ByteChannel, NetworkChannel {
      * and the future completes with them): its buffer is left alone and later bytes go to the
      * next read. The buffer's position and limit are read here, once; the bytes land in that
      * range and the position is set after them on the loop.
+     *
+     * <p>Any thread, the loop's included. A result the loop delivers completes the future on
+     * the loop thread, where the callbacks attached by then run (they must not block).
+     *
+     * @param dst the buffer to fill, writable; leave it alone until the future completes
+     * @return a future of the count, 0 only if {@code dst} has no room, or -1 at end of stream;
+     *         it fails as {@link #read(ByteBuffer, Duration)} throws, apart from the deadline,
+     *         the interrupt and the loop-thread refusal
      */
     public CompletableFuture<Integer> readAsync(ByteBuffer dst) {
         return receive.readAsync(dst, this);
@@ -234,7 +329,12 @@ public final class TcpConnection implements ByteChannel, NetworkChannel {
     /**
      * Ends this side's input as {@link java.net.Socket#shutdownInput} does: reads return -1 from
      * now on, a receiver gets its end, and bytes received but not read, or arriving later, are
-     * dropped. The kernel gets SHUT_RD. Idempotent.
+     * dropped. The kernel gets SHUT_RD. Idempotent. Waits until the kernel has done it; a
+     * read waiting meanwhile returns -1.
+     *
+     * @throws java.nio.channels.ClosedChannelException the connection is closed
+     * @throws IllegalStateException called on an event loop's thread, where it would have to wait
+     * @throws IOException the kernel refused the SHUTDOWN (a peer already gone is not an error)
      */
     public void shutdownInput() throws IOException {
         TcpFuture<Integer> f = new TcpFuture<>(loop, g -> { }, this);
@@ -260,6 +360,24 @@ public final class TcpConnection implements ByteChannel, NetworkChannel {
      * unknown part of it was sent: every later write fails with {@link IllegalStateException},
      * and {@link #close()} resets the connection. An interrupt does the same
      * ({@link java.io.InterruptedIOException}).
+     *
+     * @param src     the bytes to send: from its position to its limit, at most 16 MiB; its
+     *                position is advanced past them once they are copied
+     * @param timeout how long to wait until the kernel took every byte; null: no deadline
+     * @return the count, {@code src}'s remaining bytes (never a short write)
+     * @throws java.nio.channels.InterruptedByTimeoutException {@code timeout} passed first
+     * @throws java.io.InterruptedIOException the thread was interrupted (the status is kept)
+     * @throws java.nio.channels.ClosedChannelException the connection was closed, or its output
+     *         shut down, before the write was queued
+     * @throws java.nio.channels.AsynchronousCloseException the connection was aborted (by
+     *         {@link #abort()}, or by a close whose {@link #closeTimeout()} passed) before the
+     *         write went out
+     * @throws IllegalArgumentException {@code src} holds more than 16 MiB, or its position is
+     *         past its limit
+     * @throws IllegalStateException an earlier write was given up (the output is unusable), or
+     *         the call was made on an event loop's thread and would have to wait there
+     * @throws IOException the send failed: {@link java.net.SocketException} "Broken pipe" or
+     *         "Connection reset" with the address and the errno
      */
     public int write(ByteBuffer src, Duration timeout) throws IOException {
         CompletableFuture<Integer> f = send.writeAsync(src, this);
@@ -274,12 +392,26 @@ public final class TcpConnection implements ByteChannel, NetworkChannel {
      * where its position is set after them). While the connection's queue holds
      * {@link #sendQueueLimit()} bytes the write waits, uncopied, until the queue drained to half
      * of it. Cancelling the future makes the output unusable (see {@link #write(ByteBuffer, Duration)}).
+     *
+     * <p>Any thread, the loop's included; writes from several threads go out in the order the
+     * loop received them, each whole.
+     *
+     * @param src the bytes to send, from its position to its limit, at most 16 MiB
+     * @return a future of the count (all of {@code src}'s remaining bytes, 0 at once for an
+     *         empty buffer); it fails as {@link #write(ByteBuffer, Duration)} throws, apart from
+     *         the deadline, the interrupt and the loop-thread refusal
      */
     public CompletableFuture<Integer> writeAsync(ByteBuffer src) {
         return send.writeAsync(src, this);
     }
 
-    /** {@link #send(MemorySegment, long, long)} of all of {@code data}. */
+    /**
+     * {@link #send(MemorySegment, long, long)} of all of {@code data}.
+     *
+     * @param data the bytes to send, at most 16 MiB
+     * @throws IllegalStateException as {@link #send(MemorySegment, long, long)}
+     * @throws IllegalArgumentException {@code data} holds more than 16 MiB
+     */
     public void send(MemorySegment data) {
         send(data, 0, data.byteSize());
     }
@@ -295,8 +427,15 @@ public final class TcpConnection implements ByteChannel, NetworkChannel {
      * over, and it goes back to the kernel only when the send has ended, as a C liburing echo
      * server does (no copy, and no second buffer per message in the cache).
      *
+     * @param data   the segment holding the bytes, from any arena: it is read before this
+     *               returns (unless it is the receive buffer being delivered, see above)
+     * @param offset where the bytes start in {@code data}, 0 or more
+     * @param length how many bytes to send, 0 (nothing is done) to 16 MiB, with
+     *               {@code offset + length} at most {@code data}'s size
      * @throws IllegalStateException if called off the loop, after {@link #shutdownOutput()}, or
      *                               once a given-up write made the output unusable
+     * @throws IndexOutOfBoundsException {@code offset} and {@code length} do not fit in {@code data}
+     * @throws IllegalArgumentException {@code length} is over 16 MiB
      */
     public void send(MemorySegment data, long offset, long length) {
         send(data, offset, length, null, null);
@@ -307,8 +446,19 @@ public final class TcpConnection implements ByteChannel, NetworkChannel {
      * when the kernel has taken every byte (the count) or the send failed (the connection is then
      * not aborted: the handler decides). A closed connection fails it at once with
      * {@link java.nio.channels.ClosedChannelException}; a close under way with
-     * {@link java.nio.channels.AsynchronousCloseException}. A handler that throws is reported
-     * on stderr.
+     * {@link java.nio.channels.AsynchronousCloseException}. A handler that throws is logged
+     * ({@code io.uring4j.runtime}).
+     *
+     * @param <A>        the attachment's type
+     * @param data       the segment holding the bytes, as for {@link #send(MemorySegment, long, long)}
+     * @param offset     where the bytes start in {@code data}, 0 or more
+     * @param length     how many bytes to send, 0 (the handler completes at once with 0) to 16 MiB
+     * @param attachment passed to {@code handler} as is; may be null
+     * @param handler    told the count or the failure, on the loop thread; null: none, as
+     *                   {@link #send(MemorySegment, long, long)}
+     * @throws IllegalStateException as {@link #send(MemorySegment, long, long)}
+     * @throws IndexOutOfBoundsException {@code offset} and {@code length} do not fit in {@code data}
+     * @throws IllegalArgumentException {@code length} is over 16 MiB
      */
     public <A> void send(MemorySegment data, long offset, long length, A attachment,
                          CompletionHandler<Integer, ? super A> handler) {
@@ -332,14 +482,27 @@ public final class TcpConnection implements ByteChannel, NetworkChannel {
      * Ends this side's output as {@link java.net.Socket#shutdownOutput} does, after every earlier
      * write (the SHUTDOWN is queued in their order): waits until they reached the kernel and the
      * FIN is on its way. Later writes fail with {@link java.nio.channels.ClosedChannelException}.
-     * Idempotent.
+     * Idempotent. The blocking form of {@link #shutdownOutputAsync()}.
+     *
+     * @throws java.nio.channels.ClosedChannelException the connection is closed
+     * @throws java.nio.channels.AsynchronousCloseException the connection was closed before the
+     *         SHUTDOWN went out
+     * @throws IllegalStateException an earlier write was given up (the output is unusable), or
+     *         the call was made on an event loop's thread and would have to wait there
+     * @throws IOException the SHUTDOWN failed (the message names the errno)
      */
     public void shutdownOutput() throws IOException {
         CompletableFuture<Void> f = shutdownOutputAsync();
         Errors.await(f);
     }
 
-    /** As {@link #shutdownOutput()}, completing once every earlier write and the SHUTDOWN went to the kernel. */
+    /**
+     * As {@link #shutdownOutput()}, completing once every earlier write and the SHUTDOWN went to
+     * the kernel. Any thread, the loop's included.
+     *
+     * @return a future completed with null once the FIN is on its way; it fails as
+     *         {@link #shutdownOutput()} throws, apart from the loop-thread refusal
+     */
     public CompletableFuture<Void> shutdownOutputAsync() {
         TcpFuture<Integer> f = new TcpFuture<>(loop, g -> { }, this); // giving it up cuts no write
         if (state.closed) f.settleFailure(Errors.closed());
@@ -350,8 +513,11 @@ public final class TcpConnection implements ByteChannel, NetworkChannel {
     /**
      * Lets at most {@code bytes} wait in this connection's send queue (native memory) before
      * writes wait, uncopied, until it drained to half (a write larger than the limit goes alone).
-     * 0 sends one write at a time. Default 4 MiB.
+     * 0 sends one write at a time. Default 4 MiB. Any thread; writes admitted later keep to the
+     * new limit.
      *
+     * @param bytes the limit in bytes, 0 or more
+     * @return this connection
      * @throws IllegalArgumentException if {@code bytes} is negative
      */
     public TcpConnection sendQueueLimit(int bytes) {
@@ -359,7 +525,7 @@ public final class TcpConnection implements ByteChannel, NetworkChannel {
         return this;
     }
 
-    /** See {@link #sendQueueLimit(int)}. */
+    /** {@return the bytes the send queue may hold before writes wait} See {@link #sendQueueLimit(int)}. */
     public int sendQueueLimit() {
         return send.limit();
     }
@@ -392,12 +558,32 @@ public final class TcpConnection implements ByteChannel, NetworkChannel {
         return Errors.await(getOptionAsync(option));
     }
 
+    /**
+     * As {@link #setOption}, without waiting. Any thread, the loop's included.
+     *
+     * @param <T>    the option's value type
+     * @param option the option, one of {@link #supportedOptions()}
+     * @param value  its new value, not null; integers 0 or more
+     * @return a future completed with null once the kernel has set it; it fails with
+     *         {@link UnsupportedOperationException} or {@link IllegalArgumentException} as
+     *         {@link #setOption} throws them, {@link java.nio.channels.ClosedChannelException} on
+     *         a closed connection, or the {@link IOException} of setsockopt(2)
+     */
     public <T> CompletableFuture<Void> setOptionAsync(SocketOption<T> option, T value) {
         if (state.closed) return CompletableFuture.failedFuture(Errors.closed());
         return SocketOptionRequests.set(state.requests, this, OPTIONS, option, value, SocketOptionRequests.Route.COMMAND,
                 SocketOptionRequests.TIMEOUT);
     }
 
+    /**
+     * As {@link #getOption}, without waiting. Any thread, the loop's included.
+     *
+     * @param <T>    the option's value type
+     * @param option the option, one of {@link #supportedOptions()}
+     * @return a future of the value; it fails with {@link UnsupportedOperationException} for an
+     *         option not supported, {@link java.nio.channels.ClosedChannelException} on a closed
+     *         connection, or the {@link IOException} of getsockopt(2)
+     */
     public <T> CompletableFuture<T> getOptionAsync(SocketOption<T> option) {
         if (state.closed) return CompletableFuture.failedFuture(Errors.closed());
         return SocketOptionRequests.get(state.requests, this, OPTIONS, option, SocketOptionRequests.Route.COMMAND,
@@ -406,7 +592,7 @@ public final class TcpConnection implements ByteChannel, NetworkChannel {
 
     // ------------------------------------------------------------------ close
 
-    /** The peer's address. */
+    /** {@return the peer's address} Known from the connect or the accept; also after a close. */
     public InetSocketAddress remoteAddress() {
         return remote;
     }
@@ -458,6 +644,8 @@ public final class TcpConnection implements ByteChannel, NetworkChannel {
      * its writes {@link #writeAsync} (one read may wait at a time, a second fails with
      * {@link java.nio.channels.ReadPendingException}; writes queue in order); handlers run on the
      * connection's loop thread, and closing the view closes the connection.
+     *
+     * @return a new view of this connection; views share the connection's one pending read
      */
     public AsynchronousByteChannel asAsynchronousByteChannel() {
         return new TcpAsyncChannel(this);
@@ -471,8 +659,11 @@ public final class TcpConnection implements ByteChannel, NetworkChannel {
     /**
      * How long {@link #close()} lets writes already made reach the kernel before it aborts
      * (SO_LINGER's role; the kernel still sends what it holds after the fd closed, as TCP always
-     * does). Zero makes {@code close()} an {@link #abort()}. Default 10 s.
+     * does). Zero makes {@code close()} an {@link #abort()}. Default 10 s. Any thread; a close
+     * already begun keeps the value it started with.
      *
+     * @param timeout how long a graceful close may wait for the writes, zero or positive
+     * @return this connection
      * @throws IllegalArgumentException if {@code timeout} is null or negative
      */
     public TcpConnection closeTimeout(Duration timeout) {
@@ -483,7 +674,7 @@ public final class TcpConnection implements ByteChannel, NetworkChannel {
         return this;
     }
 
-    /** See {@link #closeTimeout(Duration)}. */
+    /** {@return how long {@link #close()} lets the writes reach the kernel} See {@link #closeTimeout(Duration)}. */
     public Duration closeTimeout() {
         return state.closeTimeout;
     }
@@ -501,7 +692,14 @@ public final class TcpConnection implements ByteChannel, NetworkChannel {
         state.lifecycle.awaitClose(closeAsync(), state.closeTimeout);
     }
 
-    /** As {@link #close()}, without waiting: the future completes once the fd is closed. */
+    /**
+     * As {@link #close()}, without waiting: the future completes once the fd is closed. Any
+     * thread, the loop's included; an interrupt plays no part.
+     *
+     * @return a future that completes once the fd is closed (its value carries no meaning), at
+     *         once if the loop is already closed (its shutdown closed the fd); it fails only with
+     *         the close's own {@link IOException}
+     */
     public CompletableFuture<Integer> closeAsync() {
         return state.lifecycle.start(false);
     }
@@ -510,7 +708,11 @@ public final class TcpConnection implements ByteChannel, NetworkChannel {
      * Closes at once: writes not yet in the kernel and those under way fail with
      * {@link java.nio.channels.AsynchronousCloseException}, what the kernel holds is dropped and
      * the peer gets a reset (SO_LINGER 0), then the fd closes as in {@link #close()}.
-     * Idempotent; also ends a graceful close that is still waiting.
+     * Idempotent; also ends a graceful close that is still waiting. Waits for the fd's close
+     * (at most 30 s, not cut short by an interrupt, whose status is kept); on a loop thread it
+     * starts the abort and returns.
+     *
+     * @throws IOException the fd's close failed, or did not complete within 30 s
      */
     public void abort() throws IOException {
         Errors.awaitClose(state.lifecycle.start(true), this);

@@ -29,7 +29,26 @@ public final class TcpServer implements AutoCloseable {
         AbandonedObjects.closeWhenUnreachable(this, state);
     }
 
-    /** Binds and listens on {@code address} (port 0: any free port) with SO_REUSEADDR. */
+    /**
+     * Binds and listens on {@code address} (port 0: any free port) with SO_REUSEADDR. The
+     * server's accepts run on the next loop of {@code group}; each connection it accepts goes to
+     * the group's next loop in turn. The socket is made on the calling thread, then the call waits
+     * until the server's loop has taken it over, so it is for an ordinary thread: on a loop
+     * thread it throws {@link IllegalStateException} when it would have to wait.
+     *
+     * @param group   the group whose loops run the server and its connections
+     * @param address the address to listen on, resolved; its family (IPv4 or IPv6) is the
+     *                socket's
+     * @param backlog listen(2)'s backlog, at least 1: connections the kernel completes and keeps
+     *                waiting for an accept (capped by the kernel at {@code net.core.somaxconn})
+     * @return the listening server, accepting
+     * @throws IllegalArgumentException {@code backlog} is below 1, or {@code address} is unresolved
+     * @throws java.net.BindException the address is in use or not local, or the port needs
+     *         privileges (EADDRINUSE, EADDRNOTAVAIL, EACCES)
+     * @throws java.nio.channels.ClosedChannelException the loop is closed (the group was closed)
+     * @throws IOException socket(2), listen(2) or getsockname(2) failed: the message names the
+     *         call, the address and the errno; no fd is left open
+     */
     public static TcpServer bind(EventLoopGroup group, InetSocketAddress address, int backlog) throws IOException {
         if (backlog < 1) throw new IllegalArgumentException("backlog must be >= 1, given " + backlog);
         int family = address.getAddress() instanceof Inet6Address ? Posix.AF_INET6 : Posix.AF_INET;
@@ -58,6 +77,10 @@ public final class TcpServer implements AutoCloseable {
         }
     }
 
+    /**
+     * {@return the address the server listens on, as getsockname(2) reported it after the bind}
+     * With the port the kernel chose when the bind asked for port 0. Any thread.
+     */
     public InetSocketAddress localAddress() {
         return state.local;
     }
@@ -68,8 +91,14 @@ public final class TcpServer implements AutoCloseable {
     }
 
     /**
-     * The next accepted connection, waiting for one.
+     * The next accepted connection, waiting for one: the blocking form of {@link #acceptAsync()}.
      *
+     * @return the connection, on its own loop and already receiving
+     * @throws java.nio.channels.ClosedChannelException the server was closed before the call
+     * @throws java.nio.channels.AsynchronousCloseException the server or its loop was closed
+     *         while the call waited
+     * @throws IllegalStateException called on an event loop's thread when it would have to wait
+     *         there (use {@link #acceptAsync()} on a loop)
      * @throws IOException the accept failed; while the process is out of fds it fails with
      *                     EMFILE (or ENFILE) named in the message, see {@link #acceptAsync()}
      * @throws java.io.InterruptedIOException the thread was interrupted: the accept gave up its
@@ -80,8 +109,11 @@ public final class TcpServer implements AutoCloseable {
     }
 
     /**
-     * The next accepted connection, waiting at most {@code timeout}.
+     * The next accepted connection, waiting at most {@code timeout}; otherwise as
+     * {@link #accept()}.
      *
+     * @param timeout how long to wait, positive, not null
+     * @return the connection, on its own loop and already receiving
      * @throws java.nio.channels.InterruptedByTimeoutException none came within {@code timeout}:
      *         the accept gave up its place, so the next connection goes to the next accept
      *         (when a connection and the timeout arrive together, the caller gets the connection)
@@ -105,13 +137,30 @@ public final class TcpServer implements AutoCloseable {
      * fails with an {@link IOException} naming the errno, and the server tries again after a
      * delay (10 ms, doubling up to {@value TcpServerState#MAX_BACKOFF_MS} ms while the error lasts) instead of
      * at once; connections keep waiting in the listen backlog meanwhile.
+     *
+     * <p>Any thread, the loop's included (a handler can accept its next connection from the
+     * callback of the previous one).
+     *
+     * @return a future of the next connection (on its own loop and already receiving); it fails
+     *         with {@link java.nio.channels.ClosedChannelException} if the server was closed
+     *         before the call, with {@link java.nio.channels.AsynchronousCloseException} if the
+     *         server or its loop was closed while it waited, or with the accept's
+     *         {@link IOException}
      */
     public CompletableFuture<TcpConnection> acceptAsync() {
         if (state.closed) return CompletableFuture.failedFuture(Errors.closed());
         return state.loop.submit(f -> state.accept(f, this));
     }
 
-    /** Stops accepting, waits for the accept request to end, closes queued connections and the socket. */
+    /**
+     * Stops accepting, waits for the accept request to end, closes queued connections and the socket.
+     * Waiting accepts fail with {@link java.nio.channels.AsynchronousCloseException}, later ones
+     * with {@link java.nio.channels.ClosedChannelException}; connections already handed out stay
+     * open. Waits at most 30 s and is not cut short by an interrupt (the status is kept); on a
+     * loop thread it starts the close and returns. Idempotent.
+     *
+     * @throws IOException the socket's close failed, or did not complete within 30 s
+     */
     @Override
     public void close() throws IOException {
         CompletableFuture<Integer> f = state.close();
