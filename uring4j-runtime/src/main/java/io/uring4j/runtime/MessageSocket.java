@@ -1,5 +1,6 @@
 package io.uring4j.runtime;
 
+import io.uring4j.core.SocketConstants;
 import io.uring4j.core.Iovecs;
 import io.uring4j.core.Msghdr;
 import io.uring4j.core.SocketAddresses;
@@ -101,8 +102,8 @@ public final class MessageSocket implements AutoCloseable {
      */
     public static MessageSocket udp(EventLoopGroup group, InetSocketAddress local) throws IOException {
         if (local.isUnresolved()) throw new IllegalArgumentException("unresolved address " + local);
-        int family = local.getAddress() instanceof Inet6Address ? Posix.AF_INET6 : Posix.AF_INET;
-        int fd = Posix.socket(family, Posix.SOCK_DGRAM | Posix.SOCK_CLOEXEC, 0);
+        int family = local.getAddress() instanceof Inet6Address ? SocketConstants.AF_INET6 : SocketConstants.AF_INET;
+        int fd = Posix.socket(family, SocketConstants.SOCK_DGRAM | SocketConstants.SOCK_CLOEXEC, 0);
         if (fd < 0) throw (IOException) Errors.of(fd, "socket", local, false);
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment sa = arena.allocate(SocketAddresses.SOCKADDR_STORAGE_BYTES);
@@ -128,12 +129,12 @@ public final class MessageSocket implements AutoCloseable {
      */
     public static MessageSocket[] seqpacketPair(EventLoopGroup group) throws IOException {
         int[] fds = new int[2];
-        int r = Posix.socketpair(Posix.AF_UNIX, Posix.SOCK_SEQPACKET | Posix.SOCK_CLOEXEC, 0, fds);
+        int r = Posix.socketpair(SocketConstants.AF_UNIX, SocketConstants.SOCK_SEQPACKET | SocketConstants.SOCK_CLOEXEC, 0, fds);
         if (r < 0) throw (IOException) Errors.of(r, "socketpair", "AF_UNIX SOCK_SEQPACKET", false);
         MessageSocket first = null;
         try {
-            first = register(new MessageSocketState(group.next(), fds[0], Posix.AF_UNIX, true, null, null));
-            return new MessageSocket[] {first, register(new MessageSocketState(group.next(), fds[1], Posix.AF_UNIX, true, null, null))};
+            first = register(new MessageSocketState(group.next(), fds[0], SocketConstants.AF_UNIX, true, null, null));
+            return new MessageSocket[] {first, register(new MessageSocketState(group.next(), fds[1], SocketConstants.AF_UNIX, true, null, null))};
         } catch (IOException | RuntimeException e) {
             if (first != null) first.close();
             else Posix.close(fds[0]);
@@ -199,7 +200,7 @@ public final class MessageSocket implements AutoCloseable {
             return CompletableFuture.failedFuture(e);
         }
         return loop.submit(f -> {
-            LoopSocket.connect(loop, f, CONNECTED_NEW, Posix.AF_UNIX, Posix.SOCK_SEQPACKET | Posix.SOCK_CLOEXEC, remote, timeout);
+            LoopSocket.connect(loop, f, CONNECTED_NEW, SocketConstants.AF_UNIX, SocketConstants.SOCK_SEQPACKET | SocketConstants.SOCK_CLOEXEC, remote, timeout);
         });
     }
 
@@ -211,7 +212,7 @@ public final class MessageSocket implements AutoCloseable {
             op.future.completeExceptionally(Errors.of(res, "connect", remote, op.timedOut(res)));
             return;
         }
-        MessageSocket s = new MessageSocket(new MessageSocketState(loop, fd, Posix.AF_UNIX, true, null, remote));
+        MessageSocket s = new MessageSocket(new MessageSocketState(loop, fd, SocketConstants.AF_UNIX, true, null, remote));
         if (op.future.complete(s)) {
             loop.register(s.state);
         } else {
@@ -396,8 +397,8 @@ public final class MessageSocket implements AutoCloseable {
             bad = "one message holds at most " + BufferPool.maxBytes() + " bytes, given " + len;
         } else if (len == 0 && seqpacket) {
             bad = "an empty SOCK_SEQPACKET message reads as end of stream at the peer: send at least 1 byte";
-        } else if (target != null && (target instanceof UnixDomainSocketAddress) != (family == Posix.AF_UNIX)) {
-            bad = "a " + (family == Posix.AF_UNIX ? "unix" : "UDP") + " socket cannot send to " + target;
+        } else if (target != null && (target instanceof UnixDomainSocketAddress) != (family == SocketConstants.AF_UNIX)) {
+            bad = "a " + (family == SocketConstants.AF_UNIX ? "unix" : "UDP") + " socket cannot send to " + target;
         } else if (target != null && target instanceof InetSocketAddress inet && inet.isUnresolved()) {
             bad = "unresolved address " + target;
         }
@@ -557,7 +558,7 @@ public final class MessageSocket implements AutoCloseable {
      * SO_REUSEADDR and SO_REUSEPORT for UDP; SO_RCVBUF and SO_SNDBUF for AF_UNIX.
      */
     public Set<SocketOption<?>> supportedOptions() {
-        return family == Posix.AF_UNIX ? UNIX_OPTIONS : INET_OPTIONS;
+        return family == SocketConstants.AF_UNIX ? UNIX_OPTIONS : INET_OPTIONS;
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.uring4j.runtime;
 
+import io.uring4j.core.SocketConstants;
 import io.uring4j.core.internal.Posix;
 
 import java.io.IOException;
@@ -192,9 +193,9 @@ public final class TcpConnection implements ByteChannel, NetworkChannel {
         } catch (IllegalArgumentException e) {
             return CompletableFuture.failedFuture(e);
         }
-        int family = remote.getAddress() instanceof java.net.Inet6Address ? Posix.AF_INET6 : Posix.AF_INET;
+        int family = remote.getAddress() instanceof java.net.Inet6Address ? SocketConstants.AF_INET6 : SocketConstants.AF_INET;
         return loop.submit(f -> {
-            LoopSocket.connect(loop, f, CONNECTED, family, Posix.SOCK_STREAM | Posix.SOCK_CLOEXEC, local, remote, timeout);
+            LoopSocket.connect(loop, f, CONNECTED, family, SocketConstants.SOCK_STREAM | SocketConstants.SOCK_CLOEXEC, local, remote, timeout);
         });
     }
 

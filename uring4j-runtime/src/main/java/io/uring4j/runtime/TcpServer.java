@@ -1,5 +1,6 @@
 package io.uring4j.runtime;
 
+import io.uring4j.core.SocketConstants;
 import io.uring4j.core.SocketAddresses;
 import io.uring4j.core.internal.Posix;
 
@@ -51,12 +52,12 @@ public final class TcpServer implements AutoCloseable {
      */
     public static TcpServer bind(EventLoopGroup group, InetSocketAddress address, int backlog) throws IOException {
         if (backlog < 1) throw new IllegalArgumentException("backlog must be >= 1, given " + backlog);
-        int family = address.getAddress() instanceof Inet6Address ? Posix.AF_INET6 : Posix.AF_INET;
-        int fd = Posix.socket(family, Posix.SOCK_STREAM | Posix.SOCK_CLOEXEC, 0);
+        int family = address.getAddress() instanceof Inet6Address ? SocketConstants.AF_INET6 : SocketConstants.AF_INET;
+        int fd = Posix.socket(family, SocketConstants.SOCK_STREAM | SocketConstants.SOCK_CLOEXEC, 0);
         if (fd < 0) throw (IOException) Errors.of(fd, "socket", address, false);
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment one = arena.allocateFrom(JAVA_INT, 1);
-            Posix.setsockopt(fd, Posix.SOL_SOCKET, Posix.SO_REUSEADDR, one, 4);
+            Posix.setsockopt(fd, SocketConstants.SOL_SOCKET, SocketConstants.SO_REUSEADDR, one, 4);
             MemorySegment sa = arena.allocate(SocketAddresses.SOCKADDR_STORAGE_BYTES);
             int len = SocketAddresses.write(sa, address);
             int r = Posix.bind(fd, sa, len);
