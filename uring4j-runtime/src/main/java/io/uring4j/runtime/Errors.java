@@ -237,6 +237,19 @@ final class Errors {
 
     private static final Duration MAX_NANOS = Duration.ofNanos(Long.MAX_VALUE);
 
+    /**
+     * Refuses a blocking factory ({@code what}) on an event loop's thread before it makes any fd:
+     * it would make its socket here and then wait for a loop to take it over, and a wait it then
+     * refused would leave that hand-over queued for an fd already closed (and maybe reused).
+     */
+    static void refuseFactoryOnLoopThread(String what) {
+        EventLoop loop = EventLoop.current();
+        if (loop != null) {
+            throw new IllegalStateException(what + " blocks until an event loop takes the new socket over: call it from an"
+                    + " ordinary or virtual thread, not from " + loop + "'s own thread");
+        }
+    }
+
     private static void refuseOnLoopThread(Future<?> f) {
         EventLoop loop = EventLoop.current();
         if (loop != null && !f.isDone()) {

@@ -97,11 +97,12 @@ public final class MessageSocket implements AutoCloseable {
      * @throws java.net.BindException the address is in use or not local, or the port needs
      *         privileges (EADDRINUSE, EADDRNOTAVAIL, EACCES)
      * @throws java.nio.channels.ClosedChannelException the loop is closed
-     * @throws IllegalStateException called on an event loop's thread, where it would have to wait
+     * @throws IllegalStateException called on an event loop's thread (before any socket is made)
      * @throws IOException socket(2) or getsockname(2) failed; no fd is left open
      */
     public static MessageSocket udp(EventLoopGroup group, InetSocketAddress local) throws IOException {
         if (local.isUnresolved()) throw new IllegalArgumentException("unresolved address " + local);
+        Errors.refuseFactoryOnLoopThread("MessageSocket.udp");
         int family = local.getAddress() instanceof Inet6Address ? SocketConstants.AF_INET6 : SocketConstants.AF_INET;
         int fd = Posix.socket(family, SocketConstants.SOCK_DGRAM | SocketConstants.SOCK_CLOEXEC, 0);
         if (fd < 0) throw (IOException) Errors.of(fd, "socket", local, false);
@@ -124,10 +125,11 @@ public final class MessageSocket implements AutoCloseable {
      *              two ends
      * @return the two ends; a message sent on one is received on the other
      * @throws java.nio.channels.ClosedChannelException the loop is closed
-     * @throws IllegalStateException called on an event loop's thread, where it would have to wait
+     * @throws IllegalStateException called on an event loop's thread (before any socket is made)
      * @throws IOException socketpair(2) failed (out of fds, say); no fd is left open
      */
     public static MessageSocket[] seqpacketPair(EventLoopGroup group) throws IOException {
+        Errors.refuseFactoryOnLoopThread("MessageSocket.seqpacketPair");
         int[] fds = new int[2];
         int r = Posix.socketpair(SocketConstants.AF_UNIX, SocketConstants.SOCK_SEQPACKET | SocketConstants.SOCK_CLOEXEC, 0, fds);
         if (r < 0) throw (IOException) Errors.of(r, "socketpair", "AF_UNIX SOCK_SEQPACKET", false);

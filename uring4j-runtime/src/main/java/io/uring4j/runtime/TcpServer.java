@@ -34,8 +34,8 @@ public final class TcpServer implements AutoCloseable {
      * Binds and listens on {@code address} (port 0: any free port) with SO_REUSEADDR. The
      * server's accepts run on the next loop of {@code group}; each connection it accepts goes to
      * the group's next loop in turn. The socket is made on the calling thread, then the call waits
-     * until the server's loop has taken it over, so it is for an ordinary thread: on a loop
-     * thread it throws {@link IllegalStateException} when it would have to wait.
+     * until the server's loop has taken it over, so it is for an ordinary or virtual thread: on a
+     * loop thread it throws {@link IllegalStateException} before it makes any socket.
      *
      * @param group   the group whose loops run the server and its connections
      * @param address the address to listen on, resolved; its family (IPv4 or IPv6) is the
@@ -52,6 +52,7 @@ public final class TcpServer implements AutoCloseable {
      */
     public static TcpServer bind(EventLoopGroup group, InetSocketAddress address, int backlog) throws IOException {
         if (backlog < 1) throw new IllegalArgumentException("backlog must be >= 1, given " + backlog);
+        Errors.refuseFactoryOnLoopThread("TcpServer.bind");
         int family = address.getAddress() instanceof Inet6Address ? SocketConstants.AF_INET6 : SocketConstants.AF_INET;
         int fd = Posix.socket(family, SocketConstants.SOCK_STREAM | SocketConstants.SOCK_CLOEXEC, 0);
         if (fd < 0) throw (IOException) Errors.of(fd, "socket", address, false);
@@ -98,7 +99,7 @@ public final class TcpServer implements AutoCloseable {
      * @throws java.nio.channels.ClosedChannelException the server was closed before the call
      * @throws java.nio.channels.AsynchronousCloseException the server or its loop was closed
      *         while the call waited
-     * @throws IllegalStateException called on an event loop's thread when it would have to wait
+     * @throws IllegalStateException called on an event loop's thread (before any socket is made)
      *         there (use {@link #acceptAsync()} on a loop)
      * @throws IOException the accept failed; while the process is out of fds it fails with
      *                     EMFILE (or ENFILE) named in the message, see {@link #acceptAsync()}
