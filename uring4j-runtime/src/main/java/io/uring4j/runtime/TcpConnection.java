@@ -283,8 +283,7 @@ public final class TcpConnection implements ByteChannel, NetworkChannel {
      *
      * @param dst     the buffer to fill, writable: bytes land from its position on, up to its
      *                limit, and the position is advanced past them
-     * @param timeout how long to wait for data; null: no deadline (a zero or negative one
-     *                expires at once, unless the bytes are already being copied)
+     * @param timeout how long to wait for data, positive; null: no deadline
      * @return the number of bytes read, 0 only if {@code dst} has no room, or -1 at end of
      *         stream (the peer shut its output, or {@link #shutdownInput()} was called)
      * @throws java.nio.channels.InterruptedByTimeoutException nothing arrived within
@@ -294,7 +293,8 @@ public final class TcpConnection implements ByteChannel, NetworkChannel {
      * @throws java.nio.channels.AsynchronousCloseException the connection was closed while the
      *         read waited
      * @throws java.nio.channels.ReadPendingException another read is waiting
-     * @throws IllegalArgumentException {@code dst} is read-only, or its position is past its limit
+     * @throws IllegalArgumentException {@code dst} is read-only, or its position is past its
+     *         limit, or {@code timeout} is zero or negative (nothing is read)
      * @throws IllegalStateException a {@link #receive(TcpReceiver) receiver} gets this
      *         connection's bytes, or the call was made on an event loop's thread and would have
      *         to wait there
@@ -302,6 +302,7 @@ public final class TcpConnection implements ByteChannel, NetworkChannel {
      *         "Connection reset", with the address and the errno in the message
      */
     public int read(ByteBuffer dst, Duration timeout) throws IOException {
+        AsyncFile.positive(timeout); // before the read takes its place: a refused call reads nothing
         CompletableFuture<Integer> f = receive.readAsync(dst, this);
         if (f instanceof TcpFuture<Integer> t) return t.await(timeout, "a read from", remote);
         return Errors.await(f);
@@ -364,7 +365,7 @@ public final class TcpConnection implements ByteChannel, NetworkChannel {
      *
      * @param src     the bytes to send: from its position to its limit, at most 16 MiB; its
      *                position is advanced past them once they are copied
-     * @param timeout how long to wait until the kernel took every byte; null: no deadline
+     * @param timeout how long to wait until the kernel took every byte, positive; null: no deadline
      * @return the count, {@code src}'s remaining bytes (never a short write)
      * @throws java.nio.channels.InterruptedByTimeoutException {@code timeout} passed first
      * @throws java.io.InterruptedIOException the thread was interrupted (the status is kept)
@@ -374,13 +375,14 @@ public final class TcpConnection implements ByteChannel, NetworkChannel {
      *         {@link #abort()}, or by a close whose {@link #closeTimeout()} passed) before the
      *         write went out
      * @throws IllegalArgumentException {@code src} holds more than 16 MiB, or its position is
-     *         past its limit
+     *         past its limit, or {@code timeout} is zero or negative (nothing is sent)
      * @throws IllegalStateException an earlier write was given up (the output is unusable), or
      *         the call was made on an event loop's thread and would have to wait there
      * @throws IOException the send failed: {@link java.net.SocketException} "Broken pipe" or
      *         "Connection reset" with the address and the errno
      */
     public int write(ByteBuffer src, Duration timeout) throws IOException {
+        AsyncFile.positive(timeout); // before the write is queued: a refused call sends nothing
         CompletableFuture<Integer> f = send.writeAsync(src, this);
         if (f instanceof TcpFuture<Integer> t) return t.await(timeout, "a write to", remote);
         return Errors.await(f);

@@ -174,6 +174,25 @@ class ApiConventionsTest {
         }
     }
 
+    /** A TCP read or write with a zero or negative deadline is refused, as every other deadline is, and moves nothing. */
+    @Test
+    void aTcpDeadlineMustBePositive() throws Exception {
+        try (EventLoopGroup group = EventLoopGroup.create(1); TcpPeer pair = TcpPeer.open(group)) {
+            for (Duration bad : List.of(Duration.ZERO, Duration.ofMillis(-1))) {
+                IllegalArgumentException r = assertThrows(IllegalArgumentException.class, () -> pair.conn.read(ByteBuffer.allocate(4), bad));
+                assertTrue(r.getMessage().contains(bad.toString()), r.getMessage());
+                ByteBuffer src = ByteBuffer.wrap(new byte[] {9});
+                assertThrows(IllegalArgumentException.class, () -> pair.conn.write(src, bad));
+                assertEquals(0, src.position(), "a refused write took nothing");
+            }
+            pair.peer.getOutputStream().write(5);
+            ByteBuffer in = ByteBuffer.allocate(4);
+            assertEquals(1, pair.conn.read(in, Duration.ofSeconds(5)), "the refused reads left no place taken and no byte consumed");
+            assertEquals(1, pair.conn.write(ByteBuffer.wrap(new byte[] {6}), Duration.ofSeconds(5)));
+            assertEquals(6, pair.peer.getInputStream().read(), "only the accepted write's byte went");
+        }
+    }
+
     /** The AsynchronousByteChannel view: handler and future forms, ReadPendingException for a second read, close closes. */
     @Test
     void aTcpConnectionHasAnAsynchronousByteChannelView() throws Exception {
