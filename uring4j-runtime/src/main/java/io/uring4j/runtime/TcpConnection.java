@@ -60,6 +60,8 @@ public final class TcpConnection implements ByteChannel, NetworkChannel {
     final int fd;
     private final InetSocketAddress remote;
     private volatile Duration defaultTimeout;
+    /** Whether {@link #receive} was called: a second call is refused on its own thread. */
+    private final java.util.concurrent.atomic.AtomicBoolean receiverClaimed = new java.util.concurrent.atomic.AtomicBoolean();
     /** getsockname's answer, asked once (on the loop, which owns the fd). */
     private volatile InetSocketAddress local;
 
@@ -251,18 +253,21 @@ public final class TcpConnection implements ByteChannel, NetworkChannel {
      * queue is at {@link #sendQueueLimit()}, so a peer that does not read the answers stops being
      * read. Set once; from any thread.
      *
-     * <p>A second receiver, or one while a read is pending, is refused on the loop with
-     * {@link IllegalStateException}: thrown to a caller on the loop thread when the call runs at
-     * once, logged ({@code io.uring4j.runtime}) otherwise. Once a receiver is set, reads fail
+     * <p>A second receiver is refused with {@link IllegalStateException} on the calling thread.
+     * One set while a read is pending is refused on the loop: thrown to a caller on the loop
+     * thread when the call runs at once, logged ({@code io.uring4j.runtime}) otherwise. Once a receiver is set, reads fail
      * with {@link IllegalStateException}. On a connection already closed the receiver is never
      * called.
      *
      * @param r the receiver, not null
      * @throws NullPointerException if {@code r} is null
-     * @throws IllegalStateException the connection's loop is closed
+     * @throws IllegalStateException a receiver was set already, or the connection's loop is closed
      */
     public void receive(TcpReceiver r) {
         Objects.requireNonNull(r, "receiver");
+        if (!receiverClaimed.compareAndSet(false, true)) {
+            throw new IllegalStateException("a receiver is already set on " + this + ": a connection has one");
+        }
         loop.runOnLoop(() -> receive.receive(r, this));
     }
 

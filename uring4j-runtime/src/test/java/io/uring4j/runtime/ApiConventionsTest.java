@@ -193,6 +193,25 @@ class ApiConventionsTest {
         }
     }
 
+    /** A second receiver is refused on the caller's thread (it used to be refused on the loop and only logged). */
+    @Test
+    void aSecondReceiverIsRefusedToItsCaller() throws Exception {
+        try (EventLoopGroup group = EventLoopGroup.create(1); TcpPeer pair = TcpPeer.open(group)) {
+            TcpReceiver silent = new TcpReceiver() {
+                @Override
+                public void onData(TcpConnection c, MemorySegment buffer, long offset, long length) {
+                }
+
+                @Override
+                public void onEnd(TcpConnection c, Exception error) {
+                }
+            };
+            pair.conn.receive(silent);
+            IllegalStateException second = assertThrows(IllegalStateException.class, () -> pair.conn.receive(silent));
+            assertTrue(second.getMessage().contains("already set"), second.getMessage());
+        }
+    }
+
     /** The AsynchronousByteChannel view: handler and future forms, ReadPendingException for a second read, close closes. */
     @Test
     void aTcpConnectionHasAnAsynchronousByteChannelView() throws Exception {
