@@ -78,31 +78,31 @@ class AsyncFileMoreTest {
         Duration t = deadline ? Duration.ofSeconds(5) : null;
         EventLoopGroup g = loops.group();
         Path d = dir.resolve("sub");
-        AsyncFile.createDirectory(g, d, t);
+        AsyncFiles.createDirectory(g, d, t);
         assertTrue(Files.isDirectory(d));
-        assertThrows(FileAlreadyExistsException.class, () -> AsyncFile.createDirectory(g, d, t));
+        assertThrows(FileAlreadyExistsException.class, () -> AsyncFiles.createDirectory(g, d, t));
         Path a = d.resolve("a");
         Files.writeString(a, "x");
-        assertThrows(DirectoryNotEmptyException.class, () -> AsyncFile.deleteDirectory(g, d, t));
+        assertThrows(DirectoryNotEmptyException.class, () -> AsyncFiles.deleteDirectory(g, d, t));
         Path b = d.resolve("b");
-        AsyncFile.rename(g, a, b, t);
+        AsyncFiles.rename(g, a, b, t);
         assertFalse(Files.exists(a));
         assertEquals("x", Files.readString(b));
-        AsyncFile.delete(g, b, t);
+        AsyncFiles.delete(g, b, t);
         assertFalse(Files.exists(b));
-        assertThrows(NoSuchFileException.class, () -> AsyncFile.delete(g, b, t));
-        AsyncFile.deleteDirectory(g, d, t);
+        assertThrows(NoSuchFileException.class, () -> AsyncFiles.delete(g, b, t));
+        AsyncFiles.deleteDirectory(g, d, t);
         assertFalse(Files.exists(d));
-        assertThrows(IllegalArgumentException.class, () -> AsyncFile.delete(g, Path.of("bad\0name"), t));
+        assertThrows(IllegalArgumentException.class, () -> AsyncFiles.delete(g, Path.of("bad\0name"), t));
     }
 
     @Test
     void pathOperationsRefuseANonPositiveDeadline(@TempDir Path dir) {
         var e = assertThrows(IllegalArgumentException.class,
-                () -> AsyncFile.createDirectory(loops.group(), dir.resolve("x"), Duration.ZERO));
+                () -> AsyncFiles.createDirectory(loops.group(), dir.resolve("x"), Duration.ZERO));
         assertTrue(e.getMessage().contains("PT0S"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class,
-                () -> AsyncFile.rename(loops.group(), dir, dir.resolve("y"), Duration.ofSeconds(-1)));
+                () -> AsyncFiles.rename(loops.group(), dir, dir.resolve("y"), Duration.ofSeconds(-1)));
         assertTrue(e.getMessage().contains("PT-1S"), e.getMessage());
         assertFalse(Files.exists(dir.resolve("x")));
     }
@@ -252,7 +252,7 @@ class AsyncFileMoreTest {
             assertTrue(index instanceof Integer i && i >= 0, "the pooled buffer is registered, index " + index);
         }
         Path copy = dir.resolve("copy");
-        assertEquals(5, AsyncFile.copy(loops.group(), p, copy));
+        assertEquals(5, AsyncFiles.copy(loops.group(), p, copy));
         assertEquals("fixed", Files.readString(copy));
     }
 

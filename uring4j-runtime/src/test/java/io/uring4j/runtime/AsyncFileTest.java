@@ -167,7 +167,7 @@ class AsyncFileTest {
         new Random(size).nextBytes(data);
         Files.write(src, data);
         Files.write(dst, new byte[7]); // replaced by the copy
-        assertEquals(size, AsyncFile.copy(loops.group(), src, dst, 64 * 1024, 4, null, StandardCopyOption.REPLACE_EXISTING));
+        assertEquals(size, AsyncFiles.copy(loops.group(), src, dst, 64 * 1024, 4, null, StandardCopyOption.REPLACE_EXISTING));
         assertArrayEquals(data, Files.readAllBytes(dst));
     }
 }

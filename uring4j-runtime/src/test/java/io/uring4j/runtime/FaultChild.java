@@ -137,7 +137,7 @@ final class FaultChild {
         outcome(p + "file.copy", () -> {
             Path copy = file.resolveSibling(file.getFileName() + ".copy");
             try {
-                long n = AsyncFile.copy(group, file, copy);
+                long n = AsyncFiles.copy(group, file, copy);
                 if (n != 15 || !Files.readString(copy).equals("fault injection")) throw new AssertionError("copied " + n + " bytes");
             } finally {
                 Files.deleteIfExists(copy);

@@ -66,7 +66,7 @@ final class FdExhaustionChild {
                 String p = "r" + round + ".";
                 try (ChildReport.CpuMeter cpu = ChildReport.CpuMeter.open("uring4j-"); FdHog hog = FdHog.exhaust(MOST_FDS)) {
                     outcome(p + "file.open", () -> AsyncFile.open(group, file).close());
-                    outcome(p + "file.copy", () -> AsyncFile.copy(group, file, copy));
+                    outcome(p + "file.copy", () -> AsyncFiles.copy(group, file, copy));
                     outcome(p + "tcp.bind", () -> TcpServer.bind(group, LOOPBACK, 8).close());
                     outcome(p + "tcp.connect", () -> TcpConnection.connect(group, new InetSocketAddress(LOOPBACK.getAddress(), 9), TIMEOUT).close());
                     outcome(p + "udp", () -> MessageSocket.udp(group, LOOPBACK).close());

@@ -48,7 +48,7 @@ class FileCopySemanticsTest {
     private static final String PRECIOUS = "precious data, one copy only\n";
 
     private static long copy(Path from, Path to, CopyOption... options) throws Exception {
-        return AsyncFile.copy(loops.group(), from, to, options);
+        return AsyncFiles.copy(loops.group(), from, to, options);
     }
 
     private static Path precious(Path dir) throws Exception {
@@ -129,9 +129,9 @@ class FileCopySemanticsTest {
             assertTrue(u.getMessage().contains(o.toString()), u.getMessage());
         }
         var zero = assertThrows(IllegalArgumentException.class,
-                () -> AsyncFile.copy(loops.group(), f, dir.resolve("t"), Duration.ZERO));
+                () -> AsyncFiles.copy(loops.group(), f, dir.resolve("t"), Duration.ZERO));
         assertTrue(zero.getMessage().contains("PT0S"), zero.getMessage());
-        assertEquals(PRECIOUS.length(), AsyncFile.copy(loops.group(), f, dir.resolve("t"), Duration.ofDays(1_000_000_000L)),
+        assertEquals(PRECIOUS.length(), AsyncFiles.copy(loops.group(), f, dir.resolve("t"), Duration.ofDays(1_000_000_000L)),
                 "a huge deadline is no deadline, not an overflow");
         assertEquals(List.of("f", "t"), names(dir));
     }
@@ -186,7 +186,7 @@ class FileCopySemanticsTest {
         int fds = openFds();
         long start = System.nanoTime();
         var e = assertThrows(InterruptedByTimeoutException.class,
-                () -> AsyncFile.copy(loops.group(), Path.of("/dev/zero"), dir.resolve("zero"), Duration.ofMillis(300)));
+                () -> AsyncFiles.copy(loops.group(), Path.of("/dev/zero"), dir.resolve("zero"), Duration.ofMillis(300)));
         long ms = (System.nanoTime() - start) / 1_000_000;
         assertTrue(ms >= 250 && ms < 10_000, "ended at its deadline, after " + ms + " ms");
         assertTrue(String.valueOf(e.getCause()).contains("PT0.3S"), String.valueOf(e.getCause()));
@@ -200,7 +200,7 @@ class FileCopySemanticsTest {
         Path fifo = mkfifo(dir.resolve("fifo"));
         long start = System.nanoTime();
         assertThrows(InterruptedByTimeoutException.class,
-                () -> AsyncFile.copy(loops.group(), fifo, dir.resolve("t"), Duration.ofMillis(200)), "no writer: the open waits");
+                () -> AsyncFiles.copy(loops.group(), fifo, dir.resolve("t"), Duration.ofMillis(200)), "no writer: the open waits");
         assertTrue((System.nanoTime() - start) / 1_000_000 < 10_000);
         int fds = openFds();
         try (RandomAccessFile silentWriter = new RandomAccessFile(fifo.toFile(), "rw")) { // holds the FIFO open, writes nothing
@@ -237,7 +237,7 @@ class FileCopySemanticsTest {
                 throw new RuntimeException(e);
             }
         });
-        assertEquals(data.length, AsyncFile.copy(loops.group(), f, fifo, 16384, 4, Duration.ofSeconds(20), REPLACE_EXISTING));
+        assertEquals(data.length, AsyncFiles.copy(loops.group(), f, fifo, 16384, 4, Duration.ofSeconds(20), REPLACE_EXISTING));
         assertArrayEquals(data, reader.get(10, TimeUnit.SECONDS));
         assertTrue(Files.isRegularFile(f) && !Files.isRegularFile(fifo) && Files.exists(fifo), "still a FIFO");
     }

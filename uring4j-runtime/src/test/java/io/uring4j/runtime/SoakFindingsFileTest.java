@@ -49,7 +49,7 @@ class SoakFindingsFileTest {
                 Random r = new Random(6);
                 while (!stop.get()) {
                     try {
-                        AsyncFile.copy(group, bigSource, cutDir.resolve("t"), 256 << 10, 14,
+                        AsyncFiles.copy(group, bigSource, cutDir.resolve("t"), 256 << 10, 14,
                                 Duration.ofNanos(r.nextLong(500_000, 15_000_000)), StandardCopyOption.REPLACE_EXISTING);
                     } catch (java.nio.channels.InterruptedByTimeoutException expected) {
                         // cut short: nothing of it may be written after this
@@ -62,7 +62,7 @@ class SoakFindingsFileTest {
                 long end = System.nanoTime() + 20_000_000_000L;
                 for (int i = 0; System.nanoTime() < end && wrong.get() == null; i++) {
                     Path t = wholeDir.resolve("t");
-                    AsyncFile.copy(group, smallSource, t, 4096 << random.nextInt(6), random.nextInt(1, 16), Duration.ofSeconds(10));
+                    AsyncFiles.copy(group, smallSource, t, 4096 << random.nextInt(6), random.nextInt(1, 16), Duration.ofSeconds(10));
                     byte[] got = Files.readAllBytes(t);
                     if (!Arrays.equals(small, got)) {
                         int at = Arrays.mismatch(small, got);
@@ -180,7 +180,7 @@ class SoakFindingsFileTest {
             long took = Long.MAX_VALUE; // the fastest of a few copies: interrupts go anywhere within one
             for (int i = 0; i < 20; i++) {
                 long t0 = System.nanoTime();
-                AsyncFile.copy(group, source, target, StandardCopyOption.REPLACE_EXISTING);
+                AsyncFiles.copy(group, source, target, StandardCopyOption.REPLACE_EXISTING);
                 took = Math.min(took, System.nanoTime() - t0);
             }
             int interrupted = 0;
@@ -189,7 +189,7 @@ class SoakFindingsFileTest {
                 AtomicReference<Throwable> failed = new AtomicReference<>();
                 Thread copier = Thread.ofPlatform().start(() -> {
                     try {
-                        AsyncFile.copy(group, source, target, StandardCopyOption.REPLACE_EXISTING);
+                        AsyncFiles.copy(group, source, target, StandardCopyOption.REPLACE_EXISTING);
                     } catch (Throwable e) {
                         failed.set(e);
                     }

@@ -1,6 +1,7 @@
 package io.uring4j.tools;
 
 import io.uring4j.runtime.AsyncFile;
+import io.uring4j.runtime.AsyncFiles;
 import io.uring4j.runtime.EventLoopGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -17,7 +18,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 
-/** {@code uring4j cp SRC DEST}: {@code AsyncFile.copy}, linked splice pairs through pipes (or read-to-write chunks) on io_uring. */
+/** {@code uring4j cp SRC DEST}: {@code AsyncFiles.copy}, linked splice pairs through pipes (or read-to-write chunks) on io_uring. */
 @Command(name = "cp", mixinStandardHelpOptions = true,
         description = {"Copy a file with io_uring (each chunk spliced through a pipe, or read then written), until its end"
                 + " of file (FIFOs and /proc files too), keeping its holes.",
@@ -75,7 +76,7 @@ final class CpCommand implements Callable<Integer> {
         long start = System.nanoTime();
         long n;
         try (EventLoopGroup group = EventLoopGroup.create(1)) {
-            n = AsyncFile.copy(group, source, target, chunk, depth, timeout, options);
+            n = AsyncFiles.copy(group, source, target, chunk, depth, timeout, options);
         } catch (FileAlreadyExistsException e) {
             if (!noClobber) throw e;
             throw new FileAlreadyExistsException(e.getFile(), null, "exists, and --no-clobber keeps it");
@@ -90,7 +91,7 @@ final class CpCommand implements Callable<Integer> {
 
     /**
      * Usage errors (exit status 2) for option values out of range, before anything is opened (the
-     * ranges are AsyncFile.copy's); the timeout, or null for none.
+     * ranges are AsyncFiles.copy's); the timeout, or null for none.
      */
     private Duration checkOptions() {
         if (chunk < MIN_CHUNK || chunk > MAX_CHUNK) {

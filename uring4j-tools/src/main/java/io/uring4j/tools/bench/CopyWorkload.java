@@ -14,7 +14,7 @@ import java.util.List;
 /**
  * Workload D: sequential copy of one file (1 GiB; quick 128 MiB, tiny 16 MiB) on the disk, from a
  * cold page cache: GNU cp (copy_file_range), Files.copy, FileChannel.transferTo and uring4j's
- * AsyncFile.copy (what {@code uring4j cp} runs). One op is one MB (10^6 bytes) copied, so the
+ * AsyncFiles.copy (what {@code uring4j cp} runs). One op is one MB (10^6 bytes) copied, so the
  * rate is MB/s and CPU/op is CPU time per MB. Before every copy the destination is deleted, dirty
  * data written back and the page cache dropped (as root); the copy is timed from its first open
  * to its last close with no fsync inside the timing; after it the size is checked, and the
@@ -38,7 +38,7 @@ public final class CopyWorkload implements Workload {
 
     @Override
     public String description() {
-        return "sequential file copy from a cold cache: uring4j cp (AsyncFile.copy) vs GNU cp, Files.copy, FileChannel.transferTo";
+        return "sequential file copy from a cold cache: uring4j cp (AsyncFiles.copy) vs GNU cp, Files.copy, FileChannel.transferTo";
     }
 
     @Override
@@ -86,7 +86,7 @@ public final class CopyWorkload implements Workload {
         job.begin(src, dst, BenchFiles.crc32c(src));
         notes.add("source " + src + " (" + bytes(plan) / BenchFiles.MIB + " MiB) on " + DiskInfo.describe(src)
                 + ", destination in the same directory; fsync is NOT inside the timing");
-        notes.add("uring4j-cp = AsyncFile.copy (1 MiB chunks, 8 in flight, each a splice into a pipe linked to a splice out of it), event loop started"
+        notes.add("uring4j-cp = AsyncFiles.copy (1 MiB chunks, 8 in flight, each a splice into a pipe linked to a splice out of it), event loop started"
                 + " before the timing; the JVM contenders are timed inside their JVM (no start-up), cp around its process");
         notes.add("CPU/op is CPU time per MB: multiply by " + bytes(plan) / 1_000_000 + " for the CPU seconds of one copy");
     }

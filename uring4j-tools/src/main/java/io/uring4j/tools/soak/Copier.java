@@ -1,6 +1,7 @@
 package io.uring4j.tools.soak;
 
 import io.uring4j.runtime.AsyncFile;
+import io.uring4j.runtime.AsyncFiles;
 import io.uring4j.runtime.EventLoopGroup;
 
 import java.io.IOException;
@@ -88,7 +89,7 @@ final class Copier implements Runnable {
             Result r = new Result();
             Thread t = Thread.ofVirtual().name("soak-copy-interrupted").start(() -> {
                 try {
-                    r.copied = AsyncFile.copy(group, source.path(), target, chunk, depth, deadline, options);
+                    r.copied = AsyncFiles.copy(group, source.path(), target, chunk, depth, deadline, options);
                 } catch (Throwable e) {
                     r.failure = e;
                 }
@@ -102,7 +103,7 @@ final class Copier implements Runnable {
             stopped = r.failure;
         } else {
             try {
-                copied = AsyncFile.copy(group, source.path(), target, chunk, depth, deadline, options);
+                copied = AsyncFiles.copy(group, source.path(), target, chunk, depth, deadline, options);
             } catch (InterruptedByTimeoutException e) {
                 if (deadline == ClientSocket.DEADLINE) throw e; // an ordinary copy: a timeout is an error
                 copied = -1;
@@ -122,7 +123,7 @@ final class Copier implements Runnable {
         checkNoTemporary();
         String copy = doing + " of " + source + (stopped != null ? ", stopped: " + Tally.describe(stopped) : "");
         doing = "delete the target of " + dir.getFileName() + " copy " + n;
-        if (Files.exists(target)) AsyncFile.delete(group, target, ClientSocket.DEADLINE);
+        if (Files.exists(target)) AsyncFiles.delete(group, target, ClientSocket.DEADLINE);
         previous = copy;
         work.copied(copy);
         previousInterrupted = stopped instanceof InterruptedIOException ? source : null;

@@ -1,6 +1,7 @@
 package io.uring4j.tools.bench.child;
 
 import io.uring4j.runtime.AsyncFile;
+import io.uring4j.runtime.AsyncFiles;
 import io.uring4j.tools.Json;
 import io.uring4j.runtime.EventLoopGroup;
 
@@ -39,7 +40,7 @@ final class CopyBench {
                     yield Files.size(dst);
                 }
                 case "transferto" -> transferTo(src, dst);
-                case "uring4j" -> AsyncFile.copy(group, src, dst, StandardCopyOption.REPLACE_EXISTING);
+                case "uring4j" -> AsyncFiles.copy(group, src, dst, StandardCopyOption.REPLACE_EXISTING);
                 default -> throw new IllegalArgumentException("unknown copy mode " + mode);
             };
             long t1 = System.nanoTime();
