@@ -438,6 +438,11 @@ public final class EventLoop implements Executor, AutoCloseable {
     }
 
     /** Receive buffers of this loop (a provided-buffer ring), created on first use. */
+    /** The receive buffers if this loop made them (diagnostics: no side effect). */
+    RecvBuffers recvBuffersIfAny() {
+        return recvBuffers;
+    }
+
     RecvBuffers recvBuffers() {
         if (recvBuffers == null) recvBuffers = new RecvBuffers(this);
         return recvBuffers;

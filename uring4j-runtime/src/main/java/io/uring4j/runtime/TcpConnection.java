@@ -726,8 +726,12 @@ public final class TcpConnection implements ByteChannel, NetworkChannel {
         Errors.awaitClose(state.lifecycle.start(true), this);
     }
 
+    /**
+     * The connection, its loop, and (for a report of a stalled conversation) what its receive
+     * and send sides are doing: read from another thread these are a moment's snapshot.
+     */
     @Override
     public String toString() {
-        return state.toString();
+        return state + " {" + receive.describe() + "; " + send.describe() + "}";
     }
 }

@@ -47,6 +47,8 @@ final class TcpReceive implements TcpFuture.Owner {
     private int heldOffset;       // bytes of the first held buffer already read
     private int heldFirst, heldCount;
     private boolean recvArmed, recvStopping, eof, inputShut, pausedForSends;
+    /** Diagnostics: the receive ended for lack of buffers and has not been re-armed since. */
+    private boolean starvedWaiting;
     private Exception recvError;
     /**
      * A send saw the peer's reset first (Linux reports it once, to whichever request sees it): the
@@ -323,6 +325,7 @@ final class TcpReceive implements TcpFuture.Owner {
                 .bufGroup(RecvBuffers.GROUP), null);
         recvOp = op;
         recvArmed = true;
+        starvedWaiting = false;
         recvStopping = false;
         conn.requests.requestStarted();
     }
@@ -357,7 +360,10 @@ final class TcpReceive implements TcpFuture.Owner {
             eof = true;
         } else if (res == -ENOBUFS) {
             // Wait for a buffer to come back, unless some are there already (a race with recycling).
-            if (!more && !conn.closed) rb.starved(conn); // the loop re-arms it before its next enter if buffers are back
+            if (!more && !conn.closed) {
+                rb.starved(conn); // the loop re-arms it before its next enter if buffers are back
+                starvedWaiting = true;
+            }
         } else if (res < 0 && res != -ECANCELED) {
             recvError = Errors.of(res, "recv", conn.remote, false);
         }
@@ -400,6 +406,23 @@ final class TcpReceive implements TcpFuture.Owner {
         if (!pausedForSends) return;
         pausedForSends = false;
         if (!recvArmed && !conn.closed && !eof && recvError == null) rearm();
+    }
+
+    // ------------------------------------------------------------------ diagnostics
+
+    /** What the receive side is doing, for {@link TcpConnection#toString()} (racy reads from other threads: a snapshot). */
+    String describe() {
+        StringBuilder b = new StringBuilder(receiver == null ? "pull" : receiver == DONE ? "push (done)" : "push");
+        b.append(recvArmed ? (recvStopping ? ", receive stopping" : ", receive armed") : ", receive not armed");
+        if (starvedWaiting) b.append(", waiting for a receive buffer");
+        if (pausedForSends) b.append(", paused for its sends");
+        if (heldCount > 0) b.append(", ").append(heldCount).append(" buffers held");
+        if (reader != null) b.append(", a read waits");
+        if (eof) b.append(", eof");
+        if (recvError != null) b.append(", error");
+        RecvBuffers rb = loop.recvBuffersIfAny();
+        if (rb != null) b.append(", loop: ").append(rb.available()).append(" free buffers, ").append(rb.starvedCount()).append(" starved");
+        return b.toString();
     }
 
     // ------------------------------------------------------------------ half-close and close

@@ -74,6 +74,18 @@ final class TcpSend implements TcpFuture.Owner {
         limit = bytes;
     }
 
+    /** What the send side holds, for {@link TcpConnection#toString()} (racy reads from other threads: a snapshot). */
+    String describe() {
+        StringBuilder b = new StringBuilder("send queue ").append(queue.queuedBytes()).append(" B of ").append(limit);
+        int w = waiting.size();
+        if (w > 0) b.append(", ").append(w).append(" writes waiting");
+        if (full) b.append(", full");
+        if (lentReceiveBuffers > 0) b.append(", ").append(lentReceiveBuffers).append(" receive buffers lent");
+        if (outputShut) b.append(", output shut");
+        if (cutReason != null) b.append(", cut");
+        return b.toString();
+    }
+
     /** Whether the output was cut because a write was given up. */
     boolean isCut() {
         return cutReason != null;

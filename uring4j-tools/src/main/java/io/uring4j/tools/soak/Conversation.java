@@ -119,7 +119,7 @@ final class Conversation {
         } catch (Broken b) {
             if (!stuck) tally.error(this + ": " + b.getMessage());
         } catch (IOException | RuntimeException e) {
-            if (!stuck) tally.error(this + ": " + waitingFor() + "; " + server.describePeerAndQueues(pattern), e);
+            if (!stuck) tally.error(this + ": " + waitingFor() + "; the client: " + s + "; " + server.describePeerAndQueues(pattern), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             tally.error(this + ": interrupted, " + waitingFor());
