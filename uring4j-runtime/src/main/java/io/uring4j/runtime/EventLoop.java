@@ -2,6 +2,7 @@ package io.uring4j.runtime;
 
 import io.uring4j.core.CancelOps;
 import io.uring4j.core.CqeHandler;
+import io.uring4j.core.Feature;
 import io.uring4j.core.IoUring;
 import io.uring4j.core.KernelTimespec;
 import io.uring4j.core.Probe;
@@ -239,15 +240,41 @@ public final class EventLoop implements Executor, AutoCloseable {
         }
         // Buffers free with connections still starved: enter without waiting and re-arm on (RecvBuffers).
         boolean starvedWithBuffers = recvBuffers != null && recvBuffers.rearmStarved();
+        if (recvBuffers != null && !closing) checkReceives();
         if (starvedWithBuffers || inbox.aboutToSleepButBusy() || (closing && !cancelSent)) {
             inbox.awake();
             ring.submit();
+        } else if (recvBuffers != null && ring.hasFeature(Feature.EXT_ARG)) {
+            ring.submitAndWait(1, RECEIVE_CHECK_EVERY); // wakes for checkReceives even when nothing else comes
+            inbox.awake();
         } else {
             ring.submitAndWait(1);
             inbox.awake();
         }
         ring.forEachCqe(dispatcher);
         return true;
+    }
+
+    /** How often {@link #checkReceives} looks, and the longest sleep of a loop with TCP connections. */
+    private static final Duration RECEIVE_CHECK_EVERY = Duration.ofMillis(500);
+
+    /** When {@link #checkReceives} looks next (System.nanoTime). */
+    private long nextReceiveCheck;
+
+    /**
+     * Twice a second at most, on a turn the loop makes anyway: every connection that should be
+     * receiving has its receive armed or is waiting for a buffer that is not there
+     * ({@link TcpReceive#checkArmed}). A connection found otherwise is re-armed and logged: the
+     * soak once saw a server connection whose bytes sat in the kernel for 10 s, unread, with its
+     * loop busy, and the cause is not known yet (docs/reliability.md).
+     */
+    private void checkReceives() {
+        long now = System.nanoTime();
+        if (now - nextReceiveCheck < 0) return;
+        nextReceiveCheck = now + RECEIVE_CHECK_EVERY.toNanos();
+        resources.forEach(r -> {
+            if (r instanceof TcpConnectionState c) c.receive.checkArmed();
+        });
     }
 
     /** One SQE cancels every request of this ring (IORING_ASYNC_CANCEL_ANY|ALL). */

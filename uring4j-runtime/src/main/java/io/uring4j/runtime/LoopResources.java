@@ -30,6 +30,11 @@ final class LoopResources {
      * server closing the connections it queued), so this walks a copy; one that fails is
      * reported and the others are closed all the same.
      */
+    /** Runs {@code check} on each open resource (loop thread; the check must not open or close one). */
+    void forEach(java.util.function.Consumer<LoopResource> check) {
+        for (LoopResource r : open) check.accept(r);
+    }
+
     void closeAll() {
         for (LoopResource r : List.copyOf(open)) {
             try {

@@ -14,6 +14,11 @@ final class RuntimeLog {
     private RuntimeLog() {
     }
 
+    /** Logs {@code what} at WARNING: the runtime found and repaired a state it should never be in. */
+    static void repaired(String what) {
+        LOG.log(System.Logger.Level.WARNING, what);
+    }
+
     /** Logs {@code failure} at ERROR as {@code what}, with its stack. */
     static void failed(String what, Throwable failure) {
         LOG.log(System.Logger.Level.ERROR, what, failure);

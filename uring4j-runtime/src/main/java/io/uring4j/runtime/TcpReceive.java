@@ -410,6 +410,31 @@ final class TcpReceive implements TcpFuture.Owner {
 
     // ------------------------------------------------------------------ diagnostics
 
+    /** Receives {@link #checkArmed} found unarmed though they should have been, since the JVM started. */
+    static final java.util.concurrent.atomic.AtomicLong REPAIRED = new java.util.concurrent.atomic.AtomicLong();
+
+    /**
+     * Loop thread, from {@link EventLoop}'s periodic check: a connection whose user waits for
+     * bytes (a pending read, or a receiver) with nothing held must have its receive armed, unless
+     * it is paused for its sends, at its end, or waiting for a buffer that none is free for. One
+     * found otherwise is re-armed, and the state it was in is logged.
+     */
+    void checkArmed() {
+        if (recvArmed || conn.closed || eof || recvError != null || inputShut || pausedForSends || loop.isClosing()) return;
+        boolean waitedFor = receiver != null ? receiver != DONE : reader != null;
+        if (!waitedFor || heldCount > 0) return;
+        if (starvedWaiting) {
+            // In the starved list: its turn comes with a free buffer; one is free now, so take it
+            // (the list's later call finds it armed and passes).
+            if (loop.recvBuffers().available() > 0) rearm();
+            return;
+        }
+        REPAIRED.incrementAndGet();
+        RuntimeLog.repaired("uring4j: the receive of " + conn + " was not armed though its user waits for bytes ("
+                + describe() + "): re-armed");
+        rearm();
+    }
+
     /** What the receive side is doing, for {@link TcpConnection#toString()} (racy reads from other threads: a snapshot). */
     String describe() {
         StringBuilder b = new StringBuilder(receiver == null ? "pull" : receiver == DONE ? "push (done)" : "push");
