@@ -341,6 +341,22 @@ public final class IoUring implements AutoCloseable {
     }
 
     /**
+     * Port of {@code io_uring_submit_and_get_events}: hands every pending SQE to the kernel and,
+     * in the same enter, runs the ring's pending task work without waiting, so completions the
+     * kernel deferred to this thread (DEFER_TASKRUN: a read whose data arrived, a send that found
+     * room) are in the CQ when it returns. {@link #submit()} alone leaves them pending until a
+     * later enter that waits or gets events.
+     *
+     * @return the number of SQEs the kernel consumed
+     * @throws IllegalStateException if the ring is closed
+     * @throws IoUringException      if {@code io_uring_enter} fails
+     */
+    public int submitAndGetEvents() {
+        ensureOpen();
+        return enter.submitAndGetEvents(sq);
+    }
+
+    /**
      * Port of {@code io_uring_submit_and_wait}: submits, then waits until {@code waitNr} CQEs are
      * ready; a signal does not end the wait (the enter is repeated).
      *

@@ -88,6 +88,18 @@ final class RingEnter {
 
     // ------------------------------------------------------------------ submission
 
+    /** Port of {@code io_uring_submit_and_get_events}: flush and enter once with GETEVENTS (no wait); the count submitted. */
+    int submitAndGetEvents(SubmissionQueue sq) {
+        int submitted = sq.flush();
+        int enterFlags = flags | EnterFlag.GETEVENTS.mask();
+        int sqFlags = sq.needsEnter(submitted);
+        if (sqFlags > 0) enterFlags |= sqFlags;
+        int ret = Native.ioUringEnter(errnoState, fd, submitted, 0, enterFlags, MemorySegment.NULL, 0, false);
+        if (ret == -EINTR) return 0; // a signal came first: nothing was taken, the SQEs stay for the next enter
+        if (ret < 0) throw new IoUringException("io_uring_enter", ret, "submit " + submitted + " and get events");
+        return ret;
+    }
+
     /** Port of {@code __io_uring_submit}: flush, enter when needed (waiting for {@code waitNr}), the count submitted. */
     int submitAndWait(SubmissionQueue sq, int waitNr) {
         checkWaitNr(waitNr, "submitAndWait");

@@ -243,7 +243,10 @@ public final class EventLoop implements Executor, AutoCloseable {
         if (recvBuffers != null && !closing) checkReceives();
         if (starvedWithBuffers || inbox.aboutToSleepButBusy() || (closing && !cancelSent)) {
             inbox.awake();
-            ring.submit();
+            // Not a plain submit: that runs none of the completions the kernel deferred to this
+            // thread (DEFER_TASKRUN: receives whose data came, sends that found room), and a loop
+            // kept busy by tasks would leave them waiting for as long as it stays busy.
+            ring.submitAndGetEvents();
         } else if (recvBuffers != null && ring.hasFeature(Feature.EXT_ARG)) {
             ring.submitAndWait(1, RECEIVE_CHECK_EVERY); // wakes for checkReceives even when nothing else comes
             inbox.awake();
