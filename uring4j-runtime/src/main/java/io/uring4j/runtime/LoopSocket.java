@@ -120,20 +120,37 @@ final class LoopSocket {
      * The slot comes before the socket, so a refused request leaves nothing open, and a socket
      * whose SQE could not be written is closed at once.
      */
+    private static final int[] NO_OPTIONS = {};
+
     static void connect(EventLoop loop, CompletableFuture<?> f, Operation.Completion done, int domain,
                         int type, SocketAddress remote, Duration timeout) {
-        connect(loop, f, done, domain, type, null, remote, timeout);
+        connect(loop, f, done, domain, type, NO_OPTIONS, null, remote, timeout);
     }
 
-    /** As above, the socket first bound to {@code local} when it is not null (the way {@code new Socket(host, port, localAddr, localPort)} binds). */
+    /**
+     * As above, the socket given the options {@code options} ({@link SocketOptionRequests#encodeAll}
+     * triples, empty for none) and then bound to {@code local} when it is not null (the way
+     * {@code new Socket(host, port, localAddr, localPort)} binds), both before it connects.
+     */
     static void connect(EventLoop loop, CompletableFuture<?> f, Operation.Completion done, int domain,
-                        int type, SocketAddress local, SocketAddress remote, Duration timeout) {
+                        int type, int[] options, SocketAddress local, SocketAddress remote, Duration timeout) {
         Operation op = loop.acquire(done, f);
         int fd = Posix.socket(domain, type, 0);
         if (fd < 0) {
             loop.discard(op);
             f.completeExceptionally(Errors.of(fd, "socket", remote, false));
             return;
+        }
+        if (options.length > 0) {
+            int[] failed = new int[1];
+            int r = SocketOptionRequests.setBeforeConnect(fd, options, op.scratch, failed);
+            if (r < 0) {
+                loop.discard(op);
+                Posix.close(fd);
+                f.completeExceptionally(Errors.of(r, "setsockopt (option " + (failed[0] + 1) + " of " + options.length / 3
+                        + ") before connecting", remote, false));
+                return;
+            }
         }
         if (local != null) {
             int r;

@@ -12,6 +12,7 @@ import java.lang.foreign.MemorySegment;
 import java.net.SocketOption;
 import java.net.StandardSocketOptions;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -140,6 +141,47 @@ final class SocketOptionRequests {
             return CompletableFuture.failedFuture(e);
         }
         return s.loop().submit(g -> start(s, owner, k, true, raw, route, timeout, g));
+    }
+
+    /**
+     * Options to set on a socket before it connects, checked and encoded on the calling thread:
+     * (level, name, value) triples for {@link #setBeforeConnect}.
+     *
+     * @throws UnsupportedOperationException an option not in {@code supported}
+     * @throws IllegalArgumentException      a value of the wrong type, null or negative
+     */
+    static int[] encodeAll(Map<SocketOption<?>, ?> options, Set<SocketOption<?>> supported) {
+        int[] out = new int[3 * options.size()];
+        int i = 0;
+        for (Map.Entry<SocketOption<?>, ?> e : options.entrySet()) {
+            Objects.requireNonNull(e.getKey(), "option");
+            Known k = Known.of(e.getKey());
+            if (k == null || !supported.contains(e.getKey())) {
+                throw new UnsupportedOperationException("socket option " + e.getKey().name() + " is not supported here; supported: " + supported);
+            }
+            out[i++] = k.level;
+            out[i++] = k.name;
+            out[i++] = k.encode(e.getValue());
+        }
+        return out;
+    }
+
+    /**
+     * Sets the {@link #encodeAll} triples on {@code fd} with setsockopt(2) (a socket not yet
+     * connected has no requests to order them behind); 0, or the first failure's -errno with
+     * the index of its option in {@code failed[0]}.
+     */
+    static int setBeforeConnect(int fd, int[] triples, MemorySegment scratch, int[] failed) {
+        MemorySegment value = scratch.asSlice(VALUE_OFFSET, 4);
+        for (int i = 0; i < triples.length; i += 3) {
+            value.set(JAVA_INT, 0, triples[i + 2]);
+            int r = Posix.setsockopt(fd, triples[i], triples[i + 1], value, 4);
+            if (r < 0) {
+                failed[0] = i / 3;
+                return r;
+            }
+        }
+        return 0;
     }
 
     private static Known check(LoopSocket s, Set<SocketOption<?>> supported, SocketOption<?> option) {

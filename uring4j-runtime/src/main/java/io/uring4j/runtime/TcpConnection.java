@@ -16,6 +16,7 @@ import java.nio.channels.ByteChannel;
 import java.nio.channels.CompletionHandler;
 import java.nio.channels.NetworkChannel;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -143,6 +144,29 @@ public final class TcpConnection implements ByteChannel, NetworkChannel {
     }
 
     /**
+     * As {@link #connect(EventLoopGroup, InetSocketAddress, InetSocketAddress, Duration)}, the
+     * socket first given {@code options} (from {@link #supportedOptions()}), as a JDK socket's
+     * options are set before {@code connect}: SO_RCVBUF, for one, sizes the window the handshake
+     * announces, and SO_REUSEADDR must come before the bind to {@code local} (null: none).
+     *
+     * @param group   the group whose next loop runs the connection
+     * @param remote  the address to connect to, resolved
+     * @param local   the local address to bind first (port 0: any free port), or null
+     * @param options the options to set before connecting, each once; empty for none
+     * @param timeout the connect's deadline, positive; null: none
+     * @return the connected connection, with those options set
+     * @throws UnsupportedOperationException an option is not in {@link #supportedOptions()}
+     * @throws IllegalArgumentException a value is null, negative or of the wrong type, or as for
+     *         the connect without options
+     * @throws IOException as for the connect without options, or setsockopt(2) refused an option
+     */
+    public static TcpConnection connect(EventLoopGroup group, InetSocketAddress remote, InetSocketAddress local,
+                                        Map<SocketOption<?>, ?> options, Duration timeout) throws IOException {
+        int[] encoded = SocketOptionRequests.encodeAll(options, OPTIONS); // on this thread: a bad option makes no socket
+        return Errors.await(connectAsync(group.next(), remote, local, encoded, timeout));
+    }
+
+    /**
      * CONNECT guarded by a linked timeout (null: none); the socket is closed if the connect fails
      * or times out. A loop at its operation limit refuses it before any socket exists
      * ({@link java.util.concurrent.RejectedExecutionException}).
@@ -182,6 +206,13 @@ public final class TcpConnection implements ByteChannel, NetworkChannel {
      */
     public static CompletableFuture<TcpConnection> connectAsync(EventLoop loop, InetSocketAddress remote, InetSocketAddress local,
                                                                 Duration timeout) {
+        return connectAsync(loop, remote, local, NO_OPTIONS, timeout);
+    }
+
+    private static final int[] NO_OPTIONS = {};
+
+    private static CompletableFuture<TcpConnection> connectAsync(EventLoop loop, InetSocketAddress remote, InetSocketAddress local,
+                                                                 int[] options, Duration timeout) {
         if (local != null && (local.isUnresolved()
                 || (local.getAddress() instanceof java.net.Inet6Address) != (remote.getAddress() instanceof java.net.Inet6Address))) {
             return CompletableFuture.failedFuture(new IllegalArgumentException(local.isUnresolved() ? "unresolved local address " + local
@@ -197,7 +228,8 @@ public final class TcpConnection implements ByteChannel, NetworkChannel {
         }
         int family = remote.getAddress() instanceof java.net.Inet6Address ? SocketConstants.AF_INET6 : SocketConstants.AF_INET;
         return loop.submit(f -> {
-            LoopSocket.connect(loop, f, CONNECTED, family, SocketConstants.SOCK_STREAM | SocketConstants.SOCK_CLOEXEC, local, remote, timeout);
+            LoopSocket.connect(loop, f, CONNECTED, family, SocketConstants.SOCK_STREAM | SocketConstants.SOCK_CLOEXEC, options, local,
+                    remote, timeout);
         });
     }
 

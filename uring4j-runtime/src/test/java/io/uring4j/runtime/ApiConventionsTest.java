@@ -212,6 +212,34 @@ class ApiConventionsTest {
         }
     }
 
+    /** Options before connect, as a JDK socket's: set on the socket before its bind and handshake; a bad one makes no socket. */
+    @Test
+    void optionsCanBeSetBeforeTheConnect() throws Exception {
+        try (EventLoopGroup group = EventLoopGroup.create(1);
+             TcpServer server = TcpServer.bind(group, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16)) {
+            java.util.Map<java.net.SocketOption<?>, Object> options = new java.util.LinkedHashMap<>();
+            options.put(java.net.StandardSocketOptions.SO_REUSEADDR, true);
+            options.put(java.net.StandardSocketOptions.SO_RCVBUF, 65536);
+            options.put(java.net.StandardSocketOptions.TCP_NODELAY, true);
+            InetSocketAddress any = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+            try (TcpConnection c = TcpConnection.connect(group, server.localAddress(), any, options, Duration.ofSeconds(5));
+                 TcpConnection accepted = server.accept(Duration.ofSeconds(5))) {
+                assertEquals(true, c.getOption(java.net.StandardSocketOptions.SO_REUSEADDR));
+                assertEquals(true, c.getOption(java.net.StandardSocketOptions.TCP_NODELAY));
+                int rcvbuf = c.getOption(java.net.StandardSocketOptions.SO_RCVBUF);
+                assertTrue(rcvbuf >= 65536 && rcvbuf <= 2 * 65536, "SO_RCVBUF as set (Linux doubles it): " + rcvbuf);
+                assertEquals(c.getLocalAddress(), accepted.remoteAddress());
+            }
+            int fds = new java.io.File("/proc/self/fd").list().length;
+            assertThrows(UnsupportedOperationException.class, () -> TcpConnection.connect(group, server.localAddress(), null,
+                    java.util.Map.of(java.net.StandardSocketOptions.IP_TOS, 8), Duration.ofSeconds(5)));
+            IllegalArgumentException negative = assertThrows(IllegalArgumentException.class, () -> TcpConnection.connect(group,
+                    server.localAddress(), null, java.util.Map.of(java.net.StandardSocketOptions.SO_SNDBUF, -1), Duration.ofSeconds(5)));
+            assertTrue(negative.getMessage().contains("-1"), negative.getMessage());
+            assertEquals(fds, new java.io.File("/proc/self/fd").list().length, "a refused option made no socket");
+        }
+    }
+
     /** The AsynchronousByteChannel view: handler and future forms, ReadPendingException for a second read, close closes. */
     @Test
     void aTcpConnectionHasAnAsynchronousByteChannelView() throws Exception {
