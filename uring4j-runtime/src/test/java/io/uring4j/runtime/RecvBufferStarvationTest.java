@@ -33,43 +33,7 @@ class RecvBufferStarvationTest {
 
     @Test
     void aFreedBufferReachesAStarvedConnectionBehindIdleOnes() throws Exception {
-        try (EventLoopGroup group = EventLoopGroup.create(1);
-             TcpServer server = TcpServer.bind(group, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 4096)) {
-            EventLoop loop = group.next();
-            List<TcpConnection> conns = new ArrayList<>();
-            List<Socket> peers = new ArrayList<>();
-            try {
-                byte[] chunk = new byte[16 * 1024];
-                for (int i = 0; i < HOGS; i++) {
-                    Socket peer = connect(server, conns);
-                    peers.add(peer);
-                    OutputStream out = peer.getOutputStream();
-                    out.write(chunk);
-                    out.flush();
-                }
-                awaitValue("free receive buffers", () -> onLoop(loop, () -> loop.recvBuffers().available()), 0);
-                int starvedHogs = onLoop(loop, () -> loop.recvBuffers().starvedCount());
-                assumeTrue(starvedHogs == 0, "the hogs' bytes did not fill whole buffers (" + starvedHogs + " starved with data)");
-
-                for (int i = 0; i < IDLE; i++) {
-                    peers.add(connect(server, conns));
-                }
-                awaitValue("starved idle connections", () -> onLoop(loop, () -> loop.recvBuffers().starvedCount()), IDLE);
-
-                Socket starvedPeer = connect(server, conns);
-                peers.add(starvedPeer);
-                TcpConnection starved = conns.getLast();
-                starvedPeer.getOutputStream().write(new byte[] {1, 2, 3});
-                CompletableFuture<Integer> read = starved.readAsync(ByteBuffer.allocate(64));
-
-                // One buffer comes back: the idle connections ahead take none of it.
-                assertEquals(4096, conns.get(0).read(ByteBuffer.allocate(4096), Duration.ofSeconds(5)));
-                assertEquals(3, read.get(10, TimeUnit.SECONDS), "the starved connection's 3 bytes");
-            } finally {
-                for (Socket p : peers) p.close();
-                for (TcpConnection c : conns) c.abort();
-            }
-        }
+        starveThenFreeOneBuffer((loop, starved) -> { });
     }
 
     /**
@@ -79,6 +43,26 @@ class RecvBufferStarvationTest {
      */
     @Test
     void aStarvedConnectionLostFromTheListIsFoundByTheLoopsCheck() throws Exception {
+        starveThenFreeOneBuffer((loop, starved) -> {
+            awaitValue("the starved connection queued", () -> onLoop(loop, () -> loop.recvBuffers().starvedCount()), IDLE + 2);
+            // Lose it from the starved list, as the soak's stall looked: only the loop's check can find it now.
+            assertEquals(IDLE, onLoop(loop, () -> {
+                for (int i = 0; i < 4; i++) loop.recvBuffers().forget(starved.state); // every entry it has
+                return loop.recvBuffers().starvedCount();
+            }), "the starved connection is out of the list");
+        });
+    }
+
+    /** What a test does to the starved connection (its read waiting) before a buffer comes back. */
+    private interface Before {
+        void accept(EventLoop loop, TcpConnection starved) throws Exception;
+    }
+
+    /**
+     * {@link #HOGS} connections hold every buffer, {@link #IDLE} idle ones and then one with 3
+     * bytes starve; {@code before} runs; one buffer comes back: the 3 bytes must arrive.
+     */
+    private static void starveThenFreeOneBuffer(Before before) throws Exception {
         try (EventLoopGroup group = EventLoopGroup.create(1);
              TcpServer server = TcpServer.bind(group, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 4096)) {
             EventLoop loop = group.next();
@@ -107,14 +91,9 @@ class RecvBufferStarvationTest {
                 TcpConnection starved = conns.getLast();
                 starvedPeer.getOutputStream().write(new byte[] {1, 2, 3});
                 CompletableFuture<Integer> read = starved.readAsync(ByteBuffer.allocate(64));
-                awaitValue("the starved connection queued", () -> onLoop(loop, () -> loop.recvBuffers().starvedCount()), IDLE + 2);
-                // Lose it from the starved list, as the soak's stall looked: only the loop's check can find it now.
-                assertEquals(IDLE, onLoop(loop, () -> {
-                    for (int i = 0; i < 4; i++) loop.recvBuffers().forget(starved.state); // every entry it has
-                    return loop.recvBuffers().starvedCount();
-                }), "the starved connection is out of the list");
+                before.accept(loop, starved);
 
-                // One buffer comes back: the idle connections re-armed take none of it, and the list no longer has the starved one.
+                // One buffer comes back: the idle connections re-armed take none of it.
                 assertEquals(4096, conns.get(0).read(ByteBuffer.allocate(4096), Duration.ofSeconds(5)));
                 assertEquals(3, read.get(10, TimeUnit.SECONDS), "the starved connection's 3 bytes");
             } finally {
