@@ -58,6 +58,7 @@ final class HeapChunks {
     }
 
     private void next() {
+        if (result.isDone()) return; // cancelled (or given up) between two requests: no more go out
         int len = Math.min(length - done, BufferPool.maxBytes());
         Duration left = null;
         if (timeout != null) {

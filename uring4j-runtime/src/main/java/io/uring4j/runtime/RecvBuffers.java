@@ -106,7 +106,7 @@ final class RecvBuffers {
         return true;
     }
 
-    /** Connections waiting in the starved list (a connection may wait there more than once): for tests. */
+    /** Connections waiting in the starved list (a connection may wait there more than once): for tests and diagnostics. */
     int starvedCount() {
         return starved.size();
     }
